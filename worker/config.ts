@@ -1,0 +1,46 @@
+import { z } from "zod";
+
+/** Deployment settings, parsed once per Env from wrangler vars (see README "Configuration reference"). */
+export type Settings = z.infer<typeof settingsSchema>;
+
+const flag = z.enum(["true", "false", "1", "0", ""]).transform((v) => v === "true" || v === "1");
+const csv = z.string().transform((v) =>
+	v
+		.split(",")
+		.map((s) => s.trim())
+		.filter(Boolean),
+);
+
+const settingsSchema = z.object({
+	demo: flag,
+	cookieSameSite: z.enum(["Lax", "None"]),
+	cookieDomain: z.string(),
+	edgeTcfVendorId: z.coerce.number().int().min(0),
+	consentDefault: z.enum(["allow", "deny"]),
+	siteOrigins: csv,
+	syncsPerCall: z.coerce.number().int().min(0).max(50),
+	defaultResyncDays: z.coerce.number().min(0),
+});
+
+const cache = new WeakMap<object, Settings>();
+
+export function settingsOf(env: Env): Settings {
+	const cached = cache.get(env);
+	if (cached) return cached;
+	const parsed = settingsSchema.safeParse({
+		demo: env.DEMO ?? "",
+		cookieSameSite: env.COOKIE_SAMESITE || "Lax",
+		cookieDomain: env.COOKIE_DOMAIN ?? "",
+		edgeTcfVendorId: env.EDGE_TCF_VENDOR_ID || "0",
+		consentDefault: env.CONSENT_DEFAULT || "allow",
+		siteOrigins: env.SITE_ORIGINS ?? "",
+		syncsPerCall: env.SYNCS_PER_CALL || "5",
+		defaultResyncDays: env.DEFAULT_RESYNC_DAYS || "7",
+	});
+	if (!parsed.success) {
+		// A misconfigured deployment must fail loudly, not run with guessed values.
+		throw new Error(`invalid edgesync configuration: ${z.prettifyError(parsed.error)}`);
+	}
+	cache.set(env, parsed.data);
+	return parsed.data;
+}

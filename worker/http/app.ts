@@ -1,0 +1,16 @@
+import { Hono } from "hono";
+import { renderError } from "./errors";
+import { limitUrlLength } from "./limits";
+import type { AppEnv } from "./types";
+
+/** The edge's HTTP surface. Each area mounts its own routes; errors are rendered in one place. */
+export function buildApp(): Hono<AppEnv> {
+	const app = new Hono<AppEnv>();
+	app.use("*", limitUrlLength);
+	app.get("/health", (c) => c.json({ ok: true }));
+	app.onError(renderError);
+	app.notFound((c) => c.text("not found", 404));
+	return app;
+}
+
+export const app = buildApp();

@@ -1,0 +1,33 @@
+import type { ErrorHandler } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { TRANSPARENT_GIF } from "../sync/pixel";
+import type { AppEnv } from "./types";
+
+/** Throw to answer with `status` and a short, human-readable reason. */
+export function fail(status: ContentfulStatusCode, reason: string, details?: unknown): never {
+	throw new HTTPException(status, { message: reason, cause: details });
+}
+
+export const REASON_HEADER = "X-Edgesync-Reason";
+
+/** The one place that turns errors into responses. */
+export const renderError: ErrorHandler<AppEnv> = (err, c) => {
+	if (!(err instanceof HTTPException)) {
+		console.error("unhandled error", c.req.method, c.req.path, err);
+		return c.json({ error: "internal error" }, 500);
+	}
+	const status = err.status as ContentfulStatusCode;
+	const reason = err.message || "error";
+	c.header(REASON_HEADER, reason.slice(0, 200));
+	c.header("Cache-Control", "no-store, private");
+	const style = c.get("errorStyle") ?? "text";
+	if (style === "json") {
+		return c.json({ error: reason, ...(err.cause ? { details: err.cause } : {}) }, status);
+	}
+	// A broken vendor page embeds us as <img>: keep answering an image so it does not break.
+	if (style === "pixel" && (c.req.header("Accept") ?? "").includes("image/")) {
+		return c.body(TRANSPARENT_GIF, status, { "Content-Type": "image/gif" });
+	}
+	return c.text(reason, status);
+};
