@@ -22,6 +22,9 @@ export default defineConfig({
 						wrangler: { configPath: "./wrangler.toml" },
 						miniflare: {
 							bindings: { ...TEST_VARS, TEST_MIGRATIONS: migrations },
+							// Route tests send to a queue nobody consumes, so no background consumer writes
+							// into a later test; consumer tests drive batches with createMessageBatch.
+							queueProducers: { PAIRS_QUEUE: { queueName: "edgesync-pairs-unconsumed" } },
 						},
 					}),
 				],

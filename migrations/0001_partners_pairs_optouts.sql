@@ -40,8 +40,9 @@ CREATE TABLE id_pairs (
 	last_seen INTEGER NOT NULL,
 	PRIMARY KEY (dpid, dpuuid)
 ) WITHOUT ROWID;
--- The other direction: which partners a UUID is synced with (/id due syncs, opt-out, outbound files).
-CREATE INDEX id_pairs_by_uuid ON id_pairs (uuid, dpid);
+-- The other direction: which partners a UUID is synced with and when (/id due syncs, opt-out,
+-- outbound files). last_seen is in the index so /id answers from the index alone.
+CREATE INDEX id_pairs_by_uuid ON id_pairs (uuid, dpid, last_seen);
 
 -- Visitors who opted out globally (their cookie says NOTARGET; this keeps late queue messages out).
 CREATE TABLE opt_outs (

@@ -1,6 +1,10 @@
 import { Hono } from "hono";
 import { adminApp } from "../admin";
 import { demoPageRoutes } from "../demo/page";
+import { demoVendorRoutes } from "../demo/vendor";
+import { optOutRoutes } from "../optout/route";
+import { ibsRoutes } from "../sync/ibs-route";
+import { idRoutes } from "../sync/id-route";
 import { tagScriptRoutes } from "../tag-script/routes";
 import { renderError } from "./errors";
 import { limitUrlLength } from "./limits";
@@ -11,9 +15,13 @@ export function buildApp(): Hono<AppEnv> {
 	const app = new Hono<AppEnv>();
 	app.use("*", limitUrlLength);
 	app.get("/health", (c) => c.json({ ok: true }));
+	app.route("/", ibsRoutes);
+	app.route("/", idRoutes);
+	app.route("/", optOutRoutes);
 	app.route("/", adminApp);
 	app.route("/", tagScriptRoutes);
 	app.route("/", demoPageRoutes);
+	app.route("/", demoVendorRoutes);
 	app.onError(renderError);
 	app.notFound((c) => c.text("not found", 404));
 	return app;

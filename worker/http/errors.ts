@@ -1,6 +1,7 @@
 import type { ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { InputError } from "../input-error";
 import { TRANSPARENT_GIF } from "../sync/pixel";
 import type { AppEnv } from "./types";
 
@@ -13,6 +14,8 @@ export const REASON_HEADER = "X-Edgesync-Reason";
 
 /** The one place that turns errors into responses. */
 export const renderError: ErrorHandler<AppEnv> = (err, c) => {
+	if (err instanceof InputError)
+		return renderError(new HTTPException(400, { message: err.message, cause: err.problems }), c);
 	if (!(err instanceof HTTPException)) {
 		console.error("unhandled error", c.req.method, c.req.path, err);
 		return c.json({ error: "internal error" }, 500);

@@ -1,5 +1,11 @@
-import { applyD1Migrations } from "cloudflare:test";
+import { applyD1Migrations, reset } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { beforeEach } from "vitest";
+import { forgetPartnerDirectory } from "../../../worker/partners/directory";
 
-// Idempotent: applyD1Migrations records what it applied, so every test file may run it.
-await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
+// Every test starts from empty storage with the current schema, and no partner list cached in the isolate.
+beforeEach(async () => {
+	await reset();
+	await applyD1Migrations(env.DB, env.TEST_MIGRATIONS);
+	forgetPartnerDirectory();
+});

@@ -1,0 +1,98 @@
+import { env } from "cloudflare:workers";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { PairMessage } from "../../worker/pairs/pair-event";
+import { call, uuidCookie, uuidFrom } from "./support/edge";
+import { seedPartner } from "./support/partners";
+
+// The real queue binding, observed: every send still reaches the queue.
+let sent: PairMessage[];
+beforeEach(async () => {
+	sent = [];
+	const send = env.PAIRS_QUEUE.send.bind(env.PAIRS_QUEUE);
+	vi.spyOn(env.PAIRS_QUEUE, "send").mockImplementation(async (body, options) => {
+		sent.push(body as PairMessage);
+		return send(body, options);
+	});
+	await seedPartner({ dpid: 1000, redirectHosts: ["partner.example", "*.cdn.partner.example"] });
+	await seedPartner({ dpid: 2000, integrationCode: "acme" });
+});
+afterEach(() => vi.restoreAllMocks());
+
+const pairsSent = () => sent.flatMap((m) => m.pairs.map((p) => ({ ...p, uuid: m.uuid })));
+
+describe("/ibs accepted forms", () => {
+	it("path form stores the pair and answers a no-store pixel with the uuid cookie", async () => {
+		const res = await call("/ibs:dpid=1000&dpuuid=abc");
+		expect(res.status).toBe(200);
+		expect(res.headers.get("Content-Type")).toBe("image/gif");
+		expect(res.headers.get("Cache-Control")).toBe("no-store, private");
+		const gif = new Uint8Array(await res.arrayBuffer());
+		expect(new TextDecoder().decode(gif.slice(0, 6))).toBe("GIF89a");
+		expect(gif.length).toBe(42);
+		const uuid = uuidFrom(res);
+		expect(uuid).toMatch(/^\d{38}$/);
+		expect(pairsSent()).toEqual([{ dpid: 1000, dpuuid: "abc", uuid }]);
+	});
+
+	it("sets the uuid cookie exactly as SPEC §2 says", async () => {
+		const res = await call("/ibs:dpid=1000&dpuuid=abc");
+		const attrs = (uuidCookie(res) ?? "").split("; ").slice(1);
+		expect(attrs).toEqual(["Max-Age=34128000", "Path=/", "HttpOnly", "Secure", "SameSite=Lax"]);
+	});
+
+	it("query form, deprecated d_dpid/d_dpuuid and percent-encoded IDs are equivalent", async () => {
+		await call("/ibs?dpid=1000&dpuuid=a%20b%2Fc");
+		await call("/ibs:d_dpid=2000&d_dpuuid=x%3Ay");
+		expect(pairsSent().map(({ dpid, dpuuid }) => ({ dpid, dpuuid }))).toEqual([
+			{ dpid: 1000, dpuuid: "a b/c" },
+			{ dpid: 2000, dpuuid: "x:y" },
+		]);
+	});
+
+	it("renews a known visitor's cookie and keeps its UUID", async () => {
+		const uuid = "1".repeat(38);
+		const res = await call("/ibs:dpid=1000&dpuuid=abc", { cookie: `uuid=${uuid}` });
+		expect(uuidFrom(res)).toBe(uuid);
+		expect(pairsSent()).toEqual([{ dpid: 1000, dpuuid: "abc", uuid }]);
+	});
+
+	it("d_cid and d_cid_ic carry several pairs in one call, with the UID encoded inside", async () => {
+		const res = await call("/ibs:d_cid=1000%01u%40x.com%011&d_cid_ic=acme%01id%25%3A7&d_rtbd=json");
+		expect(res.status).toBe(200);
+		const body = await res.json<{ uuid: string; stored: unknown[]; errors: unknown[] }>();
+		expect(body.uuid).toMatch(/^\d{38}$/);
+		expect(body.stored).toEqual([
+			{ dpid: 1000, dpuuid: "u@x.com" },
+			{ dpid: 2000, dpuuid: "id%:7" },
+		]);
+		expect(body.errors).toEqual([]);
+		expect(sent).toHaveLength(1); // one queue message per call, not one per pair
+	});
+
+	it("a dpid alone with redir hands the partner our UUID without storing anything", async () => {
+		const res = await call("/ibs:dpid=1000&redir=https%3A%2F%2Fpartner.example%2Fu%3D%24%7BDD_UUID%7D", {
+			cookie: `uuid=${"2".repeat(38)}`,
+		});
+		expect(res.status).toBe(302);
+		expect(res.headers.get("Location")).toBe(`https://partner.example/u=${"2".repeat(38)}`);
+		expect(sent).toEqual([]);
+	});
+});
+
+describe("/ibs redirects", () => {
+	it("302s to an allowed host with ${DD_UUID} replaced, in raw or encoded form", async () => {
+		const res = await call(
+			"/ibs:dpid=1000&dpuuid=abc&redir=http%3A%2F%2Fpartner.example%2Fback%3Fu%3D%24%7BDD_UUID%7D%26v%3D%2524%257BDD_UUID%257D",
+		);
+		expect(res.status).toBe(302);
+		const uuid = uuidFrom(res);
+		expect(res.headers.get("Location")).toBe(`http://partner.example/back?u=${uuid}&v=${uuid}`);
+		expect(res.headers.get("Cache-Control")).toBe("no-store, private");
+		expect(pairsSent()).toHaveLength(1);
+	});
+
+	it("allows subdomains of a wildcard entry", async () => {
+		const res = await call("/ibs:dpid=1000&dpuuid=abc&redir=https%3A%2F%2Fa.cdn.partner.example%2Fx");
+		expect(res.headers.get("Location")).toBe("https://a.cdn.partner.example/x");
+	});
+});

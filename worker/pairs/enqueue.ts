@@ -1,0 +1,16 @@
+import type { PairMessage } from "./pair-event";
+
+/**
+ * Hands the pairs of one call to the queue. Awaited by the caller: the answer to the browser is
+ * the receipt that the pairs were accepted, so a failed send must surface, not vanish.
+ */
+export async function enqueuePairs(
+	queue: Queue,
+	uuid: string,
+	pairs: ReadonlyArray<{ dpid: number; dpuuid: string }>,
+	at: number,
+): Promise<void> {
+	if (pairs.length === 0) return;
+	const message: PairMessage = { v: 1, uuid, at, pairs: pairs.map(({ dpid, dpuuid }) => ({ dpid, dpuuid })) };
+	await queue.send(message, { contentType: "json" });
+}

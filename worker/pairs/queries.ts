@@ -1,0 +1,53 @@
+import type { PairEvent } from "./pair-event";
+
+/**
+ * SQL for the ID graph. Bulk writes pass a whole batch as one JSON parameter and expand it with
+ * json_each, so a batch is one statement (D1 allows 100 bound parameters per statement but 2 MB per
+ * value, so JSON is how many rows fit in one statement).
+ */
+
+// An event `e` (a json_each row) whose visitor or partner ID has opted out.
+const OPTED_OUT = `(EXISTS (SELECT 1 FROM opt_outs o WHERE o.uuid = e.value ->> '$.uuid')
+	OR EXISTS (SELECT 1 FROM partner_opt_outs p
+		WHERE p.dpid = e.value ->> '$.dpid' AND p.dpuuid = e.value ->> '$.dpuuid'))`;
+
+/** ?1 = JSON array of PairEvent. The newest sighting decides the UUID; first/last seen widen. */
+export const UPSERT_PAIRS = `INSERT INTO id_pairs (dpid, dpuuid, uuid, first_seen, last_seen)
+SELECT e.value ->> '$.dpid', e.value ->> '$.dpuuid', e.value ->> '$.uuid', e.value ->> '$.at', e.value ->> '$.at'
+FROM json_each(?1) AS e
+WHERE NOT ${OPTED_OUT}
+ORDER BY e.value ->> '$.at'
+ON CONFLICT (dpid, dpuuid) DO UPDATE SET
+	uuid = CASE WHEN excluded.last_seen >= id_pairs.last_seen THEN excluded.uuid ELSE id_pairs.uuid END,
+	first_seen = min(id_pairs.first_seen, excluded.first_seen),
+	last_seen = max(id_pairs.last_seen, excluded.last_seen)`;
+
+/** ?1 = JSON array of PairEvent; returns the array positions of events that must not be kept. */
+export const OPTED_OUT_POSITIONS = `SELECT e.key AS position FROM json_each(?1) AS e WHERE ${OPTED_OUT}`;
+
+/** ?1 = uuid. Answered from the (uuid, dpid, last_seen) index alone. */
+export const LAST_SEEN_BY_PARTNER = "SELECT dpid, last_seen FROM id_pairs WHERE uuid = ?1";
+
+export const IS_OPTED_OUT = "SELECT 1 AS yes FROM opt_outs WHERE uuid = ?1";
+
+/** ?1 = uuid, ?2 = time. */
+export const RECORD_OPT_OUT = "INSERT INTO opt_outs (uuid, opted_out_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
+export const DELETE_PAIRS_OF_UUID = "DELETE FROM id_pairs WHERE uuid = ?1";
+
+/** ?1 = dpid, ?2 = dpuuid, ?3 = time. */
+export const RECORD_PARTNER_OPT_OUT =
+	"INSERT INTO partner_opt_outs (dpid, dpuuid, opted_out_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING";
+export const DELETE_PARTNER_PAIR = "DELETE FROM id_pairs WHERE dpid = ?1 AND dpuuid = ?2";
+
+export interface LastSeenRow {
+	dpid: number;
+	last_seen: number;
+}
+
+export interface PositionRow {
+	position: number;
+}
+
+export function eventsJson(events: readonly PairEvent[]): string {
+	return JSON.stringify(events.map(({ dpid, dpuuid, uuid, at }) => ({ dpid, dpuuid, uuid, at })));
+}

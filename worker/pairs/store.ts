@@ -1,0 +1,60 @@
+import type { PairEvent } from "./pair-event";
+import * as sql from "./queries";
+
+/**
+ * The one door to the ID graph. Routes and consumers talk to this interface only, so the graph can
+ * later be sharded across several D1 databases (by uuid for reads, by dpid+dpuuid for writes)
+ * without touching them.
+ */
+export interface PairStore {
+	/** Upserts a batch; events of opted-out visitors or partner IDs are skipped. */
+	upsert(events: readonly PairEvent[]): Promise<void>;
+	/** The events among `events` that must not be kept because their visitor or partner ID opted out. */
+	optedOut(events: readonly PairEvent[]): Promise<Set<PairEvent>>;
+	/** When each partner last synced with `uuid` (Unix ms). */
+	lastSeenByPartner(uuid: string): Promise<Map<number, number>>;
+	isOptedOut(uuid: string): Promise<boolean>;
+	/** Global opt-out: remembered for good, and every pair of the visitor removed. */
+	forgetVisitor(uuid: string, at: number): Promise<void>;
+	/** Opt-out from one partner: that partner ID is never paired again. */
+	forgetPartnerId(dpid: number, dpuuid: string, at: number): Promise<void>;
+}
+
+/** Events per statement: keeps one JSON parameter far below D1's 2 MB value limit. */
+const EVENTS_PER_STATEMENT = 1_000;
+
+export function d1PairStore(db: D1Database): PairStore {
+	return {
+		async upsert(events) {
+			if (events.length === 0) return;
+			const statements: D1PreparedStatement[] = [];
+			for (let i = 0; i < events.length; i += EVENTS_PER_STATEMENT) {
+				const chunk = events.slice(i, i + EVENTS_PER_STATEMENT);
+				statements.push(db.prepare(sql.UPSERT_PAIRS).bind(sql.eventsJson(chunk)));
+			}
+			// One batch = one transaction: a retry after a failure re-applies the whole batch idempotently.
+			await db.batch(statements);
+		},
+		async optedOut(events) {
+			if (events.length === 0) return new Set();
+			const { results } = await db.prepare(sql.OPTED_OUT_POSITIONS).bind(sql.eventsJson(events)).all<sql.PositionRow>();
+			return new Set(results.flatMap((row) => events[row.position] ?? []));
+		},
+		async lastSeenByPartner(uuid) {
+			const { results } = await db.prepare(sql.LAST_SEEN_BY_PARTNER).bind(uuid).all<sql.LastSeenRow>();
+			return new Map(results.map((row) => [row.dpid, row.last_seen]));
+		},
+		async isOptedOut(uuid) {
+			return (await db.prepare(sql.IS_OPTED_OUT).bind(uuid).first()) !== null;
+		},
+		async forgetVisitor(uuid, at) {
+			await db.batch([db.prepare(sql.RECORD_OPT_OUT).bind(uuid, at), db.prepare(sql.DELETE_PAIRS_OF_UUID).bind(uuid)]);
+		},
+		async forgetPartnerId(dpid, dpuuid, at) {
+			await db.batch([
+				db.prepare(sql.RECORD_PARTNER_OPT_OUT).bind(dpid, dpuuid, at),
+				db.prepare(sql.DELETE_PARTNER_PAIR).bind(dpid, dpuuid),
+			]);
+		},
+	};
+}

@@ -1,0 +1,72 @@
+import { Hono } from "hono";
+import { settingsOf } from "../config";
+import { fail } from "../http/errors";
+import type { AppContext, AppEnv } from "../http/types";
+import { resolveVisitor } from "../identity/resolve";
+import { enqueuePairs } from "../pairs/enqueue";
+import { partnerDirectory } from "../partners/directory";
+import { consentOf } from "./consent-gate";
+import { BOUNCE_MARKER, type IbsCall, parseIbsCall } from "./ibs-request";
+import { lenientGetter, syncParams } from "./params";
+import { NO_STORE, sendPixel } from "./pixel";
+import { redirectProblem, redirectUrl } from "./redirect";
+
+/** The AAM-compatible ID-sync endpoint: `/ibs:dpid=…&dpuuid=…`, `/ibs?…`, `d_cid`, `d_rtbd=json`. */
+export const ibsRoutes = new Hono<AppEnv>();
+
+ibsRoutes.get("/:path{ibs(?::[\\s\\S]*)?}", async (c) => {
+	const url = new URL(c.req.url);
+	const params = syncParams(url, "/ibs");
+	c.set("errorStyle", lenientGetter(params)("d_rtbd") === "json" ? "json" : "pixel");
+	const settings = settingsOf(c.env);
+	const call = parseIbsCall(params, await partnerDirectory(c.env.DB));
+	const consent = consentOf(call.consent, settings);
+	if (call.redir !== null && call.owner) {
+		const problem = redirectProblem(call.redir, call.owner.redirectHosts);
+		if (problem) fail(400, problem);
+	}
+
+	const who = resolveVisitor(c, settings, {
+		consentAllowsEdge: consent.edge,
+		bounced: call.bounced,
+		mayBounce: true,
+	});
+	if (who.kind === "bounce") {
+		url.searchParams.set(BOUNCE_MARKER, "1");
+		c.header("Cache-Control", NO_STORE);
+		return c.redirect(url.href, 302);
+	}
+
+	const uuid = who.kind === "visitor" ? who.uuid : null;
+	const stored = uuid ? call.claims.filter((claim) => consent.forVendor(claim.partner.tcfVendorId)) : [];
+	const skipped = call.claims
+		.filter((claim) => !stored.includes(claim))
+		.map((claim) => ({ dpid: claim.partner.dpid, reason: who.kind === "anonymous" ? who.reason : "no consent" }));
+	if (uuid && stored.length > 0) {
+		const pairs = stored.map((claim) => ({ dpid: claim.partner.dpid, dpuuid: claim.dpuuid }));
+		await enqueuePairs(c.env.PAIRS_QUEUE, uuid, pairs, Date.now()).catch((err) => {
+			console.error("pair queue send failed", err);
+			fail(503, "could not record the sync; try again");
+		});
+	}
+	return answer(c, call, uuid ?? "", stored, skipped);
+});
+
+function answer(
+	c: AppContext,
+	call: IbsCall,
+	uuid: string,
+	stored: IbsCall["claims"],
+	errors: Array<{ dpid: number; reason: string }>,
+): Response {
+	const target = call.redir === null ? null : redirectUrl(call.redir, uuid);
+	if (target) {
+		c.header("Cache-Control", NO_STORE);
+		return c.redirect(target.href, 302);
+	}
+	if (call.json) {
+		c.header("Cache-Control", NO_STORE);
+		return c.json({ uuid, stored: stored.map((s) => ({ dpid: s.partner.dpid, dpuuid: s.dpuuid })), errors });
+	}
+	return sendPixel(c);
+}

@@ -1,0 +1,69 @@
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import { settingsOf } from "../config";
+import { consentSignalsFrom } from "../consent";
+import type { AppEnv } from "../http/types";
+import { resolveVisitor } from "../identity/resolve";
+import { isUuid, NOTARGET } from "../identity/uuid";
+import { readVisitor, setVisitorCookie } from "../identity/visitor-cookie";
+import { d1PairStore } from "../pairs/store";
+import { partnerDirectory } from "../partners/directory";
+import { consentOf } from "./consent-gate";
+import { dueSyncs } from "./due-syncs";
+import { NO_STORE } from "./pixel";
+import { expandSyncUrl } from "./sync-url";
+
+/** The tag's endpoint (SPEC §4): who is this visitor, and which partner syncs are due. */
+export const idRoutes = new Hono<AppEnv>();
+
+// Credentialed CORS, so only the configured site origins may read the answer.
+idRoutes.use(
+	"/id",
+	cors({
+		origin: (origin, c) => (settingsOf(c.env).siteOrigins.includes(origin) ? origin : null),
+		credentials: true,
+		allowMethods: ["GET"],
+		maxAge: 86_400,
+	}),
+);
+
+idRoutes.get("/id", async (c) => {
+	c.set("errorStyle", "json");
+	c.header("Cache-Control", NO_STORE);
+	const settings = settingsOf(c.env);
+	const consent = consentOf(consentSignalsFrom(c.req.query.bind(c.req)), settings);
+	const store = d1PairStore(c.env.DB);
+
+	const visitor = readVisitor(c);
+	const fpid = c.req.query("fpid");
+	const candidate = visitor.kind === "known" ? visitor.uuid : visitor.kind === "unknown" && isUuid(fpid) ? fpid : null;
+	const [optedOut, lastSeen] = candidate
+		? await Promise.all([store.isOptedOut(candidate), store.lastSeenByPartner(candidate)])
+		: [false, new Map<number, number>()];
+	if (optedOut) setVisitorCookie(c, NOTARGET, settings);
+
+	const who = optedOut
+		? ({ kind: "anonymous", optedOut: true } as const)
+		: resolveVisitor(c, settings, { consentAllowsEdge: consent.edge, fallbackUuid: candidate, mayBounce: false });
+	if (who.kind !== "visitor") {
+		const out = who.kind === "anonymous" && who.optedOut;
+		return c.json(out ? { uuid: NOTARGET, optout: true, syncs: [] } : { uuid: "", syncs: [] });
+	}
+
+	const now = Date.now();
+	const { all } = await partnerDirectory(c.env.DB);
+	const url = new URL(c.req.url);
+	const due = dueSyncs(all, lastSeen, consent, { ...settings, now });
+	const syncs = due.flatMap((partner) => {
+		const syncUrl = expandSyncUrl(partner.syncUrl ?? "", {
+			uuid: who.uuid,
+			...consent.macros,
+			proto: url.protocol.replace(":", ""),
+			edgeOrigin: url.origin,
+			now,
+			random: Math.random,
+		});
+		return syncUrl ? [{ dpid: partner.dpid, url: syncUrl, type: "img" as const }] : [];
+	});
+	return c.json({ uuid: who.uuid, syncs });
+});
