@@ -80,7 +80,7 @@ describe("/ibs accepted forms", () => {
 });
 
 describe("/ibs redirects", () => {
-	it("302s to an allowed host with ${DD_UUID} replaced, in raw or encoded form", async () => {
+	it("302s to an allowed host with the DD_UUID macro replaced, in raw or encoded form", async () => {
 		const res = await call(
 			"/ibs:dpid=1000&dpuuid=abc&redir=http%3A%2F%2Fpartner.example%2Fback%3Fu%3D%24%7BDD_UUID%7D%26v%3D%2524%257BDD_UUID%257D",
 		);

@@ -2,6 +2,7 @@
 export const MAX_DPUUID_BYTES = 256;
 
 // C0 and C1 control characters, DEL included.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const encoder = new TextEncoder();
 

@@ -6,6 +6,7 @@ export const MAX_REDIR_LENGTH = 2_048;
 
 const UUID_MACRO = /\$\{DD_UUID\}|%24%7BDD_UUID%7D/gi;
 // Browsers silently drop tabs/newlines inside URLs and read "\" as "/": refuse both outright.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 const DISGUISE = /[\u0000-\u0020\u007f\\]/;
 const SAMPLE_UUIDS = ["0".repeat(38), ""];
 
