@@ -32,6 +32,7 @@ export default defineConfig({
 					name: "worker",
 					include: ["test/worker/**/*.test.ts"],
 					setupFiles: ["test/worker/setup/apply-migrations.ts"],
+					restoreMocks: true,
 				},
 			},
 		],

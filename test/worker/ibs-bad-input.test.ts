@@ -1,19 +1,13 @@
-import { env } from "cloudflare:workers";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { call, uuidCookie } from "./support/edge";
 import { seedPartner } from "./support/partners";
+import { watchPairSends } from "./support/queue-spy";
 
-let sends: number;
+let sent: unknown[];
 beforeEach(async () => {
-	sends = 0;
-	const send = env.PAIRS_QUEUE.send.bind(env.PAIRS_QUEUE);
-	vi.spyOn(env.PAIRS_QUEUE, "send").mockImplementation(async (body, options) => {
-		sends++;
-		return send(body, options);
-	});
+	sent = watchPairSends();
 	await seedPartner({ dpid: 1000, redirectHosts: ["partner.example", "*.cdn.partner.example"] });
 });
-afterEach(() => vi.restoreAllMocks());
 
 const enc = encodeURIComponent;
 
@@ -63,7 +57,7 @@ describe("/ibs rejects bad input with 400 and a reason, storing nothing and sett
 		expect(await res.text()).toMatch(reason);
 		expect(res.headers.get("X-Edgesync-Reason")).toMatch(reason);
 		expect(uuidCookie(res)).toBeNull();
-		expect(sends).toBe(0);
+		expect(sent).toEqual([]);
 	});
 
 	it.each(BAD_REDIRECTS)("redir %s is never followed", async (redir) => {
@@ -71,7 +65,7 @@ describe("/ibs rejects bad input with 400 and a reason, storing nothing and sett
 		expect(res.status).toBe(400);
 		expect(res.headers.get("Location")).toBeNull();
 		expect(await res.text()).toMatch(/redir/);
-		expect(sends).toBe(0);
+		expect(sent).toEqual([]);
 	});
 
 	it("a redir with pairs of several partners and no dpid cannot pick an allow-list", async () => {
@@ -93,7 +87,7 @@ describe("/ibs rejects bad input with 400 and a reason, storing nothing and sett
 	it("refuses URLs over 8 KB with 414", async () => {
 		const res = await call(`/ibs:dpid=1000&dpuuid=abc&junk=${"x".repeat(9000)}`);
 		expect(res.status).toBe(414);
-		expect(sends).toBe(0);
+		expect(sent).toEqual([]);
 	});
 
 	it("treats a forged uuid cookie as absent and mints a real one", async () => {

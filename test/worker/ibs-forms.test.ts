@@ -1,22 +1,16 @@
 import { env } from "cloudflare:workers";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import type { PairMessage } from "../../worker/pairs/pair-event";
 import { call, uuidCookie, uuidFrom } from "./support/edge";
 import { seedPartner } from "./support/partners";
+import { watchPairSends } from "./support/queue-spy";
 
-// The real queue binding, observed: every send still reaches the queue.
 let sent: PairMessage[];
 beforeEach(async () => {
-	sent = [];
-	const send = env.PAIRS_QUEUE.send.bind(env.PAIRS_QUEUE);
-	vi.spyOn(env.PAIRS_QUEUE, "send").mockImplementation(async (body, options) => {
-		sent.push(body as PairMessage);
-		return send(body, options);
-	});
+	sent = watchPairSends();
 	await seedPartner({ dpid: 1000, redirectHosts: ["partner.example", "*.cdn.partner.example"] });
 	await seedPartner({ dpid: 2000, integrationCode: "acme" });
 });
-afterEach(() => vi.restoreAllMocks());
 
 const pairsSent = () => sent.flatMap((m) => m.pairs.map((p) => ({ ...p, uuid: m.uuid })));
 

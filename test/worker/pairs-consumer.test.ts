@@ -1,6 +1,6 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import worker from "../../worker";
 import { retryDelay } from "../../worker/pairs/consumer";
 import type { PairMessage } from "../../worker/pairs/pair-event";
@@ -24,7 +24,7 @@ const pairs = (uuid: string, at: number, ...list: Array<[number, string]>): Pair
 async function consume(queue: string, messages: ReturnType<typeof message>[]) {
 	const batch = createMessageBatch(queue, messages);
 	const ctx = createExecutionContext();
-	await worker.queue(batch, env, ctx);
+	await worker.queue(batch, env);
 	return getQueueResult(batch, ctx);
 }
 
@@ -50,8 +50,6 @@ async function archived(prefix = "pairs/") {
 	}
 	return { keys: listed.objects.map((o) => o.key), lines };
 }
-
-afterEach(() => vi.restoreAllMocks());
 
 describe("pair queue consumer", () => {
 	it("writes a whole batch to D1 in bulk and to R2 as one gzip NDJSON object per day", async () => {

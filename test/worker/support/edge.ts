@@ -1,4 +1,6 @@
-import { exports } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import worker from "../../../worker";
 
 export const EDGE = "https://edge.example";
 
@@ -16,4 +18,18 @@ export function uuidCookie(res: Response): string | null {
 
 export function uuidFrom(res: Response): string | null {
 	return uuidCookie(res)?.match(/^uuid=([^;]*)/)?.[1] ?? null;
+}
+
+/** Sends a request through the Worker with some configuration vars changed (a different deployment). */
+export async function callWith(vars: Partial<Env>, path: string, init: RequestInit & { cookie?: string } = {}) {
+	const headers = new Headers(init.headers);
+	if (init.cookie) headers.set("Cookie", init.cookie);
+	const ctx = createExecutionContext();
+	const res = await worker.fetch(
+		new Request(`${EDGE}${path}`, { ...init, headers, redirect: "manual" }),
+		{ ...env, ...vars },
+		ctx,
+	);
+	await waitOnExecutionContext(ctx);
+	return res;
 }
