@@ -20,6 +20,9 @@ const settingsSchema = z.object({
 	siteOrigins: csv,
 	syncsPerCall: z.coerce.number().int().min(0).max(50),
 	defaultResyncDays: z.coerce.number().min(0),
+	operatorEmail: z.union([z.literal(""), z.email()]),
+	receiptFrom: z.union([z.literal(""), z.email()]),
+	inboundSettleSeconds: z.coerce.number().int().min(0),
 });
 
 const cache = new WeakMap<object, Settings>();
@@ -36,6 +39,9 @@ export function settingsOf(env: Env): Settings {
 		siteOrigins: env.SITE_ORIGINS ?? "",
 		syncsPerCall: env.SYNCS_PER_CALL || "5",
 		defaultResyncDays: env.DEFAULT_RESYNC_DAYS || "7",
+		operatorEmail: env.OPERATOR_EMAIL ?? "",
+		receiptFrom: env.RECEIPT_FROM ?? "",
+		inboundSettleSeconds: env.INBOUND_SETTLE_SECONDS || "60",
 	});
 	if (!parsed.success) {
 		// A misconfigured deployment must fail loudly, not run with guessed values.

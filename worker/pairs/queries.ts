@@ -33,6 +33,8 @@ export const IS_OPTED_OUT = "SELECT 1 AS yes FROM opt_outs WHERE uuid = ?1";
 /** ?1 = uuid, ?2 = time. */
 export const RECORD_OPT_OUT = "INSERT INTO opt_outs (uuid, opted_out_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
 export const DELETE_PAIRS_OF_UUID = "DELETE FROM id_pairs WHERE uuid = ?1";
+/** An opted-out visitor keeps no traits either (SPEC §3: "remove that UUID's pairs and memberships"). */
+export const DELETE_MEMBERSHIPS_OF_UUID = "DELETE FROM trait_memberships WHERE uuid = ?1";
 
 /** ?1 = dpid, ?2 = dpuuid, ?3 = time. */
 export const RECORD_PARTNER_OPT_OUT =

@@ -14,7 +14,7 @@ export interface PairStore {
 	/** When each partner last synced with `uuid` (Unix ms). */
 	lastSeenByPartner(uuid: string): Promise<Map<number, number>>;
 	isOptedOut(uuid: string): Promise<boolean>;
-	/** Global opt-out: remembered for good, and every pair of the visitor removed. */
+	/** Global opt-out: remembered for good; every pair and trait membership of the visitor removed. */
 	forgetVisitor(uuid: string, at: number): Promise<void>;
 	/** Opt-out from one partner: that partner ID is never paired again. */
 	forgetPartnerId(dpid: number, dpuuid: string, at: number): Promise<void>;
@@ -48,7 +48,11 @@ export function d1PairStore(db: D1Database): PairStore {
 			return (await db.prepare(sql.IS_OPTED_OUT).bind(uuid).first()) !== null;
 		},
 		async forgetVisitor(uuid, at) {
-			await db.batch([db.prepare(sql.RECORD_OPT_OUT).bind(uuid, at), db.prepare(sql.DELETE_PAIRS_OF_UUID).bind(uuid)]);
+			await db.batch([
+				db.prepare(sql.RECORD_OPT_OUT).bind(uuid, at),
+				db.prepare(sql.DELETE_PAIRS_OF_UUID).bind(uuid),
+				db.prepare(sql.DELETE_MEMBERSHIPS_OF_UUID).bind(uuid),
+			]);
 		},
 		async forgetPartnerId(dpid, dpuuid, at) {
 			await db.batch([

@@ -1,0 +1,59 @@
+import PostalMime from "postal-mime";
+import { describe, expect, it } from "vitest";
+import { emptyTally } from "../../batch/inbound/counts";
+import { receiptMail } from "../../batch/receipts/mail";
+import { buildReceipt, receiptTime } from "../../batch/receipts/receipt";
+
+function sampleReceipt() {
+	const tally = emptyTally();
+	Object.assign(tally.counts, {
+		recordsReceived: 10,
+		formatErrors: 1,
+		invalidIds: 1,
+		noMatchingId: 2,
+		noTraitRealized: 1,
+		totalSignals: 20,
+		totalUnusedSignals: 3,
+		totalRealizedTraits: 9,
+		totalRemovedTraits: 2,
+		totalTraitsFailedValidation: 1,
+	});
+	tally.samples.formatErrors = ["line 3: <b>bad</b> & worse"];
+	return buildReceipt(
+		"ftp_dpm_1000_1790000000.sync",
+		["inbound/ftp_dpm_1000_1790000000.sync.1.gz", "inbound/ftp_dpm_1000_1790000000.sync.2.gz"],
+		tally,
+		{ devices: 4, failedValidation: 1 },
+		Date.UTC(2026, 10, 28, 9, 5, 7),
+		Date.UTC(2026, 10, 28, 9, 6, 0),
+	);
+}
+
+describe("receipt", () => {
+	it("has exactly the SPEC fields, with stored = processed − the four error kinds", () => {
+		const r = sampleReceipt();
+		expect(r["Records processed"]).toBe(10);
+		expect(r["Stored records"]).toBe(10 - 1 - 1 - 2 - 1);
+		expect(r["File name(s)"]).toEqual(["ftp_dpm_1000_1790000000.sync.1.gz", "ftp_dpm_1000_1790000000.sync.2.gz"]);
+		expect(r["Job start time"]).toBe("2026-11-28 09:05:07");
+		expect(receiptTime(0)).toBe("1970-01-01 00:00:00");
+	});
+});
+
+describe("receipt e-mail", () => {
+	it("parses back into text and HTML parts with the counts and the JSON attached", async () => {
+		const receipt = sampleReceipt();
+		const mail = receiptMail(receipt, "receipts@edge.example", ["ops@edge.example", "vendor@partner.example"]);
+		const parsed = await PostalMime.parse(mail.raw);
+		expect(parsed.from?.address).toBe("receipts@edge.example");
+		expect(parsed.to?.map((t) => t.address)).toEqual(["ops@edge.example", "vendor@partner.example"]);
+		expect(parsed.subject).toBe("edgesync receipt: ftp_dpm_1000_1790000000.sync (5 stored)");
+		expect(parsed.text).toContain("Stored records: 5");
+		expect(parsed.text).toContain("Total devices: 4");
+		expect(parsed.html).toContain("&#60;b&#62;bad&#60;/b&#62; &#38; worse");
+		const attachment = parsed.attachments.find((a) => a.filename === "receipt.json");
+		const content = attachment?.content;
+		const json = typeof content === "string" ? content : new TextDecoder().decode(content);
+		expect(JSON.parse(json)).toEqual(receipt);
+	});
+});

@@ -1,0 +1,86 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { realize, type LineSignal } from "../../batch/inbound/realize";
+import { catalogOf } from "../../batch/traits/queries";
+import { parseTraitRule, ruleMatches } from "../../batch/traits/rule";
+import { InputError } from "../../worker/input-error";
+
+const kv = (entries: Array<[string, string]>) => {
+	const map = new Map<string, string[]>();
+	for (const [k, v] of entries) map.set(k, [...(map.get(k) ?? []), v]);
+	return map;
+};
+
+describe("trait rules", () => {
+	it("parses comparisons joined by AND (tighter) and OR, quoted or bare", () => {
+		expect(parseTraitRule('ic == "52"')).toEqual([[{ key: "ic", op: "==", value: "52" }]]);
+		expect(parseTraitRule('color == red AND size != "x l" OR "my key" == "a\\"b"')).toEqual([
+			[
+				{ key: "color", op: "==", value: "red" },
+				{ key: "size", op: "!=", value: "x l" },
+			],
+			[{ key: "my key", op: "==", value: 'a"b' }],
+		]);
+	});
+
+	it.each(["", "ic", "ic ==", '== "52"', 'ic == "52" AND', 'ic == "52" XOR b == 1', "ic = 52", 'ic == "52'])(
+		"rejects %j with a clear error",
+		(source) => {
+			expect(() => parseTraitRule(source)).toThrow(InputError);
+		},
+	);
+
+	it("matches key-value signals case-sensitively", () => {
+		const rule = parseTraitRule('color == "red" AND size != "xl"');
+		expect(ruleMatches(rule, kv([["color", "red"], ["size", "m"]]))).toBe(true);
+		expect(ruleMatches(rule, kv([["color", "red"], ["size", "xl"]]))).toBe(false);
+		expect(ruleMatches(rule, kv([["color", "Red"], ["size", "m"]]))).toBe(false);
+		expect(ruleMatches(rule, kv([["color", "red"]]))).toBe(false); // != needs the key present
+	});
+
+	it("never throws anything but InputError on arbitrary text", () => {
+		fc.assert(
+			fc.property(fc.string({ maxLength: 200 }), (source) => {
+				try {
+					parseTraitRule(source);
+				} catch (err) {
+					expect(err).toBeInstanceOf(InputError);
+				}
+			}),
+		);
+	});
+});
+
+describe("realizing a line's signals", () => {
+	const catalog = catalogOf([
+		{ id: 24, dpid: 1000, name: "a", rule: null, createdAt: 0, updatedAt: 0 },
+		{ id: 28, dpid: 1000, name: "b", rule: null, createdAt: 0, updatedAt: 0 },
+		{ id: 52, dpid: 1000, name: "ic52", rule: 'ic == "52"', createdAt: 0, updatedAt: 0 },
+	]);
+	const add = (traitId: number): LineSignal => ({ kind: "add", traitId });
+	const remove = (traitId: number): LineSignal => ({ kind: "remove", traitId });
+
+	it("adds, removes, and realizes key-value rules", () => {
+		const r = realize([add(24), remove(28), { kind: "kv", key: "ic", value: "52" }], catalog, "sync");
+		expect([...r.adds].sort()).toEqual([24, 52]);
+		expect([...r.removes]).toEqual([28]);
+		expect(r).toMatchObject({ signals: 3, unused: 0, failedValidation: 0 });
+	});
+
+	it("counts traits of another data source as failed validation and unused", () => {
+		const r = realize([add(24), add(999), remove(777)], catalog, "sync");
+		expect(r).toMatchObject({ signals: 3, unused: 2, failedValidation: 2 });
+	});
+
+	it("ignores removals in .overwrite files (counted unused)", () => {
+		const r = realize([add(24), remove(28)], catalog, "overwrite");
+		expect([...r.removes]).toEqual([]);
+		expect(r.unused).toBe(1);
+	});
+
+	it("counts key-value signals no rule uses, and unusable signals, as unused", () => {
+		const r = realize([{ kind: "kv", key: "color", value: "red" }, { kind: "unusable" }], catalog, "sync");
+		expect(r.adds.size).toBe(0);
+		expect(r.unused).toBe(2);
+	});
+});
