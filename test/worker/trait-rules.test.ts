@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { realize, type LineSignal } from "../../batch/inbound/realize";
+import { type LineSignal, realize } from "../../batch/inbound/realize";
 import { catalogOf } from "../../batch/traits/queries";
 import { parseTraitRule, ruleMatches } from "../../batch/traits/rule";
 import { InputError } from "../../worker/input-error";
@@ -32,9 +32,33 @@ describe("trait rules", () => {
 
 	it("matches key-value signals case-sensitively", () => {
 		const rule = parseTraitRule('color == "red" AND size != "xl"');
-		expect(ruleMatches(rule, kv([["color", "red"], ["size", "m"]]))).toBe(true);
-		expect(ruleMatches(rule, kv([["color", "red"], ["size", "xl"]]))).toBe(false);
-		expect(ruleMatches(rule, kv([["color", "Red"], ["size", "m"]]))).toBe(false);
+		expect(
+			ruleMatches(
+				rule,
+				kv([
+					["color", "red"],
+					["size", "m"],
+				]),
+			),
+		).toBe(true);
+		expect(
+			ruleMatches(
+				rule,
+				kv([
+					["color", "red"],
+					["size", "xl"],
+				]),
+			),
+		).toBe(false);
+		expect(
+			ruleMatches(
+				rule,
+				kv([
+					["color", "Red"],
+					["size", "m"],
+				]),
+			),
+		).toBe(false);
 		expect(ruleMatches(rule, kv([["color", "red"]]))).toBe(false); // != needs the key present
 	});
 

@@ -1,0 +1,88 @@
+import { emptyTally, type Samples, type Tally } from "../inbound/counts";
+
+/**
+ * The receipt of one inbound delivery, with exactly the fields of SPEC §5 (their names are the JSON
+ * keys, so what vendors read matches the spec word for word), plus error samples.
+ */
+export interface Receipt {
+	Delivery: string;
+	Status: "done" | "rejected";
+	"File name(s)": string[];
+	"Records received": number;
+	"Format errors": number;
+	"Invalid IDs": number;
+	"No matching ID": number;
+	"No trait realized": number;
+	"Records processed": number;
+	"Stored records": number;
+	"Total devices": number;
+	"Total signals": number;
+	"Total unused signals": number;
+	"Total realized traits": number;
+	"Total removed traits": number;
+	"Total traits failed validation": number;
+	"Users with traits that failed validation": number;
+	"Job start time": string;
+	"Job end time": string;
+	"Sample lines": Samples;
+	/** Why a delivery was rejected before processing (bad name, unknown partner). */
+	Reason?: string;
+}
+
+export interface UserTotals {
+	devices: number;
+	failedValidation: number;
+}
+
+export function buildReceipt(
+	delivery: string,
+	files: readonly string[],
+	tally: Tally,
+	users: UserTotals,
+	start: number,
+	end: number,
+): Receipt {
+	const c = tally.counts;
+	const processed = c.recordsReceived;
+	return {
+		Delivery: delivery,
+		Status: "done",
+		"File name(s)": files.map(baseName),
+		"Records received": c.recordsReceived,
+		"Format errors": c.formatErrors,
+		"Invalid IDs": c.invalidIds,
+		"No matching ID": c.noMatchingId,
+		"No trait realized": c.noTraitRealized,
+		"Records processed": processed,
+		"Stored records": processed - c.formatErrors - c.invalidIds - c.noMatchingId - c.noTraitRealized,
+		"Total devices": users.devices,
+		"Total signals": c.totalSignals,
+		"Total unused signals": c.totalUnusedSignals,
+		"Total realized traits": c.totalRealizedTraits,
+		"Total removed traits": c.totalRemovedTraits,
+		"Total traits failed validation": c.totalTraitsFailedValidation,
+		"Users with traits that failed validation": users.failedValidation,
+		"Job start time": receiptTime(start),
+		"Job end time": receiptTime(end),
+		"Sample lines": tally.samples,
+	};
+}
+
+/** A receipt for a delivery that could not be processed at all; every count is zero. */
+export function rejectedReceipt(key: string, reason: string, at: number): Receipt {
+	const empty: Tally = emptyTally();
+	return {
+		...buildReceipt(key, [key], empty, { devices: 0, failedValidation: 0 }, at, at),
+		Status: "rejected",
+		Reason: reason,
+	};
+}
+
+/** UTC, `YYYY-MM-DD HH:MM:SS`. */
+export function receiptTime(ms: number): string {
+	return new Date(ms).toISOString().slice(0, 19).replace("T", " ");
+}
+
+function baseName(key: string): string {
+	return key.slice(key.lastIndexOf("/") + 1);
+}
