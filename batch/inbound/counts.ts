@@ -43,8 +43,9 @@ export function emptyTally(): Tally {
 }
 
 export function sample(samples: Samples, kind: ErrorKind, lineNo: number, text: string): void {
-	const list = (samples[kind] ??= []);
+	const list = samples[kind] ?? [];
 	if (list.length < SAMPLES_PER_KIND) list.push(`line ${lineNo}: ${text.slice(0, 200)}`);
+	samples[kind] = list;
 }
 
 /** Sums tallies in order, so the samples kept are those of the earliest lines. */
@@ -53,8 +54,9 @@ export function mergeTallies(tallies: readonly Tally[]): Tally {
 	for (const t of tallies) {
 		for (const key of Object.keys(out.counts) as Array<keyof LineCounts>) out.counts[key] += t.counts[key];
 		for (const [kind, lines] of Object.entries(t.samples) as Array<[ErrorKind, string[]]>) {
-			const list = (out.samples[kind] ??= []);
+			const list = out.samples[kind] ?? [];
 			list.push(...lines.slice(0, SAMPLES_PER_KIND - list.length));
+			out.samples[kind] = list;
 		}
 	}
 	return out;

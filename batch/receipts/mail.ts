@@ -50,11 +50,11 @@ export function receiptMail(receipt: Receipt, from: string, to: readonly string[
 	});
 	msg.addMessage({
 		contentType: "text/html",
-		data: `<h1>Receipt for ${escape(receipt.Delivery)}</h1><table>${rows
-			.map(([k, v]) => `<tr><th align="left">${escape(k)}</th><td>${escape(v)}</td></tr>`)
+		data: `<h1>Receipt for ${escapeHtml(receipt.Delivery)}</h1><table>${rows
+			.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`)
 			.join("")}</table>${
 			samples.length
-				? `<h2>Sample lines</h2><ul>${samples.map(([k, l]) => `<li><b>${escape(k)}</b> ${escape(l)}</li>`).join("")}</ul>`
+				? `<h2>Sample lines</h2><ul>${samples.map(([k, l]) => `<li><b>${escapeHtml(k)}</b> ${escapeHtml(l)}</li>`).join("")}</ul>`
 				: ""
 		}`,
 	});
@@ -66,7 +66,7 @@ export function receiptMail(receipt: Receipt, from: string, to: readonly string[
 	return { from, to: [...to], raw: msg.asRaw() };
 }
 
-function escape(text: string): string {
+function escapeHtml(text: string): string {
 	return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
