@@ -1,0 +1,139 @@
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { applyChunk, type ChunkLine, type ChunkTarget } from "../../batch/inbound/apply-chunk";
+import type { LineSignal } from "../../batch/inbound/realize";
+import { catalogOf, putTrait, traitsOfSource } from "../../batch/traits/queries";
+import { d1PairStore } from "../../worker/pairs/store";
+import { seedPartner } from "./support/partners";
+
+const U1 = "1".repeat(38);
+const U2 = "2".repeat(38);
+const add = (...ids: number[]): LineSignal[] => ids.map((traitId) => ({ kind: "add", traitId }));
+const line = (n: number, u: string, s: LineSignal[]): ChunkLine => ({ n, u, s, t: `${u}\t…` });
+
+const target = (deliveryId: string, mode: "sync" | "overwrite" = "sync"): ChunkTarget => ({
+	deliveryId,
+	idSource: 1000,
+	idType: "partner",
+	traitSource: 1000,
+	mode,
+});
+
+async function traitsOf(uuid: string) {
+	const { results } = await env.DB.prepare("SELECT trait_id FROM trait_memberships WHERE uuid = ?1 ORDER BY trait_id")
+		.bind(uuid)
+		.all<{ trait_id: number }>();
+	return results.map((r) => r.trait_id);
+}
+
+async function apply(t: ChunkTarget, chunk: number, lines: ChunkLine[]) {
+	const catalog = catalogOf(await traitsOfSource(env.DB, t.traitSource));
+	return applyChunk(env.DB, t, chunk, lines, catalog, Date.now());
+}
+
+beforeEach(async () => {
+	await seedPartner({ dpid: 1000 });
+	await seedPartner({ dpid: 2000 });
+	for (const id of [1, 2, 3, 4, 5]) await putTrait(env.DB, { id, dpid: 1000, name: `t${id}`, rule: null }, 0);
+	await putTrait(env.DB, { id: 9, dpid: 2000, name: "other source", rule: null }, 0);
+	await d1PairStore(env.DB).upsert([
+		{ dpid: 1000, dpuuid: "p1", uuid: U1, at: 1 },
+		{ dpid: 1000, dpuuid: "p2", uuid: U2, at: 1 },
+	]);
+});
+
+describe("applying a chunk", () => {
+	it(".sync a,b,c then .overwrite c,d,e leaves c,d,e (SPEC §5)", async () => {
+		await apply(target("d1"), 0, [line(1, "p1", add(1, 2, 3))]);
+		expect(await traitsOf(U1)).toEqual([1, 2, 3]);
+		const tally = await apply(target("d2", "overwrite"), 0, [line(1, "p1", add(3, 4, 5))]);
+		expect(await traitsOf(U1)).toEqual([3, 4, 5]);
+		expect(tally.counts).toMatchObject({ totalRealizedTraits: 3, totalRemovedTraits: 2 });
+	});
+
+	it("an .overwrite user spread over two chunks keeps the traits of both lines", async () => {
+		await apply(target("d1"), 0, [line(1, "p1", add(1))]);
+		await apply(target("d2", "overwrite"), 0, [line(1, "p1", add(2))]);
+		await apply(target("d2", "overwrite"), 1, [line(2, "p1", add(3))]);
+		expect(await traitsOf(U1)).toEqual([2, 3]);
+	});
+
+	it("counts unknown users, failed validation and lines that realize nothing", async () => {
+		const tally = await apply(target("d1"), 0, [
+			line(1, "nobody", add(1)),
+			line(2, "p1", add(1, 9)),
+			line(3, "p2", [{ kind: "kv", key: "x", value: "y" }]),
+		]);
+		expect(tally.counts).toEqual({
+			recordsReceived: 3,
+			formatErrors: 0,
+			invalidIds: 0,
+			noMatchingId: 1,
+			noTraitRealized: 1,
+			totalSignals: 3,
+			totalUnusedSignals: 2,
+			totalRealizedTraits: 1,
+			totalRemovedTraits: 0,
+			totalTraitsFailedValidation: 1,
+		});
+		expect(tally.samples.noMatchingId).toEqual(["line 1: nobody\t…"]);
+		expect(await traitsOf(U1)).toEqual([1]);
+	});
+
+	it("applies a chunk once: a retry after a committed chunk returns the stored counts and changes nothing", async () => {
+		const first = await apply(target("d1"), 0, [line(1, "p1", add(1))]);
+		await env.DB.prepare("DELETE FROM trait_memberships").run();
+		const again = await apply(target("d1"), 0, [line(1, "p1", add(1))]);
+		expect(again).toEqual(first);
+		expect(await traitsOf(U1)).toEqual([]);
+	});
+
+	it("a crash inside the chunk's transaction leaves no trace; the retry applies it fully", async () => {
+		const batch = env.DB.batch.bind(env.DB);
+		vi.spyOn(env.DB, "batch").mockRejectedValueOnce(new Error("D1 went away"));
+		await expect(apply(target("d1"), 0, [line(1, "p1", add(1, 2))])).rejects.toThrow("D1 went away");
+		expect(await traitsOf(U1)).toEqual([]);
+		vi.mocked(env.DB.batch).mockImplementation(batch);
+		const tally = await apply(target("d1"), 0, [line(1, "p1", add(1, 2))]);
+		expect(tally.counts.totalRealizedTraits).toBe(2);
+		expect(await traitsOf(U1)).toEqual([1, 2]);
+	});
+
+	it("keeps at most 200 lines per user per delivery, counting across chunks", async () => {
+		const lines = Array.from({ length: 150 }, (_, i) => line(i + 1, "p1", add(1)));
+		await apply(target("d1"), 0, lines);
+		const tally = await apply(
+			target("d1"),
+			1,
+			Array.from({ length: 60 }, (_, i) => line(151 + i, "p1", add(2))),
+		);
+		expect(tally.counts.formatErrors).toBe(10);
+		expect(tally.samples.formatErrors?.[0]).toBe("line 201: more than 200 lines for this user");
+	});
+
+	it("with a UUID-typed partner, IDs must be 38 digits", async () => {
+		const t: ChunkTarget = { ...target("d1"), idType: "uuid" };
+		const tally = await apply(t, 0, [line(1, U1, add(1)), line(2, "12345", add(1))]);
+		expect(tally.counts).toMatchObject({ invalidIds: 1, totalRealizedTraits: 1 });
+		expect(await traitsOf(U1)).toEqual([1]);
+	});
+
+	it("never writes traits of an opted-out visitor", async () => {
+		await d1PairStore(env.DB).forgetVisitor(U1, Date.now());
+		const t: ChunkTarget = { ...target("d1"), idType: "uuid" };
+		const tally = await apply(t, 0, [line(1, U1, add(1))]);
+		expect(tally.counts.noMatchingId).toBe(1);
+		expect(await traitsOf(U1)).toEqual([]);
+	});
+
+	it("within a chunk the later line wins for the same user and trait", async () => {
+		await apply(target("d1"), 0, [
+			line(1, "p1", add(1)),
+			line(2, "p1", [{ kind: "remove", traitId: 1 }]),
+			line(3, "p2", [{ kind: "remove", traitId: 2 }]),
+			line(4, "p2", add(2)),
+		]);
+		expect(await traitsOf(U1)).toEqual([]);
+		expect(await traitsOf(U2)).toEqual([2]);
+	});
+});
