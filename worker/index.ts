@@ -1,7 +1,11 @@
+import { runSchedule } from "../batch/scheduled";
 import { app } from "./http/app";
 import { handleQueue } from "./queues";
+
+export { InboundWorkflow } from "../batch/inbound/workflow";
 
 export default {
 	fetch: app.fetch,
 	queue: handleQueue,
+	scheduled: runSchedule,
 } satisfies ExportedHandler<Env>;

@@ -1,4 +1,3 @@
-import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { PairMessage } from "../../worker/pairs/pair-event";
 import { call, uuidCookie, uuidFrom } from "./support/edge";

@@ -81,7 +81,7 @@ describe("cookie bounce for cross-site calls without our cookie", () => {
 	it("second leg with the cookie back: stores the pair under that UUID", async () => {
 		const first = await call("/ibs:dpid=1000&dpuuid=abc", { headers: crossSite });
 		const uuid = uuidFrom(first);
-		const second = await call(new URL(first.headers.get("Location") ?? "").pathname + "?es_cb=1", {
+		const second = await call(`${new URL(first.headers.get("Location") ?? "").pathname}?es_cb=1`, {
 			headers: crossSite,
 			cookie: `uuid=${uuid}`,
 		});

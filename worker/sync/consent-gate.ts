@@ -6,5 +6,8 @@ import { type Consent, type ConsentSignals, evaluateConsent } from "../consent";
  * InputError, which the error renderer answers with 400.
  */
 export function consentOf(signals: ConsentSignals, settings: Settings): Consent {
-	return evaluateConsent(signals, { edgeTcfVendorId: settings.edgeTcfVendorId, consentDefault: settings.consentDefault });
+	return evaluateConsent(signals, {
+		edgeTcfVendorId: settings.edgeTcfVendorId,
+		consentDefault: settings.consentDefault,
+	});
 }

@@ -1,0 +1,91 @@
+import { isUuid } from "../../worker/identity/uuid";
+import type { PairEvent } from "../../worker/pairs/pair-event";
+import * as pairSql from "../../worker/pairs/queries";
+import { emptyTally, sample, type Tally } from "./counts";
+import type { InboundFileName } from "./parse";
+import * as sql from "./queries";
+
+/** One row of an `adobe_id_<MASTER>_<DPID>_…` file as the split step stores it. */
+export interface IdChunkLine {
+	n: number;
+	/** [ID of MASTER_DPID (DPID 0 = an edgesync UUID), ID of DPID]. */
+	ids: string[];
+	t: string;
+}
+
+/**
+ * File-based ID sync: every row pairs the DPID's user ID with the visitor the master column names.
+ * The pair writes are idempotent upserts and the chunk's counts are recorded after them, so a retry
+ * rewrites identical rows and counts once.
+ */
+export async function applyIdSyncChunk(
+	db: D1Database,
+	deliveryId: string,
+	chunk: number,
+	name: InboundFileName,
+	lines: readonly IdChunkLine[],
+	now: number,
+): Promise<Tally> {
+	const done = await db.prepare(sql.CHUNK_COUNTS).bind(deliveryId, chunk).first<{ counts: string }>();
+	if (done) return JSON.parse(done.counts) as Tally;
+
+	const master = name.masterDpid ?? 0;
+	const masterIds = [...new Set(lines.map((l) => l.ids[0] ?? ""))];
+	const uuidOf =
+		master === 0 ? new Map(masterIds.filter(isUuid).map((id) => [id, id])) : await resolve(db, master, masterIds);
+	const blocked = await optedOut(db, [...new Set(uuidOf.values())]);
+
+	const tally = emptyTally();
+	const c = tally.counts;
+	const events: PairEvent[] = [];
+	const users = new Map<string, { u: string; l: number; s: 1; o: 0; f: 0 }>();
+	for (const line of lines) {
+		c.recordsReceived++;
+		const [masterId = "", dpuuid = ""] = line.ids;
+		const uuid = uuidOf.get(masterId);
+		if (!uuid || blocked.has(uuid)) {
+			c.noMatchingId++;
+			sample(tally.samples, "noMatchingId", line.n, line.t);
+			continue;
+		}
+		events.push({ dpid: name.dpid, dpuuid, uuid, at: name.timestamp * 1000 });
+		const user = users.get(dpuuid) ?? { u: dpuuid, l: 0, s: 1, o: 0, f: 0 };
+		user.l++;
+		users.set(dpuuid, user);
+	}
+	const statements = [];
+	for (let i = 0; i < events.length; i += 1_000) {
+		statements.push(db.prepare(pairSql.UPSERT_PAIRS).bind(pairSql.eventsJson(events.slice(i, i + 1_000))));
+	}
+	for (let i = 0; i < users.size; i += 1_000) {
+		const part = [...users.values()].slice(i, i + 1_000);
+		statements.push(db.prepare(sql.SAVE_USER_STATE).bind(deliveryId, JSON.stringify(part)));
+	}
+	statements.push(db.prepare(sql.INSERT_CHUNK).bind(deliveryId, chunk, JSON.stringify(tally), now));
+	await db.batch(statements);
+	return tally;
+}
+
+async function resolve(db: D1Database, dpid: number, ids: string[]): Promise<Map<string, string>> {
+	const out = new Map<string, string>();
+	for (let i = 0; i < ids.length; i += 1_000) {
+		const { results } = await db
+			.prepare(sql.RESOLVE_PARTNER_IDS)
+			.bind(dpid, JSON.stringify(ids.slice(i, i + 1_000)))
+			.all<{ dpuuid: string; uuid: string }>();
+		for (const r of results) out.set(r.dpuuid, r.uuid);
+	}
+	return out;
+}
+
+async function optedOut(db: D1Database, uuids: string[]): Promise<Set<string>> {
+	const out = new Set<string>();
+	for (let i = 0; i < uuids.length; i += 1_000) {
+		const { results } = await db
+			.prepare(sql.OPTED_OUT_AMONG)
+			.bind(JSON.stringify(uuids.slice(i, i + 1_000)))
+			.all<{ uuid: string }>();
+		for (const r of results) out.add(r.uuid);
+	}
+	return out;
+}

@@ -1,0 +1,82 @@
+import { getPartner } from "../../worker/partners/queries";
+import { emptyTally, sample, type Tally } from "./counts";
+import { chunkKey, loadDelivery } from "./delivery";
+import { type InboundFileName, isFileNameError, parseInboundFile, parseInboundFileName } from "./parse";
+
+/** Lines per chunk: one chunk is one Workflow step and one D1 transaction (≈ 20 statements). */
+export const LINES_PER_CHUNK = 5_000;
+/** …or fewer when lines are long: a chunk object stays small enough to read in one go. */
+const CHUNK_BYTES = 4 * 1024 * 1024;
+const SAMPLE_CHARS = 200;
+
+export interface SplitResult {
+	chunks: number;
+	tally: Tally;
+}
+
+/**
+ * Step: streams every part of a delivery through the parser and writes the good lines to R2 as chunk
+ * objects (NDJSON), counting the lines that fail on their own (format errors, invalid IDs). Memory is
+ * one chunk at most, whatever the file size. Deterministic, so a retry rewrites the same chunks.
+ */
+export async function splitDelivery(env: Env, deliveryId: string): Promise<SplitResult> {
+	const delivery = await loadDelivery(env.DB, deliveryId);
+	const partner = await getPartner(env.DB, delivery.dpid);
+	if (!partner) throw new Error(`partner ${delivery.dpid} of delivery ${deliveryId} no longer exists`);
+	const tally = emptyTally();
+	const c = tally.counts;
+	let chunks = 0;
+	let buffer: string[] = [];
+	let bytes = 0;
+	const flush = async () => {
+		if (buffer.length === 0) return;
+		await env.EXCHANGE.put(chunkKey(deliveryId, chunks++), buffer.join("\n"));
+		buffer = [];
+		bytes = 0;
+	};
+
+	let nextLine = 1;
+	for (const key of delivery.files) {
+		const name = nameOf(key);
+		const object = await env.EXCHANGE.get(key);
+		if (!object) throw new Error(`${key} disappeared before it was read`);
+		for await (const outcome of parseInboundFile(object.body, {
+			name,
+			idType: partner.inboundIdType,
+			firstLine: nextLine,
+		})) {
+			if (outcome.type === "file_error") {
+				// The lines before the damage count; the damaged remainder is one format error.
+				c.formatErrors++;
+				sample(tally.samples, "formatErrors", outcome.afterLine + 1, `${name.name}: ${outcome.message}`);
+				nextLine = outcome.afterLine + 1;
+				continue;
+			}
+			nextLine = outcome.line + 1;
+			if (outcome.type === "format_error" || outcome.type === "invalid_id") {
+				c.recordsReceived++;
+				const kind = outcome.type === "format_error" ? "formatErrors" : "invalidIds";
+				c[kind]++;
+				sample(tally.samples, kind, outcome.line, outcome.text);
+				continue;
+			}
+			const text = outcome.text.slice(0, SAMPLE_CHARS);
+			const json =
+				outcome.type === "record"
+					? JSON.stringify({ n: outcome.line, u: outcome.userId, s: outcome.signals, t: text })
+					: JSON.stringify({ n: outcome.line, ids: outcome.ids, t: text });
+			buffer.push(json);
+			bytes += json.length;
+			if (buffer.length >= LINES_PER_CHUNK || bytes >= CHUNK_BYTES) await flush();
+		}
+	}
+	await flush();
+	return { chunks, tally };
+}
+
+export function nameOf(key: string): InboundFileName {
+	const name = parseInboundFileName(key.slice(key.lastIndexOf("/") + 1));
+	// Discovery only records deliveries whose names parse, so this is a broken invariant, not input.
+	if (isFileNameError(name)) throw new Error(`${key}: ${name.error}`);
+	return name;
+}

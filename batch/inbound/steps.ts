@@ -1,0 +1,121 @@
+import { EmailMessage } from "cloudflare:email";
+import { settingsOf } from "../../worker/config";
+import { getPartner } from "../../worker/partners/queries";
+import { receiptMail } from "../receipts/mail";
+import { buildReceipt, type Receipt } from "../receipts/receipt";
+import { catalogOf, traitsOfSource } from "../traits/queries";
+import { applyChunk, type ChunkLine } from "./apply-chunk";
+import { applyIdSyncChunk, type IdChunkLine } from "./apply-id-chunk";
+import type { Tally } from "./counts";
+import { chunkKey, loadDelivery } from "./delivery";
+import * as sql from "./queries";
+import { nameOf } from "./split";
+
+/** Step: apply chunk `chunk` of a delivery (see applyChunk / applyIdSyncChunk for exactly-once). */
+export async function applyStoredChunk(env: Env, deliveryId: string, chunk: number): Promise<Tally> {
+	const delivery = await loadDelivery(env.DB, deliveryId);
+	const object = await env.EXCHANGE.get(chunkKey(deliveryId, chunk));
+	if (!object) throw new Error(`chunk ${chunk} of ${deliveryId} is missing`);
+	const lines = (await object.text()).split("\n").filter(Boolean);
+	const now = Date.now();
+	if (delivery.kind === "id_sync") {
+		const name = nameOf(delivery.files[0] ?? "");
+		return applyIdSyncChunk(
+			env.DB,
+			deliveryId,
+			chunk,
+			name,
+			lines.map((l) => JSON.parse(l) as IdChunkLine),
+			now,
+		);
+	}
+	const partner = await getPartner(env.DB, delivery.dpid);
+	if (!partner) throw new Error(`partner ${delivery.dpid} of delivery ${deliveryId} no longer exists`);
+	const traitSource = delivery.targetDpid ?? delivery.dpid;
+	const catalog = catalogOf(await traitsOfSource(env.DB, traitSource));
+	return applyChunk(
+		env.DB,
+		{ deliveryId, idSource: delivery.dpid, idType: partner.inboundIdType, traitSource, mode: delivery.mode },
+		chunk,
+		lines.map((l) => JSON.parse(l) as ChunkLine),
+		catalog,
+		now,
+	);
+}
+
+/** Step: write the receipt to R2 and D1, mark the delivery done and drop its working state. */
+export async function finishDelivery(
+	env: Env,
+	deliveryId: string,
+	tally: Tally,
+	startedAt: number,
+	chunks: number,
+): Promise<{ stored: number }> {
+	const delivery = await loadDelivery(env.DB, deliveryId);
+	if (delivery.status === "done" && delivery.receipt) return { stored: delivery.receipt["Stored records"] };
+	const totals = await env.DB.prepare(sql.USER_TOTALS).bind(deliveryId).first<{ devices: number; failed: number }>();
+	const receipt = buildReceipt(
+		deliveryId,
+		delivery.files,
+		tally,
+		{ devices: totals?.devices ?? 0, failedValidation: totals?.failed ?? 0 },
+		startedAt,
+		Date.now(),
+	);
+	const json = JSON.stringify(receipt);
+	await env.EXCHANGE.put(receiptKey(delivery.dpid, deliveryId), json, {
+		httpMetadata: { contentType: "application/json" },
+	});
+	await env.DB.batch([
+		env.DB.prepare(sql.FINISH).bind(deliveryId, "done", json, Date.now()),
+		env.DB.prepare(sql.FORGET_USERS).bind(deliveryId),
+	]);
+	await env.EXCHANGE.delete(Array.from({ length: chunks }, (_, i) => chunkKey(deliveryId, i)));
+	return { stored: receipt["Stored records"] };
+}
+
+/** Step: e-mail the stored receipt to the operator and the partner's recipients. */
+export async function sendReceipt(env: Env, deliveryId: string): Promise<{ sent: number }> {
+	const delivery = await loadDelivery(env.DB, deliveryId);
+	if (!delivery.receipt) throw new Error(`delivery ${deliveryId} has no receipt yet`);
+	const partner = await getPartner(env.DB, delivery.dpid);
+	return mailReceipt(env, delivery.receipt, partner?.receiptEmails ?? []);
+}
+
+/**
+ * Sends the receipt to the operator and the partner's recipients. Each message is first kept in the
+ * archive bucket (`mail/receipts/<delivery>/<recipient>.eml`): an audit of what was sent, and where
+ * local development shows the e-mails. Keys are stable, so a retried step overwrites, never adds.
+ */
+export async function mailReceipt(
+	env: Env,
+	receipt: Receipt,
+	partnerEmails: readonly string[],
+): Promise<{ sent: number }> {
+	const { operatorEmail, receiptFrom } = settingsOf(env);
+	const to = [...new Set([operatorEmail, ...partnerEmails].filter(Boolean))];
+	if (to.length === 0 || !receiptFrom) return { sent: 0 };
+	const mail = receiptMail(receipt, receiptFrom, to);
+	// The send_email binding takes one envelope recipient per message.
+	for (const recipient of to) {
+		await env.ARCHIVE.put(outboxKey(receipt.Delivery, recipient), mail.raw, {
+			httpMetadata: { contentType: "message/rfc822" },
+		});
+		await env.EMAIL.send(new EmailMessage(receiptFrom, recipient, mail.raw));
+	}
+	return { sent: to.length };
+}
+
+export function outboxKey(deliveryId: string, recipient: string): string {
+	return `mail/receipts/${encodeURIComponent(deliveryId)}/${encodeURIComponent(recipient)}.eml`;
+}
+
+/** Step: the workflow gave up; keep a receipt that says so. */
+export async function markFailed(env: Env, deliveryId: string, reason: string): Promise<void> {
+	const failed = JSON.stringify({ Delivery: deliveryId, Status: "failed", Reason: reason.slice(0, 500) });
+	await env.DB.prepare(sql.FINISH).bind(deliveryId, "failed", failed, Date.now()).run();
+}
+
+export function receiptKey(dpid: number, deliveryId: string): string {
+	return `receipts/${dpid}/${deliveryId}.json`;
+}

@@ -1,0 +1,51 @@
+import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep, type WorkflowStepConfig } from "cloudflare:workers";
+import { mergeTallies, type Tally } from "./counts";
+import { splitDelivery } from "./split";
+import { applyStoredChunk, finishDelivery, markFailed, sendReceipt } from "./steps";
+
+export interface InboundParams {
+	deliveryId: string;
+}
+
+const D1_STEP: WorkflowStepConfig = {
+	retries: { limit: 5, delay: "10 seconds", backoff: "exponential" },
+	timeout: "5 minutes",
+};
+// Mail providers have bad minutes; a receipt is worth waiting hours for, never worth losing.
+const MAIL_STEP: WorkflowStepConfig = {
+	retries: { limit: 8, delay: "1 minute", backoff: "exponential" },
+	timeout: "1 minute",
+};
+
+/**
+ * One inbound delivery, start to end. Every step is idempotent and its result is persisted by
+ * Workflows, so a retried or restarted instance never applies a line or adds a count twice:
+ * split (stream, parse, write chunk objects) → apply each chunk → receipt → e-mail.
+ */
+export class InboundWorkflow extends WorkflowEntrypoint<Env, InboundParams> {
+	override async run(
+		event: WorkflowEvent<InboundParams>,
+		step: WorkflowStep,
+	): Promise<{ stored: number; chunks: number }> {
+		const { deliveryId } = event.payload;
+		try {
+			const startedAt = await step.do("start", async () => Date.now());
+			const split = await step.do("split", D1_STEP, () => splitDelivery(this.env, deliveryId));
+			const tallies: Tally[] = [split.tally];
+			for (let chunk = 0; chunk < split.chunks; chunk++) {
+				tallies.push(
+					await step.do(`apply chunk ${chunk}`, D1_STEP, () => applyStoredChunk(this.env, deliveryId, chunk)),
+				);
+			}
+			const receipt = await step.do("receipt", D1_STEP, () =>
+				finishDelivery(this.env, deliveryId, mergeTallies(tallies), startedAt, split.chunks),
+			);
+			await step.do("email", MAIL_STEP, () => sendReceipt(this.env, deliveryId));
+			return { stored: receipt.stored, chunks: split.chunks };
+		} catch (err) {
+			// Out of retries: record the failure so the data source's next delivery is not blocked forever.
+			await step.do("mark failed", D1_STEP, () => markFailed(this.env, deliveryId, String(err)));
+			throw err;
+		}
+	}
+}

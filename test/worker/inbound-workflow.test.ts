@@ -1,0 +1,159 @@
+import { introspectWorkflowInstance } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import PostalMime from "postal-mime";
+import { beforeEach, describe, expect, it } from "vitest";
+import { findDelivery, workflowIdOf } from "../../batch/inbound/delivery";
+import { outboxKey } from "../../batch/inbound/steps";
+import { putTrait } from "../../batch/traits/queries";
+import { d1PairStore } from "../../worker/pairs/store";
+import { membershipsOf, runCron, upload } from "./support/inbound";
+import { seedPartner } from "./support/partners";
+
+const U1 = "1".repeat(38);
+const U2 = "2".repeat(38);
+const T = 1_790_000_000;
+
+beforeEach(async () => {
+	await seedPartner({ dpid: 1000, receiptEmails: ["vendor@partner.example"] });
+	for (const id of [1, 2, 3, 4, 5]) await putTrait(env.DB, { id, dpid: 1000, name: `t${id}`, rule: null }, 0);
+	await putTrait(env.DB, { id: 52, dpid: 1000, name: "ic 52", rule: 'ic == "52"' }, 0);
+	await d1PairStore(env.DB).upsert([
+		{ dpid: 1000, dpuuid: "p1", uuid: U1, at: 1 },
+		{ dpid: 1000, dpuuid: "p2", uuid: U2, at: 1 },
+	]);
+});
+
+async function processDelivery(id: string) {
+	await using instance = await introspectWorkflowInstance(env.INBOUND_WORKFLOW, workflowIdOf(id));
+	await instance.modify(async (m) => m.disableRetryDelays());
+	await runCron();
+	await instance.waitForStatus("complete");
+	return findDelivery(env.DB, id);
+}
+
+describe("inbound delivery, end to end through cron and workflow", () => {
+	it("applies a file, writes the receipt to D1 and R2 and e-mails it", async () => {
+		await upload(`ftp_dpm_1000_${T}.sync.gz`, "p1\td_sid=1,2, 3\r\nnobody\t1\np2\tic=52,color=red\nbroken line\n");
+		const delivery = await processDelivery(`ftp_dpm_1000_${T}.sync`);
+		expect(delivery?.status).toBe("done");
+		const receipt = delivery?.receipt;
+		expect(receipt).toMatchObject({
+			"File name(s)": [`ftp_dpm_1000_${T}.sync.gz`],
+			"Records received": 4,
+			"Format errors": 1,
+			"Invalid IDs": 0,
+			"No matching ID": 1,
+			"No trait realized": 0,
+			"Records processed": 4,
+			"Stored records": 2,
+			"Total devices": 2,
+			"Total realized traits": 4,
+			"Total unused signals": 1,
+		});
+		expect(await membershipsOf(U1)).toEqual([1, 2, 3]);
+		expect(await membershipsOf(U2)).toEqual([52]);
+		const stored = await env.EXCHANGE.get(`receipts/1000/ftp_dpm_1000_${T}.sync.json`);
+		expect(await stored?.json()).toEqual(receipt);
+		expect((await env.EXCHANGE.list({ prefix: "work/" })).objects).toEqual([]);
+
+		for (const to of ["ops@edge.example", "vendor@partner.example"]) {
+			const mail = await env.ARCHIVE.get(outboxKey(`ftp_dpm_1000_${T}.sync`, to));
+			const parsed = await PostalMime.parse((await mail?.text()) ?? "");
+			expect(parsed.text).toContain("Stored records: 2");
+			expect(parsed.text).toContain("Total devices: 2");
+			const json = parsed.attachments.find((a) => a.filename === "receipt.json")?.content;
+			expect(JSON.parse(typeof json === "string" ? json : new TextDecoder().decode(json))).toEqual(receipt);
+		}
+	});
+
+	it("groups split parts into one delivery with one receipt, numbering lines across parts", async () => {
+		await upload(`ftp_dpm_1000_${T}.sync.1`, "p1\t1\nbad\n");
+		await upload(`ftp_dpm_1000_${T}.sync.2.gz`, "p2\t2\nbad again\n");
+		const delivery = await processDelivery(`ftp_dpm_1000_${T}.sync`);
+		expect(delivery?.files).toEqual([`inbound/ftp_dpm_1000_${T}.sync.1`, `inbound/ftp_dpm_1000_${T}.sync.2.gz`]);
+		expect(delivery?.receipt?.["Records received"]).toBe(4);
+		expect(delivery?.receipt?.["Sample lines"].formatErrors).toEqual(["line 2: bad", "line 4: bad again"]);
+	});
+
+	it(".sync then .overwrite: applied in timestamp order, the overwrite leaves c,d,e", async () => {
+		await upload(`ftp_dpm_1000_${T + 60}.overwrite`, "p1\t3,4,5\n");
+		await upload(`ftp_dpm_1000_${T}.sync`, "p1\t1,2,3\n");
+		await processDelivery(`ftp_dpm_1000_${T}.sync`);
+		expect(await membershipsOf(U1)).toEqual([1, 2, 3]);
+		await processDelivery(`ftp_dpm_1000_${T + 60}.overwrite`);
+		expect(await membershipsOf(U1)).toEqual([3, 4, 5]);
+	});
+
+	it("a step that fails mid-file is retried and the counts stay exact", async () => {
+		const lines = Array.from({ length: 12_000 }, (_, i) => `p${(i % 2) + 1}\t${(i % 5) + 1}`).join("\n");
+		await upload(`ftp_dpm_1000_${T}.sync`, lines);
+		const id = `ftp_dpm_1000_${T}.sync`;
+		await using instance = await introspectWorkflowInstance(env.INBOUND_WORKFLOW, workflowIdOf(id));
+		await instance.modify(async (m) => {
+			await m.disableRetryDelays();
+			await m.mockStepError({ name: "apply chunk 1" }, new Error("worker crashed"), 2);
+		});
+		await runCron();
+		await instance.waitForStatus("complete");
+		const receipt = (await findDelivery(env.DB, id))?.receipt;
+		// 200 lines per user: p1 and p2 keep 200 each, the other 11,600 lines are format errors.
+		expect(receipt).toMatchObject({ "Records received": 12_000, "Format errors": 11_600, "Stored records": 400 });
+	});
+
+	it("the same delivery uploaded twice is processed once", async () => {
+		await upload(`ftp_dpm_1000_${T}.sync`, "p1\t1\n");
+		await processDelivery(`ftp_dpm_1000_${T}.sync`);
+		await upload(`ftp_dpm_1000_${T}.sync`, "p1\t1\n");
+		await runCron();
+		const { results } = await env.DB.prepare("SELECT count(*) AS n FROM inbound_deliveries").all<{ n: number }>();
+		expect(results[0]?.n).toBe(1);
+	});
+
+	it("waits for a delivery whose parts are still arriving", async () => {
+		await upload(`ftp_dpm_1000_${T}.sync.1`, "p1\t1\n");
+		await runCron(10);
+		expect(await findDelivery(env.DB, `ftp_dpm_1000_${T}.sync`)).toBeNull();
+	});
+
+	it("rejects and reports files with bad names or unknown partners, processing nothing", async () => {
+		await upload("segments.csv", "p1\t1\n");
+		await upload(`ftp_dpm_4242_${T}.sync`, "p1\t1\n");
+		await runCron();
+		const bad = await findDelivery(env.DB, "inbound/segments.csv");
+		expect(bad?.status).toBe("rejected");
+		expect(bad?.receipt?.Reason).toMatch(/neither ftp_dpm_/);
+		expect((await findDelivery(env.DB, `ftp_dpm_4242_${T}.sync`))?.receipt?.Reason).toBe("unknown DPID 4242");
+		const mail = await env.ARCHIVE.get(outboxKey("inbound/segments.csv", "ops@edge.example"));
+		expect((await PostalMime.parse((await mail?.text()) ?? "")).text).toMatch(/^Rejected: name matches neither/);
+	});
+
+	it("file-based ID sync writes pairs", async () => {
+		await seedPartner({ dpid: 2000 });
+		await upload(`adobe_id_0_2000_${T}.sync`, `${U1}\tq1\n${"3".repeat(38)}\tq2\nnot-a-uuid\tq3\n`);
+		const delivery = await processDelivery(`adobe_id_0_2000_${T}.sync`);
+		expect(delivery?.receipt).toMatchObject({ "Records received": 3, "Stored records": 2, "Invalid IDs": 1 });
+		const { results } = await env.DB.prepare(
+			"SELECT dpuuid, uuid FROM id_pairs WHERE dpid = 2000 ORDER BY dpuuid",
+		).all();
+		expect(results).toEqual([
+			{ dpuuid: "q1", uuid: U1 },
+			{ dpuuid: "q2", uuid: "3".repeat(38) },
+		]);
+	});
+});
+
+describe("receipt e-mail", () => {
+	it("a failing send is retried by the workflow and the receipt is kept meanwhile", async () => {
+		const id = `ftp_dpm_1000_${T}.sync`;
+		await upload(id, "p1\t1\n");
+		await using instance = await introspectWorkflowInstance(env.INBOUND_WORKFLOW, workflowIdOf(id));
+		await instance.modify(async (m) => {
+			await m.disableRetryDelays();
+			await m.mockStepError({ name: "email" }, new Error("mail provider down"), 3);
+		});
+		await runCron();
+		await instance.waitForStatus("complete");
+		expect(await instance.waitForStepResult({ name: "email" })).toEqual({ sent: 2 });
+		expect((await findDelivery(env.DB, id))?.receipt?.["Stored records"]).toBe(1);
+	});
+});

@@ -1,0 +1,25 @@
+import { createScheduledController } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import worker from "../../../worker";
+
+/** Puts an inbound file into the exchange bucket, gzipped when its name ends in .gz. */
+export async function upload(name: string, text: string): Promise<void> {
+	const bytes = new TextEncoder().encode(text);
+	const body = name.endsWith(".gz")
+		? await new Response(new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer()
+		: bytes;
+	await env.EXCHANGE.put(`inbound/${name}`, body);
+}
+
+/** Fires the Cron Trigger as Cloudflare would, `secondsLater` after now (past the settle time). */
+export async function runCron(secondsLater = 120): Promise<void> {
+	const controller = createScheduledController({ scheduledTime: Date.now() + secondsLater * 1000, cron: "* * * * *" });
+	await worker.scheduled(controller, env);
+}
+
+export async function membershipsOf(uuid: string): Promise<number[]> {
+	const { results } = await env.DB.prepare("SELECT trait_id FROM trait_memberships WHERE uuid = ?1 ORDER BY trait_id")
+		.bind(uuid)
+		.all<{ trait_id: number }>();
+	return results.map((r) => r.trait_id);
+}
