@@ -1,6 +1,12 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+
+// The Worker bundles the built tag (wrangler.toml [[rules]]); say so plainly instead of failing on an import.
+if (!existsSync(path.join(import.meta.dirname, "dist", "tag.js"))) {
+	throw new Error("dist/tag.js is missing: run `npm run build` first (`npm test` builds it for you).");
+}
 
 const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
 
@@ -16,7 +22,6 @@ export default defineConfig({
 	test: {
 		projects: [
 			{
-				extends: false,
 				plugins: [
 					cloudflareTest({
 						wrangler: { configPath: "./wrangler.toml" },
@@ -33,6 +38,22 @@ export default defineConfig({
 					include: ["test/worker/**/*.test.ts"],
 					setupFiles: ["test/worker/setup/apply-migrations.ts"],
 					restoreMocks: true,
+				},
+			},
+			{
+				// Pure logic of the browser tag (consent merging, URLs, config, the page API).
+				test: { name: "tag", environment: "node", include: ["tag/src/**/*.test.ts"], restoreMocks: true },
+			},
+			{
+				// The tag in real Chromium against `wrangler dev` (test/e2e/README.md).
+				test: {
+					name: "e2e",
+					environment: "node",
+					include: ["test/e2e/**/*.test.ts"],
+					// Starting wrangler dev and Chromium on a 2-core machine takes a while; the tests themselves wait
+					// for the requests they expect, with their own deadlines.
+					hookTimeout: 120_000,
+					testTimeout: 30_000,
 				},
 			},
 		],

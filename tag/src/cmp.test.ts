@@ -1,0 +1,77 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { askCmps, type CmpWindow } from "./cmp";
+import type { TcData } from "./consent";
+
+beforeEach(() => {
+	vi.useFakeTimers();
+});
+afterEach(() => {
+	vi.useRealTimers();
+});
+
+type TcfCallback = (d: TcData, ok: boolean) => void;
+
+describe("askCmps", () => {
+	it("resolves at once with nothing when the page has no CMP", async () => {
+		await expect(askCmps({}, 1000)).resolves.toEqual({});
+	});
+
+	it("waits for the visitor's choice once the TCF CMP has shown its banner, past the timeout", async () => {
+		let listener: TcfCallback = () => {};
+		const w: CmpWindow = {
+			__tcfapi: (command, _v, cb) => {
+				if (command !== "addEventListener") return;
+				listener = cb;
+				cb({ gdprApplies: true, eventStatus: "cmpuishown" }, true);
+			},
+		};
+		let answer: unknown;
+		void askCmps(w, 100).then((a) => {
+			answer = a;
+		});
+		await vi.advanceTimersByTimeAsync(5000);
+		expect(answer).toBeUndefined();
+		const final = { gdprApplies: true, eventStatus: "useractioncomplete", tcString: "CPx" };
+		listener(final, true);
+		await vi.runAllTimersAsync();
+		expect(answer).toEqual({ tcf: final });
+	});
+
+	it("gives a silent TCF CMP up after the timeout, as no answer (null)", async () => {
+		const w: CmpWindow = { __tcfapi: () => {} };
+		const pending = askCmps(w, 300);
+		await vi.advanceTimersByTimeAsync(300);
+		await expect(pending).resolves.toEqual({ tcf: null });
+	});
+
+	it("treats a CMP that throws, or a __tcfapi that is not a function, as silent", async () => {
+		const throwing: CmpWindow = {
+			__tcfapi: () => {
+				throw new Error("CMP bug");
+			},
+		};
+		await expect(askCmps(throwing, 300)).resolves.toEqual({ tcf: null });
+		await expect(askCmps({ __tcfapi: 1 } as unknown as CmpWindow, 300)).resolves.toEqual({ tcf: null });
+	});
+
+	it("reads US privacy and GPP, dropping the 'no section applies' marker", async () => {
+		const w: CmpWindow = {
+			__uspapi: (_c, _v, cb) => cb({ uspString: "1YNN" }, true),
+			__gpp: (_c, cb) => {
+				cb({ pingData: { signalStatus: "not ready" } }, true);
+				setTimeout(
+					() => cb({ pingData: { signalStatus: "ready", gppString: "DBAA", applicableSections: [-1] } }, true),
+					2000,
+				);
+			},
+		};
+		const pending = askCmps(w, 100);
+		await vi.advanceTimersByTimeAsync(2000);
+		await expect(pending).resolves.toEqual({ usp: "1YNN", gpp: "DBAA", gppSid: "" });
+	});
+
+	it("ignores an unsuccessful US privacy call", async () => {
+		const w: CmpWindow = { __uspapi: (_c, _v, cb) => cb({ uspString: "1YNN" }, false) };
+		await expect(askCmps(w, 100)).resolves.toEqual({});
+	});
+});

@@ -1,0 +1,87 @@
+import type { Answers, TcData } from "./consent";
+
+type Callback<T> = (data: T, success: boolean) => void;
+interface GppEvent {
+	pingData?: { signalStatus?: string; gppString?: string; applicableSections?: number[] };
+}
+/** The CMP APIs the tag talks to, when the page has them (IAB TCF v2, US Privacy, GPP 1.1). */
+export interface CmpWindow {
+	__tcfapi?: (command: string, version: number, callback: Callback<TcData>, param?: unknown) => void;
+	__uspapi?: (command: string, version: number, callback: Callback<{ uspString?: string }>) => void;
+	__gpp?: (command: string, callback: Callback<GppEvent>) => void;
+}
+
+/**
+ * Waits for one CMP API. `wait` bounds only the silence before its first callback: once a CMP has
+ * answered (for example "the banner is shown"), it is alive and the tag waits for the visitor's choice.
+ */
+function listen(wait: number, start: (done: () => void, heard: () => void) => void): Promise<void> {
+	return new Promise((done) => {
+		let alive = false;
+		setTimeout(() => alive || done(), wait);
+		try {
+			start(done, () => {
+				alive = true;
+			});
+		} catch {
+			// A broken CMP counts as one that never answered.
+			done();
+		}
+	});
+}
+
+/** Asks every CMP API present on the page; resolves once each gave a final answer or stayed silent. */
+export function askCmps(w: CmpWindow, wait: number): Promise<Answers> {
+	const a: Answers = {};
+	const jobs: Promise<void>[] = [];
+	const tcf = w.__tcfapi;
+	const usp = w.__uspapi;
+	const gpp = w.__gpp;
+	// Presence is enough: calling a non-function throws inside listen(), which counts as silence.
+	if (tcf) {
+		a.tcf = null;
+		jobs.push(
+			listen(wait, (done, heard) =>
+				tcf("addEventListener", 2, (d, ok) => {
+					heard();
+					if (!ok) return done();
+					// "tcloaded" and "useractioncomplete" are final; "cmpuishown" means the visitor is choosing.
+					if (d.eventStatus !== "cmpuishown") {
+						// The listener stays registered (removing it costs bytes); later events change nothing.
+						a.tcf = d;
+						done();
+					}
+				}),
+			),
+		);
+	}
+	if (usp) {
+		jobs.push(
+			listen(wait, (done, heard) =>
+				usp("getUSPData", 1, (d, ok) => {
+					heard();
+					if (ok) a.usp = d?.uspString;
+					done();
+				}),
+			),
+		);
+	}
+	if (gpp) {
+		jobs.push(
+			listen(wait, (done, heard) =>
+				gpp("addEventListener", (e, ok) => {
+					heard();
+					const p = e?.pingData;
+					if (!ok) return done();
+					if (p?.signalStatus === "ready") {
+						a.gpp = p.gppString;
+						// -1 means "no section applies".
+						a.gppSid = p.applicableSections?.filter((n) => n > 0).join();
+						done();
+					}
+				}),
+			),
+		);
+	}
+	return Promise.all(jobs).then(() => a);
+}
