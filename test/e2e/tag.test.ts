@@ -1,0 +1,240 @@
+// The browser tag in real Chromium: fixture pages on a "site" origin embed /tag.js from the edge running
+// under `wrangler dev`; every expectation waits for the request, response or D1 row it needs.
+import type { Browser, BrowserContext, Page, Request } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "./support/browser.js";
+import { type Edge, startEdge } from "./support/edge.js";
+import { type Site, startSite } from "./support/site.js";
+import { EDGE_VENDOR, tcString } from "./support/tcf.js";
+import { eventually } from "./support/wait.js";
+
+const UUID = /^\d{38}$/;
+const DEMO_DPID = 1000;
+/** The queue consumer batches for up to 2 s; D1 rows get this long to appear. */
+const PAIR_DEADLINE_MS = 20_000;
+
+let browser: Browser;
+let edge: Edge;
+let site: Site;
+let context: BrowserContext;
+
+beforeAll(async () => {
+	browser = await launchChromium();
+	site = await startSite(() => edge.origin);
+	const sites = [`http://127.0.0.1:${site.port}`, `http://localhost:${site.port}`];
+	edge = await startEdge({
+		DEMO: "true",
+		ADMIN_TOKEN: "e2e-admin-token",
+		SITE_ORIGINS: sites.join(","),
+		EDGE_TCF_VENDOR_ID: String(EDGE_VENDOR),
+		// As deployed on another site than the pages: the uuid cookie is a third-party cookie there.
+		COOKIE_SAMESITE: "None",
+	});
+});
+
+afterAll(async () => {
+	await browser?.close();
+	await edge?.stop();
+	await site?.stop();
+});
+
+afterEach(async () => {
+	await context?.close();
+});
+
+/** A fresh browser profile (no cookies) with one page, and the log of every request it makes to the edge. */
+async function openPage(): Promise<{ page: Page; edgeRequests: string[] }> {
+	context = await browser.newContext();
+	const page = await context.newPage();
+	const edgeRequests: string[] = [];
+	page.on("request", (r) => {
+		if (r.url().startsWith(edge.origin)) edgeRequests.push(r.url().slice(edge.origin.length));
+	});
+	return { page, edgeRequests };
+}
+
+const isCall = (path: string) => (r: Request | { url(): string }) => r.url().startsWith(`${edge.origin}${path}`);
+
+/** The UUID the tag hands the page once it has decided ("" when it has none). */
+function uuidSeenByPage(page: Page): Promise<string> {
+	return page.evaluate(
+		() =>
+			new Promise<string>((resolve) => {
+				const w = window as unknown as { edgesync?: { push(c: unknown): void } | unknown[] };
+				w.edgesync = w.edgesync ?? [];
+				w.edgesync.push(["getUuid", resolve]);
+			}),
+	);
+}
+
+async function cookieValue(url: string, name: string): Promise<string | undefined> {
+	return (await context.cookies(url)).find((c) => c.name === name)?.value;
+}
+
+type Pair = { dpid: number; dpuuid: string; uuid: string };
+const pairsOf = (uuid: string) => edge.query<Pair>(`SELECT dpid, dpuuid, uuid FROM id_pairs WHERE uuid = '${uuid}'`);
+
+/** A first page view with consent: the /id answer, the demo vendor's dpuuid from its redirect to /ibs. */
+async function firstVisit(page: Page, url: string) {
+	const idResponse = page.waitForResponse(isCall("/id?"));
+	const ibsResponse = page.waitForResponse(isCall(`/ibs:dpid=${DEMO_DPID}&dpuuid=`));
+	await page.goto(url);
+	const answer = (await (await idResponse).json()) as { uuid: string; syncs: { dpid: number; url: string }[] };
+	const ibs = await ibsResponse;
+	const dpuuid = new URLSearchParams(ibs.url().split("/ibs:")[1]).get("dpuuid") ?? "";
+	return { answer, ibs, dpuuid };
+}
+
+describe("the tag in Chromium", () => {
+	it("first visit: gets a UUID from /id, keeps a first-party copy, fires the due sync, the pair lands in D1", async () => {
+		const { page } = await openPage();
+		const pixel = page.waitForRequest(isCall("/demo-vendor/sync?"));
+		const { answer, ibs, dpuuid } = await firstVisit(page, site.url("plain"));
+
+		expect(answer.uuid).toMatch(UUID);
+		expect(answer.syncs.map((s) => s.dpid)).toEqual([DEMO_DPID]);
+		expect(await uuidSeenByPage(page)).toBe(answer.uuid);
+
+		const copy = (await context.cookies(site.url("plain"))).find((c) => c.name === "_es_id");
+		expect(copy?.value).toBe(answer.uuid);
+		expect(copy?.sameSite).toBe("Lax");
+		expect(copy?.httpOnly).toBe(false);
+		const days = ((copy?.expires ?? 0) * 1000 - Date.now()) / 86_400_000;
+		expect(days).toBeGreaterThan(394);
+		expect(days).toBeLessThanOrEqual(395);
+		expect(await cookieValue(edge.origin, "uuid")).toBe(answer.uuid);
+
+		// The sync pixel, the vendor's 302 back to /ibs with its own ID, and the /ibs GIF.
+		const vendorCall = new URL((await pixel).url());
+		expect(vendorCall.searchParams.get("uid")).toBe(answer.uuid);
+		expect(ibs.request().redirectedFrom()?.url()).toBe(vendorCall.href);
+		expect(ibs.status()).toBe(200);
+		expect(ibs.headers()["content-type"]).toBe("image/gif");
+		expect(dpuuid).toMatch(/^dv-[0-9a-f]{16}$/);
+
+		const pairs = await eventually("the pair in D1", PAIR_DEADLINE_MS, async () => {
+			const rows = await pairsOf(answer.uuid);
+			return rows.length ? rows : undefined;
+		});
+		expect(pairs).toEqual([{ dpid: DEMO_DPID, dpuuid, uuid: answer.uuid }]);
+	});
+
+	it("repeat visit within the interval: no /id call and no syncs, the UUID comes from the cookie", async () => {
+		const { page, edgeRequests } = await openPage();
+		const { answer } = await firstVisit(page, site.url("plain"));
+		edgeRequests.length = 0;
+
+		await page.goto(site.url("plain"));
+		expect(await uuidSeenByPage(page)).toBe(answer.uuid);
+		// The tag has decided (the callback ran); it only ever calls /id before deciding.
+		expect(edgeRequests.filter((u) => !u.startsWith("/tag.js"))).toEqual([]);
+	});
+
+	it("a TCF CMP that refuses consent: nothing stored, nothing fired", async () => {
+		const { page, edgeRequests } = await openPage();
+		await page.goto(site.url("tcf", "127.0.0.1", { p1: "0", tc: tcString({ purpose1: false, vendors: [] }) }));
+		expect(await uuidSeenByPage(page)).toBe("");
+		expect(edgeRequests).toEqual(["/tag.js"]);
+		expect(await context.cookies()).toEqual([]);
+	});
+
+	it("a TCF CMP that grants consent after its banner: the consent string reaches /id and the sync", async () => {
+		const { page, edgeRequests } = await openPage();
+		const tc = tcString({ purpose1: true, vendors: [EDGE_VENDOR] });
+		const pixel = page.waitForRequest(isCall("/demo-vendor/sync?"));
+		const idResponse = page.waitForResponse(isCall("/id?"));
+		await page.goto(site.url("tcf", "127.0.0.1", { p1: "1", tc, banner: "1" }));
+		await page.waitForFunction(() => (window as unknown as { cmpListeners(): number }).cmpListeners() > 0);
+		// The banner is up: the tag listens and has asked the edge nothing.
+		expect(edgeRequests).toEqual(["/tag.js"]);
+
+		await page.evaluate(() => (window as unknown as { cmpUserAction(): void }).cmpUserAction());
+		const id = await idResponse;
+		expect(Object.fromEntries(new URL(id.url()).searchParams)).toEqual({ gdpr: "1", gdpr_consent: tc });
+		const { uuid } = (await id.json()) as { uuid: string };
+		expect(uuid).toMatch(UUID);
+		const vendorCall = new URL((await pixel).url());
+		expect(vendorCall.searchParams.get("gdpr")).toBe("1");
+		expect(vendorCall.searchParams.get("gdpr_consent")).toBe(tc);
+		expect(await cookieValue(site.url("tcf"), "_es_id")).toBe(uuid);
+		await eventually("the pair in D1", PAIR_DEADLINE_MS, async () => ((await pairsOf(uuid)).length ? true : undefined));
+	});
+
+	it("consent without the edge's TCF vendor: the edge refuses, and the tag stores nothing either", async () => {
+		const { page, edgeRequests } = await openPage();
+		const idResponse = page.waitForResponse(isCall("/id?"));
+		await page.goto(site.url("tcf", "127.0.0.1", { p1: "1", tc: tcString({ purpose1: true, vendors: [] }) }));
+		expect(await (await idResponse).json()).toEqual({ uuid: "", syncs: [] });
+		expect(await uuidSeenByPage(page)).toBe("");
+		expect(edgeRequests.map((u) => u.split("?")[0])).toEqual(["/tag.js", "/id"]);
+		expect(await context.cookies()).toEqual([]);
+	});
+
+	it("data-gdpr=1 on a page without a CMP: nothing stored, nothing fired", async () => {
+		const { page, edgeRequests } = await openPage();
+		await page.goto(site.url("gdpr-default"));
+		expect(await uuidSeenByPage(page)).toBe("");
+		expect(edgeRequests).toEqual(["/tag.js"]);
+		expect(await context.cookies()).toEqual([]);
+	});
+
+	it("opt-out through the JS API: the edge forgets the visitor, the tag writes and fires nothing afterwards", async () => {
+		const { page, edgeRequests } = await openPage();
+		const { answer } = await firstVisit(page, site.url("plain"));
+		await eventually("the pair in D1", PAIR_DEADLINE_MS, async () =>
+			(await pairsOf(answer.uuid)).length ? true : undefined,
+		);
+
+		const optOut = page.waitForResponse(isCall("/demoptout.jpg"));
+		await page.evaluate(
+			() =>
+				new Promise<void>((resolve) =>
+					(window as unknown as { edgesync: { push(c: unknown): void } }).edgesync.push(["optOut", resolve]),
+				),
+		);
+		expect(new URL((await optOut).url()).searchParams.get("fpid")).toBe(answer.uuid);
+		expect(await uuidSeenByPage(page)).toBe("");
+		expect(await cookieValue(site.url("plain"), "_es_id")).toBeUndefined();
+		expect(await cookieValue(site.url("plain"), "_es_t")).toBeUndefined();
+		expect(await cookieValue(edge.origin, "uuid")).toBe("NOTARGET");
+		expect(await pairsOf(answer.uuid)).toEqual([]);
+		expect(await edge.query(`SELECT uuid FROM opt_outs WHERE uuid = '${answer.uuid}'`)).toEqual([
+			{ uuid: answer.uuid },
+		]);
+
+		// Next page view: the edge says "opted out"; the tag stores nothing and fires no sync.
+		edgeRequests.length = 0;
+		const idResponse = page.waitForResponse(isCall("/id?"));
+		await page.goto(site.url("plain"));
+		expect(await (await idResponse).json()).toEqual({ uuid: "NOTARGET", optout: true, syncs: [] });
+		expect(await uuidSeenByPage(page)).toBe("");
+		expect(edgeRequests.map((u) => u.split("?")[0])).toEqual(["/tag.js", "/id"]);
+		expect(await cookieValue(site.url("plain"), "_es_id")).toBeUndefined();
+	});
+
+	it("third-party cookies blocked: the edge's cookie never sticks, the tag keeps the UUID through fpid", async () => {
+		const { page } = await openPage();
+		// The page is on localhost, the edge on 127.0.0.1: another site, so its cookie is a third-party one.
+		const cdp = await context.newCDPSession(page);
+		// Said explicitly: a Playwright context happens to block them already (it is an incognito profile).
+		await cdp.send("Network.setCookieControls", { enableThirdPartyCookieRestriction: true });
+		const pageUrl = site.url("plain", "localhost");
+		const first = page.waitForResponse(isCall("/id?"));
+		await page.goto(pageUrl);
+		const firstId = await first;
+		expect(new URL(firstId.url()).searchParams.has("fpid")).toBe(false);
+		const { uuid } = (await firstId.json()) as { uuid: string };
+		expect(uuid).toMatch(UUID);
+		expect(await cookieValue(pageUrl, "_es_id")).toBe(uuid);
+		expect(await cookieValue(edge.origin, "uuid")).toBeUndefined();
+
+		// A later page view after the interval: the edge has no cookie, the tag sends its copy.
+		await context.clearCookies({ name: "_es_t" });
+		const second = page.waitForResponse(isCall("/id?"));
+		await page.goto(pageUrl);
+		const secondId = await second;
+		expect(new URL(secondId.url()).searchParams.get("fpid")).toBe(uuid);
+		expect(((await secondId.json()) as { uuid: string }).uuid).toBe(uuid);
+		expect(await uuidSeenByPage(page)).toBe(uuid);
+	});
+});
