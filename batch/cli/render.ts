@@ -1,0 +1,85 @@
+import { type FormatSample, PROBLEM_TEXT, type SampleKind } from "../inbound/parse";
+import type { Validation } from "./validate";
+
+const SAMPLE_TITLES: Record<SampleKind, string> = {
+	formatErrors: "Format errors",
+	invalidIds: "Invalid IDs",
+	unusedSignals: "Unused signals",
+};
+
+/** The validation as a vendor reads it in a terminal: the receipt's format counts, then samples. */
+export function renderText(v: Validation): string {
+	const out: string[] = [`File ${v.file}`];
+	if (v.nameError) {
+		out.push(`  Rejected name: ${v.nameError.error}.`, "  The edge does not process files with this name.");
+		return `${out.join("\n")}\n`;
+	}
+	const n = v.name;
+	if (n) {
+		const source = n.kind === "traits" ? `data source ${n.dpid}` : `ID sync ${n.masterDpid} ↔ ${n.dpid}`;
+		const target = n.targetDpid === null ? "" : `, traits of ${n.targetDpid}`;
+		const split = n.split === null ? "" : `, part ${n.split}`;
+		const when = new Date(n.timestamp * 1000).toISOString().replace("T", " ").slice(0, 19);
+		out.push(`  ${source}${target}, .${n.mode}${split}, ${n.gzip ? "gzip" : "plain text"}, ${when} UTC`);
+	}
+	if (v.openError) {
+		out.push(`  Cannot read the file: ${v.openError}`);
+		return `${out.join("\n")}\n`;
+	}
+	const c = v.tally.counts;
+	out.push(
+		"",
+		...table([
+			["Records received", c.recordsReceived],
+			["Format errors", c.formatErrors],
+			["Invalid IDs", c.invalidIds],
+			["Total signals", c.totalSignals],
+			["Total unused signals", c.totalUnusedSignals],
+		]),
+	);
+	const problems = Object.entries(v.tally.problems).map(([p, count]): [string, number] => [
+		PROBLEM_TEXT[p as keyof typeof PROBLEM_TEXT],
+		count,
+	]);
+	if (problems.length > 0) out.push("", "Format errors by problem", ...table(problems));
+	for (const [kind, title] of Object.entries(SAMPLE_TITLES) as Array<[SampleKind, string]>) {
+		const samples = v.tally.samples[kind];
+		if (samples?.length) out.push("", `${title} (first ${samples.length})`, ...samples.map(sampleLine));
+	}
+	const fe = v.tally.fileError;
+	if (fe) out.push("", `File error after line ${fe.afterLine}: ${fe.message}`);
+	if (!v.userLinesExact) {
+		out.push("", "Note: too many distinct users to check the 200-lines-per-user rule for every user.");
+	}
+	out.push(
+		"",
+		"No matching ID, realized traits and the other receipt counts depend on the edge's data: see the receipt.",
+		verdict(v),
+	);
+	return `${out.join("\n")}\n`;
+}
+
+export function renderJson(v: Validation): string {
+	return `${JSON.stringify(v, null, 2)}\n`;
+}
+
+function verdict(v: Validation): string {
+	const c = v.tally.counts;
+	if (v.exitCode === 0) return `Valid: ${c.recordsReceived.toLocaleString("en-US")} lines would be applied.`;
+	if (v.exitCode === 1) {
+		const skipped = c.formatErrors + c.invalidIds;
+		return `Not valid: ${skipped.toLocaleString("en-US")} of ${c.recordsReceived.toLocaleString("en-US")} lines would be skipped.`;
+	}
+	return "Not valid: the file cannot be processed.";
+}
+
+function table(rows: Array<[string, number]>): string[] {
+	const width = Math.max(...rows.map(([label]) => label.length));
+	const numbers = rows.map(([, n]) => n.toLocaleString("en-US"));
+	const numWidth = Math.max(...numbers.map((s) => s.length));
+	return rows.map(([label], i) => `  ${label.padEnd(width)}  ${(numbers[i] ?? "").padStart(numWidth)}`);
+}
+
+function sampleLine(s: FormatSample): string {
+	return `  line ${s.line}: ${s.why}: ${JSON.stringify(s.text)}`;
+}

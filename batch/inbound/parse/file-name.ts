@@ -1,0 +1,113 @@
+import { parseDpid } from "../../../worker/sync/partner-id";
+
+/**
+ * Inbound file names (SPEC §5):
+ * - `ftp_dpm_<DPID>[_<TARGET_DPID>]_<TIMESTAMP>(.sync|.overwrite)[.<SPLIT>][.gz]`: trait data;
+ * - `adobe_id_<MASTER_DPID>_<DPID>_<TIMESTAMP>.sync[.<SPLIT>][.gz]`: file-based ID sync.
+ * Names are matched exactly (case included): a vendor whose tool mangles names should learn it from
+ * the rejection, not from data applied under a guessed meaning.
+ */
+export interface InboundFileName {
+	/** The name as given (no path). */
+	name: string;
+	kind: "traits" | "id_sync";
+	/** The data source sending the file: the DPID whose user IDs it carries (`id_sync`: the second DPID). */
+	dpid: number;
+	/** `ftp_dpm_<DPID>_<TARGET_DPID>_…`: the data source whose traits the file sets; null when absent. */
+	targetDpid: number | null;
+	/** `adobe_id_<MASTER_DPID>_…`: whose IDs the first column holds (0 = edgesync UUIDs); null for traits. */
+	masterDpid: number | null;
+	/** Unix seconds, as written (10 digits). */
+	timestamp: number;
+	mode: "sync" | "overwrite";
+	/** `.1`, `.2` … of a split delivery; null when the delivery is one file. */
+	split: number | null;
+	gzip: boolean;
+	/** The name without split number and `.gz`: equal for every part of one delivery. */
+	deliveryKey: string;
+}
+
+export type FileNameProblem = "not_a_name" | "unknown_pattern" | "bad_dpid" | "bad_timestamp" | "bad_split";
+
+/** `error` is a sentence for receipts and the CLI; `reason` is for code. */
+export interface FileNameError {
+	error: string;
+	reason: FileNameProblem;
+}
+
+// Digits are matched loosely here and checked one by one below, so a 9-digit timestamp is reported as
+// such instead of as "unknown pattern".
+const FTP_DPM = /^ftp_dpm_(\d+)(?:_(\d+))?_(\d+)\.(sync|overwrite)(?:\.(\d+))?(\.gz)?$/;
+const ADOBE_ID = /^adobe_id_(\d+)_(\d+)_(\d+)\.(sync)(?:\.(\d+))?(\.gz)?$/;
+const MAX_NAME_LENGTH = 128;
+/** More parts than anyone splits into; bounds the number a name can carry. */
+export const MAX_SPLIT = 99_999;
+
+export function parseInboundFileName(name: string): InboundFileName | FileNameError {
+	// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused.
+	if (name.length === 0 || name.length > MAX_NAME_LENGTH || /[/\\\u0000-\u001f\u007f]/.test(name)) {
+		return fail("not_a_name", "not a bare file name (empty, too long, a path or control characters)");
+	}
+	const ftp = FTP_DPM.exec(name);
+	const adobe = ftp ? null : ADOBE_ID.exec(name);
+	const m = ftp ?? adobe;
+	if (!m) {
+		return fail(
+			"unknown_pattern",
+			"name matches neither ftp_dpm_<DPID>[_<TARGET_DPID>]_<TIMESTAMP>.(sync|overwrite)[.<SPLIT>][.gz] nor adobe_id_<MASTER_DPID>_<DPID>_<TIMESTAMP>.sync[.<SPLIT>][.gz]",
+		);
+	}
+	const [, first = "", second, stamp = "", mode = "", splitRaw, gz] = m;
+
+	const timestamp = /^[1-9]\d{9}$/.test(stamp) ? Number(stamp) : null;
+	if (timestamp === null) return fail("bad_timestamp", `timestamp ${stamp} is not 10-digit Unix seconds`);
+
+	let split: number | null = null;
+	if (splitRaw !== undefined) {
+		split = /^[1-9]\d*$/.test(splitRaw) && Number(splitRaw) <= MAX_SPLIT ? Number(splitRaw) : null;
+		if (split === null) return fail("bad_split", `split number ${splitRaw} is not 1 to ${MAX_SPLIT}`);
+	}
+
+	let dpid: number | null;
+	let targetDpid: number | null = null;
+	let masterDpid: number | null = null;
+	if (ftp) {
+		dpid = parseDpid(first);
+		if (dpid === null) return fail("bad_dpid", `DPID ${first} is not a positive 31-bit integer`);
+		if (second !== undefined) {
+			targetDpid = parseDpid(second);
+			if (targetDpid === null) return fail("bad_dpid", `target DPID ${second} is not a positive 31-bit integer`);
+		}
+	} else {
+		// DPID 0 stands for edgesync's own UUIDs, so it is allowed as the master column only.
+		masterDpid = first === "0" ? 0 : parseDpid(first);
+		if (masterDpid === null) return fail("bad_dpid", `master DPID ${first} is not 0 or a positive 31-bit integer`);
+		dpid = parseDpid(second ?? "");
+		if (dpid === null) return fail("bad_dpid", `DPID ${second} is not a positive 31-bit integer`);
+		if (dpid === masterDpid) return fail("bad_dpid", "master DPID and DPID are the same");
+	}
+
+	const prefix = ftp
+		? `ftp_dpm_${dpid}${targetDpid === null ? "" : `_${targetDpid}`}`
+		: `adobe_id_${masterDpid}_${dpid}`;
+	return {
+		name,
+		kind: ftp ? "traits" : "id_sync",
+		dpid,
+		targetDpid,
+		masterDpid,
+		timestamp,
+		mode: mode === "overwrite" ? "overwrite" : "sync",
+		split,
+		gzip: gz !== undefined,
+		deliveryKey: `${prefix}_${timestamp}.${mode}`,
+	};
+}
+
+export function isFileNameError(result: InboundFileName | FileNameError): result is FileNameError {
+	return "error" in result;
+}
+
+function fail(reason: FileNameProblem, error: string): FileNameError {
+	return { error, reason };
+}

@@ -1,0 +1,94 @@
+import { contentOf, InboundFileError } from "./content";
+import type { InboundFileName } from "./file-name";
+import { type InboundIdType, parseIdSyncLine, parseTraitLine } from "./line";
+import { LineSplitter, type RawLine } from "./lines";
+import { type InboundOutcome, SAMPLE_CHARS } from "./outcome";
+import { MAX_LINES_PER_USER, type UserLineCounter } from "./user-lines";
+
+export interface ParseFileOptions {
+	name: InboundFileName;
+	/** Whose IDs a trait file's first column holds (the partner's `inboundIdType`). Unused for `id_sync`. */
+	idType: InboundIdType;
+	/**
+	 * Applies the 200-lines-per-user rule when given. Share one across the split parts of a delivery
+	 * so the rule holds for the whole delivery; leave it out when a later stage applies the rule.
+	 */
+	userLines?: UserLineCounter;
+	/** Number of the file's first line: continue a delivery's numbering across its split parts. */
+	firstLine?: number;
+	/** For tests; the contract's limit is the default. */
+	maxLineBytes?: number;
+}
+
+/**
+ * Streams one inbound file and yields one outcome per line (see InboundOutcome). Never throws for
+ * anything in the file: a corrupt or truncated gzip, a bad name/content mismatch or a failing read
+ * becomes a final `file_error` outcome after the lines read so far.
+ */
+export async function* parseInboundFile(
+	body: ReadableStream<Uint8Array>,
+	options: ParseFileOptions,
+): AsyncGenerator<InboundOutcome> {
+	const firstLine = options.firstLine ?? 1;
+	const splitter = new LineSplitter({ maxLineBytes: options.maxLineBytes, firstLine });
+	const outcomeOf = lineReader(options);
+	let afterLine = firstLine - 1;
+	try {
+		for await (const chunk of contentOf(body, options.name.gzip)) {
+			for (const raw of splitter.push(chunk)) {
+				afterLine = raw.line;
+				yield outcomeOf(raw);
+			}
+		}
+		for (const raw of splitter.end()) yield outcomeOf(raw);
+	} catch (err) {
+		if (!(err instanceof InboundFileError)) throw err;
+		yield { type: "file_error", code: err.code, message: err.message, afterLine };
+	}
+}
+
+// `fatal` turns bad UTF-8 into a format error for that line alone, since each line is decoded on its
+// own; the BOM is ignored by the splitter (file start only), not by the decoder (every line).
+const strict = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const lossy = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
+
+function lineReader(options: ParseFileOptions): (raw: RawLine) => InboundOutcome {
+	const { name, idType, userLines } = options;
+	const columns = name.kind === "id_sync" ? [name.masterDpid ?? 0, name.dpid] : [];
+	return (raw) => {
+		const { line } = raw;
+		if (raw.overLimit) {
+			const text = `${lossy.decode(raw.sample).slice(0, SAMPLE_CHARS)}… (${raw.byteLength} bytes)`;
+			return { type: "format_error", line, text, problem: "too_long" };
+		}
+		let text: string;
+		try {
+			text = strict.decode(raw.bytes);
+		} catch {
+			return { type: "format_error", line, text: cut(lossy.decode(raw.bytes)), problem: "invalid_utf8" };
+		}
+		if (name.kind === "id_sync") {
+			const row = parseIdSyncLine(text, columns);
+			if (row.ok) return { type: "id_pair", line, text, ids: row.ids };
+			if ("invalidId" in row) return { type: "invalid_id", line, text: cut(text), problem: row.invalidId };
+			return { type: "format_error", line, text: cut(text), problem: row.problem };
+		}
+		const parsed = parseTraitLine(text, idType);
+		if (!parsed.ok) {
+			if ("invalidId" in parsed) return { type: "invalid_id", line, text: cut(text), problem: parsed.invalidId };
+			return { type: "format_error", line, text: cut(text), problem: parsed.problem };
+		}
+		if (userLines && userLines.next(parsed.userId) > MAX_LINES_PER_USER) {
+			return { type: "format_error", line, text: cut(text), problem: "too_many_lines_for_user" };
+		}
+		let unusedSignals = 0;
+		for (const s of parsed.signals) {
+			if (s.kind === "unusable" || (s.kind === "remove" && name.mode === "overwrite")) unusedSignals++;
+		}
+		return { type: "record", line, text, userId: parsed.userId, signals: parsed.signals, unusedSignals };
+	};
+}
+
+function cut(text: string): string {
+	return text.length > SAMPLE_CHARS ? `${text.slice(0, SAMPLE_CHARS)}…` : text;
+}

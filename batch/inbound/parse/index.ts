@@ -1,0 +1,32 @@
+// The inbound-file parser: pure and streaming, the same in the Worker pipeline and the vendor CLI.
+export { type FileErrorCode, InboundFileError } from "./content";
+export { type ParseFileOptions, parseInboundFile } from "./file";
+export {
+	type FileNameError,
+	type FileNameProblem,
+	type InboundFileName,
+	isFileNameError,
+	parseInboundFileName,
+} from "./file-name";
+export { type InboundIdType, type LineProblem, parseIdSyncLine, parseTraitLine } from "./line";
+export { LineSplitter, MAX_LINE_BYTES, type RawLine } from "./lines";
+export type {
+	FileErrorOutcome,
+	FormatErrorOutcome,
+	IdPairOutcome,
+	InboundOutcome,
+	InvalidIdOutcome,
+	RecordOutcome,
+} from "./outcome";
+export { parseSignals, type Signal } from "./signals";
+export {
+	countOutcome,
+	emptyFormatTally,
+	type FormatCounts,
+	type FormatSample,
+	type FormatTally,
+	mergeFormatTallies,
+	PROBLEM_TEXT,
+	type SampleKind,
+} from "./tally";
+export { MAX_LINES_PER_USER, memoryUserLineCounter, type UserLineCounter } from "./user-lines";

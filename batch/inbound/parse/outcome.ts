@@ -1,0 +1,56 @@
+import type { FileErrorCode } from "./content";
+import type { LineProblem } from "./line";
+import type { Signal } from "./signals";
+
+/**
+ * What the parser makes of each line of a file, in file order, exactly one per line; a `file_error`
+ * comes last when the file could not be read to its end. `line` counts from the parse's `firstLine`.
+ */
+export type InboundOutcome = RecordOutcome | IdPairOutcome | FormatErrorOutcome | InvalidIdOutcome | FileErrorOutcome;
+
+/** A well-formed line of a trait file: the pipeline resolves the user and realizes the signals. */
+export interface RecordOutcome {
+	type: "record";
+	line: number;
+	/** The whole line, for the pipeline's samples (cut it before storing). */
+	text: string;
+	userId: string;
+	signals: Signal[];
+	/** Signals already known to be unused: `unusable` ones, and removals in an `.overwrite` file. */
+	unusedSignals: number;
+}
+
+/** A well-formed row of an `adobe_id_` file: one ID per DPID of the name, in name order. */
+export interface IdPairOutcome {
+	type: "id_pair";
+	line: number;
+	text: string;
+	ids: string[];
+}
+
+export interface FormatErrorOutcome {
+	type: "format_error";
+	line: number;
+	/** The line (lossily decoded when it is not UTF-8), cut to SAMPLE_CHARS. */
+	text: string;
+	problem: LineProblem;
+}
+
+export interface InvalidIdOutcome {
+	type: "invalid_id";
+	line: number;
+	text: string;
+	/** Why the ID can never match, e.g. "not a 38-digit UUID". */
+	problem: string;
+}
+
+export interface FileErrorOutcome {
+	type: "file_error";
+	code: FileErrorCode;
+	message: string;
+	/** The last complete line read before the failure (firstLine − 1 when none). */
+	afterLine: number;
+}
+
+/** Characters of a line kept in error outcomes and samples. */
+export const SAMPLE_CHARS = 200;

@@ -1,0 +1,48 @@
+// The vendor CLI as vendors run it: Node executing batch/cli/edgesync.ts directly (type stripping).
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { afterAll, describe, expect, it } from "vitest";
+
+const root = path.resolve(import.meta.dirname, "../..");
+const dir = mkdtempSync(path.join(tmpdir(), "edgesync-cli-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+	const r = spawnSync(process.execPath, ["batch/cli/edgesync.ts", ...args], { cwd: root, encoding: "utf8" });
+	return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function file(name: string, content: string | Uint8Array): string {
+	const p = path.join(dir, name);
+	writeFileSync(p, content);
+	return p;
+}
+
+describe("node batch/cli/edgesync.ts validate", () => {
+	it("exits 0 for a valid gzip file", () => {
+		const p = file("ftp_dpm_1000_1700000000.sync.1.gz", gzipSync("u1\td_sid=24\nu2\tic=52\n"));
+		const r = cli("validate", p);
+		expect(r.stderr).toBe("");
+		expect(r.stdout).toMatch(/Records received\s+2\n/);
+		expect(r.status).toBe(0);
+	});
+
+	it("exits 1 for format errors and prints JSON with --json", () => {
+		const p = file("ftp_dpm_1000_1700000000.overwrite", "u1\t24\nno-tab\n");
+		const r = cli("validate", "--json", p);
+		expect(r.status).toBe(1);
+		expect(JSON.parse(r.stdout)).toMatchObject({ exitCode: 1, tally: { counts: { formatErrors: 1 } } });
+	});
+
+	it("exits 2 for a bad name, a missing file or concatenated gzip members", () => {
+		expect(cli("validate", file("audience.tsv", "u\t24\n")).status).toBe(2);
+		expect(cli("validate", path.join(dir, "ftp_dpm_1000_1700000000.sync")).status).toBe(2);
+		const twice = Buffer.concat([gzipSync("u1\t24\n"), gzipSync("u2\t25\n")]);
+		const r = cli("validate", file("ftp_dpm_1000_1700000000.sync.gz", twice));
+		expect(r.stdout).toContain("concatenated gzip members are not supported");
+		expect(r.status).toBe(2);
+	});
+});

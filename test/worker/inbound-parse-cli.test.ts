@@ -1,0 +1,91 @@
+import { describe, expect, it } from "vitest";
+import { type CliHost, runCli } from "../../batch/cli/run";
+import type { Validation } from "../../batch/cli/validate";
+
+/** A CLI host over in-memory files, recording what is printed. */
+function host(files: Record<string, Uint8Array | string>): CliHost & { stdout: string; stderr: string } {
+	const h = {
+		stdout: "",
+		stderr: "",
+		async open(path: string) {
+			const content = files[path];
+			if (content === undefined) throw new Error(`ENOENT: no such file or directory, open '${path}'`);
+			return new Blob([content]).stream();
+		},
+		out(text: string) {
+			h.stdout += text;
+		},
+		err(text: string) {
+			h.stderr += text;
+		},
+	};
+	return h;
+}
+
+async function gzip(text: string): Promise<Uint8Array> {
+	const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
+	return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+const GOOD = "user-1\td_sid=24,ic=52\nuser-2\t30608\n";
+
+describe("edgesync validate", () => {
+	it("exits 0 for a valid file and prints the receipt's format counts", async () => {
+		const h = host({ "data/ftp_dpm_1000_1700000000.sync": GOOD });
+		expect(await runCli(["validate", "data/ftp_dpm_1000_1700000000.sync"], h)).toBe(0);
+		expect(h.stdout).toContain("File ftp_dpm_1000_1700000000.sync");
+		expect(h.stdout).toMatch(/Records received\s+2\n/);
+		expect(h.stdout).toMatch(/Total signals\s+3\n/);
+		expect(h.stdout).toContain("Valid: 2 lines would be applied.");
+	});
+
+	it("exits 1 with samples when lines would be skipped, 0 for unused signals alone", async () => {
+		const bad = `${GOOD}no tab here\nuser-3\t25,???\n`;
+		const h = host({ "ftp_dpm_1000_1700000000.overwrite.gz": await gzip(bad) });
+		expect(await runCli(["validate", "ftp_dpm_1000_1700000000.overwrite.gz"], h)).toBe(1);
+		expect(h.stdout).toMatch(/Format errors\s+1\n/);
+		expect(h.stdout).toContain('line 3: no TAB between user ID and signals: "no tab here"');
+		expect(h.stdout).toContain('line 4: unparseable "???"');
+		expect(h.stdout).toContain("Not valid: 1 of 4 lines would be skipped.");
+		const ok = host({ "ftp_dpm_1000_1700000000.sync": "u\t24,???\n" });
+		expect(await runCli(["validate", "ftp_dpm_1000_1700000000.sync"], ok)).toBe(0);
+	});
+
+	it("checks IDs as UUIDs with --id-type uuid", async () => {
+		const h = host({ "ftp_dpm_1000_1700000000.sync": GOOD });
+		expect(await runCli(["validate", "--id-type", "uuid", "ftp_dpm_1000_1700000000.sync"], h)).toBe(1);
+		expect(h.stdout).toMatch(/Invalid IDs\s+2\n/);
+	});
+
+	it("prints JSON with --json", async () => {
+		const h = host({ "ftp_dpm_1000_1700000000.sync": GOOD });
+		expect(await runCli(["validate", "ftp_dpm_1000_1700000000.sync", "--json"], h)).toBe(0);
+		const v = JSON.parse(h.stdout) as Validation;
+		expect(v).toMatchObject({ file: "ftp_dpm_1000_1700000000.sync", exitCode: 0, name: { dpid: 1000 } });
+		expect(v.tally.counts).toEqual({
+			recordsReceived: 2,
+			formatErrors: 0,
+			invalidIds: 0,
+			totalSignals: 3,
+			totalUnusedSignals: 0,
+		});
+	});
+
+	it("exits 2 for a bad name, a missing file, a corrupt gzip and bad usage", async () => {
+		const gz = await gzip(GOOD);
+		const h = host({
+			"data.txt": GOOD,
+			"ftp_dpm_1000_1700000000.sync.gz": gz.slice(0, gz.length - 5),
+		});
+		expect(await runCli(["validate", "data.txt"], h)).toBe(2);
+		expect(h.stdout).toContain("Rejected name: name matches neither");
+		expect(await runCli(["validate", "ftp_dpm_1000_1700000001.sync"], h)).toBe(2);
+		expect(h.stdout).toContain("Cannot read the file: ENOENT");
+		expect(await runCli(["validate", "ftp_dpm_1000_1700000000.sync.gz"], h)).toBe(2);
+		expect(h.stdout).toMatch(/File error after line \d+: corrupt or truncated gzip/);
+		for (const args of [[], ["validate"], ["validate", "a", "b"], ["lint", "x"], ["validate", "--id-type=x", "a"]]) {
+			expect(await runCli(args, h)).toBe(2);
+		}
+		expect(h.stderr).toContain("Usage: edgesync validate <file>");
+	});
+});
