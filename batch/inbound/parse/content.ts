@@ -108,7 +108,10 @@ async function* gunzip(
 				r = await out.read();
 			} catch (err) {
 				// The pipe reports a source failure as its own; tell the two apart for the operator.
-				throw sourceError ?? new InboundFileError("gzip_invalid", `corrupt or truncated gzip: ${messageOf(err)}`);
+				const detail = messageOf(err);
+				throw (
+					sourceError ?? new InboundFileError("gzip_invalid", `corrupt or truncated gzip${detail ? `: ${detail}` : ""}`)
+				);
 			}
 			if (r.done) break;
 			size = (size + r.value.length) % 2 ** 32;
