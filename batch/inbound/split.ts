@@ -1,7 +1,7 @@
 import { getPartner } from "../../worker/partners/queries";
 import { emptyTally, sample, type Tally } from "./counts";
 import { chunkKey, loadDelivery } from "./delivery";
-import { type InboundFileName, isFileNameError, parseInboundFile, parseInboundFileName } from "./parse";
+import { type InboundFileName, isFileNameError, PROBLEM_TEXT, parseInboundFile, parseInboundFileName } from "./parse";
 
 /** Lines per chunk: one chunk is one Workflow step and one D1 transaction (≈ 20 statements). */
 export const LINES_PER_CHUNK = 5_000;
@@ -56,8 +56,9 @@ export async function splitDelivery(env: Env, deliveryId: string): Promise<Split
 			if (outcome.type === "format_error" || outcome.type === "invalid_id") {
 				c.recordsReceived++;
 				const kind = outcome.type === "format_error" ? "formatErrors" : "invalidIds";
+				const why = outcome.type === "format_error" ? PROBLEM_TEXT[outcome.problem] : outcome.problem;
 				c[kind]++;
-				sample(tally.samples, kind, outcome.line, outcome.text);
+				sample(tally.samples, kind, outcome.line, `${why}: ${outcome.text}`);
 				continue;
 			}
 			const text = outcome.text.slice(0, SAMPLE_CHARS);

@@ -72,7 +72,10 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 		const delivery = await processDelivery(`ftp_dpm_1000_${T}.sync`);
 		expect(delivery?.files).toEqual([`inbound/ftp_dpm_1000_${T}.sync.1`, `inbound/ftp_dpm_1000_${T}.sync.2.gz`]);
 		expect(delivery?.receipt?.["Records received"]).toBe(4);
-		expect(delivery?.receipt?.["Sample lines"].formatErrors).toEqual(["line 2: bad", "line 4: bad again"]);
+		expect(delivery?.receipt?.["Sample lines"].formatErrors).toEqual([
+			"line 2: no TAB between user ID and signals: bad",
+			"line 4: no TAB between user ID and signals: bad again",
+		]);
 	});
 
 	it(".sync then .overwrite: applied in timestamp order, the overwrite leaves c,d,e", async () => {
