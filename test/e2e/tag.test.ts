@@ -3,7 +3,7 @@
 import type { Browser, BrowserContext, Page, Request } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./support/browser.js";
-import { type Edge, startEdge } from "./support/edge.js";
+import { type Edge, startEdge, stopEdges } from "./support/edge.js";
 import { type Site, startSite } from "./support/site.js";
 import { EDGE_VENDOR, tcString } from "./support/tcf.js";
 import { eventually } from "./support/wait.js";
@@ -34,7 +34,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await browser?.close();
-	await edge?.stop();
+	await stopEdges();
 	await site?.stop();
 });
 
@@ -210,6 +210,17 @@ describe("the tag in Chromium", () => {
 		expect(await uuidSeenByPage(page)).toBe("");
 		expect(edgeRequests.map((u) => u.split("?")[0])).toEqual(["/tag.js", "/id"]);
 		expect(await cookieValue(site.url("plain"), "_es_id")).toBeUndefined();
+	});
+
+	it("/demo shows the UUID and the syncs fired", async () => {
+		const { page } = await openPage();
+		const idResponse = page.waitForResponse(isCall("/id"));
+		await page.goto(`${edge.origin}/demo`);
+		const { uuid } = (await (await idResponse).json()) as { uuid: string };
+		expect(uuid).toMatch(UUID);
+		await page.locator("#uuid", { hasText: uuid }).waitFor();
+		await page.locator("#syncs li", { hasText: `/demo-vendor/sync?uid=${uuid}` }).waitFor();
+		expect(await page.locator("#cookie").textContent()).toBe(uuid);
 	});
 
 	it("third-party cookies blocked: the edge's cookie never sticks, the tag keeps the UUID through fpid", async () => {

@@ -3,14 +3,16 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
+import { promisify, stripVTControlCharacters } from "node:util";
 import { freePort } from "./ports.js";
 import { eventually, GiveUp } from "./wait.js";
 
 const ROOT = path.join(import.meta.dirname, "..", "..", "..");
 const WRANGLER = path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
 const SEED = path.join(ROOT, "scripts", "seed-demo.sql");
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", CI: "true" };
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", FORCE_COLOR: "0", CI: "true" };
+/** Every edge started and not yet stopped, so a test file can clean up even after a timed-out start. */
+const live = new Set<() => Promise<void>>();
 const run = promisify(execFile);
 
 /** One `wrangler dev` with its own local D1/R2/Queues state in a temporary directory. */
@@ -24,7 +26,12 @@ export interface Edge {
 /** Runs the wrangler CLI (the project's own copy, on the Node running the tests) and returns stdout. */
 async function wrangler(args: string[]): Promise<string> {
 	try {
-		const { stdout } = await run(process.execPath, [WRANGLER, ...args], { cwd: ROOT, env, maxBuffer: 16 << 20 });
+		const { stdout } = await run(process.execPath, [WRANGLER, ...args], {
+			cwd: ROOT,
+			env,
+			maxBuffer: 16 << 20,
+			timeout: 60_000,
+		});
 		return stdout;
 	} catch (err) {
 		const { stdout, stderr } = err as { stdout?: string; stderr?: string };
@@ -70,26 +77,30 @@ export async function startEdge(vars: Record<string, string>): Promise<Edge> {
 	child.stderr?.on("data", (chunk) => {
 		output += chunk;
 	});
-	// If the test process dies first (a hook timeout, Ctrl-C), wrangler must not outlive it.
+	// If the test process exits first, wrangler must not outlive it.
 	const orphanGuard = () => signalGroup(child, "SIGKILL");
 	process.once("exit", orphanGuard);
 	const origin = `http://127.0.0.1:${port}`;
 	const stop = async () => {
+		live.delete(stop);
 		process.off("exit", orphanGuard);
 		await stopGroup(child);
 		await rm(persist, { recursive: true, force: true });
 	};
+	live.add(stop);
 
 	try {
 		await eventually("wrangler dev to answer /health", 60_000, async () => {
 			// Some startup errors leave wrangler running without serving anything: fail at once, not at the deadline.
-			if (child.exitCode !== null || output.includes("[ERROR]")) throw new GiveUp("wrangler dev failed to start");
-			const res = await fetch(`${origin}/health`).catch(() => undefined);
+			const failed = child.exitCode !== null || stripVTControlCharacters(output).includes("[ERROR]");
+			if (failed) throw new GiveUp("wrangler dev failed to start");
+			// Wrangler's proxy accepts connections before the Worker is up and holds them: bound each try.
+			const res = await fetch(`${origin}/health`, { signal: AbortSignal.timeout(2000) }).catch(() => undefined);
 			return res?.ok ? true : undefined;
 		});
 	} catch (err) {
 		await stop();
-		throw new Error(`${(err as Error).message}\n--- wrangler dev output ---\n${output}`);
+		throw new Error(`${(err as Error).message}\n--- wrangler dev output ---\n${stripVTControlCharacters(output)}`);
 	}
 
 	return {
@@ -100,6 +111,11 @@ export async function startEdge(vars: Record<string, string>): Promise<Edge> {
 			return (out[0]?.results ?? []) as Row[];
 		},
 	};
+}
+
+/** Stops every edge this process started, including one whose start has not finished (afterAll). */
+export async function stopEdges(): Promise<void> {
+	await Promise.all([...live].map((stop) => stop()));
 }
 
 function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
