@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { intakeRoutes } from "../../batch/inbound/intake-route";
 import { adminApp } from "../admin";
 import { demoPageRoutes } from "../demo/page";
 import { demoVendorRoutes } from "../demo/vendor";
@@ -19,6 +20,7 @@ export function buildApp(): Hono<AppEnv> {
 	app.route("/", idRoutes);
 	app.route("/", optOutRoutes);
 	app.route("/", adminApp);
+	app.route("/", intakeRoutes);
 	app.route("/", tagScriptRoutes);
 	app.route("/", demoPageRoutes);
 	app.route("/", demoVendorRoutes);
