@@ -16,6 +16,8 @@ export const TEST_VARS = {
 	DEMO: "true",
 	EDGE_TCF_VENDOR_ID: "1234",
 	SITE_ORIGINS: "https://site.example",
+	OPERATOR_EMAIL: "ops@edge.example",
+	RECEIPT_FROM: "receipts@edge.example",
 };
 
 export default defineConfig({
@@ -43,6 +45,10 @@ export default defineConfig({
 			{
 				// Pure logic of the browser tag (consent merging, URLs, config, the page API).
 				test: { name: "tag", environment: "node", include: ["tag/src/**/*.test.ts"], restoreMocks: true },
+			},
+			{
+				// Node-side tools: the vendor CLI (`npx edgesync validate`).
+				test: { name: "node", environment: "node", include: ["test/node/**/*.test.ts"] },
 			},
 			{
 				// The tag in real Chromium against `wrangler dev` (test/e2e/README.md).
