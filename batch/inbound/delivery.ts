@@ -56,3 +56,8 @@ export function chunkKey(deliveryId: string, chunk: number): string {
 export function workflowIdOf(deliveryId: string): string {
 	return `inbound-${deliveryId.replace(/[^A-Za-z0-9_-]/g, "-")}`.slice(0, 100);
 }
+
+export async function listDeliveries(db: D1Database, dpid: number | null, limit: number): Promise<Delivery[]> {
+	const { results } = await db.prepare(sql.LIST_DELIVERIES).bind(dpid, limit).all<sql.DeliveryRow>();
+	return results.map(toDelivery);
+}

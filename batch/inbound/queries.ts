@@ -102,3 +102,7 @@ export interface DeliveryRow {
 	started_at: number | null;
 	finished_at: number | null;
 }
+
+/** ?1 dpid (NULL = every partner), ?2 limit: newest deliveries first. */
+export const LIST_DELIVERIES = `SELECT * FROM inbound_deliveries WHERE (?1 IS NULL OR dpid = ?1)
+	ORDER BY discovered_at DESC, id LIMIT ?2`;

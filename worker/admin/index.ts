@@ -1,5 +1,48 @@
+import { swaggerUI } from "@hono/swagger-ui";
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { fail } from "../http/errors";
 import type { AppEnv } from "../http/types";
+import { inboundRoutes } from "./inbound/routes";
+import { keyRoutes } from "./keys/routes";
+import { apiApp } from "./openapi";
+import { partnerRoutes } from "./partners/routes";
+import { traitRoutes } from "./traits/routes";
 
-/** Admin API (/api/v1/...) and its docs (/api/docs). */
+/** Admin JSON bodies are small; anything larger is a mistake or an attack. */
+export const MAX_ADMIN_BODY_BYTES = 64 * 1024;
+
+const api = apiApp();
+api.use("*", async (c, next) => {
+	c.set("errorStyle", "json");
+	await next();
+});
+api.use(
+	"*",
+	bodyLimit({
+		maxSize: MAX_ADMIN_BODY_BYTES,
+		onError: () => fail(413, `body larger than ${MAX_ADMIN_BODY_BYTES} bytes`),
+	}),
+);
+api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+	type: "http",
+	scheme: "bearer",
+	description: "ADMIN_TOKEN for the operator; a partner API key (es_…) for partner routes",
+});
+api.route("/", partnerRoutes);
+api.route("/", keyRoutes);
+api.route("/", traitRoutes);
+api.route("/", inboundRoutes);
+api.doc31("/openapi.json", {
+	openapi: "3.1.0",
+	info: {
+		title: "edgesync admin API",
+		version: "1",
+		description: "Partners, keys, traits, inbound files and receipts.",
+	},
+});
+
+/** Admin API (/api/v1/...) and its interactive docs (/api/docs). */
 export const adminApp = new Hono<AppEnv>();
+adminApp.route("/api/v1", api);
+adminApp.get("/api/docs", swaggerUI({ url: "/api/v1/openapi.json" }));

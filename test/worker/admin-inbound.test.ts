@@ -1,0 +1,50 @@
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { createPartnerKey } from "../../worker/auth/partner-keys";
+import { call } from "./support/edge";
+import { runCron, upload } from "./support/inbound";
+import { seedPartner } from "./support/partners";
+
+const T = 1_790_000_000;
+let key1000: string;
+let key2000: string;
+
+beforeEach(async () => {
+	await seedPartner({ dpid: 1000 });
+	await seedPartner({ dpid: 2000 });
+	key1000 = (await createPartnerKey(env.DB, 1000, "", Date.now())).secret;
+	key2000 = (await createPartnerKey(env.DB, 2000, "", Date.now())).secret;
+	// Rejected deliveries get their receipt at once, without a workflow.
+	await upload(`ftp_dpm_1000_${T}.sync`, "");
+	await env.DB.prepare(
+		"INSERT INTO inbound_deliveries (id, dpid, kind, mode, file_timestamp, files, status, receipt, discovered_at) VALUES (?1, 2000, 'traits', 'sync', ?2, '[]', 'done', '{\"Stored records\":3}', 1)",
+	)
+		.bind(`ftp_dpm_2000_${T}.sync`, T)
+		.run();
+});
+
+const get = (path: string, key: string) => call(`/api/v1${path}`, { headers: { Authorization: `Bearer ${key}` } });
+
+describe("inbound files and receipts through the API", () => {
+	it("the operator sees every delivery", async () => {
+		const res = await get("/inbound-files", "test-admin-token");
+		const body = await res.json<{ deliveries: Array<{ id: string }> }>();
+		expect(body.deliveries.map((d) => d.id)).toEqual([`ftp_dpm_2000_${T}.sync`]);
+	});
+
+	it("a partner sees only its own deliveries and receipts", async () => {
+		const own = await (await get("/inbound-files", key2000)).json<{ deliveries: Array<{ id: string }> }>();
+		expect(own.deliveries.map((d) => d.id)).toEqual([`ftp_dpm_2000_${T}.sync`]);
+		expect((await get(`/inbound-files/ftp_dpm_2000_${T}.sync`, key2000)).status).toBe(200);
+		const theirs = await (await get("/inbound-files", key1000)).json<{ deliveries: unknown[] }>();
+		expect(theirs.deliveries).toEqual([]);
+		expect((await get(`/inbound-files/ftp_dpm_2000_${T}.sync`, key1000)).status).toBe(404);
+		expect((await get("/inbound-files?dpid=2000", key1000)).status).toBe(403);
+	});
+
+	it("an empty upload is processed into a receipt with zero records", async () => {
+		await runCron();
+		const { results } = await env.DB.prepare("SELECT status FROM inbound_deliveries WHERE dpid = 1000").all();
+		expect(results).toHaveLength(1);
+	});
+});

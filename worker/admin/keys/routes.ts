@@ -1,0 +1,106 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { requireAdmin, requirePartner } from "../../auth/middleware";
+import { createPartnerKey, listPartnerKeys, revokePartnerKey } from "../../auth/partner-keys";
+import { fail } from "../../http/errors";
+import { getPartner } from "../../partners/queries";
+import { apiApp, ERROR_SCHEMA } from "../openapi";
+import { DpidParam } from "../partners/schema";
+
+const KeySchema = z
+	.object({
+		id: z.string(),
+		dpid: z.number(),
+		label: z.string(),
+		createdAt: z.number(),
+		revokedAt: z.number().nullable(),
+	})
+	.openapi("PartnerKey");
+const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
+const security = [{ bearer: [] }];
+const unauthorized = { 401: { description: "no or wrong token", content: ERROR_SCHEMA } };
+
+export const keyRoutes = apiApp();
+keyRoutes.use("/partners/:dpid/keys", requireAdmin);
+keyRoutes.use("/partners/:dpid/keys/*", requireAdmin);
+keyRoutes.use("/partner/whoami", requirePartner);
+
+keyRoutes.openapi(
+	createRoute({
+		method: "post",
+		path: "/partners/{dpid}/keys",
+		security,
+		request: {
+			params: DpidParam,
+			body: { content: json(z.object({ label: z.string().max(100).default("") })), required: false },
+		},
+		responses: {
+			201: {
+				description: "the key; `secret` is shown only now",
+				content: json(KeySchema.extend({ secret: z.string() })),
+			},
+			404: { description: "unknown partner", content: ERROR_SCHEMA },
+			...unauthorized,
+		},
+	}),
+	async (c) => {
+		const { dpid } = c.req.valid("param");
+		if (!(await getPartner(c.env.DB, dpid))) fail(404, "no such partner");
+		const body = (await c.req.json().catch(() => ({}))) as { label?: unknown };
+		const label = typeof body.label === "string" ? body.label.slice(0, 100) : "";
+		const { key, secret } = await createPartnerKey(c.env.DB, dpid, label, Date.now());
+		return c.json({ ...key, secret }, 201);
+	},
+);
+
+keyRoutes.openapi(
+	createRoute({
+		method: "get",
+		path: "/partners/{dpid}/keys",
+		security,
+		request: { params: DpidParam },
+		responses: {
+			200: { description: "keys, never their secrets", content: json(z.object({ keys: z.array(KeySchema) })) },
+			...unauthorized,
+		},
+	}),
+	async (c) => c.json({ keys: await listPartnerKeys(c.env.DB, c.req.valid("param").dpid) }, 200),
+);
+
+keyRoutes.openapi(
+	createRoute({
+		method: "delete",
+		path: "/partners/{dpid}/keys/{keyId}",
+		security,
+		request: {
+			params: DpidParam.extend({
+				keyId: z
+					.string()
+					.max(32)
+					.openapi({ param: { name: "keyId", in: "path" } }),
+			}),
+		},
+		responses: {
+			204: { description: "revoked" },
+			404: { description: "no such active key", content: ERROR_SCHEMA },
+			...unauthorized,
+		},
+	}),
+	async (c) => {
+		const { dpid, keyId } = c.req.valid("param");
+		if (!(await revokePartnerKey(c.env.DB, dpid, keyId, Date.now()))) fail(404, "no such active key");
+		return c.body(null, 204);
+	},
+);
+
+keyRoutes.openapi(
+	createRoute({
+		method: "get",
+		path: "/partner/whoami",
+		security,
+		responses: {
+			200: { description: "the DPID this partner key acts for", content: json(z.object({ dpid: z.number() })) },
+			...unauthorized,
+		},
+	}),
+	async (c) => c.json({ dpid: c.get("partnerDpid") }, 200),
+);

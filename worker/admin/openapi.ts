@@ -1,0 +1,28 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { AppEnv } from "../http/types";
+import { InputError } from "../input-error";
+
+/**
+ * An OpenAPI sub-app whose validation failures become InputErrors, so every bad request body or
+ * parameter is answered by the one error renderer: 400 with each field path and problem.
+ */
+export function apiApp(): OpenAPIHono<AppEnv> {
+	return new OpenAPIHono<AppEnv>({
+		defaultHook: (result) => {
+			if (!result.success) {
+				throw new InputError(
+					result.error.issues.map((issue) => `${issue.path.join(".") || result.target}: ${issue.message}`),
+				);
+			}
+		},
+	});
+}
+
+export const ERROR_SCHEMA = {
+	"application/json": {
+		schema: {
+			type: "object",
+			properties: { error: { type: "string" }, details: { type: "array", items: { type: "string" } } },
+		},
+	},
+} as const;

@@ -1,0 +1,112 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { requireAdmin } from "../../auth/middleware";
+import { fail } from "../../http/errors";
+import { forgetPartnerDirectory } from "../../partners/directory";
+import { deletePartner, getPartner, listPartners, putPartner } from "../../partners/queries";
+import { apiApp, ERROR_SCHEMA } from "../openapi";
+import { CreatePartnerSchema, DpidParam, PartnerSchema, ReplacePartnerSchema } from "./schema";
+
+const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
+const errors = {
+	400: { description: "bad input", content: ERROR_SCHEMA },
+	401: { description: "no or wrong token", content: ERROR_SCHEMA },
+};
+const security = [{ bearer: [] }];
+
+export const partnerRoutes = apiApp();
+partnerRoutes.use("/partners", requireAdmin);
+partnerRoutes.use("/partners/*", requireAdmin);
+
+partnerRoutes.openapi(
+	createRoute({
+		method: "get",
+		path: "/partners",
+		security,
+		responses: {
+			200: { description: "all partners", content: json(z.object({ partners: z.array(PartnerSchema) })) },
+			...errors,
+		},
+	}),
+	async (c) => c.json({ partners: await listPartners(c.env.DB) }, 200),
+);
+
+partnerRoutes.openapi(
+	createRoute({
+		method: "post",
+		path: "/partners",
+		security,
+		request: { body: { content: json(CreatePartnerSchema), required: true } },
+		responses: {
+			201: { description: "created", content: json(PartnerSchema) },
+			409: { description: "DPID or integration code taken", content: ERROR_SCHEMA },
+			...errors,
+		},
+	}),
+	async (c) => {
+		const input = c.req.valid("json");
+		if (await getPartner(c.env.DB, input.dpid)) fail(409, `partner ${input.dpid} exists`);
+		return c.json(await save(c.env.DB, input), 201);
+	},
+);
+
+partnerRoutes.openapi(
+	createRoute({
+		method: "get",
+		path: "/partners/{dpid}",
+		security,
+		request: { params: DpidParam },
+		responses: {
+			200: { description: "the partner", content: json(PartnerSchema) },
+			404: { description: "unknown", content: ERROR_SCHEMA },
+			...errors,
+		},
+	}),
+	async (c) => {
+		const partner = await getPartner(c.env.DB, c.req.valid("param").dpid);
+		if (!partner) fail(404, "no such partner");
+		return c.json(partner, 200);
+	},
+);
+
+partnerRoutes.openapi(
+	createRoute({
+		method: "put",
+		path: "/partners/{dpid}",
+		security,
+		request: { params: DpidParam, body: { content: json(ReplacePartnerSchema), required: true } },
+		responses: {
+			200: { description: "replaced (or created)", content: json(PartnerSchema) },
+			409: { description: "integration code taken", content: ERROR_SCHEMA },
+			...errors,
+		},
+	}),
+	async (c) => c.json(await save(c.env.DB, { ...c.req.valid("json"), dpid: c.req.valid("param").dpid }), 200),
+);
+
+partnerRoutes.openapi(
+	createRoute({
+		method: "delete",
+		path: "/partners/{dpid}",
+		security,
+		request: { params: DpidParam },
+		responses: { 204: { description: "deleted" }, 404: { description: "unknown", content: ERROR_SCHEMA }, ...errors },
+	}),
+	async (c) => {
+		if (!(await deletePartner(c.env.DB, c.req.valid("param").dpid))) fail(404, "no such partner");
+		forgetPartnerDirectory();
+		return c.body(null, 204);
+	},
+);
+
+async function save(db: D1Database, input: z.infer<typeof CreatePartnerSchema>) {
+	try {
+		const saved = await putPartner(db, input, Date.now());
+		forgetPartnerDirectory();
+		return saved;
+	} catch (err) {
+		if (String(err).includes("UNIQUE constraint failed: partners.integration_code")) {
+			fail(409, `integration code ${input.integrationCode} belongs to another partner`);
+		}
+		throw err;
+	}
+}

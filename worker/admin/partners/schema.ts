@@ -1,0 +1,52 @@
+import { z } from "@hono/zod-openapi";
+
+// Lowercase DNS names, optionally "*." for any subdomain: no scheme, port, path or user info.
+const HOST = /^(\*\.)?(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+const syncUrl = z
+	.string()
+	.max(2_048)
+	.refine((value) => {
+		if (value.startsWith("/") && !value.startsWith("//")) return true;
+		try {
+			const url = new URL(value);
+			return (url.protocol === "https:" || url.protocol === "http:") && !url.username && !url.password;
+		} catch {
+			return false;
+		}
+	}, "must be an absolute http(s) URL or an edge path starting with /");
+
+/** A partner (data vendor) as the admin API shows and takes it. */
+export const PartnerSchema = z
+	.object({
+		dpid: z.number().int().min(1).max(2_147_483_647),
+		name: z.string().trim().min(1).max(200),
+		integrationCode: z
+			.string()
+			.regex(/^[A-Za-z0-9_.-]{1,64}$/)
+			.nullable()
+			.default(null),
+		syncUrl: syncUrl.nullable().default(null),
+		redirectHosts: z.array(z.string().regex(HOST, "must be a lowercase host name, optionally *.")).max(50).default([]),
+		tcfVendorId: z.number().int().min(1).nullable().default(null),
+		resyncDays: z.number().min(0).max(3_650).nullable().default(null),
+		inboundIdType: z.enum(["partner", "uuid"]).default("partner"),
+		receiptEmails: z.array(z.email()).max(20).default([]),
+		createdAt: z.number().int(),
+		updatedAt: z.number().int(),
+	})
+	.openapi("Partner");
+
+/** Create: everything but the timestamps, which the edge sets. */
+export const CreatePartnerSchema = PartnerSchema.omit({ createdAt: true, updatedAt: true }).openapi("PartnerCreate");
+/** Replace (PUT): the DPID comes from the path and cannot change. */
+export const ReplacePartnerSchema = CreatePartnerSchema.omit({ dpid: true }).openapi("PartnerReplace");
+
+export const DpidParam = z.object({
+	dpid: z.coerce
+		.number()
+		.int()
+		.min(1)
+		.max(2_147_483_647)
+		.openapi({ param: { name: "dpid", in: "path" }, example: 1000 }),
+});

@@ -1,0 +1,99 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { deleteTrait, getTrait, listTraits, putTrait } from "../../../batch/traits/queries";
+import { requireAdmin } from "../../auth/middleware";
+import { fail } from "../../http/errors";
+import { getPartner } from "../../partners/queries";
+import { apiApp, ERROR_SCHEMA } from "../openapi";
+
+const TraitSchema = z
+	.object({
+		id: z
+			.number()
+			.int()
+			.min(1)
+			.max(2 ** 53 - 1),
+		dpid: z.number().int().min(1).max(2_147_483_647),
+		name: z.string().trim().min(1).max(200),
+		rule: z.string().max(1_000).nullable().default(null).openapi({ example: 'ic == "52"' }),
+		createdAt: z.number(),
+		updatedAt: z.number(),
+	})
+	.openapi("Trait");
+/** Create: the edge sets the timestamps. */
+const TraitInput = TraitSchema.omit({ createdAt: true, updatedAt: true }).openapi("TraitCreate");
+const IdParam = z.object({
+	id: z.coerce
+		.number()
+		.int()
+		.min(1)
+		.openapi({ param: { name: "id", in: "path" } }),
+});
+const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
+const security = [{ bearer: [] }];
+const errors = {
+	400: { description: "bad input (e.g. a rule that does not parse)", content: ERROR_SCHEMA },
+	401: { description: "no or wrong token", content: ERROR_SCHEMA },
+};
+
+export const traitRoutes = apiApp();
+traitRoutes.use("/traits", requireAdmin);
+traitRoutes.use("/traits/*", requireAdmin);
+
+traitRoutes.openapi(
+	createRoute({
+		method: "get",
+		path: "/traits",
+		security,
+		request: { query: z.object({ dpid: z.coerce.number().int().min(1).optional() }) },
+		responses: { 200: { description: "traits", content: json(z.object({ traits: z.array(TraitSchema) })) }, ...errors },
+	}),
+	async (c) => c.json({ traits: await listTraits(c.env.DB, c.req.valid("query").dpid) }, 200),
+);
+
+traitRoutes.openapi(
+	createRoute({
+		method: "put",
+		path: "/traits/{id}",
+		security,
+		request: { params: IdParam, body: { content: json(TraitInput.omit({ id: true })), required: true } },
+		responses: { 200: { description: "created or replaced", content: json(TraitSchema) }, ...errors },
+	}),
+	async (c) => {
+		const input = { ...c.req.valid("json"), id: c.req.valid("param").id };
+		if (!(await getPartner(c.env.DB, input.dpid))) fail(400, `dpid: no partner ${input.dpid}`);
+		return c.json(await putTrait(c.env.DB, input, Date.now()), 200);
+	},
+);
+
+traitRoutes.openapi(
+	createRoute({
+		method: "get",
+		path: "/traits/{id}",
+		security,
+		request: { params: IdParam },
+		responses: {
+			200: { description: "the trait", content: json(TraitSchema) },
+			404: { description: "unknown", content: ERROR_SCHEMA },
+			...errors,
+		},
+	}),
+	async (c) => {
+		const trait = await getTrait(c.env.DB, c.req.valid("param").id);
+		if (!trait) fail(404, "no such trait");
+		return c.json(trait, 200);
+	},
+);
+
+traitRoutes.openapi(
+	createRoute({
+		method: "delete",
+		path: "/traits/{id}",
+		security,
+		request: { params: IdParam },
+		responses: { 204: { description: "deleted" }, 404: { description: "unknown", content: ERROR_SCHEMA }, ...errors },
+	}),
+	async (c) => {
+		if (!(await deleteTrait(c.env.DB, c.req.valid("param").id))) fail(404, "no such trait");
+		return c.body(null, 204);
+	},
+);
