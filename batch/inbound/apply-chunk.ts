@@ -1,3 +1,4 @@
+import { allInSlices, slices } from "../../worker/db/json-each";
 import { isUuid } from "../../worker/identity/uuid";
 import type { TraitCatalog } from "../traits/queries";
 import { emptyTally, sample, type Tally } from "./counts";
@@ -26,7 +27,6 @@ export interface ChunkTarget {
 }
 
 export const MAX_LINES_PER_USER = 200;
-const ROWS_PER_STATEMENT = 1_000;
 
 type UserState = { u: string; l: number; s: 0 | 1; o: 0 | 1; f: 0 | 1 };
 
@@ -49,7 +49,7 @@ export async function applyChunk(
 	const [uuidOf, state] = await Promise.all([resolve(db, target, userIds), userState(db, target, userIds)]);
 	const uuids = [...new Set(uuidOf.values())];
 	const [optedOut, existing] = await Promise.all([
-		rows<{ uuid: string }>(db, sql.OPTED_OUT_AMONG, uuids),
+		allInSlices<{ uuid: string }>(db, sql.OPTED_OUT_AMONG, uuids),
 		target.mode === "overwrite" ? sourceMemberships(db, target.traitSource, uuids) : new Map<string, Set<number>>(),
 	]);
 	const blocked = new Set(optedOut.map((r) => r.uuid));
@@ -110,12 +110,12 @@ export async function applyChunk(
 	const adds = effects.filter((e) => e.add).map((e) => [e.uuid, e.trait]);
 	const removes = effects.filter((e) => !e.add).map((e) => [e.uuid, e.trait]);
 	await db.batch([
-		...chunked(clear).map((part) =>
+		...slices(clear).map((part) =>
 			db.prepare(sql.CLEAR_SOURCE_MEMBERSHIPS).bind(target.traitSource, JSON.stringify(part)),
 		),
-		...chunked(removes).map((part) => db.prepare(sql.REMOVE_MEMBERSHIPS).bind(JSON.stringify(part))),
-		...chunked(adds).map((part) => db.prepare(sql.ADD_MEMBERSHIPS).bind(JSON.stringify(part), target.traitSource, now)),
-		...chunked([...state.values()]).map((part) =>
+		...slices(removes).map((part) => db.prepare(sql.REMOVE_MEMBERSHIPS).bind(JSON.stringify(part))),
+		...slices(adds).map((part) => db.prepare(sql.ADD_MEMBERSHIPS).bind(JSON.stringify(part), target.traitSource, now)),
+		...slices([...state.values()]).map((part) =>
 			db.prepare(sql.SAVE_USER_STATE).bind(target.deliveryId, JSON.stringify(part)),
 		),
 		db.prepare(sql.INSERT_CHUNK).bind(target.deliveryId, chunk, JSON.stringify(tally), now),
@@ -125,12 +125,17 @@ export async function applyChunk(
 
 async function resolve(db: D1Database, target: ChunkTarget, userIds: string[]): Promise<Map<string, string>> {
 	if (target.idType === "uuid") return new Map(userIds.filter(isUuid).map((u) => [u, u]));
-	const found = await rows<{ dpuuid: string; uuid: string }>(db, sql.RESOLVE_PARTNER_IDS, userIds, target.idSource);
+	const found = await allInSlices<{ dpuuid: string; uuid: string }>(
+		db,
+		sql.RESOLVE_PARTNER_IDS,
+		userIds,
+		target.idSource,
+	);
 	return new Map(found.map((r) => [r.dpuuid, r.uuid]));
 }
 
 async function userState(db: D1Database, target: ChunkTarget, userIds: string[]): Promise<Map<string, UserState>> {
-	const found = await rows<{ user_id: string; lines: number; overwritten: number }>(
+	const found = await allInSlices<{ user_id: string; lines: number; overwritten: number }>(
 		db,
 		sql.USER_STATE,
 		userIds,
@@ -141,31 +146,8 @@ async function userState(db: D1Database, target: ChunkTarget, userIds: string[])
 
 async function sourceMemberships(db: D1Database, dpid: number, uuids: string[]): Promise<Map<string, Set<number>>> {
 	const out = new Map<string, Set<number>>();
-	for (const r of await rows<{ uuid: string; trait_id: number }>(db, sql.SOURCE_MEMBERSHIPS, uuids, dpid)) {
+	for (const r of await allInSlices<{ uuid: string; trait_id: number }>(db, sql.SOURCE_MEMBERSHIPS, uuids, dpid)) {
 		out.set(r.uuid, (out.get(r.uuid) ?? new Set()).add(r.trait_id));
 	}
-	return out;
-}
-
-/** Runs a json_each query over `values` in slices; `leading` binds before the JSON parameter. */
-async function rows<T>(db: D1Database, query: string, values: readonly unknown[], leading?: unknown): Promise<T[]> {
-	const out: T[] = [];
-	for (const part of chunked(values)) {
-		const params = leading === undefined ? [JSON.stringify(part)] : [leading, JSON.stringify(part)];
-		out.push(
-			...(
-				await db
-					.prepare(query)
-					.bind(...params)
-					.all<T>()
-			).results,
-		);
-	}
-	return out;
-}
-
-function chunked<T>(values: readonly T[]): T[][] {
-	const out: T[][] = [];
-	for (let i = 0; i < values.length; i += ROWS_PER_STATEMENT) out.push(values.slice(i, i + ROWS_PER_STATEMENT));
 	return out;
 }

@@ -1,3 +1,4 @@
+import { allInSlices, slices } from "../../worker/db/json-each";
 import { isUuid } from "../../worker/identity/uuid";
 import type { PairEvent } from "../../worker/pairs/pair-event";
 import * as pairSql from "../../worker/pairs/queries";
@@ -31,9 +32,13 @@ export async function applyIdSyncChunk(
 
 	const master = name.masterDpid ?? 0;
 	const masterIds = [...new Set(lines.map((l) => l.ids[0] ?? ""))];
-	const uuidOf =
-		master === 0 ? new Map(masterIds.filter(isUuid).map((id) => [id, id])) : await resolve(db, master, masterIds);
-	const blocked = await optedOut(db, [...new Set(uuidOf.values())]);
+	const resolved =
+		master === 0
+			? masterIds.filter(isUuid).map((id) => ({ dpuuid: id, uuid: id }))
+			: await allInSlices<{ dpuuid: string; uuid: string }>(db, sql.RESOLVE_PARTNER_IDS, masterIds, master);
+	const uuidOf = new Map(resolved.map((r) => [r.dpuuid, r.uuid]));
+	const optedOut = await allInSlices<{ uuid: string }>(db, sql.OPTED_OUT_AMONG, [...new Set(uuidOf.values())]);
+	const blocked = new Set(optedOut.map((r) => r.uuid));
 
 	const tally = emptyTally();
 	const c = tally.counts;
@@ -53,39 +58,12 @@ export async function applyIdSyncChunk(
 		user.l++;
 		users.set(dpuuid, user);
 	}
-	const statements = [];
-	for (let i = 0; i < events.length; i += 1_000) {
-		statements.push(db.prepare(pairSql.UPSERT_PAIRS).bind(pairSql.eventsJson(events.slice(i, i + 1_000))));
-	}
-	for (let i = 0; i < users.size; i += 1_000) {
-		const part = [...users.values()].slice(i, i + 1_000);
-		statements.push(db.prepare(sql.SAVE_USER_STATE).bind(deliveryId, JSON.stringify(part)));
-	}
-	statements.push(db.prepare(sql.INSERT_CHUNK).bind(deliveryId, chunk, JSON.stringify(tally), now));
-	await db.batch(statements);
+	await db.batch([
+		...slices(events).map((part) => db.prepare(pairSql.UPSERT_PAIRS).bind(pairSql.eventsJson(part))),
+		...slices([...users.values()]).map((part) =>
+			db.prepare(sql.SAVE_USER_STATE).bind(deliveryId, JSON.stringify(part)),
+		),
+		db.prepare(sql.INSERT_CHUNK).bind(deliveryId, chunk, JSON.stringify(tally), now),
+	]);
 	return tally;
-}
-
-async function resolve(db: D1Database, dpid: number, ids: string[]): Promise<Map<string, string>> {
-	const out = new Map<string, string>();
-	for (let i = 0; i < ids.length; i += 1_000) {
-		const { results } = await db
-			.prepare(sql.RESOLVE_PARTNER_IDS)
-			.bind(dpid, JSON.stringify(ids.slice(i, i + 1_000)))
-			.all<{ dpuuid: string; uuid: string }>();
-		for (const r of results) out.set(r.dpuuid, r.uuid);
-	}
-	return out;
-}
-
-async function optedOut(db: D1Database, uuids: string[]): Promise<Set<string>> {
-	const out = new Set<string>();
-	for (let i = 0; i < uuids.length; i += 1_000) {
-		const { results } = await db
-			.prepare(sql.OPTED_OUT_AMONG)
-			.bind(JSON.stringify(uuids.slice(i, i + 1_000)))
-			.all<{ uuid: string }>();
-		for (const r of results) out.add(r.uuid);
-	}
-	return out;
 }

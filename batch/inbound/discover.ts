@@ -1,4 +1,5 @@
 import { settingsOf } from "../../worker/config";
+import { allInSlices } from "../../worker/db/json-each";
 import { getPartner } from "../../worker/partners/queries";
 import { rejectedReceipt } from "../receipts/receipt";
 import { type InboundFileName, isFileNameError, parseInboundFileName } from "./parse";
@@ -46,7 +47,8 @@ export async function discoverDeliveries(env: Env, now: number): Promise<Discove
 		cursor = page.truncated ? page.cursor : undefined;
 	} while (cursor);
 
-	const known = await knownIds(env.DB, [...groups.keys(), ...badNames.map((b) => b.key)]);
+	const ids = [...groups.keys(), ...badNames.map((b) => b.key)];
+	const known = new Set((await allInSlices<{ id: string }>(env.DB, sql.KNOWN_DELIVERIES, ids)).map((r) => r.id));
 	const out: Discovery = { added: [], rejected: [], waiting: [] };
 	for (const bad of badNames) {
 		if (known.has(bad.key)) continue;
@@ -73,18 +75,6 @@ export async function discoverDeliveries(env: Env, now: number): Promise<Discove
 		out.added.push(id);
 	}
 	return out;
-}
-
-async function knownIds(db: D1Database, ids: string[]): Promise<Set<string>> {
-	const known = new Set<string>();
-	for (let i = 0; i < ids.length; i += 500) {
-		const { results } = await db
-			.prepare(sql.KNOWN_DELIVERIES)
-			.bind(JSON.stringify(ids.slice(i, i + 500)))
-			.all<{ id: string }>();
-		for (const r of results) known.add(r.id);
-	}
-	return known;
 }
 
 /** Records a delivery that will not be processed, with a receipt that says why, and tells the operator. */

@@ -1,5 +1,5 @@
 import { GppModel } from "@iabgpp/cmpapi";
-import { GVL, PurposeRestriction, RestrictionType, TCModel, TCString, type Vendor } from "@iabtcf/core";
+import { PurposeRestriction, RestrictionType, TCModel, TCString } from "@iabtcf/core";
 import { describe, expect, it } from "vitest";
 import {
 	ConsentInputError,
@@ -8,42 +8,14 @@ import {
 	consentSignalsFrom,
 	evaluateConsent,
 } from "../../worker/consent";
+import { testGvl } from "../support/test-gvl";
 
 const EDGE = 1234;
 const PARTNER = 77;
 const OTHER = 88;
 const POLICY: ConsentPolicy = { edgeTcfVendorId: EDGE, consentDefault: "allow" };
 
-// Encoding needs a GVL and drops vendors it does not list; this literal stands in for the real one (no network).
-const vendor = (id: number): Vendor => ({
-	id,
-	name: `vendor ${id}`,
-	purposes: [1],
-	legIntPurposes: [],
-	flexiblePurposes: [],
-	specialPurposes: [],
-	features: [],
-	specialFeatures: [],
-	policyUrl: "https://vendor.example/privacy",
-	usesCookies: true,
-	cookieMaxAgeSeconds: null,
-	cookieRefresh: false,
-	usesNonCookieAccess: false,
-});
-const gvl = new GVL({
-	gvlSpecificationVersion: 2,
-	vendorListVersion: 1,
-	tcfPolicyVersion: 2,
-	lastUpdated: "2024-01-01T00:00:00Z",
-	purposes: {
-		1: { id: 1, name: "Store and/or access information on a device", description: "", descriptionLegal: "" },
-	},
-	specialPurposes: {},
-	features: {},
-	specialFeatures: {},
-	stacks: {},
-	vendors: { [EDGE]: vendor(EDGE), [PARTNER]: vendor(PARTNER), [OTHER]: vendor(OTHER) },
-});
+const gvl = testGvl([EDGE, PARTNER, OTHER]);
 
 function tcString(opts: { purpose1?: boolean; vendors?: number[]; forbidStorageFor?: number }): string {
 	const model = new TCModel(gvl);

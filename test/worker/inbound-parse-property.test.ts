@@ -123,7 +123,9 @@ describe("property: the parser on arbitrary bytes", () => {
 					const outcomes = await collect(chunked(damaged, [where]), "ftp_dpm_1000_1700000000.sync.gz", 32);
 					const lines = outcomes.filter((o) => o.type !== "file_error");
 					expect(lines.map((o) => ("line" in o ? o.line : -1))).toEqual(lines.map((_, i) => i + 1));
-					expect(lines.length).toBeLessThanOrEqual(expectedLines(bytes));
+					// A cut file yields at most its lines; a flipped bit can decode into other bytes (more
+					// newlines) before the CRC at the end exposes it, so only the cut case bounds the count.
+					if (truncate) expect(lines.length).toBeLessThanOrEqual(expectedLines(bytes));
 					expect(outcomes.filter((o) => o.type === "file_error").length).toBeLessThanOrEqual(1);
 				},
 			),

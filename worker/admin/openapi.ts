@@ -1,4 +1,4 @@
-import { OpenAPIHono } from "@hono/zod-openapi";
+import { OpenAPIHono, type z } from "@hono/zod-openapi";
 import type { AppEnv } from "../http/types";
 import { InputError } from "../input-error";
 
@@ -26,3 +26,13 @@ export const ERROR_SCHEMA = {
 		},
 	},
 } as const;
+
+/** A JSON body or response of `schema`, in OpenAPI route terms. */
+export function jsonOf<T extends z.ZodType>(schema: T) {
+	return { "application/json": { schema } };
+}
+
+/** Every admin route takes a bearer credential (the admin token or a partner key). */
+export const BEARER = [{ bearer: [] }];
+
+export const UNAUTHORIZED = { 401: { description: "no or wrong token", content: ERROR_SCHEMA } } as const;

@@ -1,3 +1,4 @@
+import { slices } from "../db/json-each";
 import type { PairEvent } from "./pair-event";
 import * as sql from "./queries";
 
@@ -20,20 +21,12 @@ export interface PairStore {
 	forgetPartnerId(dpid: number, dpuuid: string, at: number): Promise<void>;
 }
 
-/** Events per statement: keeps one JSON parameter far below D1's 2 MB value limit. */
-const EVENTS_PER_STATEMENT = 1_000;
-
 export function d1PairStore(db: D1Database): PairStore {
 	return {
 		async upsert(events) {
 			if (events.length === 0) return;
-			const statements: D1PreparedStatement[] = [];
-			for (let i = 0; i < events.length; i += EVENTS_PER_STATEMENT) {
-				const chunk = events.slice(i, i + EVENTS_PER_STATEMENT);
-				statements.push(db.prepare(sql.UPSERT_PAIRS).bind(sql.eventsJson(chunk)));
-			}
 			// One batch = one transaction: a retry after a failure re-applies the whole batch idempotently.
-			await db.batch(statements);
+			await db.batch(slices(events).map((part) => db.prepare(sql.UPSERT_PAIRS).bind(sql.eventsJson(part))));
 		},
 		async optedOut(events) {
 			if (events.length === 0) return new Set();

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { findDelivery, listDeliveries } from "../../../batch/inbound/delivery";
 import { assertMayActFor, requireAdminOrPartner } from "../../auth/middleware";
 import { fail } from "../../http/errors";
-import { apiApp, ERROR_SCHEMA } from "../openapi";
+import { apiApp, BEARER, ERROR_SCHEMA, jsonOf } from "../openapi";
 
 const DeliverySchema = z
 	.object({
@@ -20,8 +20,6 @@ const DeliverySchema = z
 		receipt: z.record(z.string(), z.unknown()).nullable().openapi({ description: "SPEC §5 receipt fields" }),
 	})
 	.openapi("InboundDelivery");
-const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
-const security = [{ bearer: [] }];
 const errors = {
 	401: { description: "no or wrong token or key", content: ERROR_SCHEMA },
 	403: { description: "another partner's data", content: ERROR_SCHEMA },
@@ -36,7 +34,7 @@ inboundRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/inbound-files",
-		security,
+		security: BEARER,
 		request: {
 			query: z.object({
 				dpid: z.coerce.number().int().min(1).optional(),
@@ -44,7 +42,7 @@ inboundRoutes.openapi(
 			}),
 		},
 		responses: {
-			200: { description: "newest first", content: json(z.object({ deliveries: z.array(DeliverySchema) })) },
+			200: { description: "newest first", content: jsonOf(z.object({ deliveries: z.array(DeliverySchema) })) },
 			...errors,
 		},
 	}),
@@ -61,7 +59,7 @@ inboundRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/inbound-files/{id}",
-		security,
+		security: BEARER,
 		request: {
 			params: z.object({
 				id: z
@@ -71,7 +69,7 @@ inboundRoutes.openapi(
 			}),
 		},
 		responses: {
-			200: { description: "the delivery with its receipt", content: json(DeliverySchema) },
+			200: { description: "the delivery with its receipt", content: jsonOf(DeliverySchema) },
 			404: { description: "unknown", content: ERROR_SCHEMA },
 			...errors,
 		},

@@ -3,7 +3,7 @@ import { requireAdmin, requirePartner } from "../../auth/middleware";
 import { createPartnerKey, listPartnerKeys, revokePartnerKey } from "../../auth/partner-keys";
 import { fail } from "../../http/errors";
 import { getPartner } from "../../partners/queries";
-import { apiApp, ERROR_SCHEMA } from "../openapi";
+import { apiApp, BEARER, ERROR_SCHEMA, jsonOf, UNAUTHORIZED } from "../openapi";
 import { DpidParam } from "../partners/schema";
 
 const KeySchema = z
@@ -15,9 +15,6 @@ const KeySchema = z
 		revokedAt: z.number().nullable(),
 	})
 	.openapi("PartnerKey");
-const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
-const security = [{ bearer: [] }];
-const unauthorized = { 401: { description: "no or wrong token", content: ERROR_SCHEMA } };
 
 export const keyRoutes = apiApp();
 keyRoutes.use("/partners/:dpid/keys", requireAdmin);
@@ -28,18 +25,18 @@ keyRoutes.openapi(
 	createRoute({
 		method: "post",
 		path: "/partners/{dpid}/keys",
-		security,
+		security: BEARER,
 		request: {
 			params: DpidParam,
-			body: { content: json(z.object({ label: z.string().max(100).default("") })), required: false },
+			body: { content: jsonOf(z.object({ label: z.string().max(100).default("") })), required: false },
 		},
 		responses: {
 			201: {
 				description: "the key; `secret` is shown only now",
-				content: json(KeySchema.extend({ secret: z.string() })),
+				content: jsonOf(KeySchema.extend({ secret: z.string() })),
 			},
 			404: { description: "unknown partner", content: ERROR_SCHEMA },
-			...unauthorized,
+			...UNAUTHORIZED,
 		},
 	}),
 	async (c) => {
@@ -56,11 +53,11 @@ keyRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/partners/{dpid}/keys",
-		security,
+		security: BEARER,
 		request: { params: DpidParam },
 		responses: {
-			200: { description: "keys, never their secrets", content: json(z.object({ keys: z.array(KeySchema) })) },
-			...unauthorized,
+			200: { description: "keys, never their secrets", content: jsonOf(z.object({ keys: z.array(KeySchema) })) },
+			...UNAUTHORIZED,
 		},
 	}),
 	async (c) => c.json({ keys: await listPartnerKeys(c.env.DB, c.req.valid("param").dpid) }, 200),
@@ -70,7 +67,7 @@ keyRoutes.openapi(
 	createRoute({
 		method: "delete",
 		path: "/partners/{dpid}/keys/{keyId}",
-		security,
+		security: BEARER,
 		request: {
 			params: DpidParam.extend({
 				keyId: z
@@ -82,7 +79,7 @@ keyRoutes.openapi(
 		responses: {
 			204: { description: "revoked" },
 			404: { description: "no such active key", content: ERROR_SCHEMA },
-			...unauthorized,
+			...UNAUTHORIZED,
 		},
 	}),
 	async (c) => {
@@ -96,10 +93,10 @@ keyRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/partner/whoami",
-		security,
+		security: BEARER,
 		responses: {
-			200: { description: "the DPID this partner key acts for", content: json(z.object({ dpid: z.number() })) },
-			...unauthorized,
+			200: { description: "the DPID this partner key acts for", content: jsonOf(z.object({ dpid: z.number() })) },
+			...UNAUTHORIZED,
 		},
 	}),
 	async (c) => c.json({ dpid: c.get("partnerDpid") }, 200),

@@ -3,15 +3,13 @@ import { requireAdmin } from "../../auth/middleware";
 import { fail } from "../../http/errors";
 import { forgetPartnerDirectory } from "../../partners/directory";
 import { deletePartner, getPartner, listPartners, putPartner } from "../../partners/queries";
-import { apiApp, ERROR_SCHEMA } from "../openapi";
+import { apiApp, BEARER, ERROR_SCHEMA, jsonOf, UNAUTHORIZED } from "../openapi";
 import { CreatePartnerSchema, DpidParam, PartnerSchema, ReplacePartnerSchema } from "./schema";
 
-const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
 const errors = {
 	400: { description: "bad input", content: ERROR_SCHEMA },
-	401: { description: "no or wrong token", content: ERROR_SCHEMA },
+	...UNAUTHORIZED,
 };
-const security = [{ bearer: [] }];
 
 export const partnerRoutes = apiApp();
 partnerRoutes.use("/partners", requireAdmin);
@@ -21,9 +19,9 @@ partnerRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/partners",
-		security,
+		security: BEARER,
 		responses: {
-			200: { description: "all partners", content: json(z.object({ partners: z.array(PartnerSchema) })) },
+			200: { description: "all partners", content: jsonOf(z.object({ partners: z.array(PartnerSchema) })) },
 			...errors,
 		},
 	}),
@@ -34,10 +32,10 @@ partnerRoutes.openapi(
 	createRoute({
 		method: "post",
 		path: "/partners",
-		security,
-		request: { body: { content: json(CreatePartnerSchema), required: true } },
+		security: BEARER,
+		request: { body: { content: jsonOf(CreatePartnerSchema), required: true } },
 		responses: {
-			201: { description: "created", content: json(PartnerSchema) },
+			201: { description: "created", content: jsonOf(PartnerSchema) },
 			409: { description: "DPID or integration code taken", content: ERROR_SCHEMA },
 			...errors,
 		},
@@ -53,10 +51,10 @@ partnerRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/partners/{dpid}",
-		security,
+		security: BEARER,
 		request: { params: DpidParam },
 		responses: {
-			200: { description: "the partner", content: json(PartnerSchema) },
+			200: { description: "the partner", content: jsonOf(PartnerSchema) },
 			404: { description: "unknown", content: ERROR_SCHEMA },
 			...errors,
 		},
@@ -72,10 +70,10 @@ partnerRoutes.openapi(
 	createRoute({
 		method: "put",
 		path: "/partners/{dpid}",
-		security,
-		request: { params: DpidParam, body: { content: json(ReplacePartnerSchema), required: true } },
+		security: BEARER,
+		request: { params: DpidParam, body: { content: jsonOf(ReplacePartnerSchema), required: true } },
 		responses: {
-			200: { description: "replaced (or created)", content: json(PartnerSchema) },
+			200: { description: "replaced (or created)", content: jsonOf(PartnerSchema) },
 			409: { description: "integration code taken", content: ERROR_SCHEMA },
 			...errors,
 		},
@@ -87,7 +85,7 @@ partnerRoutes.openapi(
 	createRoute({
 		method: "delete",
 		path: "/partners/{dpid}",
-		security,
+		security: BEARER,
 		request: { params: DpidParam },
 		responses: { 204: { description: "deleted" }, 404: { description: "unknown", content: ERROR_SCHEMA }, ...errors },
 	}),

@@ -3,7 +3,7 @@ import { deleteTrait, getTrait, listTraits, putTrait } from "../../../batch/trai
 import { requireAdmin } from "../../auth/middleware";
 import { fail } from "../../http/errors";
 import { getPartner } from "../../partners/queries";
-import { apiApp, ERROR_SCHEMA } from "../openapi";
+import { apiApp, BEARER, ERROR_SCHEMA, jsonOf, UNAUTHORIZED } from "../openapi";
 
 const TraitSchema = z
 	.object({
@@ -28,11 +28,9 @@ const IdParam = z.object({
 		.min(1)
 		.openapi({ param: { name: "id", in: "path" } }),
 });
-const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
-const security = [{ bearer: [] }];
 const errors = {
 	400: { description: "bad input (e.g. a rule that does not parse)", content: ERROR_SCHEMA },
-	401: { description: "no or wrong token", content: ERROR_SCHEMA },
+	...UNAUTHORIZED,
 };
 
 export const traitRoutes = apiApp();
@@ -43,9 +41,12 @@ traitRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/traits",
-		security,
+		security: BEARER,
 		request: { query: z.object({ dpid: z.coerce.number().int().min(1).optional() }) },
-		responses: { 200: { description: "traits", content: json(z.object({ traits: z.array(TraitSchema) })) }, ...errors },
+		responses: {
+			200: { description: "traits", content: jsonOf(z.object({ traits: z.array(TraitSchema) })) },
+			...errors,
+		},
 	}),
 	async (c) => c.json({ traits: await listTraits(c.env.DB, c.req.valid("query").dpid) }, 200),
 );
@@ -54,9 +55,9 @@ traitRoutes.openapi(
 	createRoute({
 		method: "put",
 		path: "/traits/{id}",
-		security,
-		request: { params: IdParam, body: { content: json(TraitInput.omit({ id: true })), required: true } },
-		responses: { 200: { description: "created or replaced", content: json(TraitSchema) }, ...errors },
+		security: BEARER,
+		request: { params: IdParam, body: { content: jsonOf(TraitInput.omit({ id: true })), required: true } },
+		responses: { 200: { description: "created or replaced", content: jsonOf(TraitSchema) }, ...errors },
 	}),
 	async (c) => {
 		const input = { ...c.req.valid("json"), id: c.req.valid("param").id };
@@ -69,10 +70,10 @@ traitRoutes.openapi(
 	createRoute({
 		method: "get",
 		path: "/traits/{id}",
-		security,
+		security: BEARER,
 		request: { params: IdParam },
 		responses: {
-			200: { description: "the trait", content: json(TraitSchema) },
+			200: { description: "the trait", content: jsonOf(TraitSchema) },
 			404: { description: "unknown", content: ERROR_SCHEMA },
 			...errors,
 		},
@@ -88,7 +89,7 @@ traitRoutes.openapi(
 	createRoute({
 		method: "delete",
 		path: "/traits/{id}",
-		security,
+		security: BEARER,
 		request: { params: IdParam },
 		responses: { 204: { description: "deleted" }, 404: { description: "unknown", content: ERROR_SCHEMA }, ...errors },
 	}),
