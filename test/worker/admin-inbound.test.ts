@@ -1,5 +1,7 @@
+import { introspectWorkflowInstance } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { workflowIdOf } from "../../batch/inbound/delivery";
 import { createPartnerKey } from "../../worker/auth/partner-keys";
 import { call } from "./support/edge";
 import { runCron, upload } from "./support/inbound";
@@ -42,9 +44,12 @@ describe("inbound files and receipts through the API", () => {
 		expect((await get("/inbound-files?dpid=2000", key1000)).status).toBe(403);
 	});
 
-	it("an empty upload is processed into a receipt with zero records", async () => {
+	it("an empty file (put with the S3 API) is processed into a receipt with zero records", async () => {
+		const id = `ftp_dpm_1000_${T}.sync`;
+		await using instance = await introspectWorkflowInstance(env.INBOUND_WORKFLOW, workflowIdOf(id));
 		await runCron();
-		const { results } = await env.DB.prepare("SELECT status FROM inbound_deliveries WHERE dpid = 1000").all();
-		expect(results).toHaveLength(1);
+		await instance.waitForStatus("complete");
+		const res = await get(`/inbound-files/${id}`, key1000);
+		expect(await res.json()).toMatchObject({ status: "done", receipt: { "Records received": 0, "Stored records": 0 } });
 	});
 });

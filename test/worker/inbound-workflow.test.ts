@@ -103,6 +103,26 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 		expect(receipt).toMatchObject({ "Records received": 12_000, "Format errors": 11_600, "Stored records": 400 });
 	});
 
+	it("a truncated gzip: the lines before the damage count, the damage is one format error", async () => {
+		const lines = Array.from({ length: 2_000 }, (_, i) => `p${(i % 2) + 1}\t${(i % 5) + 1}`).join("\n");
+		const gz = new Uint8Array(
+			await new Response(new Blob([lines]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer(),
+		);
+		await env.EXCHANGE.put(`inbound/ftp_dpm_1000_${T}.sync.gz`, gz.slice(0, Math.floor(gz.length / 2)));
+		const receipt = (await processDelivery(`ftp_dpm_1000_${T}.sync`))?.receipt;
+		expect(receipt?.["Format errors"]).toBeGreaterThanOrEqual(1);
+		expect(receipt?.["Sample lines"].formatErrors?.at(-1)).toMatch(/ftp_dpm_1000_1790000000\.sync\.gz: /);
+		expect(receipt?.["Records received"]).toBeLessThan(2_000);
+	});
+
+	it("binary junk is counted line by line and stores nothing", async () => {
+		const junk = Uint8Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256);
+		await env.EXCHANGE.put(`inbound/ftp_dpm_1000_${T}.sync`, junk);
+		const receipt = (await processDelivery(`ftp_dpm_1000_${T}.sync`))?.receipt;
+		expect(receipt?.["Stored records"]).toBe(0);
+		expect(receipt?.["Records received"]).toBe(receipt?.["Format errors"]);
+	});
+
 	it("the same delivery uploaded twice is processed once", async () => {
 		await upload(`ftp_dpm_1000_${T}.sync`, "p1\t1\n");
 		await processDelivery(`ftp_dpm_1000_${T}.sync`);
