@@ -1,5 +1,7 @@
+import { TCModel, TCString } from "@iabtcf/core";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { PairMessage } from "../../worker/pairs/pair-event";
+import { testGvl } from "../support/test-gvl";
 import { call, callWith, uuidCookie, uuidFrom } from "./support/edge";
 import { seedPartner } from "./support/partners";
 import { watchPairSends } from "./support/queue-spy";
@@ -114,5 +116,41 @@ describe("cookie settings", () => {
 	it("a misconfigured deployment fails loudly instead of guessing", async () => {
 		const res = await callWith({ COOKIE_SAMESITE: "Sometimes" }, "/ibs:dpid=1000&dpuuid=a");
 		expect(res.status).toBe(500);
+	});
+});
+
+describe("TCF consent per partner", () => {
+	function tcString(vendors: number[]): string {
+		const model = new TCModel(testGvl([1234, 77, 88]));
+		model.cmpId = 10;
+		model.cmpVersion = 1;
+		model.purposeConsents.set(1);
+		model.vendorConsents.set(vendors);
+		return TCString.encode(model);
+	}
+
+	it("stores the pair only for partners whose TCF vendor has consent", async () => {
+		await seedPartner({ dpid: 2000, tcfVendorId: 77 });
+		await seedPartner({ dpid: 3000, tcfVendorId: 88 });
+		const consent = encodeURIComponent(tcString([1234, 77]));
+		const res = await call(`/ibs:d_cid=2000%01a&d_cid=3000%01b&gdpr=1&gdpr_consent=${consent}&d_rtbd=json`, {
+			cookie: KNOWN,
+		});
+		expect(await res.json()).toEqual({
+			uuid: "7".repeat(38),
+			stored: [{ dpid: 2000, dpuuid: "a" }],
+			errors: [{ dpid: 3000, reason: "no consent" }],
+		});
+		expect(uuidCookie(res)).not.toBeNull();
+		expect(sent.flatMap((m) => m.pairs)).toEqual([{ dpid: 2000, dpuuid: "a" }]);
+	});
+
+	it("without consent for the edge's own vendor nothing is stored and no cookie is set", async () => {
+		await seedPartner({ dpid: 2000, tcfVendorId: 77 });
+		const consent = encodeURIComponent(tcString([77]));
+		const res = await call(`/ibs:dpid=2000&dpuuid=a&gdpr=1&gdpr_consent=${consent}`, { cookie: KNOWN });
+		expect(res.status).toBe(200);
+		expect(uuidCookie(res)).toBeNull();
+		expect(sent).toEqual([]);
 	});
 });
