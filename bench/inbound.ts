@@ -1,0 +1,197 @@
+// Inbound throughput: a generated gzip file with half its users matched, end to end through the real
+// Worker in workerd (cron → Workflow → D1/R2) under `wrangler dev`, against the sqlite3 CLI loading the
+// same rows into the same schema, and against plain decompression + line splitting (the I/O limit).
+import {
+	createReadStream,
+	createWriteStream,
+	existsSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+} from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { createGunzip, createGzip } from "node:zlib";
+import { peakRssKb, run, start, stopAll } from "./lib/proc.ts";
+
+const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
+const TRAITS = 20;
+const TS = 1_790_000_000;
+const NAME = `ftp_dpm_1000_${TS}.sync`;
+
+function line(i: number): string {
+	return `p${i}\td_sid=${1 + (i % TRAITS)},d_sid=${1 + ((i * 7) % TRAITS)}\n`;
+}
+
+async function generate(path: string, lines: number): Promise<void> {
+	async function* text() {
+		let batch = "";
+		for (let i = 0; i < lines; i++) {
+			batch += line(i);
+			if (batch.length > 1 << 16) {
+				yield batch;
+				batch = "";
+			}
+		}
+		yield batch;
+	}
+	await pipeline(text, createGzip(), createWriteStream(path));
+}
+
+/** SQL that seeds one partner, its traits and a pair for every even user: half the file matches. */
+function seedSql(lines: number): string {
+	return `INSERT INTO partners (dpid, name, redirect_hosts, receipt_emails, created_at, updated_at)
+		VALUES (1000, 'Bench', '[]', '[]', 0, 0);
+	WITH RECURSIVE t(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM t WHERE i < ${TRAITS})
+		INSERT INTO traits (id, dpid, name, created_at, updated_at) SELECT i, 1000, 't' || i, 0, 0 FROM t;
+	WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 2 FROM n WHERE i + 2 < ${lines})
+		INSERT INTO id_pairs (dpid, dpuuid, uuid, first_seen, last_seen)
+		SELECT 1000, 'p' || i, printf('%038d', i), 0, 0 FROM n;`;
+}
+
+async function freePort(): Promise<number> {
+	return new Promise((resolve) => {
+		const server = createServer().listen(0, "127.0.0.1", () => {
+			const address = server.address();
+			server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+		});
+	});
+}
+
+async function waitFor<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
+	const deadline = Date.now() + ms;
+	while (Date.now() < deadline) {
+		const value = await probe().catch(() => undefined);
+		if (value !== undefined) return value;
+		await new Promise((r) => setTimeout(r, 250));
+	}
+	throw new Error(`timed out waiting for ${what}`);
+}
+
+async function edgeRun(
+	gz: string,
+	dir: string,
+): Promise<{ seconds: number; receipt: Record<string, unknown>; rssKb: number }> {
+	const persist = join(dir, "state");
+	run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist]);
+	const d1 = join(persist, "v3", "d1", "miniflare-D1DatabaseObject");
+	const file = readdirSync(d1).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
+	if (!file) throw new Error("no local D1 database found");
+	run("sqlite3", [join(d1, file)], { input: seedSql(LINES) });
+	run("npx", [
+		"wrangler",
+		"r2",
+		"object",
+		"put",
+		`edgesync-exchange/inbound/${NAME}.gz`,
+		"--file",
+		gz,
+		"--local",
+		"--persist-to",
+		persist,
+	]);
+
+	const port = await freePort();
+	const dev = start("npx", [
+		"wrangler",
+		"dev",
+		"--port",
+		String(port),
+		"--ip",
+		"127.0.0.1",
+		"--persist-to",
+		persist,
+		"--test-scheduled",
+		"--var",
+		"INBOUND_SETTLE_SECONDS:0",
+		"--var",
+		"ADMIN_TOKEN:bench",
+		"--var",
+		"DEMO:false",
+	]);
+	let log = "";
+	dev.stdout?.on("data", (d) => (log += d));
+	dev.stderr?.on("data", (d) => (log += d));
+	const base = `http://127.0.0.1:${port}`;
+	await waitFor("wrangler dev", 120_000, async () => ((await fetch(`${base}/health`)).ok ? true : undefined)).catch(
+		(err) => {
+			throw new Error(`${err}\n${log.slice(-2000)}`);
+		},
+	);
+	const t0 = performance.now();
+	await fetch(`${base}/__scheduled?cron=*+*+*+*+*`);
+	const delivery = await waitFor("the delivery", 30 * 60_000, async () => {
+		const res = await fetch(`${base}/api/v1/inbound-files/${NAME}`, { headers: { Authorization: "Bearer bench" } });
+		if (!res.ok) return undefined;
+		const body = (await res.json()) as { status: string; receipt: Record<string, unknown> };
+		if (body.status === "failed") throw new Error(`delivery failed: ${JSON.stringify(body.receipt)}`);
+		return body.status === "done" ? body : undefined;
+	});
+	const seconds = (performance.now() - t0) / 1000;
+	const rssKb = peakRssKb("workerd");
+	stopAll();
+	return { seconds, receipt: delivery.receipt, rssKb };
+}
+
+function sqliteRun(gz: string, dir: string): number {
+	const db = join(dir, "baseline.sqlite");
+	const migrations = readdirSync("migrations")
+		.filter((f) => f.endsWith(".sql"))
+		.sort();
+	run("sqlite3", [db], {
+		input: migrations.map((f) => readFileSync(join("migrations", f), "utf8")).join("\n") + seedSql(LINES),
+	});
+	// The same work as the pipeline: read the gzip file, resolve each user through id_pairs, write memberships.
+	const load = `CREATE TEMP TABLE staging (u TEXT, s TEXT);
+.mode tabs
+.import '|gunzip -c ${gz}' staging
+INSERT INTO trait_memberships (uuid, trait_id, dpid, realized_at)
+	SELECT p.uuid, j.value, 1000, 1 FROM staging s
+	JOIN id_pairs p ON p.dpid = 1000 AND p.dpuuid = s.u, json_each('[' || replace(s.s, 'd_sid=', '') || ']') j
+	WHERE true ON CONFLICT (uuid, trait_id) DO UPDATE SET realized_at = excluded.realized_at;`;
+	const t0 = performance.now();
+	run("sqlite3", [db], { input: load });
+	return (performance.now() - t0) / 1000;
+}
+
+async function ioLimit(gz: string): Promise<number> {
+	const t0 = performance.now();
+	let lines = 0;
+	for await (const chunk of createReadStream(gz).pipe(createGunzip())) {
+		for (const byte of chunk as Buffer) if (byte === 10) lines++;
+	}
+	if (lines !== LINES) throw new Error(`read ${lines} lines, expected ${LINES}`);
+	return (performance.now() - t0) / 1000;
+}
+
+export async function benchInbound(): Promise<void> {
+	const dir = mkdtempSync(join(tmpdir(), "edgesync-bench-"));
+	try {
+		const gz = join(dir, `${NAME}.gz`);
+		await generate(gz, LINES);
+		const io = await ioLimit(gz);
+		const sqlite = sqliteRun(gz, dir);
+		const edge = await edgeRun(gz, dir);
+		const rate = (s: number) => Math.round(LINES / s).toLocaleString("en-US");
+		console.log(`\nInbound: ${LINES.toLocaleString("en-US")} lines, gzip, half the users matched`);
+		console.log(
+			`  edge (cron → Workflow → D1/R2, workerd)   ${edge.seconds.toFixed(1)} s   ${rate(edge.seconds)} lines/s`,
+		);
+		console.log(`  sqlite3 CLI, same rows, same schema       ${sqlite.toFixed(1)} s   ${rate(sqlite)} lines/s`);
+		console.log(`  gunzip + line split (Node, the I/O limit) ${io.toFixed(2)} s   ${rate(io)} lines/s`);
+		console.log(`  ratio edge / sqlite3                      ${(sqlite / edge.seconds).toFixed(2)}`);
+		console.log(`  peak RSS of workerd                       ${Math.round(edge.rssKb / 1024)} MB`);
+		const r = edge.receipt;
+		console.log(
+			`  receipt: received ${r["Records received"]}, no matching ID ${r["No matching ID"]}, stored ${r["Stored records"]}, realized traits ${r["Total realized traits"]}`,
+		);
+	} finally {
+		stopAll();
+		if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+if (import.meta.main) await benchInbound();
