@@ -12,8 +12,8 @@ export function slices<T>(values: readonly T[], size = ROWS_PER_STATEMENT): T[][
 }
 
 /**
- * Runs `query` once per slice of `values` and concatenates the rows. The JSON list binds last;
- * `leading` parameters (e.g. a DPID as ?1) bind before it.
+ * Runs `query` once per slice of `values`, all slices in one D1 round trip, and concatenates the
+ * rows. The JSON list binds last; `leading` parameters (e.g. a DPID as ?1) bind before it.
  */
 export async function allInSlices<T>(
 	db: D1Database,
@@ -21,16 +21,8 @@ export async function allInSlices<T>(
 	values: readonly unknown[],
 	...leading: unknown[]
 ): Promise<T[]> {
-	const out: T[] = [];
-	for (const part of slices(values)) {
-		out.push(
-			...(
-				await db
-					.prepare(query)
-					.bind(...leading, JSON.stringify(part))
-					.all<T>()
-			).results,
-		);
-	}
-	return out;
+	const parts = slices(values);
+	if (parts.length === 0) return [];
+	const results = await db.batch<T>(parts.map((part) => db.prepare(query).bind(...leading, JSON.stringify(part))));
+	return results.flatMap((r) => r.results);
 }
