@@ -154,3 +154,24 @@ describe("TCF consent per partner", () => {
 		expect(sent).toEqual([]);
 	});
 });
+
+describe("rate limits", () => {
+	it("refuses a visitor's 121st sync call in a minute with 429, storing nothing for it", async () => {
+		const cookie = `uuid=${"8".repeat(38)}`;
+		for (let i = 0; i < 120; i++) expect((await call(`/ibs:dpid=1000&dpuuid=u${i}`, { cookie })).status).toBe(200);
+		const refused = await call("/ibs:dpid=1000&dpuuid=last&d_rtbd=json", { cookie });
+		expect(refused.status).toBe(429);
+		expect(await refused.json()).toEqual({ error: "too many sync calls for this visitor; slow down" });
+		expect(uuidCookie(refused)).toBeNull();
+		expect(sent).toHaveLength(120);
+		expect((await call("/ibs:dpid=1000&dpuuid=other", { cookie: KNOWN })).status).toBe(200);
+	});
+
+	it("refuses an address's 601st call in a minute", async () => {
+		const headers = { "CF-Connecting-IP": "192.0.2.7" };
+		for (let i = 0; i < 600; i++) await call(`/ibs:dpid=1000&dpuuid=u${i}`, { headers });
+		const refused = await call("/ibs:dpid=1000&dpuuid=last", { headers });
+		expect(refused.status).toBe(429);
+		expect(refused.headers.get("X-Edgesync-Reason")).toBe("too many sync calls from this address; slow down");
+	});
+});

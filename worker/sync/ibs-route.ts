@@ -3,12 +3,14 @@ import { settingsOf } from "../config";
 import { fail } from "../http/errors";
 import type { AppContext, AppEnv } from "../http/types";
 import { resolveVisitor } from "../identity/resolve";
+import { readVisitor } from "../identity/visitor-cookie";
 import { enqueuePairs } from "../pairs/enqueue";
 import { partnerDirectory } from "../partners/directory";
 import { consentOf } from "./consent-gate";
 import { BOUNCE_MARKER, type IbsCall, parseIbsCall } from "./ibs-request";
 import { lenientGetter, syncParams } from "./params";
 import { NO_STORE, sendPixel } from "./pixel";
+import { enforceSyncLimits } from "./rate-limit";
 import { redirectProblem, redirectUrl } from "./redirect";
 
 /** The AAM-compatible ID-sync endpoint: `/ibs:dpid=…&dpuuid=…`, `/ibs?…`, `d_cid`, `d_rtbd=json`. */
@@ -26,6 +28,9 @@ ibsRoutes.get("/:path{ibs(?::[\\s\\S]*)?}", async (c) => {
 		if (problem) fail(400, problem);
 	}
 
+	// Before any cookie is written: a refused call changes nothing for the visitor.
+	const known = readVisitor(c);
+	await enforceSyncLimits(c.env, c.req.header("CF-Connecting-IP"), known.kind === "known" ? known.uuid : null);
 	const who = resolveVisitor(c, settings, {
 		consentAllowsEdge: consent.edge,
 		bounced: call.bounced,

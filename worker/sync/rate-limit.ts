@@ -1,0 +1,14 @@
+import { fail } from "../http/errors";
+
+/**
+ * Refuses a sync call (429) when its client IP or its visitor has made too many this minute. Both
+ * counters are checked together so the hot path waits for one round of lookups, not two.
+ */
+export async function enforceSyncLimits(env: Env, ip: string | undefined, uuid: string | null): Promise<void> {
+	const [byIp, byUuid] = await Promise.all([
+		ip ? env.IBS_PER_IP.limit({ key: ip }) : { success: true },
+		uuid ? env.IBS_PER_UUID.limit({ key: uuid }) : { success: true },
+	]);
+	if (!byIp.success) fail(429, "too many sync calls from this address; slow down");
+	if (!byUuid.success) fail(429, "too many sync calls for this visitor; slow down");
+}
