@@ -1,13 +1,15 @@
 import { OpenAPIHono, type z } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../http/types";
 import { InputError } from "../input-error";
 
 /**
- * An OpenAPI sub-app whose validation failures become InputErrors, so every bad request body or
- * parameter is answered by the one error renderer: 400 with each field path and problem.
+ * An OpenAPI sub-app with each `guarded` path prefix behind its auth middleware. Validation failures
+ * become InputErrors, so every bad body or parameter is answered by the one error renderer: 400 with
+ * each field path and problem.
  */
-export function apiApp(): OpenAPIHono<AppEnv> {
-	return new OpenAPIHono<AppEnv>({
+export function apiApp(guarded: Record<string, MiddlewareHandler<AppEnv>> = {}): OpenAPIHono<AppEnv> {
+	const app = new OpenAPIHono<AppEnv>({
 		defaultHook: (result) => {
 			if (!result.success) {
 				throw new InputError(
@@ -16,6 +18,9 @@ export function apiApp(): OpenAPIHono<AppEnv> {
 			}
 		},
 	});
+	// Each guarded prefix: the collection itself and everything below it.
+	for (const [prefix, guard] of Object.entries(guarded)) app.use(prefix, guard).use(`${prefix}/*`, guard);
+	return app;
 }
 
 export const ERROR_SCHEMA = {

@@ -26,9 +26,7 @@ const errors = {
 };
 
 /** Inbound deliveries and their receipts: the operator sees all, a partner key only its own. */
-export const inboundRoutes = apiApp();
-inboundRoutes.use("/inbound-files", requireAdminOrPartner);
-inboundRoutes.use("/inbound-files/*", requireAdminOrPartner);
+export const inboundRoutes = apiApp({ "/inbound-files": requireAdminOrPartner });
 
 inboundRoutes.openapi(
 	createRoute({

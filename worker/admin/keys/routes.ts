@@ -16,10 +16,7 @@ const KeySchema = z
 	})
 	.openapi("PartnerKey");
 
-export const keyRoutes = apiApp();
-keyRoutes.use("/partners/:dpid/keys", requireAdmin);
-keyRoutes.use("/partners/:dpid/keys/*", requireAdmin);
-keyRoutes.use("/partner/whoami", requirePartner);
+export const keyRoutes = apiApp({ "/partners/:dpid/keys": requireAdmin, "/partner/whoami": requirePartner });
 
 keyRoutes.openapi(
 	createRoute({

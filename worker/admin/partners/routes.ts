@@ -11,9 +11,7 @@ const errors = {
 	...UNAUTHORIZED,
 };
 
-export const partnerRoutes = apiApp();
-partnerRoutes.use("/partners", requireAdmin);
-partnerRoutes.use("/partners/*", requireAdmin);
+export const partnerRoutes = apiApp({ "/partners": requireAdmin });
 
 partnerRoutes.openapi(
 	createRoute({

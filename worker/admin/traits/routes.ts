@@ -33,9 +33,7 @@ const errors = {
 	...UNAUTHORIZED,
 };
 
-export const traitRoutes = apiApp();
-traitRoutes.use("/traits", requireAdmin);
-traitRoutes.use("/traits/*", requireAdmin);
+export const traitRoutes = apiApp({ "/traits": requireAdmin });
 
 traitRoutes.openapi(
 	createRoute({
