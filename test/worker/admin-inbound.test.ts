@@ -2,20 +2,16 @@ import { introspectWorkflowInstance } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { workflowIdOf } from "../../batch/inbound/delivery";
-import { createPartnerKey } from "../../worker/auth/partner-keys";
 import { call } from "./support/edge";
 import { runCron, upload } from "./support/inbound";
-import { seedPartner } from "./support/partners";
+import { seedPartnersWithKeys } from "./support/partners";
 
 const T = 1_790_000_000;
 let key1000: string;
 let key2000: string;
 
 beforeEach(async () => {
-	await seedPartner({ dpid: 1000 });
-	await seedPartner({ dpid: 2000 });
-	key1000 = (await createPartnerKey(env.DB, 1000, "", Date.now())).secret;
-	key2000 = (await createPartnerKey(env.DB, 2000, "", Date.now())).secret;
+	({ 1000: key1000, 2000: key2000 } = await seedPartnersWithKeys(1000, 2000));
 	// Rejected deliveries get their receipt at once, without a workflow.
 	await upload(`ftp_dpm_1000_${T}.sync`, "");
 	await env.DB.prepare(

@@ -2,17 +2,14 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createPartnerKey, revokePartnerKey } from "../../worker/auth/partner-keys";
 import { call } from "./support/edge";
-import { seedPartner } from "./support/partners";
+import { seedPartnersWithKeys } from "./support/partners";
 
 const T = 1_790_000_000;
 let key1000: string;
 let key2000: string;
 
 beforeEach(async () => {
-	await seedPartner({ dpid: 1000 });
-	await seedPartner({ dpid: 2000 });
-	key1000 = (await createPartnerKey(env.DB, 1000, "uploads", Date.now())).secret;
-	key2000 = (await createPartnerKey(env.DB, 2000, "uploads", Date.now())).secret;
+	({ 1000: key1000, 2000: key2000 } = await seedPartnersWithKeys(1000, 2000));
 });
 
 const put = (name: string, body: BodyInit | null, key?: string, headers: Record<string, string> = {}) =>

@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import { createPartnerKey } from "../../../worker/auth/partner-keys";
 import { forgetPartnerDirectory } from "../../../worker/partners/directory";
 import type { Partner, PartnerInput } from "../../../worker/partners/partner";
 import { putPartner } from "../../../worker/partners/queries";
@@ -22,4 +23,14 @@ export async function seedPartner(overrides: Partial<PartnerInput> & { dpid: num
 	);
 	forgetPartnerDirectory();
 	return partner;
+}
+
+/** Seeds partners and gives each one API key; returns the keys' secrets by DPID. */
+export async function seedPartnersWithKeys<const D extends number>(...dpids: D[]): Promise<Record<D, string>> {
+	const keys = {} as Record<D, string>;
+	for (const dpid of dpids) {
+		await seedPartner({ dpid });
+		keys[dpid] = (await createPartnerKey(env.DB, dpid, "test", Date.now())).secret;
+	}
+	return keys;
 }
