@@ -1,0 +1,122 @@
+import { InputError } from "../../worker/input-error";
+
+/**
+ * Segment rules: boolean expressions over trait ids, e.g. `T101 AND (T102 OR NOT T103)`.
+ * Precedence NOT > AND > OR; keywords are case-insensitive; a trait is `T<id>` (or a bare id).
+ * Parsed once when a segment is saved into a checked tree; errors name the position.
+ */
+export type SegmentRule =
+	| { op: "trait"; id: number }
+	| { op: "not"; arg: SegmentRule }
+	| { op: "and" | "or"; args: SegmentRule[] };
+
+const MAX_RULE_LENGTH = 4_000;
+const MAX_DEPTH = 50;
+const TOKEN = /\s*(?:(\()|(\))|[Tt]?(\d{1,15})\b|([A-Za-z]+))/y;
+
+type Token = { kind: "(" | ")" | "and" | "or" | "not" | "trait"; id?: number; at: number };
+
+export function parseSegmentRule(source: string): SegmentRule {
+	if (source.length > MAX_RULE_LENGTH) throw new InputError([`rule longer than ${MAX_RULE_LENGTH} characters`]);
+	const tokens = tokenize(source);
+	let i = 0;
+	const fail = (what: string): never => {
+		const at = tokens[i]?.at ?? source.length;
+		throw new InputError([`rule: ${what} at position ${at + 1}`]);
+	};
+	const peek = () => tokens[i];
+	const expression = (depth: number): SegmentRule => {
+		if (depth > MAX_DEPTH) fail(`nesting deeper than ${MAX_DEPTH}`);
+		const args = [conjunction(depth)];
+		while (peek()?.kind === "or") {
+			i++;
+			args.push(conjunction(depth));
+		}
+		return args.length === 1 ? (args[0] as SegmentRule) : { op: "or", args };
+	};
+	const conjunction = (depth: number): SegmentRule => {
+		const args = [unary(depth)];
+		while (peek()?.kind === "and") {
+			i++;
+			args.push(unary(depth));
+		}
+		return args.length === 1 ? (args[0] as SegmentRule) : { op: "and", args };
+	};
+	const unary = (depth: number): SegmentRule => {
+		const token = peek();
+		if (token?.kind === "not") {
+			i++;
+			return { op: "not", arg: unary(depth + 1) };
+		}
+		if (token?.kind === "trait") {
+			i++;
+			return { op: "trait", id: token.id ?? 0 };
+		}
+		if (token?.kind === "(") {
+			i++;
+			const inner = expression(depth + 1);
+			if (peek()?.kind !== ")") fail("expected )");
+			i++;
+			return inner;
+		}
+		return fail(token ? `unexpected ${token.kind}` : "expected a trait, NOT or (");
+	};
+	const rule = expression(0);
+	if (i < tokens.length) fail(`unexpected ${tokens[i]?.kind}`);
+	return rule;
+}
+
+function tokenize(source: string): Token[] {
+	const tokens: Token[] = [];
+	TOKEN.lastIndex = 0;
+	while (TOKEN.lastIndex < source.length) {
+		if (/^\s*$/.test(source.slice(TOKEN.lastIndex))) break;
+		const at = TOKEN.lastIndex;
+		const m = TOKEN.exec(source);
+		const start = m ? m.index + (m[0].length - m[0].trimStart().length) : at;
+		if (!m) throw new InputError([`rule: unexpected character at position ${skipSpace(source, at) + 1}`]);
+		if (m[1]) tokens.push({ kind: "(", at: start });
+		else if (m[2]) tokens.push({ kind: ")", at: start });
+		else if (m[3]) tokens.push({ kind: "trait", id: Number(m[3]), at: start });
+		else {
+			const word = (m[4] ?? "").toLowerCase();
+			if (word !== "and" && word !== "or" && word !== "not") {
+				throw new InputError([`rule: unknown word ${JSON.stringify(m[4])} at position ${start + 1}`]);
+			}
+			tokens.push({ kind: word, at: start });
+		}
+	}
+	return tokens;
+}
+
+function skipSpace(source: string, at: number): number {
+	let i = at;
+	while (i < source.length && /\s/.test(source[i] ?? "")) i++;
+	return i;
+}
+
+/** Every trait id the rule mentions (to check they exist when the segment is saved). */
+export function traitsOf(rule: SegmentRule): Set<number> {
+	const out = new Set<number>();
+	const walk = (r: SegmentRule): void => {
+		if (r.op === "trait") out.add(r.id);
+		else if (r.op === "not") walk(r.arg);
+		else for (const a of r.args) walk(a);
+	};
+	walk(rule);
+	return out;
+}
+
+/** Is a user with these traits in the segment? */
+export function evaluate(rule: SegmentRule, traits: ReadonlySet<number>): boolean {
+	switch (rule.op) {
+		case "trait":
+			return traits.has(rule.id);
+		case "not":
+			return !evaluate(rule.arg, traits);
+		case "and":
+			return rule.args.every((a) => evaluate(a, traits));
+		case "or":
+			return rule.args.some((a) => evaluate(a, traits));
+	}
+}
