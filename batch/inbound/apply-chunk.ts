@@ -1,5 +1,7 @@
 import { allInSlices, slices } from "../../worker/db/json-each";
 import { isUuid } from "../../worker/identity/uuid";
+import { segmentStatementsAfter } from "../segments/membership";
+import type { Segment } from "../segments/queries";
 import type { TraitCatalog } from "../traits/queries";
 import { emptyTally, sample, type Tally } from "./counts";
 import * as sql from "./queries";
@@ -31,8 +33,8 @@ export const MAX_LINES_PER_USER = 200;
 type UserState = { u: string; l: number; s: 0 | 1; o: 0 | 1; f: 0 | 1 };
 
 /**
- * Applies one chunk of a delivery to D1 exactly once: its effects, its per-user state and its counts
- * are written in one transaction, and a chunk already recorded returns its stored counts untouched.
+ * Applies one chunk of a delivery to D1 exactly once: its effects, the segment entries and exits they
+ * cause, its per-user state and its counts are written in one transaction, and a chunk already recorded returns its stored counts untouched.
  */
 export async function applyChunk(
 	db: D1Database,
@@ -41,6 +43,7 @@ export async function applyChunk(
 	lines: readonly ChunkLine[],
 	catalog: TraitCatalog,
 	now: number,
+	segments: readonly Segment[] = [],
 ): Promise<Tally> {
 	const done = await db.prepare(sql.CHUNK_COUNTS).bind(target.deliveryId, chunk).first<{ counts: string }>();
 	if (done) return JSON.parse(done.counts) as Tally;
@@ -107,6 +110,12 @@ export async function applyChunk(
 	}
 
 	const effects = [...effect.values()];
+	const segmentUpdates = await segmentStatementsAfter(
+		db,
+		segments,
+		{ traitSource: target.traitSource, cleared: clear, effects },
+		now,
+	);
 	const adds = effects.filter((e) => e.add).map((e) => [e.uuid, e.trait]);
 	const removes = effects.filter((e) => !e.add).map((e) => [e.uuid, e.trait]);
 	await db.batch([
@@ -118,6 +127,7 @@ export async function applyChunk(
 		...slices([...state.values()]).map((part) =>
 			db.prepare(sql.SAVE_USER_STATE).bind(target.deliveryId, JSON.stringify(part)),
 		),
+		...segmentUpdates,
 		db.prepare(sql.INSERT_CHUNK).bind(target.deliveryId, chunk, JSON.stringify(tally), now),
 	]);
 	return tally;

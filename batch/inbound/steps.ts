@@ -3,6 +3,7 @@ import { settingsOf } from "../../worker/config";
 import { getPartner } from "../../worker/partners/queries";
 import { receiptMail } from "../receipts/mail";
 import { buildReceipt, type Receipt } from "../receipts/receipt";
+import { listSegments } from "../segments/queries";
 import { catalogOf, traitsOfSource } from "../traits/queries";
 import { applyChunk, type ChunkLine } from "./apply-chunk";
 import { applyIdSyncChunk, type IdChunkLine } from "./apply-id-chunk";
@@ -40,6 +41,7 @@ export async function applyStoredChunk(env: Env, deliveryId: string, chunk: numb
 		lines.map((l) => JSON.parse(l) as ChunkLine),
 		catalog,
 		now,
+		await listSegments(env.DB),
 	);
 }
 

@@ -1,3 +1,4 @@
+import { allInSlices } from "../../worker/db/json-each";
 import { parseTraitRule, type TraitRule } from "./rule";
 
 /** A trait as the inbound pipeline needs it: its data source and parsed key-value rule. */
@@ -89,4 +90,14 @@ export function catalogOf(traits: readonly Trait[]): TraitCatalog {
 		ids: new Set(traits.map((t) => t.id)),
 		rules: traits.flatMap((t) => (t.rule ? [{ id: t.id, rule: parseTraitRule(t.rule) }] : [])),
 	};
+}
+
+/** Which of `ids` are traits (to refuse segment rules that name unknown ones). */
+export async function existingTraitIds(db: D1Database, ids: readonly number[]): Promise<Set<number>> {
+	const rows = await allInSlices<{ id: number }>(
+		db,
+		"SELECT id FROM traits WHERE id IN (SELECT value FROM json_each(?1))",
+		ids,
+	);
+	return new Set(rows.map((r) => r.id));
 }

@@ -172,6 +172,8 @@ describe("OpenAPI", () => {
 			"/partners/{dpid}",
 			"/partners/{dpid}/keys",
 			"/partners/{dpid}/keys/{keyId}",
+			"/segments",
+			"/segments/{id}",
 			"/traits",
 			"/traits/{id}",
 		]);

@@ -7,6 +7,7 @@ import { inboundRoutes } from "./inbound/routes";
 import { keyRoutes } from "./keys/routes";
 import { apiApp } from "./openapi";
 import { partnerRoutes } from "./partners/routes";
+import { segmentRoutes } from "./segments/routes";
 import { traitRoutes } from "./traits/routes";
 
 /** Admin JSON bodies are small; anything larger is a mistake or an attack. */
@@ -33,12 +34,13 @@ api.route("/", partnerRoutes);
 api.route("/", keyRoutes);
 api.route("/", traitRoutes);
 api.route("/", inboundRoutes);
+api.route("/", segmentRoutes);
 api.doc31("/openapi.json", {
 	openapi: "3.1.0",
 	info: {
 		title: "edgesync admin API",
 		version: "1",
-		description: "Partners, keys, traits, inbound files and receipts.",
+		description: "Partners, keys, traits, segments, inbound files and receipts.",
 	},
 });
 

@@ -35,6 +35,8 @@ export const RECORD_OPT_OUT = "INSERT INTO opt_outs (uuid, opted_out_at) VALUES 
 export const DELETE_PAIRS_OF_UUID = "DELETE FROM id_pairs WHERE uuid = ?1";
 /** An opted-out visitor keeps no traits either (SPEC §3: "remove that UUID's pairs and memberships"). */
 export const DELETE_MEMBERSHIPS_OF_UUID = "DELETE FROM trait_memberships WHERE uuid = ?1";
+/** ?1 uuid, ?2 time: the visitor leaves every segment (outbound files list it as removed once). */
+export const LEAVE_ALL_SEGMENTS = "UPDATE segment_memberships SET left_at = ?2 WHERE uuid = ?1 AND left_at IS NULL";
 
 /** ?1 = dpid, ?2 = dpuuid, ?3 = time. */
 export const RECORD_PARTNER_OPT_OUT =

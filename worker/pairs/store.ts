@@ -45,6 +45,7 @@ export function d1PairStore(db: D1Database): PairStore {
 				db.prepare(sql.RECORD_OPT_OUT).bind(uuid, at),
 				db.prepare(sql.DELETE_PAIRS_OF_UUID).bind(uuid),
 				db.prepare(sql.DELETE_MEMBERSHIPS_OF_UUID).bind(uuid),
+				db.prepare(sql.LEAVE_ALL_SEGMENTS).bind(uuid, at),
 			]);
 		},
 		async forgetPartnerId(dpid, dpuuid, at) {

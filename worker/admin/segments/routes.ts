@@ -1,0 +1,98 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { deleteSegment, getSegment, listSegments, putSegment } from "../../../batch/segments/queries";
+import { parseSegmentRule, traitsOf } from "../../../batch/segments/rule";
+import { existingTraitIds } from "../../../batch/traits/queries";
+import { requireAdmin } from "../../auth/middleware";
+import { fail } from "../../http/errors";
+import { apiApp, BEARER, ERROR_SCHEMA, jsonOf, UNAUTHORIZED } from "../openapi";
+
+const SegmentSchema = z
+	.object({
+		id: z.number().int().min(1),
+		name: z.string().trim().min(1).max(200),
+		rule: z.string().min(1).max(4_000).openapi({ example: "T101 AND (T102 OR NOT T103)" }),
+		createdAt: z.number(),
+		updatedAt: z.number(),
+	})
+	.openapi("Segment");
+/** Create or replace: the id comes from the path, the timestamps from the edge. */
+const SegmentInput = SegmentSchema.pick({ name: true, rule: true }).openapi("SegmentInput");
+const IdParam = z.object({
+	id: z.coerce
+		.number()
+		.int()
+		.min(1)
+		.openapi({ param: { name: "id", in: "path" } }),
+});
+const errors = { 400: { description: "bad rule or unknown trait", content: ERROR_SCHEMA }, ...UNAUTHORIZED };
+const view = ({ tree: _tree, ...segment }: Awaited<ReturnType<typeof putSegment>>) => segment;
+
+export const segmentRoutes = apiApp({ "/segments": requireAdmin });
+
+segmentRoutes.openapi(
+	createRoute({
+		method: "get",
+		path: "/segments",
+		security: BEARER,
+		responses: {
+			200: { description: "all segments", content: jsonOf(z.object({ segments: z.array(SegmentSchema) })) },
+			...errors,
+		},
+	}),
+	async (c) => c.json({ segments: (await listSegments(c.env.DB)).map(view) }, 200),
+);
+
+segmentRoutes.openapi(
+	createRoute({
+		method: "put",
+		path: "/segments/{id}",
+		security: BEARER,
+		request: { params: IdParam, body: { content: jsonOf(SegmentInput), required: true } },
+		responses: { 200: { description: "created or replaced", content: jsonOf(SegmentSchema) }, ...errors },
+	}),
+	async (c) => {
+		const input = c.req.valid("json");
+		const named = [...traitsOf(parseSegmentRule(input.rule))];
+		const known = await existingTraitIds(c.env.DB, named);
+		const unknown = named.filter((id) => !known.has(id));
+		if (unknown.length > 0) fail(400, `rule names unknown traits: ${unknown.map((id) => `T${id}`).join(", ")}`);
+		return c.json(view(await putSegment(c.env.DB, { ...input, id: c.req.valid("param").id }, Date.now())), 200);
+	},
+);
+
+segmentRoutes.openapi(
+	createRoute({
+		method: "get",
+		path: "/segments/{id}",
+		security: BEARER,
+		request: { params: IdParam },
+		responses: {
+			200: { description: "the segment", content: jsonOf(SegmentSchema) },
+			404: { description: "unknown", content: ERROR_SCHEMA },
+			...errors,
+		},
+	}),
+	async (c) => {
+		const segment = await getSegment(c.env.DB, c.req.valid("param").id);
+		if (!segment) fail(404, "no such segment");
+		return c.json(view(segment), 200);
+	},
+);
+
+segmentRoutes.openapi(
+	createRoute({
+		method: "delete",
+		path: "/segments/{id}",
+		security: BEARER,
+		request: { params: IdParam },
+		responses: {
+			204: { description: "deleted with its memberships" },
+			404: { description: "unknown", content: ERROR_SCHEMA },
+			...errors,
+		},
+	}),
+	async (c) => {
+		if (!(await deleteSegment(c.env.DB, c.req.valid("param").id))) fail(404, "no such segment");
+		return c.body(null, 204);
+	},
+);
