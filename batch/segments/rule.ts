@@ -1,4 +1,5 @@
 import { InputError } from "../../worker/input-error";
+import { scan } from "../rules/scan";
 
 /**
  * Segment rules: boolean expressions over trait ids, e.g. `T101 AND (T102 OR NOT T103)`.
@@ -68,31 +69,19 @@ export function parseSegmentRule(source: string): SegmentRule {
 
 function tokenize(source: string): Token[] {
 	const tokens: Token[] = [];
-	TOKEN.lastIndex = 0;
-	while (TOKEN.lastIndex < source.length) {
-		if (/^\s*$/.test(source.slice(TOKEN.lastIndex))) break;
-		const at = TOKEN.lastIndex;
-		const m = TOKEN.exec(source);
-		const start = m ? m.index + (m[0].length - m[0].trimStart().length) : at;
-		if (!m) throw new InputError([`rule: unexpected character at position ${skipSpace(source, at) + 1}`]);
-		if (m[1]) tokens.push({ kind: "(", at: start });
-		else if (m[2]) tokens.push({ kind: ")", at: start });
-		else if (m[3]) tokens.push({ kind: "trait", id: Number(m[3]), at: start });
+	for (const { match: m, at } of scan(source, TOKEN)) {
+		if (m[1]) tokens.push({ kind: "(", at });
+		else if (m[2]) tokens.push({ kind: ")", at });
+		else if (m[3]) tokens.push({ kind: "trait", id: Number(m[3]), at });
 		else {
 			const word = (m[4] ?? "").toLowerCase();
 			if (word !== "and" && word !== "or" && word !== "not") {
-				throw new InputError([`rule: unknown word ${JSON.stringify(m[4])} at position ${start + 1}`]);
+				throw new InputError([`rule: unknown word ${JSON.stringify(m[4])} at position ${at + 1}`]);
 			}
-			tokens.push({ kind: word, at: start });
+			tokens.push({ kind: word, at });
 		}
 	}
 	return tokens;
-}
-
-function skipSpace(source: string, at: number): number {
-	let i = at;
-	while (i < source.length && /\s/.test(source[i] ?? "")) i++;
-	return i;
 }
 
 /** Every trait id the rule mentions (to check they exist when the segment is saved). */

@@ -1,4 +1,5 @@
 import { InputError } from "../../worker/input-error";
+import { scan } from "../rules/scan";
 
 /**
  * Key-value trait rules: `ic == "52"`, `color == "red" AND size != "xl"`, `a == "1" OR b == "2"`.
@@ -43,12 +44,7 @@ type Token = { kind: "op" | "bool" | "string" | "word"; text: string };
 
 function tokenize(source: string): Token[] {
 	const tokens: Token[] = [];
-	TOKEN.lastIndex = 0;
-	while (TOKEN.lastIndex < source.length) {
-		if (/^\s*$/.test(source.slice(TOKEN.lastIndex))) break;
-		const at = TOKEN.lastIndex;
-		const m = TOKEN.exec(source);
-		if (!m) throw new InputError([`rule: unexpected character at position ${at + 1} of ${JSON.stringify(source)}`]);
+	for (const { match: m } of scan(source, TOKEN)) {
 		if (m[1]) tokens.push({ kind: "op", text: m[1] });
 		else if (m[2]) tokens.push({ kind: "bool", text: m[2] });
 		else if (m[3] !== undefined) tokens.push({ kind: "string", text: m[3].replace(/\\(.)/g, "$1") });
