@@ -1,3 +1,4 @@
+import { allInSlices } from "../../worker/db/json-each";
 import { parseSegmentRule, type SegmentRule } from "./rule";
 
 /** A segment as stored, with its rule parsed. */
@@ -81,3 +82,13 @@ export const ENTER_SEGMENTS = `INSERT INTO segment_memberships (segment_id, uuid
 /** ?1 JSON array of [segment_id, uuid], ?2 now. */
 export const LEAVE_SEGMENTS = `UPDATE segment_memberships SET left_at = ?2
 	WHERE left_at IS NULL AND (segment_id, uuid) IN (SELECT value ->> '$[0]', value ->> '$[1]' FROM json_each(?1))`;
+
+/** Which of `ids` are segments (to refuse destinations that map unknown ones). */
+export async function existingSegmentIds(db: D1Database, ids: readonly number[]): Promise<Set<number>> {
+	const rows = await allInSlices<{ id: number }>(
+		db,
+		"SELECT id FROM segments WHERE id IN (SELECT value FROM json_each(?1))",
+		ids,
+	);
+	return new Set(rows.map((r) => r.id));
+}

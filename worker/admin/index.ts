@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { fail } from "../http/errors";
 import type { AppEnv } from "../http/types";
+import { destinationRoutes } from "./destinations/routes";
 import { inboundRoutes } from "./inbound/routes";
 import { keyRoutes } from "./keys/routes";
 import { apiApp } from "./openapi";
@@ -35,12 +36,13 @@ api.route("/", keyRoutes);
 api.route("/", traitRoutes);
 api.route("/", inboundRoutes);
 api.route("/", segmentRoutes);
+api.route("/", destinationRoutes);
 api.doc31("/openapi.json", {
 	openapi: "3.1.0",
 	info: {
 		title: "edgesync admin API",
 		version: "1",
-		description: "Partners, keys, traits, segments, inbound files and receipts.",
+		description: "Partners, keys, traits, segments, destinations, inbound files and receipts.",
 	},
 });
 

@@ -1,0 +1,81 @@
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { putSegment } from "../../batch/segments/queries";
+import { putTrait } from "../../batch/traits/queries";
+import { call } from "./support/edge";
+import { seedPartner } from "./support/partners";
+
+const ADMIN = { Authorization: "Bearer test-admin-token", "Content-Type": "application/json" };
+const put = (id: number, body: unknown) =>
+	call(`/api/v1/destinations/${id}`, { method: "PUT", headers: ADMIN, body: JSON.stringify(body) });
+
+const destination = (overrides: Record<string, unknown> = {}) => ({
+	dpid: 1000,
+	name: "Acme daily",
+	segments: [1],
+	mode: "iter",
+	schedule: "0 3 * * *",
+	delivery: {
+		https: { url: "https://acme.example/inbound", secretBinding: "ACME_TOKEN" },
+		s3: {
+			endpoint: "https://s3.acme.example",
+			bucket: "acme-audiences",
+			accessKeyBinding: "ACME_S3_KEY",
+			secretKeyBinding: "ACME_S3_SECRET",
+		},
+	},
+	...overrides,
+});
+
+beforeEach(async () => {
+	await seedPartner({ dpid: 1000 });
+	await putTrait(env.DB, { id: 101, dpid: 1000, name: "t", rule: null }, 0);
+	await putSegment(env.DB, { id: 1, name: "s1", rule: "T101" }, 0);
+});
+
+describe("destinations admin API", () => {
+	it("stores a destination with defaults, referring to delivery secrets by name only", async () => {
+		const res = await put(7, destination());
+		expect(res.status).toBe(200);
+		expect(await res.json()).toMatchObject({
+			id: 7,
+			gzip: true,
+			splitLines: 1_000_000,
+			delivery: {
+				https: { secretHeader: "Authorization", secretBinding: "ACME_TOKEN" },
+				s3: { region: "auto", prefix: "" },
+			},
+		});
+		const listed = await (await call("/api/v1/destinations?dpid=1000", { headers: ADMIN })).json<{
+			destinations: unknown[];
+		}>();
+		expect(listed.destinations).toHaveLength(1);
+		expect((await call("/api/v1/destinations/7", { method: "DELETE", headers: ADMIN })).status).toBe(204);
+		expect((await call("/api/v1/destinations/7", { headers: ADMIN })).status).toBe(404);
+	});
+
+	it.each([
+		["an unknown partner", { dpid: 4242 }, /no partner 4242/],
+		["unknown segments", { segments: [1, 9, 10] }, /unknown segment ids 9, 10/],
+		["no segments", { segments: [] }, /segments/],
+		["a bad mode", { mode: "weekly" }, /mode/],
+		["a bad schedule", { schedule: "every day" }, /five-field cron/],
+		["a six-field schedule", { schedule: "0 0 3 * * *" }, /five-field cron/],
+		["a tiny split size", { splitLines: 10 }, /splitLines/],
+		["plain http delivery", { delivery: { https: { url: "http://acme.example/x", secretBinding: "T" } } }, /https/],
+		[
+			"a secret value instead of a name",
+			{ delivery: { https: { url: "https://a.example/", secretBinding: "s3cr3t value" } } },
+			/NAME of a Worker secret/,
+		],
+		["an unknown delivery kind", { delivery: { ftp: {} } }, /delivery/],
+	])("refuses %s with 400", async (_what, overrides, reason) => {
+		const res = await put(7, destination(overrides));
+		expect(res.status).toBe(400);
+		expect(JSON.stringify(await res.json())).toMatch(reason);
+	});
+
+	it("is admin only", async () => {
+		expect((await call("/api/v1/destinations")).status).toBe(401);
+	});
+});

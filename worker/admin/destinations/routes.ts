@@ -1,0 +1,88 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { DestinationInput, DestinationSchema } from "../../../batch/outbound/destination";
+import { deleteDestination, getDestination, listDestinations, putDestination } from "../../../batch/outbound/queries";
+import { existingSegmentIds } from "../../../batch/segments/queries";
+import { requireAdmin } from "../../auth/middleware";
+import { fail } from "../../http/errors";
+import { getPartner } from "../../partners/queries";
+import { apiApp, BEARER, ERROR_SCHEMA, jsonOf, UNAUTHORIZED } from "../openapi";
+
+const IdParam = z.object({
+	id: z.coerce
+		.number()
+		.int()
+		.min(1)
+		.openapi({ param: { name: "id", in: "path" } }),
+});
+const errors = {
+	400: { description: "bad input, unknown partner or segments", content: ERROR_SCHEMA },
+	...UNAUTHORIZED,
+};
+
+/** Outbound destinations (SPEC §6); runs and delivery come with the outbound workflow. */
+export const destinationRoutes = apiApp({ "/destinations": requireAdmin });
+
+destinationRoutes.openapi(
+	createRoute({
+		method: "get",
+		path: "/destinations",
+		security: BEARER,
+		request: { query: z.object({ dpid: z.coerce.number().int().min(1).optional() }) },
+		responses: {
+			200: { description: "destinations", content: jsonOf(z.object({ destinations: z.array(DestinationSchema) })) },
+			...errors,
+		},
+	}),
+	async (c) => c.json({ destinations: await listDestinations(c.env.DB, c.req.valid("query").dpid) }, 200),
+);
+
+destinationRoutes.openapi(
+	createRoute({
+		method: "put",
+		path: "/destinations/{id}",
+		security: BEARER,
+		request: { params: IdParam, body: { content: jsonOf(DestinationInput), required: true } },
+		responses: { 200: { description: "created or replaced", content: jsonOf(DestinationSchema) }, ...errors },
+	}),
+	async (c) => {
+		const input = c.req.valid("json");
+		if (!(await getPartner(c.env.DB, input.dpid))) fail(400, `dpid: no partner ${input.dpid}`);
+		const known = await existingSegmentIds(c.env.DB, input.segments);
+		const unknown = input.segments.filter((id) => !known.has(id));
+		if (unknown.length > 0) fail(400, `segments: unknown segment ids ${unknown.join(", ")}`);
+		return c.json(await putDestination(c.env.DB, c.req.valid("param").id, input, Date.now()), 200);
+	},
+);
+
+destinationRoutes.openapi(
+	createRoute({
+		method: "get",
+		path: "/destinations/{id}",
+		security: BEARER,
+		request: { params: IdParam },
+		responses: {
+			200: { description: "the destination", content: jsonOf(DestinationSchema) },
+			404: { description: "unknown", content: ERROR_SCHEMA },
+			...errors,
+		},
+	}),
+	async (c) => {
+		const destination = await getDestination(c.env.DB, c.req.valid("param").id);
+		if (!destination) fail(404, "no such destination");
+		return c.json(destination, 200);
+	},
+);
+
+destinationRoutes.openapi(
+	createRoute({
+		method: "delete",
+		path: "/destinations/{id}",
+		security: BEARER,
+		request: { params: IdParam },
+		responses: { 204: { description: "deleted" }, 404: { description: "unknown", content: ERROR_SCHEMA }, ...errors },
+	}),
+	async (c) => {
+		if (!(await deleteDestination(c.env.DB, c.req.valid("param").id))) fail(404, "no such destination");
+		return c.body(null, 204);
+	},
+);
