@@ -39,8 +39,8 @@ keyRoutes.openapi(
 	async (c) => {
 		const { dpid } = c.req.valid("param");
 		if (!(await getPartner(c.env.DB, dpid))) fail(404, "no such partner");
-		const body = (await c.req.json().catch(() => ({}))) as { label?: unknown };
-		const label = typeof body.label === "string" ? body.label.slice(0, 100) : "";
+		// Without a JSON content type the body is skipped unvalidated: a bare POST makes an unlabelled key.
+		const label = c.req.valid("json").label ?? "";
 		const { key, secret } = await createPartnerKey(c.env.DB, dpid, label, Date.now());
 		return c.json({ ...key, secret }, 201);
 	},
@@ -54,10 +54,16 @@ keyRoutes.openapi(
 		request: { params: DpidParam },
 		responses: {
 			200: { description: "keys, never their secrets", content: jsonOf(z.object({ keys: z.array(KeySchema) })) },
+			404: { description: "unknown partner", content: ERROR_SCHEMA },
 			...UNAUTHORIZED,
 		},
 	}),
-	async (c) => c.json({ keys: await listPartnerKeys(c.env.DB, c.req.valid("param").dpid) }, 200),
+	async (c) => {
+		const { dpid } = c.req.valid("param");
+		// An empty list would hide a mistyped DPID.
+		if (!(await getPartner(c.env.DB, dpid))) fail(404, "no such partner");
+		return c.json({ keys: await listPartnerKeys(c.env.DB, dpid) }, 200);
+	},
 );
 
 keyRoutes.openapi(

@@ -1,12 +1,17 @@
 import { z } from "@hono/zod-openapi";
 
 // Lowercase DNS names, optionally "*." for any subdomain: no scheme, port, path or user info.
-const HOST = /^(\*\.)?(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+// A wildcard needs two labels after it: "*.com" would let syncs redirect to half the web.
+const HOST =
+	/^(\*\.(?=[^.]+\.))?(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
 const syncUrl = z
 	.string()
 	.max(2_048)
 	.refine((value) => {
+		// The URL goes verbatim into Location headers and <img src>: whitespace or a control character
+		// would be re-encoded behind the operator's back, or break the header.
+		if (/[\s\p{Cc}]/u.test(value)) return false;
 		if (value.startsWith("/") && !value.startsWith("//")) return true;
 		try {
 			const url = new URL(value);
@@ -42,11 +47,12 @@ export const CreatePartnerSchema = PartnerSchema.omit({ createdAt: true, updated
 /** Replace (PUT): the DPID comes from the path and cannot change. */
 export const ReplacePartnerSchema = CreatePartnerSchema.omit({ dpid: true }).openapi("PartnerReplace");
 
+// Plain decimal digits only: a coerced number would also take "0x10", "1e3" or "01000" as a DPID.
 export const DpidParam = z.object({
-	dpid: z.coerce
-		.number()
-		.int()
-		.min(1)
-		.max(2_147_483_647)
-		.openapi({ param: { name: "dpid", in: "path" }, example: 1000 }),
+	dpid: z
+		.string()
+		.regex(/^[1-9][0-9]{0,9}$/, "must be a positive decimal integer")
+		.transform(Number)
+		.pipe(z.number().max(2_147_483_647))
+		.openapi({ param: { name: "dpid", in: "path" }, example: "1000" }),
 });
