@@ -23,6 +23,7 @@ const settingsSchema = z.object({
 	operatorEmail: z.union([z.literal(""), z.email()]),
 	receiptFrom: z.union([z.literal(""), z.email()]),
 	inboundSettleSeconds: z.coerce.number().int().min(0),
+	outboundHttpTimeoutSeconds: z.coerce.number().positive().max(600),
 });
 
 const cache = new WeakMap<object, Settings>();
@@ -42,6 +43,7 @@ export function settingsOf(env: Env): Settings {
 		operatorEmail: env.OPERATOR_EMAIL ?? "",
 		receiptFrom: env.RECEIPT_FROM ?? "",
 		inboundSettleSeconds: env.INBOUND_SETTLE_SECONDS || "60",
+		outboundHttpTimeoutSeconds: env.OUTBOUND_HTTP_TIMEOUT_SECONDS || "60",
 	});
 	if (!parsed.success) {
 		// A misconfigured deployment must fail loudly, not run with guessed values.

@@ -3,6 +3,7 @@ import { app } from "./http/app";
 import { handleQueue } from "./queues";
 
 export { InboundWorkflow } from "../batch/inbound/workflow";
+export { OutboundWorkflow } from "../batch/outbound/runs/workflow";
 
 export default {
 	fetch: app.fetch,

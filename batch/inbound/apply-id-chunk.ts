@@ -59,7 +59,7 @@ export async function applyIdSyncChunk(
 		users.set(dpuuid, user);
 	}
 	await db.batch([
-		...slices(events).map((part) => db.prepare(pairSql.UPSERT_PAIRS).bind(pairSql.eventsJson(part))),
+		...slices(events).map((part) => db.prepare(pairSql.UPSERT_PAIRS).bind(pairSql.eventsJson(part), now)),
 		...slices([...users.values()]).map((part) =>
 			db.prepare(sql.SAVE_USER_STATE).bind(deliveryId, JSON.stringify(part)),
 		),

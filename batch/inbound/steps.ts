@@ -1,8 +1,8 @@
-import { EmailMessage } from "cloudflare:email";
 import { settingsOf } from "../../worker/config";
 import { getPartner } from "../../worker/partners/queries";
 import { receiptMail } from "../receipts/mail";
 import { buildReceipt, type Receipt } from "../receipts/receipt";
+import { outboxPath, sendMail } from "../receipts/send";
 import { listSegments } from "../segments/queries";
 import { catalogOf, traitsOfSource } from "../traits/queries";
 import { applyChunk, type ChunkLine } from "./apply-chunk";
@@ -84,11 +84,7 @@ export async function sendReceipt(env: Env, deliveryId: string): Promise<{ sent:
 	return mailReceipt(env, delivery.receipt, partner?.receiptEmails ?? []);
 }
 
-/**
- * Sends the receipt to the operator and the partner's recipients. Each message is first kept in the
- * archive bucket (`mail/receipts/<delivery>/<recipient>.eml`): an audit of what was sent, and where
- * local development shows the e-mails. Keys are stable, so a retried step overwrites, never adds.
- */
+/** Sends the receipt to the operator and the partner's recipients (copies kept, see sendMail). */
 export async function mailReceipt(
 	env: Env,
 	receipt: Receipt,
@@ -97,19 +93,15 @@ export async function mailReceipt(
 	const { operatorEmail, receiptFrom } = settingsOf(env);
 	const to = [...new Set([operatorEmail, ...partnerEmails].filter(Boolean))];
 	if (to.length === 0 || !receiptFrom) return { sent: 0 };
-	const mail = receiptMail(receipt, receiptFrom, to);
-	// The send_email binding takes one envelope recipient per message.
-	for (const recipient of to) {
-		await env.ARCHIVE.put(outboxKey(receipt.Delivery, recipient), mail.raw, {
-			httpMetadata: { contentType: "message/rfc822" },
-		});
-		await env.EMAIL.send(new EmailMessage(receiptFrom, recipient, mail.raw));
-	}
-	return { sent: to.length };
+	return sendMail(env, receiptMail(receipt, receiptFrom, to), receiptFolder(receipt.Delivery));
 }
 
 export function outboxKey(deliveryId: string, recipient: string): string {
-	return `mail/receipts/${encodeURIComponent(deliveryId)}/${encodeURIComponent(recipient)}.eml`;
+	return outboxPath(receiptFolder(deliveryId), recipient);
+}
+
+function receiptFolder(deliveryId: string): string {
+	return `mail/receipts/${encodeURIComponent(deliveryId)}`;
 }
 
 /** Step: the workflow gave up; keep a receipt that says so. */

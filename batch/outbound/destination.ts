@@ -1,7 +1,6 @@
 import { z } from "@hono/zod-openapi";
+import { scheduleProblem } from "./schedule";
 
-// Minute, hour, day of month, month, day of week: numbers, ranges, lists, steps and *.
-const CRON_FIELD = /^(\*|\d{1,2}(-\d{1,2})?)(\/\d{1,2})?(,(\*|\d{1,2}(-\d{1,2})?)(\/\d{1,2})?)*$/;
 // A Worker binding name: where a delivery secret lives (`wrangler secret put <NAME>`).
 const BINDING = z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, "must be the NAME of a Worker secret (A-Z, 0-9, _)");
 
@@ -28,7 +27,11 @@ export const DeliverySchema = z
 					.string()
 					.regex(/^[a-z0-9-]{1,32}$/)
 					.default("auto"),
-				prefix: z.string().max(200).default(""),
+				prefix: z
+					.string()
+					.regex(/^[A-Za-z0-9!_.*'()/-]{0,200}$/, "may hold letters, digits and !_.*'()/- only")
+					.refine((p) => !p.split("/").includes(".."), "must not contain '..' segments")
+					.default(""),
 				accessKeyBinding: BINDING,
 				secretKeyBinding: BINDING,
 			})
@@ -44,20 +47,18 @@ export const DestinationSchema = z
 		name: z.string().trim().min(1).max(200),
 		segments: z.array(z.number().int().min(1)).min(1).max(500),
 		mode: z.enum(["full", "iter"]),
-		schedule: z.string().refine(
-			(s) =>
-				s.trim().split(/\s+/).length === 5 &&
-				s
-					.trim()
-					.split(/\s+/)
-					.every((f) => CRON_FIELD.test(f)),
-			{
-				message: "must be a five-field cron expression, e.g. 0 3 * * *",
-			},
-		),
+		schedule: z
+			.string()
+			.max(200)
+			.superRefine((s, ctx) => {
+				const problem = scheduleProblem(s);
+				if (problem) ctx.addIssue({ code: "custom", message: problem });
+			})
+			.openapi({ example: "0 3 * * *", description: "five-field cron expression, UTC" }),
 		gzip: z.boolean().default(true),
 		splitLines: z.number().int().min(1_000).max(50_000_000).default(1_000_000),
 		delivery: DeliverySchema.default({}),
+		summaryEmails: z.array(z.email()).max(20).default([]),
 		createdAt: z.number(),
 		updatedAt: z.number(),
 	})

@@ -10,11 +10,13 @@ interface DestinationRow {
 	gzip: number;
 	split_lines: number;
 	delivery: string;
+	summary_emails: string;
 	created_at: number;
 	updated_at: number;
 }
 
-const COLUMNS = "id, dpid, name, segments, mode, schedule, gzip, split_lines, delivery, created_at, updated_at";
+const COLUMNS =
+	"id, dpid, name, segments, mode, schedule, gzip, split_lines, delivery, summary_emails, created_at, updated_at";
 
 function toDestination(row: DestinationRow): Destination {
 	return DestinationSchema.parse({
@@ -27,6 +29,7 @@ function toDestination(row: DestinationRow): Destination {
 		gzip: row.gzip === 1,
 		splitLines: row.split_lines,
 		delivery: JSON.parse(row.delivery),
+		summaryEmails: JSON.parse(row.summary_emails),
 		createdAt: row.created_at,
 		updatedAt: row.updated_at,
 	});
@@ -53,9 +56,9 @@ export async function putDestination(
 ): Promise<Destination> {
 	const row = await db
 		.prepare(
-			`INSERT INTO destinations (${COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)
+			`INSERT INTO destinations (${COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?11, ?10, ?10)
 			 ON CONFLICT (id) DO UPDATE SET dpid = ?2, name = ?3, segments = ?4, mode = ?5, schedule = ?6, gzip = ?7,
-			   split_lines = ?8, delivery = ?9, updated_at = ?10
+			   split_lines = ?8, delivery = ?9, summary_emails = ?11, updated_at = ?10
 			 RETURNING ${COLUMNS}`,
 		)
 		.bind(
@@ -69,6 +72,7 @@ export async function putDestination(
 			d.splitLines,
 			JSON.stringify(d.delivery),
 			now,
+			JSON.stringify(d.summaryEmails),
 		)
 		.first<DestinationRow>();
 	if (!row) throw new Error(`destination ${id} was not written`);

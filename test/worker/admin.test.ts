@@ -167,8 +167,11 @@ describe("OpenAPI", () => {
 		expect(Object.keys(doc.paths).sort()).toEqual([
 			"/destinations",
 			"/destinations/{id}",
+			"/destinations/{id}/runs",
 			"/inbound-files",
 			"/inbound-files/{id}",
+			"/outbound-runs",
+			"/outbound-runs/{id}",
 			"/partner/whoami",
 			"/partners",
 			"/partners/{dpid}",

@@ -4,6 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import { fail } from "../http/errors";
 import type { AppEnv } from "../http/types";
 import { destinationRoutes } from "./destinations/routes";
+import { runRoutes } from "./destinations/runs";
 import { inboundRoutes } from "./inbound/routes";
 import { keyRoutes } from "./keys/routes";
 import { apiApp } from "./openapi";
@@ -37,12 +38,13 @@ api.route("/", traitRoutes);
 api.route("/", inboundRoutes);
 api.route("/", segmentRoutes);
 api.route("/", destinationRoutes);
+api.route("/", runRoutes);
 api.doc31("/openapi.json", {
 	openapi: "3.1.0",
 	info: {
 		title: "edgesync admin API",
 		version: "1",
-		description: "Partners, keys, traits, segments, destinations, inbound files and receipts.",
+		description: "Partners, keys, traits, segments, destinations, outbound runs, inbound files and receipts.",
 	},
 });
 

@@ -11,14 +11,19 @@ const OPTED_OUT = `(EXISTS (SELECT 1 FROM opt_outs o WHERE o.uuid = e.value ->> 
 	OR EXISTS (SELECT 1 FROM partner_opt_outs p
 		WHERE p.dpid = e.value ->> '$.dpid' AND p.dpuuid = e.value ->> '$.dpuuid'))`;
 
-/** ?1 = JSON array of PairEvent. The newest sighting decides the UUID; first/last seen widen. */
-export const UPSERT_PAIRS = `INSERT INTO id_pairs (dpid, dpuuid, uuid, first_seen, last_seen)
-SELECT e.value ->> '$.dpid', e.value ->> '$.dpuuid', e.value ->> '$.uuid', e.value ->> '$.at', e.value ->> '$.at'
+/**
+ * ?1 = JSON array of PairEvent, ?2 = now. The newest sighting decides the UUID; first/last seen widen;
+ * paired_at is when this partner ID got (or moved to) its UUID, which is what iter files list.
+ */
+export const UPSERT_PAIRS = `INSERT INTO id_pairs (dpid, dpuuid, uuid, first_seen, last_seen, paired_at)
+SELECT e.value ->> '$.dpid', e.value ->> '$.dpuuid', e.value ->> '$.uuid', e.value ->> '$.at', e.value ->> '$.at', ?2
 FROM json_each(?1) AS e
 WHERE NOT ${OPTED_OUT}
 ORDER BY e.value ->> '$.at'
 ON CONFLICT (dpid, dpuuid) DO UPDATE SET
 	uuid = CASE WHEN excluded.last_seen >= id_pairs.last_seen THEN excluded.uuid ELSE id_pairs.uuid END,
+	paired_at = CASE WHEN excluded.last_seen >= id_pairs.last_seen AND excluded.uuid <> id_pairs.uuid
+		THEN excluded.paired_at ELSE id_pairs.paired_at END,
 	first_seen = min(id_pairs.first_seen, excluded.first_seen),
 	last_seen = max(id_pairs.last_seen, excluded.last_seen)`;
 
@@ -33,6 +38,10 @@ export const IS_OPTED_OUT = "SELECT 1 AS yes FROM opt_outs WHERE uuid = ?1";
 /** ?1 = uuid, ?2 = time. */
 export const RECORD_OPT_OUT = "INSERT INTO opt_outs (uuid, opted_out_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
 export const DELETE_PAIRS_OF_UUID = "DELETE FROM id_pairs WHERE uuid = ?1";
+/** ?1 uuid, ?2 time: before its pairs go, remember them so the next iter files can list the removal. */
+export const TOMBSTONE_PAIRS_OF_UUID = `INSERT INTO outbound_tombstones (dpid, dpuuid, uuid, removed_at)
+SELECT dpid, dpuuid, uuid, ?2 FROM id_pairs WHERE uuid = ?1
+ON CONFLICT (dpid, dpuuid) DO UPDATE SET uuid = excluded.uuid, removed_at = excluded.removed_at`;
 /** An opted-out visitor keeps no traits either (SPEC §3: "remove that UUID's pairs and memberships"). */
 export const DELETE_MEMBERSHIPS_OF_UUID = "DELETE FROM trait_memberships WHERE uuid = ?1";
 /** ?1 uuid, ?2 time: the visitor leaves every segment (outbound files list it as removed once). */
@@ -42,6 +51,10 @@ export const LEAVE_ALL_SEGMENTS = "UPDATE segment_memberships SET left_at = ?2 W
 export const RECORD_PARTNER_OPT_OUT =
 	"INSERT INTO partner_opt_outs (dpid, dpuuid, opted_out_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING";
 export const DELETE_PARTNER_PAIR = "DELETE FROM id_pairs WHERE dpid = ?1 AND dpuuid = ?2";
+/** ?1 dpid, ?2 dpuuid, ?3 time: the same for one partner ID. */
+export const TOMBSTONE_PARTNER_PAIR = `INSERT INTO outbound_tombstones (dpid, dpuuid, uuid, removed_at)
+SELECT dpid, dpuuid, uuid, ?3 FROM id_pairs WHERE dpid = ?1 AND dpuuid = ?2
+ON CONFLICT (dpid, dpuuid) DO UPDATE SET uuid = excluded.uuid, removed_at = excluded.removed_at`;
 
 export interface LastSeenRow {
 	dpid: number;

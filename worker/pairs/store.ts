@@ -8,14 +8,17 @@ import * as sql from "./queries";
  * without touching them.
  */
 export interface PairStore {
-	/** Upserts a batch; events of opted-out visitors or partner IDs are skipped. */
-	upsert(events: readonly PairEvent[]): Promise<void>;
+	/** Upserts a batch written at `now`; events of opted-out visitors or partner IDs are skipped. */
+	upsert(events: readonly PairEvent[], now?: number): Promise<void>;
 	/** The events among `events` that must not be kept because their visitor or partner ID opted out. */
 	optedOut(events: readonly PairEvent[]): Promise<Set<PairEvent>>;
 	/** When each partner last synced with `uuid` (Unix ms). */
 	lastSeenByPartner(uuid: string): Promise<Map<number, number>>;
 	isOptedOut(uuid: string): Promise<boolean>;
-	/** Global opt-out: remembered for good; every pair and trait membership of the visitor removed. */
+	/**
+	 * Global opt-out: remembered for good; every pair and trait membership of the visitor removed, every
+	 * segment left; the deleted pairs kept as tombstones until outbound files have listed the removal.
+	 */
 	forgetVisitor(uuid: string, at: number): Promise<void>;
 	/** Opt-out from one partner: that partner ID is never paired again. */
 	forgetPartnerId(dpid: number, dpuuid: string, at: number): Promise<void>;
@@ -23,10 +26,10 @@ export interface PairStore {
 
 export function d1PairStore(db: D1Database): PairStore {
 	return {
-		async upsert(events) {
+		async upsert(events, now = Date.now()) {
 			if (events.length === 0) return;
 			// One batch = one transaction: a retry after a failure re-applies the whole batch idempotently.
-			await db.batch(slices(events).map((part) => db.prepare(sql.UPSERT_PAIRS).bind(sql.eventsJson(part))));
+			await db.batch(slices(events).map((part) => db.prepare(sql.UPSERT_PAIRS).bind(sql.eventsJson(part), now)));
 		},
 		async optedOut(events) {
 			if (events.length === 0) return new Set();
@@ -43,6 +46,7 @@ export function d1PairStore(db: D1Database): PairStore {
 		async forgetVisitor(uuid, at) {
 			await db.batch([
 				db.prepare(sql.RECORD_OPT_OUT).bind(uuid, at),
+				db.prepare(sql.TOMBSTONE_PAIRS_OF_UUID).bind(uuid, at),
 				db.prepare(sql.DELETE_PAIRS_OF_UUID).bind(uuid),
 				db.prepare(sql.DELETE_MEMBERSHIPS_OF_UUID).bind(uuid),
 				db.prepare(sql.LEAVE_ALL_SEGMENTS).bind(uuid, at),
@@ -51,6 +55,7 @@ export function d1PairStore(db: D1Database): PairStore {
 		async forgetPartnerId(dpid, dpuuid, at) {
 			await db.batch([
 				db.prepare(sql.RECORD_PARTNER_OPT_OUT).bind(dpid, dpuuid, at),
+				db.prepare(sql.TOMBSTONE_PARTNER_PAIR).bind(dpid, dpuuid, at),
 				db.prepare(sql.DELETE_PARTNER_PAIR).bind(dpid, dpuuid),
 			]);
 		},

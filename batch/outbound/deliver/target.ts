@@ -1,0 +1,47 @@
+import { NonRetryableError } from "cloudflare:workflows";
+
+/** The files of one run in delivery order: data files first, the .info control file last. */
+export interface Shipment {
+	dpid: number;
+	files: ReadonlyArray<{ name: string; md5: string | null }>;
+}
+
+/**
+ * A delivery secret from the Worker's secrets, by the name the destination gives. A missing secret is
+ * a setup error that retrying cannot fix, so it fails the delivery at once.
+ */
+export function secretNamed(env: Env, name: string): string {
+	const value: unknown = Reflect.get(env, name);
+	if (typeof value !== "string" || value === "") {
+		throw new NonRetryableError(`Worker secret ${name} is not set (wrangler secret put ${name})`);
+	}
+	return value;
+}
+
+/**
+ * Turns a refused upload into an error: 4xx answers (other than 408 and 429) mean the request itself is
+ * wrong — bad credentials, no such bucket — and are not retried; 5xx, 408, 429 and timeouts are.
+ */
+export function refusal(target: string, file: string, status: number, detail: string): Error {
+	const message = `${target} refused ${file}: HTTP ${status}${detail ? ` ${detail}` : ""}`;
+	const permanent = status >= 400 && status < 500 && status !== 408 && status !== 429;
+	return permanent ? new NonRetryableError(message) : new Error(message);
+}
+
+/** What an endpoint said, trimmed for the run record (enough to see "SignatureDoesNotMatch"). */
+export async function answerDetail(response: Response): Promise<string> {
+	const text = await response.text().catch(() => "");
+	return text.replace(/\s+/g, " ").trim().slice(0, 200);
+}
+
+/** RFC 1864 Content-MD5: base64 of the digest bytes. */
+export function contentMd5(hex: string): string {
+	const bytes = hex.match(/../g)?.map((h) => Number.parseInt(h, 16)) ?? [];
+	return btoa(String.fromCharCode(...bytes));
+}
+
+export async function exchangeObject(env: Env, key: string): Promise<R2ObjectBody> {
+	const object = await env.EXCHANGE.get(key);
+	if (!object) throw new Error(`${key} is missing from the exchange bucket`);
+	return object;
+}

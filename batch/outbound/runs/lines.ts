@@ -1,0 +1,106 @@
+import * as sql from "./queries";
+
+/** What a run lists: whose memberships, which segments, and the window of changes (Unix ms). */
+export interface LineScope {
+	dpid: number;
+	segments: readonly number[];
+	mode: "full" | "iter";
+	/** iter: changes after this time (0 = first run: everyone in a segment, no removals). */
+	since: number;
+	/** Membership as of this time; changes after it belong to the next run. */
+	until: number;
+}
+
+/** Where a run's listing stands: opt-out removals first (iter only), then paired users, by partner ID. */
+export interface Cursor {
+	phase: "removed" | "paired";
+	after: string;
+}
+export const START: Cursor = { phase: "removed", after: "" };
+
+export interface Entry {
+	dpuuid: string;
+	line: string;
+}
+export interface Page {
+	phase: Cursor["phase"];
+	entries: Entry[];
+}
+
+const PAGE_ROWS = 10_000;
+
+/**
+ * The run's lines in pages, from `from` on. Each entry is one partner user ID: a page ends on a whole
+ * ID (a page cut inside one ID's rows is refetched from that ID), so a cursor after any entry is exact.
+ */
+export async function* linePages(db: D1Database, scope: LineScope, from: Cursor): AsyncGenerator<Page> {
+	const baseline = scope.mode === "full" || scope.since === 0;
+	let cursor = from;
+	if (cursor.phase === "removed" && baseline) cursor = { phase: "paired", after: "" };
+	const segments = JSON.stringify(scope.segments);
+	for (;;) {
+		const statement =
+			cursor.phase === "removed"
+				? db.prepare(sql.TOMBSTONE_PAGE).bind(scope.dpid, cursor.after, segments, scope.since, PAGE_ROWS, scope.until)
+				: db
+						.prepare(sql.MEMBER_PAGE)
+						.bind(scope.dpid, cursor.after, segments, baseline ? scope.until : scope.since, PAGE_ROWS);
+		const { results } = await statement.all<sql.MemberRow>();
+		const full = results.length === PAGE_ROWS;
+		const groups = groupByPartnerId(results);
+		// A full page may stop inside the last ID's rows: leave that ID to the next page. (One ID has at
+		// most one row per mapped segment, 500, far below a page.)
+		if (full && groups.length > 1) groups.pop();
+		const entries = groups.flatMap((g) => {
+			const line = cursor.phase === "removed" ? removalLine(g) : memberLine(g, scope, baseline);
+			return line === null ? [] : [{ dpuuid: g.dpuuid, line }];
+		});
+		if (entries.length > 0) yield { phase: cursor.phase, entries };
+		const last = groups.at(-1);
+		if (full && last) cursor = { phase: cursor.phase, after: last.dpuuid };
+		else if (cursor.phase === "removed") cursor = { phase: "paired", after: "" };
+		else return;
+	}
+}
+
+interface Group {
+	dpuuid: string;
+	rows: sql.MemberRow[];
+}
+
+function groupByPartnerId(rows: readonly sql.MemberRow[]): Group[] {
+	const groups: Group[] = [];
+	for (const row of rows) {
+		const last = groups.at(-1);
+		if (last?.dpuuid === row.dpuuid) last.rows.push(row);
+		else groups.push({ dpuuid: row.dpuuid, rows: [row] });
+	}
+	return groups;
+}
+
+/** SPEC §6 default line: ID, segments, and (when any) removed segments, each list comma-separated. */
+export function formatLine(dpuuid: string, segments: readonly number[], removed: readonly number[]): string {
+	const ids = (list: readonly number[]) => [...list].sort((a, b) => a - b).join(",");
+	return removed.length > 0 ? `${dpuuid}\t${ids(segments)}\t${ids(removed)}` : `${dpuuid}\t${ids(segments)}`;
+}
+
+function memberLine(g: Group, scope: LineScope, baseline: boolean): string | null {
+	const isCurrent = (r: sql.MemberRow) =>
+		r.entered_at <= scope.until && (r.left_at === null || r.left_at > scope.until);
+	const current = g.rows.filter(isCurrent);
+	if (baseline) return current.length > 0 ? formatLine(g.dpuuid, current.map(segmentOf), []) : null;
+	const removed = g.rows.filter((r) => r.left_at !== null && r.left_at > scope.since && r.left_at <= scope.until);
+	const pairedAt = g.rows[0]?.since ?? 0;
+	const pairIsNew = pairedAt > scope.since && pairedAt <= scope.until;
+	const changed =
+		removed.length > 0 || (current.length > 0 && (pairIsNew || current.some((r) => r.entered_at > scope.since)));
+	return changed ? formatLine(g.dpuuid, current.map(segmentOf), removed.map(segmentOf)) : null;
+}
+
+/** An opted-out partner ID: listed once as removed from every mapped segment it was in. */
+function removalLine(g: Group): string | null {
+	const removed = g.rows.filter((r) => r.entered_at <= r.since);
+	return removed.length > 0 ? formatLine(g.dpuuid, [], removed.map(segmentOf)) : null;
+}
+
+const segmentOf = (r: sql.MemberRow) => r.segment_id;

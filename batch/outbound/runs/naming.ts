@@ -1,0 +1,38 @@
+import type { Destination } from "../destination";
+
+/** SPEC §6 SYNC_TYPE: how the files travel beyond R2, the strongest configured transport first. */
+export function syncTypeOf(destination: Pick<Destination, "delivery">): "S3" | "HTTPS" | "R2" {
+	if (destination.delivery.s3) return "S3";
+	if (destination.delivery.https) return "HTTPS";
+	return "R2";
+}
+
+export interface FileNaming {
+	syncType: string;
+	destinationId: number;
+	dpid: number;
+	mode: "full" | "iter";
+	timestamp: number;
+	gzip: boolean;
+}
+
+/** The stem shared by a run's files: `<SYNC_TYPE>_<DID>_<MASTER_DPID>_<full|iter>_<TIMESTAMP13>`. */
+export function runStem(n: FileNaming): string {
+	return `${n.syncType}_${n.destinationId}_${n.dpid}_${n.mode}_${String(n.timestamp).padStart(13, "0")}`;
+}
+
+/** A data file's name; `split` files carry SPLITNUM (001, 002, … at least three digits). */
+export function dataFileName(n: FileNaming, sequence: number, split: boolean): string {
+	const splitNum = split ? String(sequence).padStart(3, "0") : "";
+	return `${runStem(n)}${splitNum}.sync${n.gzip ? ".gz" : ""}`;
+}
+
+/** The control file listing a run's data files. */
+export function infoFileName(n: FileNaming): string {
+	return `${runStem(n)}.info`;
+}
+
+/** Where a partner's files live in the exchange bucket (one prefix per partner, for scoped access). */
+export function outboundKey(dpid: number, name: string): string {
+	return `outbound/${dpid}/${name}`;
+}

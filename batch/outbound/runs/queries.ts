@@ -1,0 +1,118 @@
+// SQL of outbound runs: scheduling state, run records, member pages and opt-out tombstones.
+// Times are Unix ms.
+
+export interface StateRow {
+	destination_id: number;
+	schedule: string;
+	next_run_at: number;
+	running_run: string | null;
+	delivered_until: number;
+}
+
+/** Every destination with its scheduling state (NULL columns when it has never been scheduled). */
+export const DESTINATIONS_WITH_STATE = `SELECT d.id, d.schedule AS current_schedule, s.schedule, s.next_run_at, s.running_run
+FROM destinations d LEFT JOIN destination_state s ON s.destination_id = d.id ORDER BY d.id`;
+export interface DestinationStateRow {
+	id: number;
+	current_schedule: string;
+	schedule: string | null;
+	next_run_at: number | null;
+	running_run: string | null;
+}
+
+/** ?1 destination, ?2 schedule, ?3 next run. A new or rescheduled destination; a running run is kept. */
+export const SET_NEXT_RUN = `INSERT INTO destination_state (destination_id, schedule, next_run_at) VALUES (?1, ?2, ?3)
+ON CONFLICT (destination_id) DO UPDATE SET schedule = ?2, next_run_at = ?3`;
+
+/** ?1 destination, ?2 schedule, ?3 next run: the state row of a destination never scheduled yet. */
+export const ENSURE_STATE = `INSERT INTO destination_state (destination_id, schedule, next_run_at) VALUES (?1, ?2, ?3)
+ON CONFLICT (destination_id) DO NOTHING`;
+
+/**
+ * ?1 destination, ?2 run id, ?3 now, ?4 next run (NULL keeps the current one), ?5 1 = only when due.
+ * The one place runs are claimed: of two overlapping crons or clicks, only one gets changes = 1.
+ */
+export const CLAIM_RUN = `UPDATE destination_state SET running_run = ?2, next_run_at = coalesce(?4, next_run_at)
+WHERE destination_id = ?1 AND running_run IS NULL AND (?5 = 0 OR next_run_at <= ?3)`;
+
+/**
+ * ?1 run id, ?2 trigger, ?3 timestamp, ?4 until, ?5 now. Inserted only if the claim above succeeded (a
+ * second cron at the same instant computes the same run id: its claim fails and this does nothing).
+ */
+export const INSERT_CLAIMED_RUN = `INSERT INTO outbound_runs
+	(id, destination_id, dpid, mode, trigger, timestamp, since, until, status, started_at)
+SELECT ?1, d.id, d.dpid, d.mode, ?2, ?3, CASE d.mode WHEN 'iter' THEN s.delivered_until ELSE 0 END, ?4, 'running', ?5
+FROM destination_state s JOIN destinations d ON d.id = s.destination_id WHERE s.running_run = ?1
+ON CONFLICT (id) DO NOTHING`;
+
+/** ?1 destination, ?2 run id: frees the destination for its next run. */
+export const RELEASE_RUN =
+	"UPDATE destination_state SET running_run = NULL WHERE destination_id = ?1 AND running_run = ?2";
+
+/** ?1 destination, ?2 until: the iter watermark moves on only after a run was delivered everywhere. */
+export const ADVANCE_WATERMARK =
+	"UPDATE destination_state SET delivered_until = max(delivered_until, ?2) WHERE destination_id = ?1";
+
+const RUN_COLUMNS = `id, destination_id, dpid, mode, trigger, timestamp, since, until, status, files, lines, bytes,
+	deliveries, error, started_at, finished_at`;
+export interface RunRow {
+	id: string;
+	destination_id: number;
+	dpid: number;
+	mode: "full" | "iter";
+	trigger: string;
+	timestamp: number;
+	since: number;
+	until: number;
+	status: "running" | "delivered" | "failed";
+	files: string;
+	lines: number;
+	bytes: number;
+	deliveries: string;
+	error: string | null;
+	started_at: number;
+	finished_at: number | null;
+}
+export const GET_RUN = `SELECT ${RUN_COLUMNS} FROM outbound_runs WHERE id = ?1`;
+/** ?1 destination or NULL, ?2 partner or NULL, ?3 most rows: newest first. */
+export const LIST_RUNS = `SELECT ${RUN_COLUMNS} FROM outbound_runs
+WHERE (?1 IS NULL OR destination_id = ?1) AND (?2 IS NULL OR dpid = ?2)
+ORDER BY started_at DESC LIMIT ?3`;
+
+/** ?1 run, ?2 files JSON, ?3 lines, ?4 bytes: what was written to R2. */
+export const RECORD_FILES = "UPDATE outbound_runs SET files = ?2, lines = ?3, bytes = ?4 WHERE id = ?1";
+/** ?1 run, ?2 status, ?3 deliveries JSON, ?4 error, ?5 finished at. */
+export const FINISH_RUN = `UPDATE outbound_runs SET status = ?2, deliveries = ?3, error = ?4, finished_at = ?5
+WHERE id = ?1 AND status = 'running'`;
+
+/**
+ * A page of a partner's paired users with their memberships in the mapped segments, in partner-ID
+ * order. ?1 dpid, ?2 after this partner ID, ?3 JSON segment ids, ?4 memberships that ended at or before
+ * this time are skipped, ?5 most rows. The CROSS JOIN keeps SQLite walking id_pairs' primary key, so
+ * each page is a range scan that stops at the limit rather than a sort of every member.
+ */
+export const MEMBER_PAGE = `SELECT p.dpuuid, p.paired_at AS since, m.segment_id, m.entered_at, m.left_at
+FROM id_pairs p CROSS JOIN segment_memberships m ON m.uuid = p.uuid
+WHERE p.dpid = ?1 AND p.dpuuid > ?2 AND m.segment_id IN (SELECT value FROM json_each(?3))
+	AND (m.left_at IS NULL OR m.left_at > ?4)
+ORDER BY p.dpuuid LIMIT ?5`;
+
+/**
+ * The same for partner IDs whose pair an opt-out deleted in (?4, ?6]: `since` is the removal time.
+ * Only memberships active at the removal matter.
+ */
+export const TOMBSTONE_PAGE = `SELECT t.dpuuid, t.removed_at AS since, m.segment_id, m.entered_at, m.left_at
+FROM outbound_tombstones t CROSS JOIN segment_memberships m ON m.uuid = t.uuid
+WHERE t.dpid = ?1 AND t.dpuuid > ?2 AND m.segment_id IN (SELECT value FROM json_each(?3))
+	AND t.removed_at > ?4 AND t.removed_at <= ?6 AND (m.left_at IS NULL OR m.left_at >= t.removed_at)
+ORDER BY t.dpuuid LIMIT ?5`;
+export interface MemberRow {
+	dpuuid: string;
+	since: number;
+	segment_id: number;
+	entered_at: number;
+	left_at: number | null;
+}
+
+/** ?1 time: tombstones older than every iter run could still need. */
+export const PRUNE_TOMBSTONES = "DELETE FROM outbound_tombstones WHERE removed_at < ?1";

@@ -1,0 +1,228 @@
+import { env } from "cloudflare:workers";
+import { AwsV4Signer } from "aws4fetch";
+import { delay, HttpResponse, http } from "msw";
+import { setupServer } from "msw/node";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { contentMd5 } from "../../batch/outbound/deliver/target";
+import {
+	md5Hex,
+	outboundBytes,
+	outboundLines,
+	pair,
+	runAt,
+	seedDestination,
+	seedSegments,
+	traitsChange,
+} from "./support/outbound";
+
+const PARTNER_URL = "https://partner.example/edgesync/upload";
+const S3_ENDPOINT = "https://s3.partner.example";
+const T0 = 1_800_000_000_000;
+const MIN = 60_000;
+const U = (n: number) => String(n).repeat(38);
+
+const httpsDelivery = (secretBinding = "PARTNER_POST_TOKEN") => ({
+	https: { url: PARTNER_URL, secretHeader: "Authorization", secretBinding },
+});
+const s3Delivery = (secretKeyBinding = "S3_SECRET") => ({
+	s3: {
+		endpoint: S3_ENDPOINT,
+		bucket: "partner-bucket",
+		region: "eu-west-1",
+		prefix: "edgesync/in/",
+		accessKeyBinding: "S3_KEY_ID",
+		secretKeyBinding,
+	},
+});
+
+// The partner's side, in the test: MSW answers the Worker's outbound fetches.
+const server = setupServer();
+beforeAll(() => server.listen({ onUnhandledRequest: "error" }));
+afterEach(() => server.resetHandlers());
+afterAll(() => server.close());
+
+interface Received {
+	file: string;
+	headers: Headers;
+	body: Uint8Array;
+}
+
+/** A partner endpoint answering request n with statuses[n] (the last one repeats), or slowly. */
+function partnerEndpoint(statuses: number[], slowMs = 0): Received[] {
+	const received: Received[] = [];
+	server.use(
+		http.post(PARTNER_URL, async ({ request }) => {
+			const body = new Uint8Array(await request.arrayBuffer());
+			received.push({ file: request.headers.get("x-edgesync-file") ?? "", headers: request.headers, body });
+			if (slowMs > 0) await delay(slowMs);
+			const status = statuses[Math.min(received.length - 1, statuses.length - 1)] ?? 200;
+			return new HttpResponse(status === 200 ? "ok" : `refused with ${status}`, { status });
+		}),
+	);
+	return received;
+}
+
+/** An S3-compatible bucket that checks each PUT's SigV4 signature against the real credentials. */
+function partnerBucket(): Map<string, Received> {
+	const objects = new Map<string, Received>();
+	server.use(
+		http.put(`${S3_ENDPOINT}/partner-bucket/*`, async ({ request }) => {
+			if (!(await signedWith(request, env.S3_KEY_ID, env.S3_SECRET))) {
+				return new HttpResponse("<Error><Code>SignatureDoesNotMatch</Code></Error>", { status: 403 });
+			}
+			const key = decodeURIComponent(new URL(request.url).pathname.replace("/partner-bucket/", ""));
+			objects.set(key, { file: key, headers: request.headers, body: new Uint8Array(await request.arrayBuffer()) });
+			return new HttpResponse(null, { status: 200 });
+		}),
+	);
+	return objects;
+}
+
+async function signedWith(
+	request: Pick<Request, "method" | "url" | "headers">,
+	accessKeyId: string,
+	secretAccessKey: string,
+): Promise<boolean> {
+	const auth = request.headers.get("authorization") ?? "";
+	const signedHeaders = /SignedHeaders=([^,]+)/.exec(auth)?.[1]?.split(";") ?? [];
+	const headers = new Headers();
+	for (const name of signedHeaders) if (name !== "host") headers.set(name, request.headers.get(name) ?? "");
+	const signer = new AwsV4Signer({
+		method: request.method,
+		url: request.url,
+		headers,
+		accessKeyId,
+		secretAccessKey,
+		service: "s3",
+		region: "eu-west-1",
+		datetime: request.headers.get("x-amz-date") ?? "",
+	});
+	return (await signer.sign()).headers.get("authorization") === auth;
+}
+
+beforeEach(async () => {
+	await seedSegments();
+	await pair("pa", U(1));
+	await pair("pb", U(2));
+	await pair("pc", U(3));
+	await traitsChange(T0, { [U(1)]: { add: [1, 2] } });
+});
+
+describe("HTTPS delivery", () => {
+	it("POSTs every data file, then the .info, with the secret header, the file name and Content-MD5", async () => {
+		const received = partnerEndpoint([200]);
+		await seedDestination(1, { delivery: httpsDelivery() });
+		const run = await runAt(1, T0 + 10 * MIN);
+		expect(run.status).toBe("delivered");
+		const data = `HTTPS_1_1000_iter_${T0 + 10 * MIN}.sync.gz`;
+		expect(received.map((r) => r.file)).toEqual([data, `HTTPS_1_1000_iter_${T0 + 10 * MIN}.info`]);
+		for (const r of received) expect(r.headers.get("authorization")).toBe("Bearer partner-post-secret");
+		const stored = await outboundBytes(data);
+		expect(received[0]?.body).toEqual(stored);
+		expect(received[0]?.headers.get("content-type")).toBe("application/gzip");
+		expect(received[0]?.headers.get("content-md5")).toBe(contentMd5(await md5Hex(stored)));
+		expect(run.deliveries).toMatchObject({
+			r2: { status: "delivered", files: 2 },
+			https: { status: "delivered", files: 2, target: PARTNER_URL },
+		});
+	});
+
+	it("retries an endpoint that answers 500 and 503, and delivers once it recovers", async () => {
+		const received = partnerEndpoint([500, 503, 200]);
+		await seedDestination(1, { delivery: httpsDelivery() });
+		const run = await runAt(1, T0 + 10 * MIN);
+		expect(run.status).toBe("delivered");
+		expect(received.map((r) => r.file.split(".").slice(1).join("."))).toEqual([
+			"sync.gz",
+			"sync.gz",
+			"sync.gz",
+			"info",
+		]);
+	});
+
+	it("gives up after bounded retries: run failed, the .info never sent, the changes carried into the next run", async () => {
+		await seedDestination(1, { delivery: httpsDelivery() });
+		partnerEndpoint([200]);
+		expect((await runAt(1, T0 + 10 * MIN)).status).toBe("delivered");
+		server.resetHandlers();
+
+		await traitsChange(T0 + 15 * MIN, { [U(2)]: { add: [2] } });
+		const refused = partnerEndpoint([500]);
+		const failed = await runAt(1, T0 + 20 * MIN);
+		expect(failed.status).toBe("failed");
+		expect(failed.error).toContain("HTTP 500");
+		expect(failed.deliveries).toMatchObject({ r2: { status: "delivered" }, https: { status: "failed" } });
+		// One try and three retries of the first file; nothing reported as delivered.
+		expect(refused.map((r) => r.file)).toEqual(Array(4).fill(failed.files[0]?.name));
+		server.resetHandlers();
+
+		await traitsChange(T0 + 25 * MIN, { [U(3)]: { add: [2] } });
+		const received = partnerEndpoint([200]);
+		const next = await runAt(1, T0 + 30 * MIN);
+		expect(next).toMatchObject({ status: "delivered", since: T0 + 9 * MIN });
+		expect(await outboundLines(next.files[0]?.name ?? "")).toEqual(["pb\t11", "pc\t11"]);
+		expect(received).toHaveLength(2);
+	});
+
+	it("does not retry a refusal that retrying cannot fix (401)", async () => {
+		const received = partnerEndpoint([401]);
+		await seedDestination(1, { delivery: httpsDelivery() });
+		const run = await runAt(1, T0 + 10 * MIN);
+		expect(run).toMatchObject({ status: "failed" });
+		expect(run.error).toContain("HTTP 401 refused with 401");
+		expect(received).toHaveLength(1);
+	});
+
+	it("treats an endpoint slower than the timeout as failed, with bounded retries", async () => {
+		const received = partnerEndpoint([200], 2_000);
+		await seedDestination(1, { delivery: httpsDelivery() });
+		const run = await runAt(1, T0 + 10 * MIN);
+		expect(run.status).toBe("failed");
+		expect(run.error).toMatch(/timed? ?out|abort/i);
+		expect(received).toHaveLength(4);
+	});
+
+	it("fails at once, naming it, when the delivery secret is not set", async () => {
+		const received = partnerEndpoint([200]);
+		await seedDestination(1, { delivery: httpsDelivery("NO_SUCH_SECRET") });
+		const run = await runAt(1, T0 + 10 * MIN);
+		expect(run.status).toBe("failed");
+		expect(run.error).toContain("Worker secret NO_SUCH_SECRET is not set");
+		expect(received).toHaveLength(0);
+	});
+});
+
+describe("S3 delivery", () => {
+	it("PUTs every file under the prefix, signed with the destination's credentials", async () => {
+		const objects = partnerBucket();
+		await seedDestination(2, { mode: "full", delivery: s3Delivery() });
+		const run = await runAt(2, T0 + 10 * MIN);
+		expect(run.status).toBe("delivered");
+		const stem = `S3_2_1000_full_${T0 + 10 * MIN}`;
+		expect([...objects.keys()]).toEqual([`edgesync/in/${stem}.sync.gz`, `edgesync/in/${stem}.info`]);
+		expect(objects.get(`edgesync/in/${stem}.sync.gz`)?.body).toEqual(await outboundBytes(`${stem}.sync.gz`));
+		expect(run.deliveries).toMatchObject({ s3: { status: "delivered", files: 2, target: "partner-bucket" } });
+	});
+
+	it("records refused credentials as a failed run without retrying them", async () => {
+		const objects = partnerBucket();
+		await seedDestination(2, { delivery: s3Delivery("S3_REVOKED_SECRET") });
+		const run = await runAt(2, T0 + 10 * MIN);
+		expect(run.status).toBe("failed");
+		expect(run.error).toContain("SignatureDoesNotMatch");
+		expect(objects.size).toBe(0);
+	});
+
+	it("with HTTPS and S3 both configured, one failing target fails the run and holds the watermark", async () => {
+		partnerBucket();
+		partnerEndpoint([500]);
+		await seedDestination(3, { delivery: { ...httpsDelivery(), ...s3Delivery() } });
+		const run = await runAt(3, T0 + 10 * MIN);
+		expect(run.status).toBe("failed");
+		expect(run.deliveries).toMatchObject({ https: { status: "failed" }, s3: { status: "delivered" } });
+		const state = await env.DB.prepare(
+			"SELECT delivered_until FROM destination_state WHERE destination_id = 3",
+		).first();
+		expect(state).toEqual({ delivered_until: 0 });
+	});
+});

@@ -1,0 +1,169 @@
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { d1PairStore } from "../../worker/pairs/store";
+import {
+	DPID,
+	infoOfRun,
+	md5Hex,
+	outboundBytes,
+	outboundLines,
+	pair,
+	runAt,
+	seedDestination,
+	seedSegments,
+	traitsChange,
+} from "./support/outbound";
+
+const U = (n: number) => String(n).repeat(38);
+const MIN = 60_000;
+const T0 = 1_800_000_000_000;
+
+beforeEach(async () => {
+	await seedSegments();
+	await pair("pa", U(1));
+	await pair("pb", U(2));
+	await pair("pc", U(3));
+});
+
+async function linesOf(destinationId: number, at: number) {
+	const run = await runAt(destinationId, at);
+	expect(run.status).toBe("delivered");
+	expect(run.files).toHaveLength(1);
+	return outboundLines(run.files[0]?.name ?? "");
+}
+
+describe("full files", () => {
+	it("list every paired member with its mapped segments as of the run, in partner-ID order", async () => {
+		// U4 is in segment 10 but has no pair with the partner: the file cannot name it.
+		await traitsChange(T0, {
+			[U(3)]: { add: [2] },
+			[U(1)]: { add: [1, 2] },
+			[U(2)]: { add: [1, 3] },
+			[U(4)]: { add: [1] },
+		});
+		await seedDestination(1, { mode: "full" });
+		const run = await runAt(1, T0 + 10 * MIN);
+		expect(run).toMatchObject({ status: "delivered", mode: "full", trigger: "manual", lines: 2 });
+		expect(run.files.map((f) => f.name)).toEqual([`R2_1_1000_full_${T0 + 10 * MIN}.sync.gz`]);
+		expect(await outboundLines(run.files[0]?.name ?? "")).toEqual(["pa\t10,11", "pc\t11"]);
+	});
+
+	it("only carry the destination's own segments and repeat unchanged members every time", async () => {
+		await traitsChange(T0, { [U(1)]: { add: [1, 2] }, [U(3)]: { add: [2] } });
+		await seedDestination(2, { mode: "full", segments: [11] });
+		expect(await linesOf(2, T0 + 10 * MIN)).toEqual(["pa\t11", "pc\t11"]);
+		expect(await linesOf(2, T0 + 20 * MIN)).toEqual(["pa\t11", "pc\t11"]);
+	});
+
+	it("leave out changes of the last minute before the run (they go to the next one)", async () => {
+		await traitsChange(T0, { [U(1)]: { add: [2] } });
+		await traitsChange(T0 + 9.5 * MIN, { [U(3)]: { add: [2] } });
+		await seedDestination(1, { mode: "full" });
+		expect(await linesOf(1, T0 + 10 * MIN)).toEqual(["pa\t11"]);
+		expect(await linesOf(1, T0 + 11 * MIN)).toEqual(["pa\t11", "pc\t11"]);
+	});
+});
+
+describe("iter files for a scripted history of trait changes", () => {
+	it("list additions and removals since the last successful run, and nothing else", async () => {
+		await seedDestination(1);
+		await traitsChange(T0, { [U(1)]: { add: [1, 2] }, [U(2)]: { add: [1] }, [U(3)]: { add: [2] } });
+		// First run: everyone in a mapped segment, no removals.
+		expect(await linesOf(1, T0 + 10 * MIN)).toEqual(["pa\t10,11", "pb\t10", "pc\t11"]);
+
+		const T1 = T0 + 20 * MIN;
+		await pair("pd", U(4), T1);
+		await traitsChange(T1, {
+			[U(1)]: { add: [3] }, // leaves 10 (T1 AND NOT T3), stays in 11
+			[U(3)]: { remove: [2] }, // leaves 11, in no segment now
+			[U(4)]: { add: [2] }, // new member
+		});
+		// Within the last minute before the next run: belongs to the run after it.
+		await traitsChange(T1 + 9.5 * MIN, { [U(2)]: { add: [2] } });
+		expect(await linesOf(1, T1 + 10 * MIN)).toEqual(["pa\t11\t10", "pc\t\t11", "pd\t11"]);
+		expect(await linesOf(1, T1 + 20 * MIN)).toEqual(["pb\t10,11"]);
+	});
+
+	it("write an empty file and its .info when nothing changed", async () => {
+		await seedDestination(1);
+		await traitsChange(T0, { [U(1)]: { add: [2] } });
+		await linesOf(1, T0 + 10 * MIN);
+		const quiet = await runAt(1, T0 + 20 * MIN);
+		expect(quiet).toMatchObject({ status: "delivered", lines: 0 });
+		expect(await outboundLines(quiet.files[0]?.name ?? "")).toEqual([]);
+		const info = await infoOfRun(quiet);
+		expect(info.totals).toEqual({ files: 1, lines: 0, bytes: quiet.files[0]?.bytes });
+		// A valid gzip member even with no content.
+		expect(quiet.files[0]?.bytes).toBeGreaterThan(0);
+	});
+
+	it("list a user again when the partner ID is newly paired, with the segments it already had", async () => {
+		await seedDestination(1);
+		await traitsChange(T0, { [U(2)]: { add: [1] } });
+		await linesOf(1, T0 + 10 * MIN);
+		await pair("pb-phone", U(2), T0 + 15 * MIN);
+		expect(await linesOf(1, T0 + 20 * MIN)).toEqual(["pb-phone\t10"]);
+	});
+
+	it("a destination with no members at all gets an empty file plus .info, not an error", async () => {
+		await seedDestination(1, { mode: "full" });
+		const run = await runAt(1, T0);
+		expect(run).toMatchObject({ status: "delivered", lines: 0, error: null });
+		expect((await infoOfRun(run)).files).toHaveLength(1);
+	});
+});
+
+describe("opt-outs", () => {
+	it("a visitor who opts out appears once, in the next iter file, as removed from all its segments", async () => {
+		await seedDestination(1);
+		await seedDestination(2, { mode: "full" });
+		await traitsChange(T0, { [U(1)]: { add: [1, 2] }, [U(2)]: { add: [2] } });
+		await linesOf(1, T0 + 10 * MIN);
+		await d1PairStore(env.DB).forgetVisitor(U(1), T0 + 15 * MIN);
+		expect(await linesOf(1, T0 + 20 * MIN)).toEqual(["pa\t\t10,11"]);
+		expect(await linesOf(1, T0 + 30 * MIN)).toEqual([]);
+		expect(await linesOf(2, T0 + 30 * MIN)).toEqual(["pb\t11"]);
+		// Even a later change of other traits never brings the opted-out ID back.
+		await traitsChange(T0 + 35 * MIN, { [U(2)]: { add: [1] } });
+		expect(await linesOf(1, T0 + 40 * MIN)).toEqual(["pb\t10,11"]);
+	});
+
+	it("an opt-out from one partner removes that partner ID from every segment it was sent in", async () => {
+		await seedDestination(1);
+		await traitsChange(T0, { [U(2)]: { add: [1, 2] } });
+		await linesOf(1, T0 + 10 * MIN);
+		await d1PairStore(env.DB).forgetPartnerId(DPID, "pb", T0 + 15 * MIN);
+		expect(await linesOf(1, T0 + 20 * MIN)).toEqual(["pb\t\t10,11"]);
+		expect(await linesOf(1, T0 + 30 * MIN)).toEqual([]);
+	});
+
+	it("an opt-out before the destination's first run is not listed (the partner never had it)", async () => {
+		await seedDestination(1);
+		await traitsChange(T0, { [U(1)]: { add: [2] }, [U(3)]: { add: [2] } });
+		await d1PairStore(env.DB).forgetVisitor(U(1), T0 + 5 * MIN);
+		expect(await linesOf(1, T0 + 10 * MIN)).toEqual(["pc\t11"]);
+	});
+});
+
+describe("the .info control file", () => {
+	it("matches the data file read back: size, lines, sequence, MD5, totals", async () => {
+		await traitsChange(T0, { [U(1)]: { add: [1, 2] }, [U(2)]: { add: [1] }, [U(3)]: { add: [2] } });
+		await seedDestination(3, { mode: "full", gzip: false });
+		const run = await runAt(3, T0 + 10 * MIN);
+		const name = `R2_3_1000_full_${T0 + 10 * MIN}.sync`;
+		const bytes = await outboundBytes(name);
+		expect(new TextDecoder().decode(bytes)).toBe("pa\t10,11\npb\t10\npc\t11\n");
+		const info = await infoOfRun(run);
+		expect(info).toMatchObject({
+			run: run.id,
+			dpid: DPID,
+			mode: "full",
+			timestamp: T0 + 10 * MIN,
+			until: T0 + 9 * MIN,
+		});
+		expect(info.files).toEqual([{ name, sequence: 1, bytes: bytes.byteLength, lines: 3, md5: await md5Hex(bytes) }]);
+		expect(info.totals).toEqual({ files: 1, lines: 3, bytes: bytes.byteLength });
+		expect(run.files).toEqual(info.files);
+		expect(run.bytes).toBe(bytes.byteLength);
+	});
+});

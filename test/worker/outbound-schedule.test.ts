@@ -1,0 +1,133 @@
+import { createScheduledController, introspectWorkflowInstance } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import PostalMime from "postal-mime";
+import { beforeEach, describe, expect, it } from "vitest";
+import { getRun, listRuns } from "../../batch/outbound/runs/records";
+import { runIdOf, workflowIdOf } from "../../batch/outbound/runs/start";
+import { runMailFolder } from "../../batch/outbound/runs/steps";
+import { outboxPath } from "../../batch/receipts/send";
+import worker from "../../worker";
+import { createPartnerKey } from "../../worker/auth/partner-keys";
+import { call } from "./support/edge";
+import { pair, runAt, seedDestination, seedSegments, traitsChange } from "./support/outbound";
+import { seedPartner } from "./support/partners";
+
+const T0 = 1_800_000_000_000; // a quarter hour on the dot
+const MIN = 60_000;
+const ADMIN = { Authorization: "Bearer test-admin-token" };
+
+async function tick(at: number): Promise<void> {
+	await worker.scheduled(createScheduledController({ scheduledTime: at, cron: "* * * * *" }), env);
+}
+
+async function state(destinationId: number) {
+	return env.DB.prepare("SELECT next_run_at, running_run FROM destination_state WHERE destination_id = ?1")
+		.bind(destinationId)
+		.first<{ next_run_at: number; running_run: string | null }>();
+}
+
+beforeEach(async () => {
+	await seedSegments();
+	await pair("pa", "1".repeat(38));
+	await traitsChange(T0 - 30 * MIN, { ["1".repeat(38)]: { add: [2] } });
+});
+
+describe("scheduled runs", () => {
+	it("start when the destination's cron schedule is due, once per due time", async () => {
+		await seedDestination(1, { schedule: "*/15 * * * *" });
+		await tick(T0);
+		expect(await state(1)).toEqual({ next_run_at: T0 + 15 * MIN, running_run: null });
+		await tick(T0 + 14 * MIN);
+		expect(await listRuns(env.DB, { destinationId: 1 })).toEqual([]);
+
+		const due = T0 + 15 * MIN;
+		await using instance = await introspectWorkflowInstance(env.OUTBOUND_WORKFLOW, workflowIdOf(runIdOf(1, due)));
+		await tick(due);
+		await instance.waitForStatus("complete");
+		const run = await getRun(env.DB, runIdOf(1, due));
+		expect(run).toMatchObject({ trigger: "schedule", status: "delivered", lines: 1 });
+		expect(await state(1)).toEqual({ next_run_at: T0 + 30 * MIN, running_run: null });
+	});
+
+	it("recompute the next run when the schedule changes", async () => {
+		await seedDestination(1, { schedule: "0 3 * * *" });
+		await tick(T0);
+		expect((await state(1))?.next_run_at).toBe(Date.UTC(2027, 0, 16, 3));
+		await seedDestination(1, { schedule: "30 * * * *" });
+		await tick(T0 + MIN);
+		expect((await state(1))?.next_run_at).toBe(T0 + 30 * MIN);
+	});
+
+	it("never overlap: two crons firing together start one run, and none starts while one is running", async () => {
+		await seedDestination(1, { schedule: "*/15 * * * *" });
+		await tick(T0);
+		const due = T0 + 15 * MIN;
+		await using instance = await introspectWorkflowInstance(env.OUTBOUND_WORKFLOW, workflowIdOf(runIdOf(1, due)));
+		await Promise.all([tick(due), tick(due)]);
+		await instance.waitForStatus("complete");
+		expect((await listRuns(env.DB, { destinationId: 1 })).map((r) => r.id)).toEqual([runIdOf(1, due)]);
+
+		await env.DB.prepare("UPDATE destination_state SET running_run = 'held' WHERE destination_id = 1").run();
+		await tick(T0 + 30 * MIN);
+		const refused = await call("/api/v1/destinations/1/runs", { method: "POST", headers: ADMIN });
+		expect(refused.status).toBe(409);
+		expect(await refused.json()).toMatchObject({ error: expect.stringContaining("under way") });
+		expect(await listRuns(env.DB, { destinationId: 1 })).toHaveLength(1);
+	});
+});
+
+describe("outbound runs in the admin API", () => {
+	it("start a run now (202), then show it to the operator and to its partner only", async () => {
+		await seedDestination(1);
+		const before = Date.now();
+		const started = await call("/api/v1/destinations/1/runs", { method: "POST", headers: ADMIN });
+		expect(started.status).toBe(202);
+		const run = (await started.json()) as { id: string; status: string; trigger: string; timestamp: number };
+		expect(run).toMatchObject({ status: "running", trigger: "manual" });
+		expect(run.timestamp).toBeGreaterThanOrEqual(before);
+		await using instance = await introspectWorkflowInstance(env.OUTBOUND_WORKFLOW, workflowIdOf(run.id));
+		await instance.waitForStatus("complete");
+
+		const own = (await createPartnerKey(env.DB, 1000, "t", 0)).secret;
+		await seedPartner({ dpid: 2000 });
+		const other = (await createPartnerKey(env.DB, 2000, "t", 0)).secret;
+		const asPartner = await call(`/api/v1/outbound-runs/${run.id}`, { headers: { Authorization: `Bearer ${own}` } });
+		expect(await asPartner.json()).toMatchObject({ id: run.id, status: "delivered" });
+		expect(
+			(await call(`/api/v1/outbound-runs/${run.id}`, { headers: { Authorization: `Bearer ${other}` } })).status,
+		).toBe(403);
+		const otherList = await call("/api/v1/outbound-runs", { headers: { Authorization: `Bearer ${other}` } });
+		expect(await otherList.json()).toEqual({ runs: [] });
+		const adminList = await call("/api/v1/outbound-runs?destination=1", { headers: ADMIN });
+		expect(((await adminList.json()) as { runs: unknown[] }).runs).toHaveLength(1);
+		expect(
+			(await call("/api/v1/destinations/1/runs", { method: "POST", headers: { Authorization: `Bearer ${own}` } }))
+				.status,
+		).toBe(401);
+	});
+
+	it("answer 404 for unknown destinations and runs, 400 for malformed run ids", async () => {
+		expect((await call("/api/v1/destinations/99/runs", { method: "POST", headers: ADMIN })).status).toBe(404);
+		expect((await call(`/api/v1/outbound-runs/99-${T0}`, { headers: ADMIN })).status).toBe(404);
+		expect((await call("/api/v1/outbound-runs/1-abc';--", { headers: ADMIN })).status).toBe(400);
+	});
+});
+
+describe("run summary e-mail", () => {
+	it("goes to the destination's recipients with the run's counts and deliveries", async () => {
+		await seedDestination(1, { mode: "full", summaryEmails: ["audience@partner.example"] });
+		const run = await runAt(1, T0);
+		const raw = await env.ARCHIVE.get(outboxPath(runMailFolder(run.id), "audience@partner.example"));
+		const mail = await PostalMime.parse((await raw?.text()) ?? "");
+		expect(mail.subject).toBe(`edgesync full run ${run.id} for destination 1: delivered`);
+		expect(mail.to?.map((a) => a.address)).toEqual(["audience@partner.example"]);
+		expect(mail.text).toContain("Files: 1, lines: 1");
+		expect(mail.text).toContain(`MD5 ${run.files[0]?.md5}`);
+	});
+
+	it("is not sent when the destination names no recipients", async () => {
+		await seedDestination(1, { mode: "full" });
+		const run = await runAt(1, T0);
+		expect((await env.ARCHIVE.list({ prefix: runMailFolder(run.id) })).objects).toEqual([]);
+	});
+});

@@ -1,0 +1,138 @@
+import { introspectWorkflowInstance } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { applyChunk, type ChunkLine } from "../../../batch/inbound/apply-chunk";
+import type { DestinationInput } from "../../../batch/outbound/destination";
+import { putDestination } from "../../../batch/outbound/queries";
+import type { InfoFile } from "../../../batch/outbound/runs/info";
+import { outboundKey } from "../../../batch/outbound/runs/naming";
+import { getRun, type Run } from "../../../batch/outbound/runs/records";
+import { runIdOf, startRunNow, workflowIdOf } from "../../../batch/outbound/runs/start";
+import { listSegments, putSegment } from "../../../batch/segments/queries";
+import { catalogOf, putTrait, traitsOfSource } from "../../../batch/traits/queries";
+import { d1PairStore } from "../../../worker/pairs/store";
+import { seedPartner } from "./partners";
+
+export const DPID = 1000;
+// Never due during a test: runs start only when a test starts them.
+export const NEVER = "0 0 1 1 *";
+
+/** Partner 1000, traits 1–3 and segments 10 = `T1 AND NOT T3`, 11 = `T2`. */
+export async function seedSegments(): Promise<void> {
+	await seedPartner({ dpid: DPID });
+	for (const id of [1, 2, 3]) await putTrait(env.DB, { id, dpid: DPID, name: `t${id}`, rule: null }, 0);
+	await putSegment(env.DB, { id: 10, name: "one not three", rule: "T1 AND NOT T3" }, 0);
+	await putSegment(env.DB, { id: 11, name: "two", rule: "T2" }, 0);
+}
+
+export async function seedDestination(id: number, overrides: Partial<DestinationInput> = {}) {
+	return putDestination(
+		env.DB,
+		id,
+		{
+			dpid: DPID,
+			name: `destination ${id}`,
+			segments: [10, 11],
+			mode: "iter",
+			schedule: NEVER,
+			gzip: true,
+			splitLines: 1_000_000,
+			delivery: {},
+			summaryEmails: [],
+			...overrides,
+		},
+		0,
+	);
+}
+
+export async function pair(dpuuid: string, uuid: string, at = 1): Promise<void> {
+	await d1PairStore(env.DB).upsert([{ dpid: DPID, dpuuid, uuid, at }], at);
+}
+
+let delivery = 0;
+/**
+ * Applies trait changes at time `at` through the inbound chunk code (UUID-keyed lines), which also
+ * evaluates the segments: the same path a partner's file takes.
+ */
+export async function traitsChange(at: number, changes: Record<string, { add?: number[]; remove?: number[] }>) {
+	const catalog = catalogOf(await traitsOfSource(env.DB, DPID));
+	const lines: ChunkLine[] = Object.entries(changes).map(([uuid, c], i) => ({
+		n: i + 1,
+		u: uuid,
+		t: uuid,
+		s: [
+			...(c.add ?? []).map((traitId) => ({ kind: "add" as const, traitId })),
+			...(c.remove ?? []).map((traitId) => ({ kind: "remove" as const, traitId })),
+		],
+	}));
+	const target = {
+		deliveryId: `scripted-${++delivery}`,
+		idSource: DPID,
+		idType: "uuid" as const,
+		traitSource: DPID,
+		mode: "sync" as const,
+	};
+	await applyChunk(env.DB, target, 0, lines, catalog, at, await listSegments(env.DB));
+}
+
+/** Starts a run as "run now" at time `at` and waits for its workflow to finish. */
+export async function runAt(
+	destinationId: number,
+	at: number,
+	expected: "complete" | "errored" = "complete",
+): Promise<Run> {
+	const runId = runIdOf(destinationId, at);
+	await using instance = await introspectWorkflowInstance(env.OUTBOUND_WORKFLOW, workflowIdOf(runId));
+	await instance.modify(async (m) => m.disableRetryDelays());
+	const started = await startRunNow(env, destinationId, NEVER, at);
+	if (started !== runId) throw new Error(`run ${runId} did not start`);
+	await instance.waitForStatus(expected);
+	const run = await getRun(env.DB, runId);
+	if (!run) throw new Error(`run ${runId} has no record`);
+	return run;
+}
+
+export async function outboundBytes(name: string): Promise<Uint8Array> {
+	const object = await env.EXCHANGE.get(outboundKey(DPID, name));
+	if (!object) throw new Error(`${name} is not in outbound/`);
+	return new Uint8Array(await object.arrayBuffer());
+}
+
+/** A data file's lines (gunzipped when .gz), without the final newline's empty entry. */
+export async function outboundLines(name: string): Promise<string[]> {
+	const bytes = await outboundBytes(name);
+	const plain = name.endsWith(".gz")
+		? await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text()
+		: new TextDecoder().decode(bytes);
+	return plain === "" ? [] : plain.replace(/\n$/, "").split("\n");
+}
+
+export async function infoOfRun(run: Run): Promise<InfoFile> {
+	const name = run.files[0]?.name.replace(/^(.*_\d{13})\d*\.sync(\.gz)?$/, "$1.info") ?? "";
+	return JSON.parse(new TextDecoder().decode(await outboundBytes(name)));
+}
+
+export async function md5Hex(bytes: Uint8Array): Promise<string> {
+	const digest = await crypto.subtle.digest("MD5", bytes);
+	return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * Bulk members for volume cases: `count` partner IDs `<prefix><n padded>` paired with their own UUIDs,
+ * each in `segments` since time 1. Written with json_each in slices, like the edge's own bulk writes.
+ */
+export async function seedBulkMembers(count: number, segments: readonly number[], prefix = "p"): Promise<string[]> {
+	const ids = Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(7, "0")}`);
+	for (let start = 0; start < count; start += 5_000) {
+		const slice = JSON.stringify(ids.slice(start, start + 5_000));
+		await env.DB.batch([
+			env.DB.prepare(
+				"INSERT INTO id_pairs (dpid, dpuuid, uuid, first_seen, last_seen) SELECT ?2, value, 'u-' || value, 1, 1 FROM json_each(?1)",
+			).bind(slice, DPID),
+			env.DB.prepare(
+				`INSERT INTO segment_memberships (segment_id, uuid, entered_at)
+				 SELECT s.value, 'u-' || p.value, 1 FROM json_each(?1) p, json_each(?2) s`,
+			).bind(slice, JSON.stringify(segments)),
+		]);
+	}
+	return ids;
+}
