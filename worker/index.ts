@@ -4,6 +4,7 @@ import { handleQueue } from "./queues";
 
 export { InboundWorkflow } from "../batch/inbound/workflow";
 export { OutboundWorkflow } from "../batch/outbound/runs/workflow";
+export { SegmentBackfillWorkflow } from "../batch/segments/backfill-workflow";
 
 export default {
 	fetch: app.fetch,

@@ -92,3 +92,13 @@ export async function existingSegmentIds(db: D1Database, ids: readonly number[])
 	);
 	return new Set(rows.map((r) => r.id));
 }
+
+/** ?1 after this UUID, ?2 most: users who hold any trait, in UUID order (the primary key's order). */
+export const USERS_WITH_TRAITS_PAGE =
+	"SELECT DISTINCT uuid FROM trait_memberships WHERE uuid > ?1 ORDER BY uuid LIMIT ?2";
+
+/** ?1 segment, ?2 after this UUID, ?3 most: its members who hold no trait at all (a rule like NOT T3). */
+export const TRAITLESS_MEMBERS_PAGE = `SELECT m.uuid FROM segment_memberships m
+WHERE m.segment_id = ?1 AND m.left_at IS NULL AND m.uuid > ?2
+	AND NOT EXISTS (SELECT 1 FROM trait_memberships t WHERE t.uuid = m.uuid)
+ORDER BY m.uuid LIMIT ?3`;

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { startBackfill } from "../../../batch/segments/backfill-workflow";
 import { deleteSegment, getSegment, listSegments, putSegment } from "../../../batch/segments/queries";
 import { parseSegmentRule, traitsOf } from "../../../batch/segments/rule";
 import { existingTraitIds } from "../../../batch/traits/queries";
@@ -48,7 +49,13 @@ segmentRoutes.openapi(
 		path: "/segments/{id}",
 		security: BEARER,
 		request: { params: IdParam, body: { content: jsonOf(SegmentInput), required: true } },
-		responses: { 200: { description: "created or replaced", content: jsonOf(SegmentSchema) }, ...errors },
+		responses: {
+			200: {
+				description: "created or replaced; `backfill` names the workflow that evaluates existing users",
+				content: jsonOf(SegmentSchema.extend({ backfill: z.string().nullable() })),
+			},
+			...errors,
+		},
 	}),
 	async (c) => {
 		const input = c.req.valid("json");
@@ -56,7 +63,13 @@ segmentRoutes.openapi(
 		const known = await existingTraitIds(c.env.DB, named);
 		const unknown = named.filter((id) => !known.has(id));
 		if (unknown.length > 0) fail(400, `rule names unknown traits: ${unknown.map((id) => `T${id}`).join(", ")}`);
-		return c.json(view(await putSegment(c.env.DB, { ...input, id: c.req.valid("param").id }, Date.now())), 200);
+		const id = c.req.valid("param").id;
+		const before = await getSegment(c.env.DB, id);
+		const saved = await putSegment(c.env.DB, { ...input, id }, Date.now());
+		// Users who already hold traits are evaluated in the background; a rename needs none of that.
+		let backfill: string | null = null;
+		if (before?.rule !== saved.rule) backfill = await startBackfill(c.env, saved);
+		return c.json({ ...view(saved), backfill }, 200);
 	},
 );
 

@@ -1,0 +1,53 @@
+import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep, type WorkflowStepConfig } from "cloudflare:workers";
+import { BACKFILL_START, type BackfillCursor, backfillPage } from "./backfill";
+
+export interface BackfillParams {
+	segmentId: number;
+	/** The edit being backfilled; a later edit makes this instance stop and runs its own. */
+	updatedAt: number;
+}
+
+const PAGE_STEP: WorkflowStepConfig = {
+	retries: { limit: 5, delay: "10 seconds", backoff: "exponential" },
+	timeout: "5 minutes",
+};
+
+/**
+ * Evaluates a new or changed segment for the users who already have traits (inbound files only
+ * evaluate users whose traits change), page by page. Each page is one step: re-running a page after a
+ * retry recomputes from the stored state, so it enters or leaves nobody twice.
+ */
+export class SegmentBackfillWorkflow extends WorkflowEntrypoint<Env, BackfillParams> {
+	override async run(event: WorkflowEvent<BackfillParams>, step: WorkflowStep) {
+		let cursor: BackfillCursor | null = BACKFILL_START;
+		let entered = 0;
+		let left = 0;
+		for (let page = 1; cursor !== null; page++) {
+			const from: BackfillCursor = cursor;
+			const done = await step.do(`page ${page}`, PAGE_STEP, () =>
+				backfillPage(this.env.DB, event.payload, from, Date.now()),
+			);
+			entered += done.entered;
+			left += done.left;
+			cursor = done.next;
+		}
+		return { entered, left };
+	}
+}
+
+export function backfillIdOf(segmentId: number, updatedAt: number): string {
+	return `segment-${segmentId}-${updatedAt}`;
+}
+
+/** Starts the backfill of one edit; returns its instance id. Two edits in the same millisecond share one. */
+export async function startBackfill(env: Env, segment: { id: number; updatedAt: number }): Promise<string> {
+	const id = backfillIdOf(segment.id, segment.updatedAt);
+	try {
+		await env.SEGMENT_BACKFILL_WORKFLOW.create({ id, params: { segmentId: segment.id, updatedAt: segment.updatedAt } });
+	} catch (err) {
+		// Already started for this very edit: that instance reads the rule as saved, so it is enough.
+		const existing = await env.SEGMENT_BACKFILL_WORKFLOW.get(id).catch(() => null);
+		if (!existing) throw err;
+	}
+	return id;
+}

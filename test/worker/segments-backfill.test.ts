@@ -1,0 +1,87 @@
+import { introspectWorkflowInstance } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { call } from "./support/edge";
+import { outboundLines, pair, runAt, seedDestination, seedSegments, traitsChange } from "./support/outbound";
+
+const ADMIN = { Authorization: "Bearer test-admin-token", "Content-Type": "application/json" };
+const U = (n: number) => String(n).repeat(38);
+const T0 = 1_790_000_000_000;
+
+/** PUTs a segment through the admin API and waits for the backfill it starts (if any). */
+async function putSegment(id: number, rule: string, name = `segment ${id}`): Promise<string | null> {
+	const res = await call(`/api/v1/segments/${id}`, {
+		method: "PUT",
+		headers: ADMIN,
+		body: JSON.stringify({ name, rule }),
+	});
+	expect(res.status).toBe(200);
+	const { backfill } = (await res.json()) as { backfill: string | null };
+	if (backfill) {
+		await using instance = await introspectWorkflowInstance(env.SEGMENT_BACKFILL_WORKFLOW, backfill);
+		await instance.waitForStatus("complete");
+	}
+	return backfill;
+}
+
+async function membersOf(segmentId: number): Promise<string[]> {
+	const { results } = await env.DB.prepare(
+		"SELECT uuid FROM segment_memberships WHERE segment_id = ?1 AND left_at IS NULL ORDER BY uuid",
+	)
+		.bind(segmentId)
+		.all<{ uuid: string }>();
+	return results.map((r) => r.uuid);
+}
+
+beforeEach(async () => {
+	await seedSegments();
+	await traitsChange(T0, { [U(1)]: { add: [1] }, [U(2)]: { add: [1, 3] }, [U(3)]: { add: [2] } });
+});
+
+describe("segment backfill", () => {
+	it("a new segment takes in the users who already hold its traits, and the next iter file lists them", async () => {
+		await pair("pa", U(1));
+		await pair("pc", U(3));
+		await seedDestination(1, { segments: [10, 11] });
+		await runAt(1, T0 + 60_000 * 10);
+		expect(await putSegment(20, "T1 OR T2")).toMatch(/^segment-20-\d+$/);
+		expect(await membersOf(20)).toEqual([U(1), U(2), U(3)]);
+		await seedDestination(1, { segments: [10, 11, 20] });
+		const run = await runAt(1, Date.now() + 120_000);
+		expect(await outboundLines(run.files[0]?.name ?? "")).toEqual(["pa\t10,20", "pc\t11,20"]);
+	});
+
+	it("a changed rule moves users in and out; a rename alone re-evaluates nobody", async () => {
+		await putSegment(20, "T1");
+		expect(await membersOf(20)).toEqual([U(1), U(2)]);
+		await putSegment(20, "T1 AND NOT T3");
+		expect(await membersOf(20)).toEqual([U(1)]);
+		const left = await env.DB.prepare("SELECT left_at FROM segment_memberships WHERE segment_id = 20 AND uuid = ?1")
+			.bind(U(2))
+			.first<{ left_at: number | null }>();
+		expect(left?.left_at).toBeGreaterThan(0);
+		expect(await putSegment(20, "T1 AND NOT T3", "renamed")).toBeNull();
+	});
+
+	it("re-evaluates members who hold no trait at all (a NOT rule let them in)", async () => {
+		await putSegment(20, "NOT T3");
+		expect(await membersOf(20)).toEqual([U(1), U(3)]);
+		await traitsChange(T0 + 1, { [U(1)]: { remove: [1] } });
+		expect(await membersOf(20)).toEqual([U(1), U(3)]);
+		await putSegment(20, "T2");
+		expect(await membersOf(20)).toEqual([U(3)]);
+	});
+
+	it("pages through many users", async () => {
+		const uuids = Array.from({ length: 4_500 }, (_, i) => `u${String(i).padStart(6, "0")}`);
+		await env.DB.prepare(
+			"INSERT INTO trait_memberships (uuid, trait_id, dpid, realized_at) SELECT value, 2, 1000, 1 FROM json_each(?1)",
+		)
+			.bind(JSON.stringify(uuids))
+			.run();
+		await putSegment(21, "T2");
+		const members = await membersOf(21);
+		expect(members).toHaveLength(4_501);
+		expect(members).toContain(U(3));
+	});
+});
