@@ -10,12 +10,12 @@ import {
 	readFileSync,
 	rmSync,
 } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGunzip, createGzip } from "node:zlib";
-import { peakRssKb, run, start, stopAll } from "./lib/proc.ts";
+import { admin, prepareState, startEdge, waitFor } from "./lib/edge.ts";
+import { peakRssKb, run, stopAll } from "./lib/proc.ts";
 
 const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
 const TRAITS = 20;
@@ -52,35 +52,12 @@ function seedSql(lines: number): string {
 		SELECT 1000, 'p' || i, printf('%038d', i), 0, 0 FROM n;`;
 }
 
-async function freePort(): Promise<number> {
-	return new Promise((resolve) => {
-		const server = createServer().listen(0, "127.0.0.1", () => {
-			const address = server.address();
-			server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-		});
-	});
-}
-
-async function waitFor<T>(what: string, ms: number, probe: () => Promise<T | undefined>): Promise<T> {
-	const deadline = Date.now() + ms;
-	while (Date.now() < deadline) {
-		const value = await probe().catch(() => undefined);
-		if (value !== undefined) return value;
-		await new Promise((r) => setTimeout(r, 250));
-	}
-	throw new Error(`timed out waiting for ${what}`);
-}
-
 async function edgeRun(
 	gz: string,
 	dir: string,
 ): Promise<{ seconds: number; receipt: Record<string, unknown>; rssKb: number }> {
 	const persist = join(dir, "state");
-	run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist]);
-	const d1 = join(persist, "v3", "d1", "miniflare-D1DatabaseObject");
-	const file = readdirSync(d1).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
-	if (!file) throw new Error("no local D1 database found");
-	run("sqlite3", [join(d1, file)], { input: seedSql(LINES) });
+	prepareState(persist, seedSql(LINES));
 	run("npx", [
 		"wrangler",
 		"r2",
@@ -93,40 +70,11 @@ async function edgeRun(
 		"--persist-to",
 		persist,
 	]);
-
-	const port = await freePort();
-	const dev = start("npx", [
-		"wrangler",
-		"dev",
-		"--port",
-		String(port),
-		"--ip",
-		"127.0.0.1",
-		"--persist-to",
-		persist,
-		"--test-scheduled",
-		"--var",
-		"INBOUND_SETTLE_SECONDS:0",
-		"--var",
-		"ADMIN_TOKEN:bench",
-		"--var",
-		"DEMO:false",
-	]);
-	let log = "";
-	dev.stdout?.on("data", (d) => (log += d));
-	dev.stderr?.on("data", (d) => (log += d));
-	const base = `http://127.0.0.1:${port}`;
-	await waitFor("wrangler dev", 120_000, async () => ((await fetch(`${base}/health`)).ok ? true : undefined)).catch(
-		(err) => {
-			throw new Error(`${err}\n${log.slice(-2000)}`);
-		},
-	);
+	const base = await startEdge(persist, { INBOUND_SETTLE_SECONDS: "0" });
 	const t0 = performance.now();
 	await fetch(`${base}/__scheduled?cron=*+*+*+*+*`);
 	const delivery = await waitFor("the delivery", 30 * 60_000, async () => {
-		const res = await fetch(`${base}/api/v1/inbound-files/${NAME}`, { headers: { Authorization: "Bearer bench" } });
-		if (!res.ok) return undefined;
-		const body = (await res.json()) as { status: string; receipt: Record<string, unknown> };
+		const body = await admin<{ status: string; receipt: Record<string, unknown> }>(base, `/inbound-files/${NAME}`);
 		if (body.status === "failed") throw new Error(`delivery failed: ${JSON.stringify(body.receipt)}`);
 		return body.status === "done" ? body : undefined;
 	});

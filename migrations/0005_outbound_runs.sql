@@ -59,3 +59,8 @@ ALTER TABLE destinations ADD COLUMN summary_emails TEXT NOT NULL DEFAULT '[]';
 -- newly paired ID with the segments its UUID already had. first_seen is the sync's own time, which
 -- can be earlier than the write by the queue's delay, so it cannot mark the window.
 ALTER TABLE id_pairs ADD COLUMN paired_at INTEGER NOT NULL DEFAULT 0;
+
+-- Outbound runs read memberships per partner ID (through id_pairs and segment_memberships_by_uuid), not
+-- per segment and time: these two indexes would only slow every inbound chunk's writes.
+DROP INDEX segment_memberships_entered;
+DROP INDEX segment_memberships_left;

@@ -31,9 +31,19 @@ export function stopAll(): void {
 process.on("exit", stopAll);
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(130));
 
-/** Peak resident memory (VmHWM, kB) of every process in `pid`'s process group named `name`. */
+/** Peak resident memory (VmHWM, kB) of the processes named `name` (the largest of them). */
 export function peakRssKb(name: string): number {
-	const out = spawnSync("sh", ["-c", `for p in $(pgrep -x ${name}); do grep VmHWM /proc/$p/status; done`], {
+	return procStatusKb(name, "VmHWM");
+}
+
+/** Resident memory now (VmRSS, kB) of the processes named `name` (the largest of them). */
+export function rssKb(name: string): number {
+	return procStatusKb(name, "VmRSS");
+}
+
+/** One /proc status field (kB) of the processes named `name` (the largest): RssAnon is heap, RssFile mapped files. */
+export function procStatusKb(name: string, field: "VmHWM" | "VmRSS" | "RssAnon" | "RssFile"): number {
+	const out = spawnSync("sh", ["-c", `for p in $(pgrep -x ${name}); do grep ${field} /proc/$p/status; done`], {
 		encoding: "utf8",
 	}).stdout;
 	return Math.max(0, ...out.split("\n").map((l) => Number(l.replace(/\D+/g, "")) || 0));

@@ -61,7 +61,24 @@ describe("destinations admin API", () => {
 		["a bad mode", { mode: "weekly" }, /mode/],
 		["a bad schedule", { schedule: "every day" }, /five-field cron/],
 		["a six-field schedule", { schedule: "0 0 3 * * *" }, /five-field cron/],
+		["a minute out of range", { schedule: "61 * * * *" }, /minute: 61/],
 		["a tiny split size", { splitLines: 10 }, /splitLines/],
+		[
+			"an S3 prefix that climbs out",
+			{
+				delivery: {
+					s3: {
+						endpoint: "https://s3.example",
+						bucket: "b1",
+						prefix: "in/../../x/",
+						accessKeyBinding: "K",
+						secretKeyBinding: "S",
+					},
+				},
+			},
+			/'\.\.'/,
+		],
+		["a bad summary address", { summaryEmails: ["not-an-address"] }, /summaryEmails/],
 		["plain http delivery", { delivery: { https: { url: "http://acme.example/x", secretBinding: "T" } } }, /https/],
 		[
 			"a secret value instead of a name",

@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
 	infoOfRun,
@@ -60,6 +61,21 @@ describe("split files", () => {
 		const run = await runAt(7, AT);
 		expect(run.files.map((f) => f.name)).toEqual([`R2_7_1000_full_${AT}.sync.gz`]);
 		expect((await readBack(run)).lines).toHaveLength(1_000);
+	});
+
+	it("an iter run with fewer changes than the split size is one unsplit file, even among many members", async () => {
+		const ids = await seedBulkMembers(1_500, [11]);
+		await seedDestination(7, { mode: "iter", splitLines: 1_000 });
+		const first = await runAt(7, AT);
+		expect(first.files.map((f) => f.lines)).toEqual([1_000, 500]);
+		await env.DB.prepare(
+			"UPDATE segment_memberships SET left_at = ?1 WHERE uuid IN (SELECT 'u-' || value FROM json_each(?2))",
+		)
+			.bind(AT + 60_000, JSON.stringify(ids.slice(0, 800)))
+			.run();
+		const next = await runAt(7, AT + 10 * 60_000);
+		expect(next.files.map((f) => [f.name, f.lines])).toEqual([[`R2_7_1000_iter_${AT + 10 * 60_000}.sync.gz`, 800]]);
+		expect((await readBack(next)).lines).toEqual(ids.slice(0, 800).map((id) => `${id}\t\t11`));
 	});
 
 	it("streams a file larger than one R2 part (5 MiB) as a multipart upload with one MD5 over all of it", async () => {

@@ -34,7 +34,7 @@ const PAGE_ROWS = 10_000;
  * ID (a page cut inside one ID's rows is refetched from that ID), so a cursor after any entry is exact.
  */
 export async function* linePages(db: D1Database, scope: LineScope, from: Cursor): AsyncGenerator<Page> {
-	const baseline = scope.mode === "full" || scope.since === 0;
+	const baseline = isBaseline(scope);
 	let cursor = from;
 	if (cursor.phase === "removed" && baseline) cursor = { phase: "paired", after: "" };
 	const segments = JSON.stringify(scope.segments);
@@ -61,6 +61,24 @@ export async function* linePages(db: D1Database, scope: LineScope, from: Cursor)
 		else if (cursor.phase === "removed") cursor = { phase: "paired", after: "" };
 		else return;
 	}
+}
+
+/**
+ * At least as many as the run's lines, counted inside D1 (no rows move): every line comes from a
+ * partner ID that has a membership row the pages read, or from a tombstone in the window.
+ */
+export async function lineBound(db: D1Database, scope: LineScope): Promise<number> {
+	const segments = JSON.stringify(scope.segments);
+	const baseline = isBaseline(scope);
+	const members = db.prepare(sql.MEMBER_BOUND).bind(scope.dpid, segments, baseline ? scope.until : scope.since);
+	const tombstones = db.prepare(sql.TOMBSTONE_BOUND).bind(scope.dpid, segments, scope.since, scope.until);
+	const counts = await Promise.all([members.first<number>("n"), baseline ? 0 : tombstones.first<number>("n")]);
+	return counts.reduce<number>((sum, n) => sum + (n ?? 0), 0);
+}
+
+/** Full runs, and an iter destination's first run, list memberships only: no window, no removals. */
+function isBaseline(scope: LineScope): boolean {
+	return scope.mode === "full" || scope.since === 0;
 }
 
 interface Group {

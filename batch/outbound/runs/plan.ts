@@ -1,5 +1,4 @@
-import { z } from "zod";
-import { DeliverySchema } from "../destination";
+import type { Destination } from "../destination";
 import { getDestination } from "../queries";
 import type { LineScope } from "./lines";
 import { type FileNaming, syncTypeOf } from "./naming";
@@ -9,28 +8,14 @@ import { getRun } from "./records";
  * Everything a run needs, read once at its start: editing the destination while a run is under way
  * changes the next run, never this one. Plain data, so Workflows can persist it between steps.
  */
-export const RunPlanSchema = z.object({
-	runId: z.string(),
-	scope: z.object({
-		dpid: z.number(),
-		segments: z.array(z.number()),
-		mode: z.enum(["full", "iter"]),
-		since: z.number(),
-		until: z.number(),
-	}),
-	naming: z.object({
-		syncType: z.string(),
-		destinationId: z.number(),
-		dpid: z.number(),
-		mode: z.enum(["full", "iter"]),
-		timestamp: z.number(),
-		gzip: z.boolean(),
-	}),
-	splitLines: z.number(),
-	delivery: DeliverySchema,
-	destinationName: z.string(),
-});
-export type RunPlan = z.infer<typeof RunPlanSchema> & { scope: LineScope; naming: FileNaming };
+export interface RunPlan {
+	runId: string;
+	scope: LineScope;
+	naming: FileNaming;
+	splitLines: number;
+	delivery: Destination["delivery"];
+	destinationName: string;
+}
 
 export async function planRun(db: D1Database, runId: string): Promise<RunPlan> {
 	const run = await getRun(db, runId);

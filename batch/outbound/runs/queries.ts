@@ -106,6 +106,18 @@ FROM outbound_tombstones t CROSS JOIN segment_memberships m ON m.uuid = t.uuid
 WHERE t.dpid = ?1 AND t.dpuuid > ?2 AND m.segment_id IN (SELECT value FROM json_each(?3))
 	AND t.removed_at > ?4 AND t.removed_at <= ?6 AND (m.left_at IS NULL OR m.left_at >= t.removed_at)
 ORDER BY t.dpuuid LIMIT ?5`;
+/**
+ * Upper bounds on a run's lines, without moving rows: partner IDs with any membership row the pages
+ * would read (MEMBER_PAGE's filter; ?1 dpid, ?2 JSON segment ids, ?3 the time as in its ?4), and
+ * opt-out tombstones in the window (?1 dpid, ?2 segments, ?3 since, ?4 until).
+ */
+export const MEMBER_BOUND = `SELECT count(DISTINCT p.dpuuid) AS n
+FROM id_pairs p CROSS JOIN segment_memberships m ON m.uuid = p.uuid
+WHERE p.dpid = ?1 AND m.segment_id IN (SELECT value FROM json_each(?2)) AND (m.left_at IS NULL OR m.left_at > ?3)`;
+export const TOMBSTONE_BOUND = `SELECT count(*) AS n FROM outbound_tombstones t
+WHERE t.dpid = ?1 AND t.removed_at > ?3 AND t.removed_at <= ?4
+	AND EXISTS (SELECT 1 FROM segment_memberships m WHERE m.uuid = t.uuid AND m.segment_id IN (SELECT value FROM json_each(?2)))`;
+
 export interface MemberRow {
 	dpuuid: string;
 	since: number;

@@ -5,7 +5,7 @@ import { outboundKey } from "./naming";
 import { planRun } from "./plan";
 import { type DeliveryOutcome, recordFiles } from "./records";
 import { deliverTo, finishDelivery, mailRunSummary, markRunFailed, targetsOf } from "./steps";
-import { countLines, type FileEntry, writeDataFile } from "./write-file";
+import { type FileEntry, needsSplit, writeDataFile } from "./write-file";
 
 export interface OutboundParams {
 	runId: string;
@@ -31,7 +31,7 @@ const MAIL_STEP: WorkflowStepConfig = {
 };
 
 /**
- * One outbound run: plan → count (decides split names) → write each data file → .info → deliver to
+ * One outbound run: plan → split? (decides the file names) → write each data file → .info → deliver to
  * each configured target → finish (watermark moves only if every target took every file) → summary.
  * Steps are idempotent: a retried file step rewrites the same object from the same cursor.
  */
@@ -42,8 +42,7 @@ export class OutboundWorkflow extends WorkflowEntrypoint<Env, OutboundParams> {
 		let files: FileEntry[] = [];
 		try {
 			const plan = await step.do("plan", D1_STEP, () => planRun(this.env.DB, runId));
-			const total = await step.do("count lines", D1_STEP, () => countLines(this.env.DB, plan, START));
-			const split = total > plan.splitLines;
+			const split = await step.do("split?", D1_STEP, () => needsSplit(this.env.DB, plan));
 			let from: Cursor | null = START;
 			for (let sequence = 1; from !== null; sequence++) {
 				const file: { sequence: number; split: boolean; from: Cursor; maxLines: number | null } = {

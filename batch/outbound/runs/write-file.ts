@@ -1,5 +1,4 @@
-import type { Cursor, Page } from "./lines";
-import { linePages } from "./lines";
+import { type Cursor, lineBound, linePages, type Page, START } from "./lines";
 import { dataFileName, outboundKey } from "./naming";
 import type { RunPlan } from "./plan";
 import { R2Sink } from "./r2-sink";
@@ -13,11 +12,19 @@ export interface FileEntry {
 	md5: string;
 }
 
-/** Counts a run's lines without writing them: decides whether the output is split (and so its names). */
-export async function countLines(db: D1Database, plan: RunPlan, from: Cursor): Promise<number> {
+/**
+ * Whether the run needs more than one file (and so SPLITNUM names), decided before the first byte is
+ * written. A bound counted inside D1 settles it for every run that clearly fits one file; only a run
+ * that may not fit is counted exactly, and then only up to one line past the split size.
+ */
+export async function needsSplit(db: D1Database, plan: RunPlan): Promise<boolean> {
+	if ((await lineBound(db, plan.scope)) <= plan.splitLines) return false;
 	let lines = 0;
-	for await (const page of linePages(db, plan.scope, from)) lines += page.entries.length;
-	return lines;
+	for await (const page of linePages(db, plan.scope, START)) {
+		lines += page.entries.length;
+		if (lines > plan.splitLines) return true;
+	}
+	return false;
 }
 
 /**

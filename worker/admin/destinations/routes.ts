@@ -19,7 +19,7 @@ const errors = {
 	...UNAUTHORIZED,
 };
 
-/** Outbound destinations (SPEC §6); runs and delivery come with the outbound workflow. */
+/** Outbound destinations (SPEC §6); their runs are in ./runs.ts. */
 export const destinationRoutes = apiApp({ "/destinations": requireAdmin });
 
 destinationRoutes.openapi(

@@ -1,0 +1,112 @@
+// Outbound generation: a full run of a destination whose two segments hold N paired members, through
+// the real Worker in workerd (admin API → Workflow → D1 pages → gzip + MD5 → R2 multipart) under
+// `wrangler dev`, against the sqlite3 CLI producing the same lines piped into gzip. Run at 100k and at
+// N members, to see that memory does not grow with the members.
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { admin, prepareState, startEdge, waitFor } from "./lib/edge.ts";
+import { peakRssKb, procStatusKb, rssKb, run, stopAll } from "./lib/proc.ts";
+
+const MEMBERS = Number(process.env.BENCH_MEMBERS ?? process.env.BENCH_LINES ?? 1_000_000);
+
+/** Partner 1000, segments 10 (everyone) and 11 (every other member), N pairs, a full gzip destination. */
+function seedSql(members: number): string {
+	return `INSERT INTO partners (dpid, name, redirect_hosts, receipt_emails, created_at, updated_at)
+		VALUES (1000, 'Bench', '[]', '[]', 0, 0);
+	INSERT INTO traits (id, dpid, name, created_at, updated_at) VALUES (1, 1000, 't1', 0, 0), (2, 1000, 't2', 0, 0);
+	INSERT INTO segments (id, name, rule, created_at, updated_at) VALUES (10, 's10', 'T1', 0, 0), (11, 's11', 'T2', 0, 0);
+	CREATE TEMP TABLE n AS WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i + 1 < ${members})
+		SELECT i FROM c;
+	INSERT INTO id_pairs (dpid, dpuuid, uuid, first_seen, last_seen, paired_at)
+		SELECT 1000, printf('p%07d', i), printf('%038d', i), 1, 1, 1 FROM n;
+	INSERT INTO segment_memberships (segment_id, uuid, entered_at) SELECT 10, printf('%038d', i), 1 FROM n;
+	INSERT INTO segment_memberships (segment_id, uuid, entered_at) SELECT 11, printf('%038d', i), 1 FROM n WHERE i % 2 = 0;
+	INSERT INTO destinations (id, dpid, name, segments, mode, schedule, gzip, split_lines, delivery, created_at, updated_at)
+		VALUES (1, 1000, 'bench', '[10,11]', 'full', '0 0 1 1 *', 1, 1000000, '{}', 0, 0);`;
+}
+
+interface Run {
+	id: string;
+	status: string;
+	lines: number;
+	bytes: number;
+	files: Array<{ name: string }>;
+	durationMs: number | null;
+	error: string | null;
+}
+
+async function edgeRun(dir: string, members: number) {
+	const persist = join(dir, `state-${members}`);
+	prepareState(persist, seedSql(members));
+	const base = await startEdge(persist);
+	// Warm: the destination and partner read once, so "before" holds the runtime and the open database.
+	await admin(base, "/destinations/1");
+	const rssBeforeKb = rssKb("workerd");
+	const anonBeforeKb = procStatusKb("workerd", "RssAnon");
+	const fileBeforeKb = procStatusKb("workerd", "RssFile");
+	const t0 = performance.now();
+	const started = await admin<Run>(base, "/destinations/1/runs", { method: "POST" });
+	const done = await waitFor("the outbound run", 30 * 60_000, async () => {
+		const r = await admin<Run>(base, `/outbound-runs/${started.id}`);
+		return r.status === "running" ? undefined : r;
+	});
+	const seconds = (performance.now() - t0) / 1000;
+	const peakKb = peakRssKb("workerd");
+	const anonAfterKb = procStatusKb("workerd", "RssAnon");
+	const fileAfterKb = procStatusKb("workerd", "RssFile");
+	stopAll();
+	if (done.status !== "delivered") throw new Error(`run ${done.id} ${done.status}: ${done.error}`);
+	if (done.lines !== members) throw new Error(`run wrote ${done.lines} lines, expected ${members}`);
+	return { seconds, run: done, peakKb, rssBeforeKb, anonBeforeKb, anonAfterKb, fileBeforeKb, fileAfterKb };
+}
+
+/** The same lines from the sqlite3 CLI into gzip: one query, one pipe, no paging, no workerd. */
+function sqliteRun(dir: string, members: number): { seconds: number; bytes: number } {
+	const db = join(dir, `state-${members}`, "v3", "d1", "miniflare-D1DatabaseObject");
+	const file = run("sh", ["-c", `ls ${db}/*.sqlite | grep -v metadata | head -1`]).trim();
+	const out = join(dir, "baseline.sync.gz");
+	const query = `SELECT p.dpuuid || char(9) || group_concat(m.segment_id) FROM id_pairs p
+		JOIN segment_memberships m ON m.uuid = p.uuid
+		WHERE p.dpid = 1000 AND m.segment_id IN (10, 11) AND m.left_at IS NULL GROUP BY p.dpuuid ORDER BY p.dpuuid;`;
+	const t0 = performance.now();
+	// The stopped workerd may still hold the database for a moment: wait for it rather than read nothing.
+	run("bash", ["-o", "pipefail", "-c", `sqlite3 -cmd '.timeout 30000' '${file}' "${query}" | gzip -6 > '${out}'`]);
+	return { seconds: (performance.now() - t0) / 1000, bytes: statSync(out).size };
+}
+
+export async function benchOutbound(): Promise<void> {
+	const dir = mkdtempSync(join(tmpdir(), "edgesync-bench-out-"));
+	try {
+		const sizes = [...new Set([Math.min(100_000, MEMBERS), MEMBERS])];
+		const results = [];
+		for (const members of sizes)
+			results.push({ members, edge: await edgeRun(dir, members), sqlite: sqliteRun(dir, members) });
+		const rate = (n: number, s: number) => Math.round(n / s).toLocaleString("en-US");
+		for (const { members, edge, sqlite } of results) {
+			console.log(`\nOutbound: full run, ${members.toLocaleString("en-US")} members in 2 segments, gzip, one file`);
+			console.log(
+				`  edge (admin API → Workflow → D1 → gzip/MD5 → R2)  ${edge.seconds.toFixed(1)} s   ${rate(members, edge.seconds)} members/s (run record: ${edge.run.durationMs} ms)`,
+			);
+			console.log(
+				`  sqlite3 CLI | gzip, same lines                    ${sqlite.seconds.toFixed(1)} s   ${rate(members, sqlite.seconds)} members/s`,
+			);
+			console.log(`  ratio edge / sqlite3                              ${(sqlite.seconds / edge.seconds).toFixed(2)}`);
+			console.log(
+				`  R2 bytes written (data files)                     ${edge.run.bytes.toLocaleString("en-US")} B in ${edge.run.files.length} file(s); sqlite3 | gzip: ${sqlite.bytes.toLocaleString("en-US")} B`,
+			);
+			console.log(
+				`  RSS of workerd: before the run, peak; growth     ${Math.round(edge.rssBeforeKb / 1024)} MB, ${Math.round(edge.peakKb / 1024)} MB; +${Math.round((edge.peakKb - edge.rssBeforeKb) / 1024)} MB`,
+			);
+			const mb = (kb: number) => Math.round(kb / 1024);
+			console.log(
+				`  of which anonymous (heap) before → after        ${mb(edge.anonBeforeKb)} → ${mb(edge.anonAfterKb)} MB; mapped files (D1's SQLite) ${mb(edge.fileBeforeKb)} → ${mb(edge.fileAfterKb)} MB`,
+			);
+		}
+	} finally {
+		stopAll();
+		if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+if (import.meta.main) await benchOutbound();
