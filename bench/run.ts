@@ -1,13 +1,21 @@
-// `npm run bench`: every benchmark in turn; each prints its own table. BENCH_LINES=100000 for a quick run;
-// `node bench/outbound.ts` (or inbound.ts) runs one alone.
+// `npm run bench`: every benchmark in turn; each prints its own table (bench/README.md).
+// BENCH_LINES=100000 for a quick run; `node bench/<name>.ts` runs one alone.
 import { execFileSync } from "node:child_process";
-import { cpus } from "node:os";
+import { cpus, totalmem } from "node:os";
+import { benchIbs } from "./ibs.ts";
 import { benchInbound } from "./inbound.ts";
 import { benchOutbound } from "./outbound.ts";
+import { benchPairs } from "./pairs.ts";
+import { benchTag } from "./tag.ts";
 
 const workerd = execFileSync("npx", ["workerd", "--version"], { encoding: "utf8" }).trim();
 console.log(`edgesync benchmarks — ${new Date().toISOString().slice(0, 10)}`);
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}; node ${process.version}; ${workerd}`);
+console.log(
+	`machine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${Math.round(totalmem() / 2 ** 30)} GiB; node ${process.version}; ${workerd}`,
+);
 
+benchTag();
+await benchIbs();
+await benchPairs();
 await benchInbound();
 await benchOutbound();

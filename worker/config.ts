@@ -24,6 +24,7 @@ const settingsSchema = z.object({
 	receiptFrom: z.union([z.literal(""), z.email()]),
 	inboundSettleSeconds: z.coerce.number().int().min(0),
 	outboundHttpTimeoutSeconds: z.coerce.number().positive().max(600),
+	ibsRateLimits: flag,
 });
 
 const cache = new WeakMap<object, Settings>();
@@ -44,6 +45,7 @@ export function settingsOf(env: Env): Settings {
 		receiptFrom: env.RECEIPT_FROM ?? "",
 		inboundSettleSeconds: env.INBOUND_SETTLE_SECONDS || "60",
 		outboundHttpTimeoutSeconds: env.OUTBOUND_HTTP_TIMEOUT_SECONDS || "60",
+		ibsRateLimits: env.IBS_RATE_LIMITS || "true",
 	});
 	if (!parsed.success) {
 		// A misconfigured deployment must fail loudly, not run with guessed values.

@@ -8,8 +8,8 @@ import { run, start } from "./proc.ts";
 export const ADMIN_TOKEN = "bench";
 
 /** Applies the migrations to a fresh local state directory and runs `seed` SQL against its D1 file. */
-export function prepareState(persist: string, seed: string): void {
-	run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist]);
+export function prepareState(persist: string, seed: string, config = "wrangler.toml"): void {
+	run("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist, "-c", config]);
 	const d1 = join(persist, "v3", "d1", "miniflare-D1DatabaseObject");
 	const file = readdirSync(d1).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
 	if (!file) throw new Error("no local D1 database found");
@@ -36,8 +36,15 @@ export async function waitFor<T>(what: string, ms: number, probe: () => Promise<
 	throw new Error(`timed out waiting for ${what}`);
 }
 
-/** Starts `wrangler dev` on the state directory; resolves with its base URL once /health answers. */
-export async function startEdge(persist: string, vars: Record<string, string> = {}): Promise<string> {
+/**
+ * Starts `wrangler dev` (the edge, or another config) on the state directory; resolves with its base
+ * URL once `probe` (a path) answers 2xx.
+ */
+export async function startEdge(
+	persist: string,
+	vars: Record<string, string> = {},
+	options: { config?: string; probe?: string } = {},
+): Promise<string> {
 	const port = await freePort();
 	const varArgs = Object.entries({ ADMIN_TOKEN, DEMO: "false", ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
 	const dev = start("npx", [
@@ -50,17 +57,18 @@ export async function startEdge(persist: string, vars: Record<string, string> = 
 		"--persist-to",
 		persist,
 		"--test-scheduled",
+		"-c",
+		options.config ?? "wrangler.toml",
 		...varArgs,
 	]);
 	let log = "";
 	dev.stdout?.on("data", (d) => (log += d));
 	dev.stderr?.on("data", (d) => (log += d));
 	const base = `http://127.0.0.1:${port}`;
-	await waitFor("wrangler dev", 120_000, async () => ((await fetch(`${base}/health`)).ok ? true : undefined)).catch(
-		(err) => {
-			throw new Error(`${err}\n${log.slice(-2000)}`);
-		},
-	);
+	const probe = `${base}${options.probe ?? "/health"}`;
+	await waitFor("wrangler dev", 120_000, async () => ((await fetch(probe)).ok ? true : undefined)).catch((err) => {
+		throw new Error(`${err}\n${log.slice(-2000)}`);
+	});
 	return base;
 }
 

@@ -167,6 +167,13 @@ describe("rate limits", () => {
 		expect((await call("/ibs:dpid=1000&dpuuid=other", { cookie: KNOWN })).status).toBe(200);
 	});
 
+	it("IBS_RATE_LIMITS=false lets a deployment that limits in front of the Worker turn them off", async () => {
+		const cookie = `uuid=${"9".repeat(38)}`;
+		for (let i = 0; i < 121; i++) await call(`/ibs:dpid=1000&dpuuid=v${i}`, { cookie });
+		expect((await call("/ibs:dpid=1000&dpuuid=again", { cookie })).status).toBe(429);
+		expect((await callWith({ IBS_RATE_LIMITS: "false" }, "/ibs:dpid=1000&dpuuid=again", { cookie })).status).toBe(200);
+	});
+
 	it("refuses an address's 601st call in a minute", async () => {
 		const headers = { "CF-Connecting-IP": "192.0.2.7" };
 		for (let i = 0; i < 600; i++) await call(`/ibs:dpid=1000&dpuuid=u${i}`, { headers });

@@ -1,3 +1,4 @@
+import { settingsOf } from "../config";
 import { fail } from "../http/errors";
 
 /**
@@ -5,6 +6,9 @@ import { fail } from "../http/errors";
  * counters are checked together so the hot path waits for one round of lookups, not two.
  */
 export async function enforceSyncLimits(env: Env, ip: string | undefined, uuid: string | null): Promise<void> {
+	// Off only for deployments that limit in front of the Worker (WAF rate limiting rules) and for the
+	// benchmark that separates the local simulation of the binding from the edge's own cost.
+	if (!settingsOf(env).ibsRateLimits) return;
 	const [byIp, byUuid] = await Promise.all([
 		ip ? env.IBS_PER_IP.limit({ key: ip }) : { success: true },
 		uuid ? env.IBS_PER_UUID.limit({ key: uuid }) : { success: true },

@@ -1,0 +1,48 @@
+// Pair consumer writes: pairs per second into D1 (+ one R2 object per batch) for batches of 100,
+// written the edge's way (one bulk statement) against one statement per pair, in one runtime.
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { prepareState, startEdge } from "./lib/edge.ts";
+import { stopAll } from "./lib/proc.ts";
+
+const BATCHES = Number(process.env.BENCH_PAIR_BATCHES ?? 100);
+const CONFIG = "bench/workers/pairs.toml";
+const MODES = [
+	["bulk", "one statement per batch (the edge)"],
+	["batched", "one statement per pair, one transaction"],
+	["single", "one awaited statement per pair"],
+] as const;
+
+export async function benchPairs(): Promise<void> {
+	const dir = mkdtempSync(join(tmpdir(), "edgesync-bench-pairs-"));
+	try {
+		const persist = join(dir, "state");
+		prepareState(persist, "SELECT 1;", CONFIG);
+		const base = await startEdge(persist, {}, { config: CONFIG, probe: "/bulk?batches=0" });
+		const rates = new Map<string, number[]>();
+		// Three rounds, modes interleaved, each on fresh pairs (inserts, as the edge mostly does).
+		for (let round = 0; round < 3; round++) {
+			for (const [mode] of MODES) {
+				const first = round * BATCHES * 100;
+				const t0 = performance.now();
+				const res = await fetch(`${base}/${mode}?batches=${BATCHES}&first=${first}`);
+				const { pairs } = (await res.json()) as { pairs: number };
+				rates.set(mode, [...(rates.get(mode) ?? []), pairs / ((performance.now() - t0) / 1000)]);
+			}
+		}
+		const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+		const bulk = median(rates.get("bulk") ?? []);
+		console.log(`\nPair consumer: ${BATCHES} batches of 100 pairs per round, median of 3 rounds, D1 + R2`);
+		for (const [mode, what] of MODES) {
+			const rate = median(rates.get(mode) ?? []);
+			const slower = mode === "bulk" ? "" : `   ×${(bulk / rate).toFixed(1)} slower than bulk`;
+			console.log(`  ${what.padEnd(42)} ${Math.round(rate).toLocaleString("en-US").padStart(8)} pairs/s${slower}`);
+		}
+	} finally {
+		stopAll();
+		if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+if (import.meta.main) await benchPairs();
