@@ -2,7 +2,7 @@
 // queue send) and, in the same run, against a bare Worker that only returns the same GIF — the
 // runtime's own limit on this machine. Rounds alternate between the two so machine drift hits both.
 // Target: the edge at ≥ 70% of the bare Worker's requests/s, p99 ≤ 2×.
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
@@ -12,6 +12,15 @@ import { stopAll } from "./lib/proc.ts";
 const SECONDS = Number(process.env.BENCH_IBS_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_IBS_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_IBS_CONNECTIONS ?? 32);
+// The edge's own config without its queue consumers: the consumer's work (bench/pairs.ts) runs on
+// other invocations in production, while here it would share the two cores with the request path
+// being measured. Written beside wrangler.toml so relative paths resolve; git-ignored, removed after.
+const EDGE_CONFIG = ".bench-edge.toml";
+function writeEdgeConfig(): void {
+	const blocks = readFileSync("wrangler.toml", "utf8").split(/\n(?=\[)/);
+	writeFileSync(EDGE_CONFIG, blocks.filter((b) => !b.startsWith("[[queues.consumers]]")).join("\n"));
+}
+
 const SEED = `INSERT INTO partners (dpid, name, redirect_hosts, receipt_emails, created_at, updated_at)
 	VALUES (1000, 'Bench', '[]', '[]', 0, 0);`;
 
@@ -71,14 +80,19 @@ function summary(samples: Sample[]): Sample {
 export async function benchIbs(): Promise<void> {
 	const dir = mkdtempSync(join(tmpdir(), "edgesync-bench-ibs-"));
 	try {
+		writeEdgeConfig();
 		const persist = join(dir, "edge");
-		prepareState(persist, SEED);
-		const edge = await startEdge(persist, { DEMO: "false" });
+		prepareState(persist, SEED, EDGE_CONFIG);
+		const edge = await startEdge(persist, { DEMO: "false" }, { config: EDGE_CONFIG });
 		// The same edge without its rate limits: locally the binding is simulated by a separate service
 		// called twice per request, which costs far more than Cloudflare's in-memory counters do.
 		const unlimitedState = join(dir, "edge-unlimited");
-		prepareState(unlimitedState, SEED);
-		const unlimited = await startEdge(unlimitedState, { DEMO: "false", IBS_RATE_LIMITS: "false" });
+		prepareState(unlimitedState, SEED, EDGE_CONFIG);
+		const unlimited = await startEdge(
+			unlimitedState,
+			{ DEMO: "false", IBS_RATE_LIMITS: "false" },
+			{ config: EDGE_CONFIG },
+		);
 		const bare = await startEdge(join(dir, "bare"), {}, { config: "bench/workers/bare.toml", probe: "/" });
 		// Warm both (JIT, first D1 read of the partner list).
 		for (const base of [edge, unlimited, bare]) await load(base);
@@ -108,6 +122,7 @@ export async function benchIbs(): Promise<void> {
 		);
 	} finally {
 		stopAll();
+		rmSync(EDGE_CONFIG, { force: true });
 		if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
 	}
 }

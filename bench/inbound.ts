@@ -14,8 +14,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGunzip, createGzip } from "node:zlib";
-import { admin, prepareState, startEdge, waitFor } from "./lib/edge.ts";
-import { peakRssKb, run, stopAll } from "./lib/proc.ts";
+import { admin, prepareState, startEdge, waitFor, workerdKb } from "./lib/edge.ts";
+import { run, stopAll } from "./lib/proc.ts";
 
 const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
 const TRAITS = 20;
@@ -79,7 +79,7 @@ async function edgeRun(
 		return body.status === "done" ? body : undefined;
 	});
 	const seconds = (performance.now() - t0) / 1000;
-	const rssKb = peakRssKb("workerd");
+	const rssKb = workerdKb(base, "VmHWM");
 	stopAll();
 	return { seconds, receipt: delivery.receipt, rssKb };
 }

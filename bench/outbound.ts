@@ -5,8 +5,8 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { admin, prepareState, startEdge, waitFor } from "./lib/edge.ts";
-import { peakRssKb, procStatusKb, rssKb, run, stopAll } from "./lib/proc.ts";
+import { admin, prepareState, startEdge, waitFor, workerdKb } from "./lib/edge.ts";
+import { run, stopAll } from "./lib/proc.ts";
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? process.env.BENCH_LINES ?? 1_000_000);
 
@@ -42,9 +42,9 @@ async function edgeRun(dir: string, members: number) {
 	const base = await startEdge(persist);
 	// Warm: the destination and partner read once, so "before" holds the runtime and the open database.
 	await admin(base, "/destinations/1");
-	const rssBeforeKb = rssKb("workerd");
-	const anonBeforeKb = procStatusKb("workerd", "RssAnon");
-	const fileBeforeKb = procStatusKb("workerd", "RssFile");
+	const rssBeforeKb = workerdKb(base, "VmRSS");
+	const anonBeforeKb = workerdKb(base, "RssAnon");
+	const fileBeforeKb = workerdKb(base, "RssFile");
 	const t0 = performance.now();
 	const started = await admin<Run>(base, "/destinations/1/runs", { method: "POST" });
 	const done = await waitFor("the outbound run", 30 * 60_000, async () => {
@@ -52,9 +52,9 @@ async function edgeRun(dir: string, members: number) {
 		return r.status === "running" ? undefined : r;
 	});
 	const seconds = (performance.now() - t0) / 1000;
-	const peakKb = peakRssKb("workerd");
-	const anonAfterKb = procStatusKb("workerd", "RssAnon");
-	const fileAfterKb = procStatusKb("workerd", "RssFile");
+	const peakKb = workerdKb(base, "VmHWM");
+	const anonAfterKb = workerdKb(base, "RssAnon");
+	const fileAfterKb = workerdKb(base, "RssFile");
 	stopAll();
 	if (done.status !== "delivered") throw new Error(`run ${done.id} ${done.status}: ${done.error}`);
 	if (done.lines !== members) throw new Error(`run wrote ${done.lines} lines, expected ${members}`);

@@ -3,9 +3,17 @@
 import { readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
-import { run, start } from "./proc.ts";
+import { procStatusKb, run, type StatusField, start } from "./proc.ts";
 
 export const ADMIN_TOKEN = "bench";
+
+/** The process group of each started edge, by base URL (for its workerd's memory). */
+const groups = new Map<string, number>();
+
+/** A /proc status field (kB) of the workerd serving `base`. */
+export function workerdKb(base: string, field: StatusField): number {
+	return procStatusKb("workerd", field, groups.get(base));
+}
 
 /** Applies the migrations to a fresh local state directory and runs `seed` SQL against its D1 file. */
 export function prepareState(persist: string, seed: string, config = "wrangler.toml"): void {
@@ -65,6 +73,7 @@ export async function startEdge(
 	dev.stdout?.on("data", (d) => (log += d));
 	dev.stderr?.on("data", (d) => (log += d));
 	const base = `http://127.0.0.1:${port}`;
+	if (dev.pid !== undefined) groups.set(base, dev.pid);
 	const probe = `${base}${options.probe ?? "/health"}`;
 	await waitFor("wrangler dev", 120_000, async () => ((await fetch(probe)).ok ? true : undefined)).catch((err) => {
 		throw new Error(`${err}\n${log.slice(-2000)}`);

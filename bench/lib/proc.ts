@@ -31,19 +31,16 @@ export function stopAll(): void {
 process.on("exit", stopAll);
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(130));
 
-/** Peak resident memory (VmHWM, kB) of the processes named `name` (the largest of them). */
-export function peakRssKb(name: string): number {
-	return procStatusKb(name, "VmHWM");
-}
+export type StatusField = "VmHWM" | "VmRSS" | "RssAnon" | "RssFile";
 
-/** Resident memory now (VmRSS, kB) of the processes named `name` (the largest of them). */
-export function rssKb(name: string): number {
-	return procStatusKb(name, "VmRSS");
-}
-
-/** One /proc status field (kB) of the processes named `name` (the largest): RssAnon is heap, RssFile mapped files. */
-export function procStatusKb(name: string, field: "VmHWM" | "VmRSS" | "RssAnon" | "RssFile"): number {
-	const out = spawnSync("sh", ["-c", `for p in $(pgrep -x ${name}); do grep ${field} /proc/$p/status; done`], {
+/**
+ * One /proc status field (kB) of the processes named `name` — within process group `group` when given
+ * (the `wrangler dev` a bench started, not another one on the machine) — the largest of them.
+ * VmHWM is the peak, VmRSS now; RssAnon is heap and stacks, RssFile mapped files.
+ */
+export function procStatusKb(name: string, field: StatusField, group?: number): number {
+	const pids = group === undefined ? `pgrep -x ${name}` : `pgrep -g ${group} -x ${name}`;
+	const out = spawnSync("sh", ["-c", `for p in $(${pids}); do grep ${field} /proc/$p/status; done`], {
 		encoding: "utf8",
 	}).stdout;
 	return Math.max(0, ...out.split("\n").map((l) => Number(l.replace(/\D+/g, "")) || 0));

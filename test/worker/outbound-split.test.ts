@@ -47,6 +47,30 @@ describe("split files", () => {
 		expect(lines).toEqual(ids.map((id) => `${id}\t11`));
 	});
 
+	it("a file step that fails mid-run is retried from its own cursor: exact files and lines", async () => {
+		const ids = await seedBulkMembers(2_500, [11]);
+		await seedDestination(7, { mode: "full", splitLines: 1_000 });
+		const run = await runAt(7, AT, "complete", async (m) => {
+			await m.mockStepError({ name: "write file 2" }, new Error("R2 went away mid-file"), 2);
+		});
+		expect(run.status).toBe("delivered");
+		expect(run.files.map((f) => f.lines)).toEqual([1_000, 1_000, 500]);
+		expect((await readBack(run)).lines).toEqual(ids.map((id) => `${id}\t11`));
+	});
+
+	it("a run whose file step never succeeds is recorded as failed and frees the destination", async () => {
+		await seedBulkMembers(10, [11]);
+		await seedDestination(7, { mode: "iter" });
+		const run = await runAt(7, AT, "errored", async (m) => {
+			await m.mockStepError({ name: "write file 1" }, new Error("R2 is down"));
+		});
+		expect(run).toMatchObject({ status: "failed", error: "R2 is down" });
+		const state = await env.DB.prepare(
+			"SELECT running_run, delivered_until FROM destination_state WHERE destination_id = 7",
+		).first();
+		expect(state).toEqual({ running_run: null, delivered_until: 0 });
+	});
+
 	it("never adds an empty last file when the members fill the files exactly", async () => {
 		await seedBulkMembers(2_000, [10, 11]);
 		await seedDestination(7, { mode: "full", splitLines: 1_000 });

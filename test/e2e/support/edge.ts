@@ -18,6 +18,8 @@ const run = promisify(execFile);
 /** One `wrangler dev` with its own local D1/R2/Queues state in a temporary directory. */
 export interface Edge {
 	origin: string;
+	/** The local state directory (D1, R2, Queues) of this edge. */
+	persist: string;
 	/** Rows of a read query against the edge's local D1. */
 	query<Row>(sql: string): Promise<Row[]>;
 	stop(): Promise<void>;
@@ -105,6 +107,7 @@ export async function startEdge(vars: Record<string, string>): Promise<Edge> {
 
 	return {
 		origin,
+		persist,
 		stop,
 		async query<Row>(sql: string) {
 			const out = JSON.parse(await wrangler(["d1", "execute", ...local, "--json", "--command", sql]));

@@ -74,15 +74,22 @@ export async function traitsChange(at: number, changes: Record<string, { add?: n
 	await applyChunk(env.DB, target, 0, lines, catalog, at, await listSegments(env.DB));
 }
 
-/** Starts a run as "run now" at time `at` and waits for its workflow to finish. */
+type Modifier = Parameters<Awaited<ReturnType<typeof introspectWorkflowInstance>>["modify"]>[0];
+
+/**
+ * Starts a run as "run now" at time `at` and waits for its workflow to finish; `modify` can inject
+ * step failures (retry delays are always off).
+ */
 export async function runAt(
 	destinationId: number,
 	at: number,
 	expected: "complete" | "errored" = "complete",
+	modify?: Modifier,
 ): Promise<Run> {
 	const runId = runIdOf(destinationId, at);
 	await using instance = await introspectWorkflowInstance(env.OUTBOUND_WORKFLOW, workflowIdOf(runId));
 	await instance.modify(async (m) => m.disableRetryDelays());
+	if (modify) await instance.modify(modify);
 	const started = await startRunNow(env, destinationId, NEVER, at);
 	if (started !== runId) throw new Error(`run ${runId} did not start`);
 	await instance.waitForStatus(expected);
