@@ -110,7 +110,7 @@ export async function benchIbs(): Promise<void> {
 		const row = (name: string, s: Sample) =>
 			`  ${name.padEnd(34)} ${Math.round(s.rps).toLocaleString("en-US").padStart(7)} req/s   p50 ${s.p50} ms   p99 ${s.p99} ms   non-2xx ${s.non2xx}, errors ${s.errors}`;
 		console.log(
-			`\n/ibs: ${CONNECTIONS} connections, ${ROUNDS} rounds alternating the three of ${SECONDS} s, medians (wrangler dev, workerd)`,
+			`\n/ibs request path (no queue consumer running): ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s alternating the three, medians`,
 		);
 		console.log(row("edge /ibs (store, cookie, queue)", e));
 		console.log(row("edge /ibs, IBS_RATE_LIMITS=false", u));
