@@ -14,7 +14,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGunzip, createGzip } from "node:zlib";
-import { admin, prepareState, startEdge, waitFor, workerdKb } from "./lib/edge.ts";
+import { admin, inspectorPortOf, prepareState, startEdge, waitFor, workerdKb } from "./lib/edge.ts";
+import { type HeapPeak, sampleHeap } from "./lib/heap.ts";
 import { run, stopAll } from "./lib/proc.ts";
 
 const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
@@ -55,9 +56,10 @@ function seedSql(lines: number): string {
 async function edgeRun(
 	gz: string,
 	dir: string,
-): Promise<{ seconds: number; receipt: Record<string, unknown>; rssKb: number }> {
-	const persist = join(dir, "state");
-	prepareState(persist, seedSql(LINES));
+	lines = LINES,
+): Promise<{ seconds: number; receipt: Record<string, unknown>; rssKb: number; heap: HeapPeak }> {
+	const persist = join(dir, `state-${lines}`);
+	prepareState(persist, seedSql(lines));
 	run("npx", [
 		"wrangler",
 		"r2",
@@ -71,6 +73,7 @@ async function edgeRun(
 		persist,
 	]);
 	const base = await startEdge(persist, { INBOUND_SETTLE_SECONDS: "0" });
+	const sampler = await sampleHeap(inspectorPortOf(base));
 	const t0 = performance.now();
 	await fetch(`${base}/__scheduled?cron=*+*+*+*+*`);
 	const delivery = await waitFor("the delivery", 30 * 60_000, async () => {
@@ -79,9 +82,10 @@ async function edgeRun(
 		return body.status === "done" ? body : undefined;
 	});
 	const seconds = (performance.now() - t0) / 1000;
+	const heap = await sampler.stop();
 	const rssKb = workerdKb(base, "VmHWM");
 	stopAll();
-	return { seconds, receipt: delivery.receipt, rssKb };
+	return { seconds, receipt: delivery.receipt, rssKb, heap };
 }
 
 function sqliteRun(gz: string, dir: string): number {
@@ -131,7 +135,19 @@ export async function benchInbound(): Promise<void> {
 		console.log(`  sqlite3 CLI, same rows, same schema       ${sqlite.toFixed(1)} s   ${rate(sqlite)} lines/s`);
 		console.log(`  gunzip + line split (Node, the I/O limit) ${io.toFixed(2)} s   ${rate(io)} lines/s`);
 		console.log(`  ratio edge / sqlite3                      ${(sqlite / edge.seconds).toFixed(2)}`);
-		console.log(`  peak RSS of workerd                       ${Math.round(edge.rssKb / 1024)} MB`);
+		console.log(`  peak RSS of workerd (whole local runtime) ${Math.round(edge.rssKb / 1024)} MB`);
+		console.log(
+			`  the Worker's V8 heap (isolate), peak      ${(edge.heap.used / 2 ** 20).toFixed(1)} MB in use (reserved ${(edge.heap.total / 2 ** 20).toFixed(1)} MB)`,
+		);
+		if (LINES > 100_000) {
+			// The same pipeline on a tenth of the file: the Worker's memory must not grow with the file.
+			const small = join(dir, `small-${NAME}.gz`);
+			await generate(small, 100_000);
+			const tenth = await edgeRun(small, dir, 100_000);
+			console.log(
+				`  at 100,000 lines: Worker heap peak      ${(tenth.heap.used / 2 ** 20).toFixed(1)} MB in use; workerd peak RSS ${Math.round(tenth.rssKb / 1024)} MB`,
+			);
+		}
 		const r = edge.receipt;
 		console.log(
 			`  receipt: received ${r["Records received"]}, no matching ID ${r["No matching ID"]}, stored ${r["Stored records"]}, realized traits ${r["Total realized traits"]}`,

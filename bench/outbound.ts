@@ -5,7 +5,8 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { admin, prepareState, startEdge, waitFor, workerdKb } from "./lib/edge.ts";
+import { admin, inspectorPortOf, prepareState, startEdge, waitFor, workerdKb } from "./lib/edge.ts";
+import { sampleHeap } from "./lib/heap.ts";
 import { run, stopAll } from "./lib/proc.ts";
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? process.env.BENCH_LINES ?? 1_000_000);
@@ -45,6 +46,7 @@ async function edgeRun(dir: string, members: number) {
 	const rssBeforeKb = workerdKb(base, "VmRSS");
 	const anonBeforeKb = workerdKb(base, "RssAnon");
 	const fileBeforeKb = workerdKb(base, "RssFile");
+	const heap = await sampleHeap(inspectorPortOf(base));
 	const t0 = performance.now();
 	const started = await admin<Run>(base, "/destinations/1/runs", { method: "POST" });
 	const done = await waitFor("the outbound run", 30 * 60_000, async () => {
@@ -52,13 +54,14 @@ async function edgeRun(dir: string, members: number) {
 		return r.status === "running" ? undefined : r;
 	});
 	const seconds = (performance.now() - t0) / 1000;
+	const heapPeak = await heap.stop();
 	const peakKb = workerdKb(base, "VmHWM");
 	const anonAfterKb = workerdKb(base, "RssAnon");
 	const fileAfterKb = workerdKb(base, "RssFile");
 	stopAll();
 	if (done.status !== "delivered") throw new Error(`run ${done.id} ${done.status}: ${done.error}`);
 	if (done.lines !== members) throw new Error(`run wrote ${done.lines} lines, expected ${members}`);
-	return { seconds, run: done, peakKb, rssBeforeKb, anonBeforeKb, anonAfterKb, fileBeforeKb, fileAfterKb };
+	return { seconds, run: done, heapPeak, peakKb, rssBeforeKb, anonBeforeKb, anonAfterKb, fileBeforeKb, fileAfterKb };
 }
 
 /** The same lines from the sqlite3 CLI into gzip: one query, one pipe, no paging, no workerd. */
@@ -99,6 +102,9 @@ export async function benchOutbound(): Promise<void> {
 				`  RSS of workerd: before the run, peak; growth     ${Math.round(edge.rssBeforeKb / 1024)} MB, ${Math.round(edge.peakKb / 1024)} MB; +${Math.round((edge.peakKb - edge.rssBeforeKb) / 1024)} MB`,
 			);
 			const mb = (kb: number) => Math.round(kb / 1024);
+			console.log(
+				`  the Worker's V8 heap (isolate), peak in use     ${(edge.heapPeak.used / 2 ** 20).toFixed(1)} MB (reserved ${(edge.heapPeak.total / 2 ** 20).toFixed(1)} MB)`,
+			);
 			console.log(
 				`  of which anonymous (heap) before → after        ${mb(edge.anonBeforeKb)} → ${mb(edge.anonAfterKb)} MB; mapped files (D1's SQLite) ${mb(edge.fileBeforeKb)} → ${mb(edge.fileAfterKb)} MB`,
 			);

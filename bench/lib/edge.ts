@@ -7,8 +7,16 @@ import { procStatusKb, run, type StatusField, start } from "./proc.ts";
 
 export const ADMIN_TOKEN = "bench";
 
-/** The process group of each started edge, by base URL (for its workerd's memory). */
+/** The process group and inspector port of each started edge, by base URL (for its memory). */
 const groups = new Map<string, number>();
+const inspectors = new Map<string, number>();
+
+/** The DevTools inspector port of the `wrangler dev` serving `base` (see lib/heap.ts). */
+export function inspectorPortOf(base: string): number {
+	const port = inspectors.get(base);
+	if (port === undefined) throw new Error(`no inspector for ${base}`);
+	return port;
+}
 
 /** A /proc status field (kB) of the workerd serving `base`. */
 export function workerdKb(base: string, field: StatusField): number {
@@ -54,12 +62,15 @@ export async function startEdge(
 	options: { config?: string; probe?: string } = {},
 ): Promise<string> {
 	const port = await freePort();
+	const inspectorPort = await freePort();
 	const varArgs = Object.entries({ ADMIN_TOKEN, DEMO: "false", ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
 	const dev = start("npx", [
 		"wrangler",
 		"dev",
 		"--port",
 		String(port),
+		"--inspector-port",
+		String(inspectorPort),
 		"--ip",
 		"127.0.0.1",
 		"--persist-to",
@@ -74,6 +85,7 @@ export async function startEdge(
 	dev.stderr?.on("data", (d) => (log += d));
 	const base = `http://127.0.0.1:${port}`;
 	if (dev.pid !== undefined) groups.set(base, dev.pid);
+	inspectors.set(base, inspectorPort);
 	const probe = `${base}${options.probe ?? "/health"}`;
 	await waitFor("wrangler dev", 120_000, async () => ((await fetch(probe)).ok ? true : undefined)).catch((err) => {
 		throw new Error(`${err}\n${log.slice(-2000)}`);
