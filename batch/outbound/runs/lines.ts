@@ -115,7 +115,10 @@ function memberLine(g: Group, scope: LineScope, baseline: boolean): string | nul
 	return changed ? formatLine(g.dpuuid, current.map(segmentOf), removed.map(segmentOf)) : null;
 }
 
-/** An opted-out partner ID: listed once as removed from every mapped segment it was in. */
+/**
+ * An opted-out partner ID: listed once as removed from every mapped segment it may still hold (those it
+ * entered before the opt-out and had not left before the window).
+ */
 function removalLine(g: Group): string | null {
 	const removed = g.rows.filter((r) => r.entered_at <= r.since);
 	return removed.length > 0 ? formatLine(g.dpuuid, [], removed.map(segmentOf)) : null;

@@ -99,12 +99,13 @@ ORDER BY p.dpuuid LIMIT ?5`;
 
 /**
  * The same for partner IDs whose pair an opt-out deleted in (?4, ?6]: `since` is the removal time.
- * Only memberships active at the removal matter.
+ * Every membership the partner may still hold matters: active at the window's start or entered since
+ * (a segment left in the window, before the opt-out, was never reported as left).
  */
 export const TOMBSTONE_PAGE = `SELECT t.dpuuid, t.removed_at AS since, m.segment_id, m.entered_at, m.left_at
 FROM outbound_tombstones t CROSS JOIN segment_memberships m ON m.uuid = t.uuid
 WHERE t.dpid = ?1 AND t.dpuuid > ?2 AND m.segment_id IN (SELECT value FROM json_each(?3))
-	AND t.removed_at > ?4 AND t.removed_at <= ?6 AND (m.left_at IS NULL OR m.left_at >= t.removed_at)
+	AND t.removed_at > ?4 AND t.removed_at <= ?6 AND (m.left_at IS NULL OR m.left_at > ?4)
 ORDER BY t.dpuuid LIMIT ?5`;
 /**
  * Upper bounds on a run's lines, without moving rows: partner IDs with any membership row the pages

@@ -98,15 +98,15 @@ export async function runAt(
 	return run;
 }
 
-export async function outboundBytes(name: string): Promise<Uint8Array> {
-	const object = await env.EXCHANGE.get(outboundKey(DPID, name));
+export async function outboundBytes(name: string, dpid = DPID): Promise<Uint8Array> {
+	const object = await env.EXCHANGE.get(outboundKey(dpid, name));
 	if (!object) throw new Error(`${name} is not in outbound/`);
 	return new Uint8Array(await object.arrayBuffer());
 }
 
 /** A data file's lines (gunzipped when .gz), without the final newline's empty entry. */
-export async function outboundLines(name: string): Promise<string[]> {
-	const bytes = await outboundBytes(name);
+export async function outboundLines(name: string, dpid = DPID): Promise<string[]> {
+	const bytes = await outboundBytes(name, dpid);
 	const plain = name.endsWith(".gz")
 		? await new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text()
 		: new TextDecoder().decode(bytes);
