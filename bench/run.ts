@@ -3,6 +3,7 @@
 import { execFileSync } from "node:child_process";
 import { cpus, totalmem } from "node:os";
 import { benchIbs } from "./ibs.ts";
+import { benchIbsCounters } from "./ibs-counters.ts";
 import { benchInbound } from "./inbound.ts";
 import { benchOutbound } from "./outbound.ts";
 import { benchPairs } from "./pairs.ts";
@@ -16,6 +17,7 @@ console.log(
 
 benchTag();
 await benchIbs();
+await benchIbsCounters();
 await benchPairs();
 await benchInbound();
 await benchOutbound();

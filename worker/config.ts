@@ -25,6 +25,7 @@ const settingsSchema = z.object({
 	inboundSettleSeconds: z.coerce.number().int().min(0),
 	outboundHttpTimeoutSeconds: z.coerce.number().positive().max(600),
 	ibsRateLimits: flag,
+	statsCounters: z.enum(["on", "off"]).transform((v) => v === "on"),
 });
 
 const cache = new WeakMap<object, Settings>();
@@ -46,6 +47,7 @@ export function settingsOf(env: Env): Settings {
 		inboundSettleSeconds: env.INBOUND_SETTLE_SECONDS || "60",
 		outboundHttpTimeoutSeconds: env.OUTBOUND_HTTP_TIMEOUT_SECONDS || "60",
 		ibsRateLimits: env.IBS_RATE_LIMITS || "true",
+		statsCounters: env.STATS_COUNTERS || "on",
 	});
 	if (!parsed.success) {
 		// A misconfigured deployment must fail loudly, not run with guessed values.

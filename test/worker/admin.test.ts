@@ -179,6 +179,7 @@ describe("OpenAPI", () => {
 			"/partners/{dpid}/keys/{keyId}",
 			"/segments",
 			"/segments/{id}",
+			"/stats",
 			"/traits",
 			"/traits/{id}",
 		]);

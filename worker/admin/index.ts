@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { fail } from "../http/errors";
 import type { AppEnv } from "../http/types";
+import { statsRoutes } from "../stats/route";
 import { destinationRoutes } from "./destinations/routes";
 import { runRoutes } from "./destinations/runs";
 import { inboundRoutes } from "./inbound/routes";
@@ -39,12 +40,13 @@ api.route("/", inboundRoutes);
 api.route("/", segmentRoutes);
 api.route("/", destinationRoutes);
 api.route("/", runRoutes);
+api.route("/", statsRoutes);
 api.doc31("/openapi.json", {
 	openapi: "3.1.0",
 	info: {
 		title: "edgesync admin API",
 		version: "1",
-		description: "Partners, keys, traits, segments, destinations, outbound runs, inbound files and receipts.",
+		description: "Partners, keys, traits, segments, destinations, outbound runs, inbound files and receipts, stats.",
 	},
 });
 

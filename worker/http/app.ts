@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { intakeRoutes } from "../../batch/inbound/intake-route";
 import { adminApp } from "../admin";
+import { dashboardRoutes } from "../dashboard/routes";
 import { demoPageRoutes } from "../demo/page";
 import { demoVendorRoutes } from "../demo/vendor";
 import { optOutRoutes } from "../optout/route";
@@ -20,6 +21,7 @@ export function buildApp(): Hono<AppEnv> {
 	app.route("/", idRoutes);
 	app.route("/", optOutRoutes);
 	app.route("/", adminApp);
+	app.route("/admin", dashboardRoutes);
 	app.route("/", intakeRoutes);
 	app.route("/", tagScriptRoutes);
 	app.route("/", demoPageRoutes);

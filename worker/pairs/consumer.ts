@@ -1,3 +1,4 @@
+import { consumeCounterMessages, countingSyncs } from "../stats/aggregate";
 import { type ArchivedPair, archivePairs } from "./archive";
 import { deadLetter } from "./dead-letter";
 import { eventsOf, type PairEvent, pairMessageSchema } from "./pair-event";
@@ -19,7 +20,8 @@ export async function consumePairBatch(batch: MessageBatch, env: Env): Promise<v
 	const store = d1PairStore(env.DB);
 	const parsed: Parsed[] = [];
 	const malformed: Message[] = [];
-	for (const message of batch.messages) {
+	// Counter messages from /ibs (stats) share the queue; they are added up and acked first.
+	for (const message of await consumeCounterMessages(batch.messages, env.DB)) {
 		const result = pairMessageSchema.safeParse(message.body);
 		if (!result.success) malformed.push(message);
 		else parsed.push({ message, pairs: eventsOf(result.data).map((e) => ({ ...e, id: message.id })) });
@@ -31,13 +33,13 @@ export async function consumePairBatch(batch: MessageBatch, env: Env): Promise<v
 	}
 	if (parsed.length === 0) return;
 	try {
-		await writeGroup(store, env.ARCHIVE, parsed);
+		await writeGroup(env.DB, store, env.ARCHIVE, parsed);
 		for (const { message } of parsed) message.ack();
 	} catch (err) {
 		if (parsed.length === 1) return retry(parsed[0] as Parsed, err);
 		for (const one of parsed) {
 			try {
-				await writeGroup(store, env.ARCHIVE, [one]);
+				await writeGroup(env.DB, store, env.ARCHIVE, [one]);
 				one.message.ack();
 			} catch (oneErr) {
 				retry(one, oneErr);
@@ -46,11 +48,14 @@ export async function consumePairBatch(batch: MessageBatch, env: Env): Promise<v
 	}
 }
 
-async function writeGroup(store: PairStore, archive: R2Bucket, group: readonly Parsed[]): Promise<void> {
+async function writeGroup(db: D1Database, store: PairStore, archive: R2Bucket, group: readonly Parsed[]) {
 	const pairs = group.flatMap((p) => p.pairs);
 	const dropped: Set<PairEvent> = await store.optedOut(pairs);
 	const kept = pairs.filter((p) => !dropped.has(p));
-	await Promise.all([store.upsert(kept), kept.length > 0 ? archivePairs(archive, kept) : undefined]);
+	// Stats: new vs refreshed pairs are told apart just before the upsert (worker/stats/aggregate.ts).
+	await countingSyncs(db, kept, () =>
+		Promise.all([store.upsert(kept), kept.length > 0 ? archivePairs(archive, kept) : undefined]),
+	);
 }
 
 function retry({ message }: Parsed, err: unknown): void {

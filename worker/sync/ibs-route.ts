@@ -6,6 +6,7 @@ import { resolveVisitor } from "../identity/resolve";
 import { readVisitor } from "../identity/visitor-cookie";
 import { enqueuePairs } from "../pairs/enqueue";
 import { partnerDirectory } from "../partners/directory";
+import { countIbsCall, countRejectedIbsCalls } from "../stats/ibs-counters";
 import { consentOf } from "./consent-gate";
 import { BOUNCE_MARKER, type IbsCall, parseIbsCall } from "./ibs-request";
 import { lenientGetter, syncParams } from "./params";
@@ -15,8 +16,11 @@ import { redirectProblem, redirectUrl } from "./redirect";
 
 /** The AAM-compatible ID-sync endpoint: `/ibs:dpid=…&dpuuid=…`, `/ibs?…`, `d_cid`, `d_rtbd=json`. */
 export const ibsRoutes = new Hono<AppEnv>();
+const IBS_PATH = "/:path{ibs(?::[\\s\\S]*)?}";
 
-ibsRoutes.get("/:path{ibs(?::[\\s\\S]*)?}", async (c) => {
+// Stats: rejected calls are counted in memory and reach D1 through the queue (worker/stats).
+ibsRoutes.use(IBS_PATH, countRejectedIbsCalls);
+ibsRoutes.get(IBS_PATH, async (c) => {
 	const url = new URL(c.req.url);
 	const params = syncParams(url, "/ibs");
 	c.set("errorStyle", lenientGetter(params)("d_rtbd") === "json" ? "json" : "pixel");
@@ -47,6 +51,8 @@ ibsRoutes.get("/:path{ibs(?::[\\s\\S]*)?}", async (c) => {
 	const skipped = call.claims
 		.filter((claim) => !stored.includes(claim))
 		.map((claim) => ({ dpid: claim.partner.dpid, reason: who.kind === "anonymous" ? who.reason : "no consent" }));
+	if ((who.kind === "anonymous" && who.reason === "no consent") || skipped.some((s) => s.reason === "no consent"))
+		countIbsCall(c, "consent_blocked", call.owner?.dpid ?? call.claims[0]?.partner.dpid ?? 0);
 	if (uuid && stored.length > 0) {
 		const pairs = stored.map((claim) => ({ dpid: claim.partner.dpid, dpuuid: claim.dpuuid }));
 		await enqueuePairs(c.env.PAIRS_QUEUE, uuid, pairs, Date.now()).catch((err) => {

@@ -1,0 +1,197 @@
+// The /admin dashboard inside workerd: login with the admin token or a partner key, the session cookie,
+// CSRF defences, what the operator and a partner each see, and the static assets.
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { revokePartnerKey } from "../../worker/auth/partner-keys";
+import type { ChartData } from "../../worker/dashboard/chart-data";
+import { addCounters } from "../../worker/stats/aggregate";
+import { call, callWith, EDGE } from "./support/edge";
+import { seedPartnersWithKeys } from "./support/partners";
+
+const ADMIN = "test-admin-token";
+let keys: Record<1000 | 2000, string>;
+
+async function delivery(id: string, dpid: number) {
+	const receipt = {
+		Delivery: id,
+		Status: "done",
+		"Records received": 10,
+		"Format errors": 1,
+		"Invalid IDs": 0,
+		"No matching ID": 3,
+		"Sample lines": { noMatchingId: [`line 2: nobody-${dpid}\td_sid=1`] },
+	};
+	await env.DB.prepare(
+		`INSERT INTO inbound_deliveries (id, dpid, kind, mode, file_timestamp, files, status, receipt, discovered_at)
+		VALUES (?1, ?2, 'traits', 'sync', 1, '[]', 'done', ?3, ?4)`,
+	)
+		.bind(id, dpid, JSON.stringify(receipt), Date.now())
+		.run();
+}
+
+beforeEach(async () => {
+	keys = await seedPartnersWithKeys(1000, 2000);
+	await delivery("ftp_dpm_1000_1790000000.sync", 1000);
+	await delivery("ftp_dpm_2000_1790000000.sync", 2000);
+	const today = new Date().toISOString().slice(0, 10);
+	await addCounters(env.DB, [
+		{ day: today, dpid: 1000, metric: "new_pairs", reason: "", n: 4 },
+		{ day: today, dpid: 2000, metric: "refreshed_pairs", reason: "", n: 6 },
+		{ day: today, dpid: 0, metric: "bad_input", reason: "unknown dpid N", n: 2 },
+	]);
+});
+
+/** A form post as the browser sends it from the dashboard's own pages. */
+function post(path: string, form: Record<string, string>, init: { cookie?: string; origin?: string } = {}) {
+	return call(path, {
+		method: "POST",
+		body: new URLSearchParams(form),
+		headers: { Origin: init.origin ?? EDGE, "Content-Type": "application/x-www-form-urlencoded" },
+		cookie: init.cookie,
+	});
+}
+
+async function login(token: string): Promise<string> {
+	const res = await post("/admin/login", { token });
+	expect(res.status).toBe(303);
+	const cookie = res.headers.getSetCookie().find((c) => c.startsWith("es_session="));
+	return cookie?.split(";")[0] ?? "";
+}
+
+const page = async (path: string, cookie: string) => {
+	const res = await call(path, { cookie });
+	return { status: res.status, html: await res.text(), res };
+};
+const chartOf = (html: string) =>
+	JSON.parse(
+		/<script type="application\/json" id="chart-data">(.*?)<\/script>/s.exec(html)?.[1] ?? "null",
+	) as ChartData;
+
+describe("dashboard login", () => {
+	it("sends visitors without a session to the login form", async () => {
+		const res = await call("/admin");
+		expect(res.status).toBe(303);
+		expect(res.headers.get("Location")).toBe("/admin/login");
+		const form = await call("/admin/login");
+		expect(form.status).toBe(200);
+		expect(await form.text()).toContain('<form class="login" method="post" action="/admin/login">');
+		expect(form.headers.get("Content-Security-Policy")).toContain("script-src 'self'");
+	});
+
+	it("sets a Secure, HttpOnly, SameSite=Strict session cookie for the admin token, never the token itself", async () => {
+		const res = await post("/admin/login", { token: ADMIN });
+		expect(res.status).toBe(303);
+		expect(res.headers.get("Location")).toBe("/admin");
+		const cookie = res.headers.getSetCookie().find((c) => c.startsWith("es_session=")) ?? "";
+		expect(cookie).toMatch(/; Path=\/admin/);
+		expect(cookie).toMatch(/; Secure/);
+		expect(cookie).toMatch(/; HttpOnly/);
+		expect(cookie).toMatch(/; SameSite=Strict/);
+		expect(cookie).not.toContain(ADMIN);
+	});
+
+	it("refuses a wrong token or a revoked key with 401 and no cookie", async () => {
+		for (const token of ["wrong", `${ADMIN}x`, "es_AAAAAAAAAAAA_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB"]) {
+			const res = await post("/admin/login", { token });
+			expect(res.status).toBe(401);
+			expect(await res.text()).toContain("Wrong token or API key.");
+			expect(res.headers.getSetCookie()).toEqual([]);
+		}
+	});
+
+	it("lets nobody in, not even a partner key, when ADMIN_TOKEN is not set (sessions are signed with it)", async () => {
+		const res = await callWith({ ADMIN_TOKEN: "" }, "/admin/login", {
+			method: "POST",
+			body: new URLSearchParams({ token: keys[1000] }),
+			headers: { Origin: EDGE, "Content-Type": "application/x-www-form-urlencoded" },
+		});
+		expect(res.status).toBe(503);
+		expect(res.headers.getSetCookie()).toEqual([]);
+	});
+
+	it("refuses a login form posted from another site", async () => {
+		expect((await post("/admin/login", { token: ADMIN }, { origin: "https://evil.example" })).status).toBe(403);
+	});
+
+	it("ignores a forged or altered session cookie", async () => {
+		const cookie = await login(ADMIN);
+		const [body = "", sig = ""] = cookie.slice("es_session=".length).split(".");
+		const forged = btoa(JSON.stringify({ role: "operator", dpid: null, keyId: null, exp: 9e9, nonce: "x".repeat(24) }));
+		for (const bad of [`es_session=${forged}.${sig}`, `es_session=${body}.${sig.slice(1)}A`, "es_session=junk"]) {
+			expect((await call("/admin", { cookie: bad })).status).toBe(303);
+		}
+	});
+
+	it("logs out only with the page's form token (CSRF)", async () => {
+		const cookie = await login(ADMIN);
+		const { html } = await page("/admin", cookie);
+		const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
+		expect(token).not.toBe("");
+		expect((await post("/admin/logout", { _csrf: "forged" }, { cookie })).status).toBe(403);
+		expect((await post("/admin/logout", { _csrf: token }, { cookie, origin: "https://evil.example" })).status).toBe(
+			403,
+		);
+		const out = await post("/admin/logout", { _csrf: token }, { cookie });
+		expect(out.status).toBe(303);
+		expect(out.headers.getSetCookie().join()).toMatch(/es_session=;.*Max-Age=0/);
+	});
+});
+
+describe("what the operator and a partner see", () => {
+	it("shows the operator every partner, the counts, chart data and bad input", async () => {
+		const { status, html, res } = await page("/admin", await login(ADMIN));
+		expect(status).toBe(200);
+		expect(res.headers.get("Cache-Control")).toBe("no-store");
+		expect(html).toContain("ftp_dpm_1000_1790000000.sync");
+		expect(html).toContain("ftp_dpm_2000_1790000000.sync");
+		expect(html).toContain("unknown dpid N");
+		expect(html).toMatch(/<td>Partner 2000<\/td>/);
+		const chart = chartOf(html);
+		expect(chart.x).toHaveLength(14);
+		expect(chart.syncs.map((s) => s.label)).toEqual(["1000 Partner 1000", "2000 Partner 2000"]);
+		expect(chart.syncs[1]?.values.at(-1)).toBe(6);
+		expect(chart.pairs.map((s) => s.values.at(-1))).toEqual([4, 6]);
+	});
+
+	it("opens a receipt with its fields and error samples", async () => {
+		const { status, html } = await page("/admin/inbound/ftp_dpm_1000_1790000000.sync", await login(ADMIN));
+		expect(status).toBe(200);
+		expect(html).toMatch(/<th scope="row">No matching ID<\/th><td class="num">3<\/td>/);
+		expect(html).toContain("line 2: nobody-1000");
+	});
+
+	it("shows a partner only its own deliveries, numbers and settings", async () => {
+		const cookie = await login(keys[1000]);
+		const { html } = await page("/admin", cookie);
+		expect(html).toContain("partner 1000");
+		expect(html).toContain("ftp_dpm_1000_1790000000.sync");
+		expect(html).not.toContain("ftp_dpm_2000");
+		expect(html).not.toContain("Partner 2000");
+		expect(html).not.toContain("unknown dpid N");
+		expect(chartOf(html).syncs.map((s) => s.label)).toEqual(["1000 Partner 1000"]);
+		expect((await page("/admin/inbound/ftp_dpm_1000_1790000000.sync", cookie)).status).toBe(200);
+		const other = await page("/admin/inbound/ftp_dpm_2000_1790000000.sync", cookie);
+		expect(other.status).toBe(404);
+		expect(other.html).not.toContain("nobody-2000");
+	});
+
+	it("ends a partner's session when its key is revoked", async () => {
+		const cookie = await login(keys[1000]);
+		const keyId = /^es_([A-Za-z0-9]{12})_/.exec(keys[1000])?.[1] ?? "";
+		await revokePartnerKey(env.DB, 1000, keyId, Date.now());
+		const res = await call("/admin", { cookie });
+		expect(res.status).toBe(303);
+		expect(res.headers.get("Location")).toBe("/admin/login");
+	});
+});
+
+describe("dashboard assets", () => {
+	it("serves uPlot and the dashboard's script and style from the Worker itself", async () => {
+		const js = await call("/admin/assets/uplot.js");
+		expect(js.headers.get("Content-Type")).toMatch(/^text\/javascript/);
+		expect(await js.text()).toContain("uPlot");
+		expect((await call("/admin/assets/dashboard.js")).status).toBe(200);
+		expect((await call("/admin/assets/uplot.css")).headers.get("Content-Type")).toMatch(/^text\/css/);
+		expect((await call("/admin/assets/constructor")).status).toBe(404);
+	});
+});

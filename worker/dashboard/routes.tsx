@@ -1,0 +1,98 @@
+import { Hono } from "hono";
+import { csrf } from "hono/csrf";
+import type { JSX } from "hono/jsx/jsx-runtime";
+import { z } from "zod";
+import { findDelivery } from "../../batch/inbound/delivery";
+import { getPartner, listPartners } from "../partners/queries";
+import { readStats } from "../stats/read";
+import { recentInbound, recentOutbound } from "../stats/recent";
+import { assetRoutes } from "./assets";
+import { type DashContext, type DashEnv, endSession, requireSession, scopeOf, startSession, whoIs } from "./auth";
+import { chartData } from "./chart-data";
+import { LoginPage } from "./pages/login";
+import { OverviewPage } from "./pages/overview";
+import { NotFoundPage, ReceiptPage } from "./pages/receipt";
+import { csrfToken, csrfValid } from "./session";
+
+// No inline script or style: data reaches the charts as a JSON block, so the CSP can forbid both.
+const CSP =
+	"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const loginForm = z.object({ token: z.string().trim().min(1).max(200) });
+const csrfForm = z.object({ _csrf: z.string().max(100) });
+const overviewQuery = z.object({ days: z.coerce.number().int().min(1).max(366).catch(14) });
+
+/** The operator dashboard and partner view at /admin (server-rendered; see README "Dashboard and stats"). */
+export const dashboardRoutes = new Hono<DashEnv>();
+
+dashboardRoutes.use("*", async (c, next) => {
+	await next();
+	c.header("Content-Security-Policy", CSP);
+	c.header("Referrer-Policy", "no-referrer");
+	c.header("X-Content-Type-Options", "nosniff");
+	if (!c.req.path.startsWith("/admin/assets/")) c.header("Cache-Control", "no-store");
+});
+// A form posted from another origin is refused before anything else (the forms' tokens are the second line).
+dashboardRoutes.use("*", csrf());
+dashboardRoutes.route("/", assetRoutes);
+
+async function page(c: DashContext, element: JSX.Element, status: 200 | 401 | 404 | 503 = 200) {
+	return c.html(`<!doctype html>${await element.toString()}`, status);
+}
+
+dashboardRoutes.get("/login", (c) => page(c, <LoginPage />));
+
+dashboardRoutes.post("/login", async (c) => {
+	// Sessions are signed with a key derived from ADMIN_TOKEN: without it nobody can log in.
+	if (!c.env.ADMIN_TOKEN) return page(c, <LoginPage error="The dashboard is off: ADMIN_TOKEN is not set." />, 503);
+	const form = loginForm.safeParse(await c.req.parseBody());
+	const who = form.success ? await whoIs(c.env, form.data.token) : null;
+	if (!who) return page(c, <LoginPage error="Wrong token or API key." />, 401);
+	await startSession(c, who);
+	return c.redirect("/admin", 303);
+});
+
+dashboardRoutes.post("/logout", requireSession, async (c) => {
+	const form = csrfForm.safeParse(await c.req.parseBody());
+	if (!form.success || !(await csrfValid(c.env.ADMIN_TOKEN, c.get("session"), form.data._csrf))) {
+		return c.text("invalid form token; reload the page", 403);
+	}
+	endSession(c);
+	return c.redirect("/admin/login", 303);
+});
+
+dashboardRoutes.get("/", requireSession, async (c) => {
+	const { days } = overviewQuery.parse({ days: c.req.query("days") });
+	const dpid = scopeOf(c);
+	const [stats, inbound, outbound, partners] = await Promise.all([
+		readStats(c.env.DB, { days, dpid, now: Date.now() }),
+		recentInbound(c.env.DB, dpid, 20),
+		recentOutbound(c.env.DB, dpid, 20),
+		dpid === null ? listPartners(c.env.DB) : getPartner(c.env.DB, dpid).then((p) => (p ? [p] : [])),
+	]);
+	const names = new Map(partners.map((p) => [p.dpid, p.name]));
+	const session = c.get("session");
+	const props = {
+		session,
+		csrf: await csrfToken(c.env.ADMIN_TOKEN, session),
+		days,
+		stats,
+		inbound,
+		outbound,
+		partners,
+	};
+	return page(c, <OverviewPage {...props} chart={chartData(stats, names)} />);
+});
+
+dashboardRoutes.get("/inbound/:id", requireSession, async (c) => {
+	const session = c.get("session");
+	const token = await csrfToken(c.env.ADMIN_TOKEN, session);
+	const id = c.req.param("id");
+	const delivery = id.length <= 200 ? await findDelivery(c.env.DB, id) : null;
+	const dpid = scopeOf(c);
+	// Another partner's delivery is "not found": a partner learns nothing about the others.
+	if (!delivery || (dpid !== null && delivery.dpid !== dpid)) {
+		return page(c, <NotFoundPage session={session} csrf={token} />, 404);
+	}
+	return page(c, <ReceiptPage session={session} csrf={token} delivery={delivery} />);
+});

@@ -1,0 +1,100 @@
+/** SQL of the stats area (table: migrations/0006_stats.sql; read-only views of inbound and outbound). */
+
+/**
+ * ?1 = JSON array of PairEvent. Run before the batch is upserted: per UTC day and partner, how many
+ * events there are and how many distinct partner IDs are not in the ID graph yet (new pairs). Grouped by
+ * position: a bare `dpid` in GROUP BY would name id_pairs' column (NULL for new pairs), not the alias.
+ */
+export const TALLY_PAIRS = `SELECT strftime('%Y-%m-%d', (e.value ->> '$.at') / 1000, 'unixepoch') AS day,
+	e.value ->> '$.dpid' AS dpid, count(*) AS events,
+	count(DISTINCT CASE WHEN p.dpid IS NULL THEN e.value ->> '$.dpuuid' END) AS new_pairs
+FROM json_each(?1) AS e
+LEFT JOIN id_pairs AS p ON p.dpid = e.value ->> '$.dpid' AND p.dpuuid = e.value ->> '$.dpuuid'
+GROUP BY 1, 2`;
+export interface TallyRow {
+	day: string;
+	dpid: number;
+	events: number;
+	new_pairs: number;
+}
+
+/** ?1 = JSON array of Counter. "WHERE true" keeps SQLite from reading ON CONFLICT as a join's ON. */
+export const ADD_COUNTERS = `INSERT INTO sync_counters (day, dpid, metric, reason, count)
+SELECT c.value ->> '$.day', c.value ->> '$.dpid', c.value ->> '$.metric', c.value ->> '$.reason', c.value ->> '$.n'
+FROM json_each(?1) AS c WHERE true
+ON CONFLICT (day, metric, dpid, reason) DO UPDATE SET count = count + excluded.count`;
+
+/** ?1 first day, ?2 last day (YYYY-MM-DD), ?3 dpid or NULL for all. */
+export const COUNTERS_BETWEEN = `SELECT day, dpid, metric, reason, count FROM sync_counters
+WHERE day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR dpid = ?3)
+ORDER BY day, dpid, metric, reason`;
+export interface CounterRow {
+	day: string;
+	dpid: number;
+	metric: string;
+	reason: string;
+	count: number;
+}
+
+/**
+ * ?1 since (Unix ms), ?2 dpid or NULL. Match rate per partner from the receipts of finished deliveries:
+ * records with a well-formed, valid ID, and how many of those found their partner ID in the ID graph.
+ */
+export const MATCH_RATES = `SELECT dpid, count(*) AS deliveries,
+	sum(receipt ->> '$."Records received"' - receipt ->> '$."Format errors"' - receipt ->> '$."Invalid IDs"') AS records,
+	sum(receipt ->> '$."Records received"' - receipt ->> '$."Format errors"' - receipt ->> '$."Invalid IDs"'
+		- receipt ->> '$."No matching ID"') AS matched
+FROM inbound_deliveries
+WHERE status = 'done' AND receipt IS NOT NULL AND discovered_at >= ?1 AND (?2 IS NULL OR dpid = ?2)
+GROUP BY dpid ORDER BY dpid`;
+export interface MatchRow {
+	dpid: number;
+	deliveries: number;
+	records: number;
+	matched: number;
+}
+
+/** ?1 since, ?2 dpid or NULL. */
+export const INBOUND_BY_STATUS = `SELECT status, count(*) AS count FROM inbound_deliveries
+WHERE discovered_at >= ?1 AND (?2 IS NULL OR dpid = ?2) GROUP BY status`;
+export const OUTBOUND_BY_STATUS = `SELECT status, count(*) AS count FROM outbound_runs
+WHERE started_at >= ?1 AND (?2 IS NULL OR dpid = ?2) GROUP BY status`;
+export interface StatusRow {
+	status: string;
+	count: number;
+}
+
+/** ?1 dpid or NULL, ?2 limit. Newest first; the receipt's counts without its samples. */
+export const RECENT_INBOUND = `SELECT id, dpid, status, discovered_at, finished_at,
+	receipt ->> '$."Records received"' AS records, receipt ->> '$."No matching ID"' AS unmatched,
+	receipt ->> '$."Format errors"' AS format_errors, receipt ->> '$."Invalid IDs"' AS invalid_ids
+FROM inbound_deliveries WHERE (?1 IS NULL OR dpid = ?1) ORDER BY discovered_at DESC LIMIT ?2`;
+export interface RecentInboundRow {
+	id: string;
+	dpid: number;
+	status: string;
+	discovered_at: number;
+	finished_at: number | null;
+	records: number | null;
+	unmatched: number | null;
+	format_errors: number | null;
+	invalid_ids: number | null;
+}
+
+/** ?1 dpid or NULL, ?2 limit. */
+export const RECENT_OUTBOUND = `SELECT id, destination_id, dpid, mode, trigger, status, lines, bytes, error,
+	started_at, finished_at
+FROM outbound_runs WHERE (?1 IS NULL OR dpid = ?1) ORDER BY started_at DESC LIMIT ?2`;
+export interface RecentOutboundRow {
+	id: string;
+	destination_id: number;
+	dpid: number;
+	mode: string;
+	trigger: string;
+	status: string;
+	lines: number;
+	bytes: number;
+	error: string | null;
+	started_at: number;
+	finished_at: number | null;
+}
