@@ -66,7 +66,7 @@ export const DestinationSchema = z
 
 export type Destination = z.infer<typeof DestinationSchema>;
 /** Create or replace: the id comes from the path, the timestamps from the edge. */
-export const DestinationInput = DestinationSchema.omit({ id: true, createdAt: true, updatedAt: true }).openapi(
-	"DestinationInput",
-);
+export const DestinationInput = DestinationSchema.omit({ id: true, createdAt: true, updatedAt: true })
+	.strict()
+	.openapi("DestinationInput");
 export type DestinationInput = z.infer<typeof DestinationInput>;

@@ -120,3 +120,38 @@ describe("SQL metacharacters in every string field", () => {
 		expect(tables).toEqual({ n: 1 });
 	});
 });
+
+describe("API edges", () => {
+	const asAdmin = { Authorization: ADMIN, "Content-Type": "application/json" };
+
+	it("refuses unknown fields by name instead of ignoring them", async () => {
+		const cases: Array<[string, string, unknown]> = [
+			["POST", "/partners", { dpid: 3000, name: "n", redirectHost: ["a.example"] }],
+			["PUT", "/traits/7", { dpid: 1000, name: "t", rulez: "x" }],
+			["PUT", "/segments/7", { name: "s", rule: "T1", color: "red" }],
+			[
+				"PUT",
+				"/destinations/7",
+				{ dpid: 1000, name: "d", segments: [1], mode: "full", schedule: "0 3 * * *", gz: true },
+			],
+		];
+		for (const [method, path, body] of cases) {
+			const res = await call(`/api/v1${path}`, { method, headers: asAdmin, body: JSON.stringify(body) });
+			expect(res.status).toBe(400);
+			expect(JSON.stringify(await res.json())).toMatch(/redirectHost|rulez|color|gz/);
+		}
+	});
+
+	it("two racing creates of one partner: one 201, one 409", async () => {
+		const create = () =>
+			call("/api/v1/partners", { method: "POST", headers: asAdmin, body: JSON.stringify({ dpid: 3000, name: "n" }) });
+		const statuses = (await Promise.all([create(), create()])).map((r) => r.status).sort();
+		expect(statuses).toEqual([201, 409]);
+	});
+
+	it("answers unknown API paths with a JSON 404", async () => {
+		const res = await call("/api/v1/nothing-here", { headers: { Authorization: ADMIN } });
+		expect(res.status).toBe(404);
+		expect(await res.json()).toEqual({ error: "not found" });
+	});
+});

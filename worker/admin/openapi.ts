@@ -1,4 +1,4 @@
-import { OpenAPIHono, type z } from "@hono/zod-openapi";
+import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../http/types";
 import { InputError } from "../input-error";
@@ -41,3 +41,13 @@ export function jsonOf<T extends z.ZodType>(schema: T) {
 export const BEARER = [{ bearer: [] }];
 
 export const UNAUTHORIZED = { 401: { description: "no or wrong token", content: ERROR_SCHEMA } } as const;
+export const NOT_FOUND = { 404: { description: "unknown", content: ERROR_SCHEMA } } as const;
+
+/** `{id}` in a resource path: a positive integer (traits, segments, destinations). */
+export const ID_PARAM = z.object({
+	id: z.coerce
+		.number()
+		.int()
+		.min(1)
+		.openapi({ param: { name: "id", in: "path" } }),
+});

@@ -27,7 +27,10 @@ export function buildApp(): Hono<AppEnv> {
 	app.route("/", demoPageRoutes);
 	app.route("/", demoVendorRoutes);
 	app.onError(renderError);
-	app.notFound((c) => c.text("not found", 404));
+	// The API answers in JSON even for paths it does not have; everything else in plain text.
+	app.notFound((c) =>
+		c.req.path.startsWith("/api/") ? c.json({ error: "not found" }, 404) : c.text("not found", 404),
+	);
 	return app;
 }
 

@@ -45,12 +45,25 @@ export async function getPartner(db: D1Database, dpid: number): Promise<Partner 
 }
 
 /** Insert or replace every field of a partner; `created_at` survives a replace. */
+const REPLACE = `ON CONFLICT (dpid) DO UPDATE SET name = ?2, integration_code = ?3, sync_url = ?4,
+	redirect_hosts = ?5, tcf_vendor_id = ?6, resync_days = ?7, inbound_id_type = ?8, receipt_emails = ?9, updated_at = ?10`;
+
+/** Creates or replaces a partner. */
 export async function putPartner(db: D1Database, p: PartnerInput, now: number): Promise<Partner> {
+	const saved = await writePartner(db, p, now, REPLACE);
+	if (!saved) throw new Error(`partner ${p.dpid} was not written`);
+	return saved;
+}
+
+/** Creates a partner; null when the DPID exists (one statement, so two racing creates cannot both win). */
+export function createPartner(db: D1Database, p: PartnerInput, now: number): Promise<Partner | null> {
+	return writePartner(db, p, now, "ON CONFLICT (dpid) DO NOTHING");
+}
+
+async function writePartner(db: D1Database, p: PartnerInput, now: number, onConflict: string): Promise<Partner | null> {
 	const row = await db
 		.prepare(
-			`INSERT INTO partners (${COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)
-			 ON CONFLICT (dpid) DO UPDATE SET name = ?2, integration_code = ?3, sync_url = ?4, redirect_hosts = ?5,
-			   tcf_vendor_id = ?6, resync_days = ?7, inbound_id_type = ?8, receipt_emails = ?9, updated_at = ?10
+			`INSERT INTO partners (${COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) ${onConflict}
 			 RETURNING ${COLUMNS}`,
 		)
 		.bind(
@@ -66,8 +79,7 @@ export async function putPartner(db: D1Database, p: PartnerInput, now: number): 
 			now,
 		)
 		.first<PartnerRow>();
-	if (!row) throw new Error(`partner ${p.dpid} was not written`);
-	return toPartner(row);
+	return row ? toPartner(row) : null;
 }
 
 export async function deletePartner(db: D1Database, dpid: number): Promise<boolean> {

@@ -5,15 +5,8 @@ import { existingSegmentIds } from "../../../batch/segments/queries";
 import { requireAdmin } from "../../auth/middleware";
 import { fail } from "../../http/errors";
 import { getPartner } from "../../partners/queries";
-import { apiApp, BEARER, ERROR_SCHEMA, jsonOf, UNAUTHORIZED } from "../openapi";
+import { apiApp, BEARER, ERROR_SCHEMA, ID_PARAM, jsonOf, NOT_FOUND, UNAUTHORIZED } from "../openapi";
 
-const IdParam = z.object({
-	id: z.coerce
-		.number()
-		.int()
-		.min(1)
-		.openapi({ param: { name: "id", in: "path" } }),
-});
 const errors = {
 	400: { description: "bad input, unknown partner or segments", content: ERROR_SCHEMA },
 	...UNAUTHORIZED,
@@ -41,7 +34,7 @@ destinationRoutes.openapi(
 		method: "put",
 		path: "/destinations/{id}",
 		security: BEARER,
-		request: { params: IdParam, body: { content: jsonOf(DestinationInput), required: true } },
+		request: { params: ID_PARAM, body: { content: jsonOf(DestinationInput), required: true } },
 		responses: { 200: { description: "created or replaced", content: jsonOf(DestinationSchema) }, ...errors },
 	}),
 	async (c) => {
@@ -59,10 +52,10 @@ destinationRoutes.openapi(
 		method: "get",
 		path: "/destinations/{id}",
 		security: BEARER,
-		request: { params: IdParam },
+		request: { params: ID_PARAM },
 		responses: {
 			200: { description: "the destination", content: jsonOf(DestinationSchema) },
-			404: { description: "unknown", content: ERROR_SCHEMA },
+			...NOT_FOUND,
 			...errors,
 		},
 	}),
@@ -78,8 +71,8 @@ destinationRoutes.openapi(
 		method: "delete",
 		path: "/destinations/{id}",
 		security: BEARER,
-		request: { params: IdParam },
-		responses: { 204: { description: "deleted" }, 404: { description: "unknown", content: ERROR_SCHEMA }, ...errors },
+		request: { params: ID_PARAM },
+		responses: { 204: { description: "deleted" }, ...NOT_FOUND, ...errors },
 	}),
 	async (c) => {
 		if (!(await deleteDestination(c.env.DB, c.req.valid("param").id))) fail(404, "no such destination");

@@ -2,8 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { requireAdmin } from "../../auth/middleware";
 import { fail } from "../../http/errors";
 import { forgetPartnerDirectory } from "../../partners/directory";
-import { deletePartner, getPartner, listPartners, putPartner } from "../../partners/queries";
-import { apiApp, BEARER, ERROR_SCHEMA, jsonOf, UNAUTHORIZED } from "../openapi";
+import { createPartner, deletePartner, getPartner, listPartners, putPartner } from "../../partners/queries";
+import { apiApp, BEARER, ERROR_SCHEMA, jsonOf, NOT_FOUND, UNAUTHORIZED } from "../openapi";
 import { CreatePartnerSchema, DpidParam, PartnerSchema, ReplacePartnerSchema } from "./schema";
 
 const errors = {
@@ -40,8 +40,9 @@ partnerRoutes.openapi(
 	}),
 	async (c) => {
 		const input = c.req.valid("json");
-		if (await getPartner(c.env.DB, input.dpid)) fail(409, `partner ${input.dpid} exists`);
-		return c.json(await save(c.env.DB, input), 201);
+		const created = await save(input, (p) => createPartner(c.env.DB, p, Date.now()));
+		if (!created) fail(409, `partner ${input.dpid} exists`);
+		return c.json(created, 201);
 	},
 );
 
@@ -53,7 +54,7 @@ partnerRoutes.openapi(
 		request: { params: DpidParam },
 		responses: {
 			200: { description: "the partner", content: jsonOf(PartnerSchema) },
-			404: { description: "unknown", content: ERROR_SCHEMA },
+			...NOT_FOUND,
 			...errors,
 		},
 	}),
@@ -76,7 +77,10 @@ partnerRoutes.openapi(
 			...errors,
 		},
 	}),
-	async (c) => c.json(await save(c.env.DB, { ...c.req.valid("json"), dpid: c.req.valid("param").dpid }), 200),
+	async (c) => {
+		const input = { ...c.req.valid("json"), dpid: c.req.valid("param").dpid };
+		return c.json(await save(input, (p) => putPartner(c.env.DB, p, Date.now())), 200);
+	},
 );
 
 partnerRoutes.openapi(
@@ -85,7 +89,7 @@ partnerRoutes.openapi(
 		path: "/partners/{dpid}",
 		security: BEARER,
 		request: { params: DpidParam },
-		responses: { 204: { description: "deleted" }, 404: { description: "unknown", content: ERROR_SCHEMA }, ...errors },
+		responses: { 204: { description: "deleted" }, ...NOT_FOUND, ...errors },
 	}),
 	async (c) => {
 		if (!(await deletePartner(c.env.DB, c.req.valid("param").dpid))) fail(404, "no such partner");
@@ -94,9 +98,10 @@ partnerRoutes.openapi(
 	},
 );
 
-async function save(db: D1Database, input: z.infer<typeof CreatePartnerSchema>) {
+/** Writes through `write`, turning a taken integration code into a 409 and refreshing the directory. */
+async function save<T>(input: z.infer<typeof CreatePartnerSchema>, write: (p: typeof input) => Promise<T>): Promise<T> {
 	try {
-		const saved = await putPartner(db, input, Date.now());
+		const saved = await write(input);
 		forgetPartnerDirectory();
 		return saved;
 	} catch (err) {

@@ -42,10 +42,15 @@ export const PartnerSchema = z
 	})
 	.openapi("Partner");
 
-/** Create: everything but the timestamps, which the edge sets. */
-export const CreatePartnerSchema = PartnerSchema.omit({ createdAt: true, updatedAt: true }).openapi("PartnerCreate");
+/**
+ * Create: everything but the timestamps, which the edge sets. Strict: a misspelt field (`redirectHost`)
+ * is a 400 naming it, not a silently ignored setting.
+ */
+export const CreatePartnerSchema = PartnerSchema.omit({ createdAt: true, updatedAt: true })
+	.strict()
+	.openapi("PartnerCreate");
 /** Replace (PUT): the DPID comes from the path and cannot change. */
-export const ReplacePartnerSchema = CreatePartnerSchema.omit({ dpid: true }).openapi("PartnerReplace");
+export const ReplacePartnerSchema = CreatePartnerSchema.omit({ dpid: true }).strict().openapi("PartnerReplace");
 
 // Plain decimal digits only: a coerced number would also take "0x10", "1e3" or "01000" as a DPID.
 export const DpidParam = z.object({

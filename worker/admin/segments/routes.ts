@@ -5,7 +5,7 @@ import { parseSegmentRule, traitsOf } from "../../../batch/segments/rule";
 import { existingTraitIds } from "../../../batch/traits/queries";
 import { requireAdmin } from "../../auth/middleware";
 import { fail } from "../../http/errors";
-import { apiApp, BEARER, ERROR_SCHEMA, jsonOf, UNAUTHORIZED } from "../openapi";
+import { apiApp, BEARER, ERROR_SCHEMA, ID_PARAM, jsonOf, NOT_FOUND, UNAUTHORIZED } from "../openapi";
 
 const SegmentSchema = z
 	.object({
@@ -17,14 +17,7 @@ const SegmentSchema = z
 	})
 	.openapi("Segment");
 /** Create or replace: the id comes from the path, the timestamps from the edge. */
-const SegmentInput = SegmentSchema.pick({ name: true, rule: true }).openapi("SegmentInput");
-const IdParam = z.object({
-	id: z.coerce
-		.number()
-		.int()
-		.min(1)
-		.openapi({ param: { name: "id", in: "path" } }),
-});
+const SegmentInput = SegmentSchema.pick({ name: true, rule: true }).strict().openapi("SegmentInput");
 const errors = { 400: { description: "bad rule or unknown trait", content: ERROR_SCHEMA }, ...UNAUTHORIZED };
 const view = ({ tree: _tree, ...segment }: Awaited<ReturnType<typeof putSegment>>) => segment;
 
@@ -48,7 +41,7 @@ segmentRoutes.openapi(
 		method: "put",
 		path: "/segments/{id}",
 		security: BEARER,
-		request: { params: IdParam, body: { content: jsonOf(SegmentInput), required: true } },
+		request: { params: ID_PARAM, body: { content: jsonOf(SegmentInput), required: true } },
 		responses: {
 			200: {
 				description: "created or replaced; `backfill` names the workflow that evaluates existing users",
@@ -78,10 +71,10 @@ segmentRoutes.openapi(
 		method: "get",
 		path: "/segments/{id}",
 		security: BEARER,
-		request: { params: IdParam },
+		request: { params: ID_PARAM },
 		responses: {
 			200: { description: "the segment", content: jsonOf(SegmentSchema) },
-			404: { description: "unknown", content: ERROR_SCHEMA },
+			...NOT_FOUND,
 			...errors,
 		},
 	}),
@@ -97,10 +90,10 @@ segmentRoutes.openapi(
 		method: "delete",
 		path: "/segments/{id}",
 		security: BEARER,
-		request: { params: IdParam },
+		request: { params: ID_PARAM },
 		responses: {
 			204: { description: "deleted with its memberships" },
-			404: { description: "unknown", content: ERROR_SCHEMA },
+			...NOT_FOUND,
 			...errors,
 		},
 	}),

@@ -3,7 +3,7 @@ import { deleteTrait, getTrait, listTraits, putTrait } from "../../../batch/trai
 import { requireAdmin } from "../../auth/middleware";
 import { fail } from "../../http/errors";
 import { getPartner } from "../../partners/queries";
-import { apiApp, BEARER, ERROR_SCHEMA, jsonOf, UNAUTHORIZED } from "../openapi";
+import { apiApp, BEARER, ERROR_SCHEMA, ID_PARAM, jsonOf, NOT_FOUND, UNAUTHORIZED } from "../openapi";
 
 const TraitSchema = z
 	.object({
@@ -20,14 +20,7 @@ const TraitSchema = z
 	})
 	.openapi("Trait");
 /** Create: the edge sets the timestamps. */
-const TraitInput = TraitSchema.omit({ createdAt: true, updatedAt: true }).openapi("TraitCreate");
-const IdParam = z.object({
-	id: z.coerce
-		.number()
-		.int()
-		.min(1)
-		.openapi({ param: { name: "id", in: "path" } }),
-});
+const TraitInput = TraitSchema.omit({ createdAt: true, updatedAt: true }).strict().openapi("TraitCreate");
 const errors = {
 	400: { description: "bad input (e.g. a rule that does not parse)", content: ERROR_SCHEMA },
 	...UNAUTHORIZED,
@@ -54,7 +47,7 @@ traitRoutes.openapi(
 		method: "put",
 		path: "/traits/{id}",
 		security: BEARER,
-		request: { params: IdParam, body: { content: jsonOf(TraitInput.omit({ id: true })), required: true } },
+		request: { params: ID_PARAM, body: { content: jsonOf(TraitInput.omit({ id: true })), required: true } },
 		responses: { 200: { description: "created or replaced", content: jsonOf(TraitSchema) }, ...errors },
 	}),
 	async (c) => {
@@ -69,10 +62,10 @@ traitRoutes.openapi(
 		method: "get",
 		path: "/traits/{id}",
 		security: BEARER,
-		request: { params: IdParam },
+		request: { params: ID_PARAM },
 		responses: {
 			200: { description: "the trait", content: jsonOf(TraitSchema) },
-			404: { description: "unknown", content: ERROR_SCHEMA },
+			...NOT_FOUND,
 			...errors,
 		},
 	}),
@@ -88,8 +81,8 @@ traitRoutes.openapi(
 		method: "delete",
 		path: "/traits/{id}",
 		security: BEARER,
-		request: { params: IdParam },
-		responses: { 204: { description: "deleted" }, 404: { description: "unknown", content: ERROR_SCHEMA }, ...errors },
+		request: { params: ID_PARAM },
+		responses: { 204: { description: "deleted" }, ...NOT_FOUND, ...errors },
 	}),
 	async (c) => {
 		if (!(await deleteTrait(c.env.DB, c.req.valid("param").id))) fail(404, "no such trait");
