@@ -82,3 +82,14 @@ export async function putDestination(
 export async function deleteDestination(db: D1Database, id: number): Promise<boolean> {
 	return ((await db.prepare("DELETE FROM destinations WHERE id = ?1").bind(id).run()).meta.changes ?? 0) > 0;
 }
+
+/** The destinations that map segment `segmentId` (a segment in use cannot be deleted). */
+export async function destinationsMapping(db: D1Database, segmentId: number): Promise<number[]> {
+	const { results } = await db
+		.prepare(
+			"SELECT id FROM destinations WHERE EXISTS (SELECT 1 FROM json_each(segments) WHERE value = ?1) ORDER BY id",
+		)
+		.bind(segmentId)
+		.all<{ id: number }>();
+	return results.map((r) => r.id);
+}

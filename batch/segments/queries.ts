@@ -1,5 +1,5 @@
 import { allInSlices } from "../../worker/db/json-each";
-import { parseSegmentRule, type SegmentRule } from "./rule";
+import { parseSegmentRule, type SegmentRule, traitsOf } from "./rule";
 
 /** A segment as stored, with its rule parsed. */
 export interface Segment {
@@ -102,3 +102,8 @@ export const TRAITLESS_MEMBERS_PAGE = `SELECT m.uuid FROM segment_memberships m
 WHERE m.segment_id = ?1 AND m.left_at IS NULL AND m.uuid > ?2
 	AND NOT EXISTS (SELECT 1 FROM trait_memberships t WHERE t.uuid = m.uuid)
 ORDER BY m.uuid LIMIT ?3`;
+
+/** The segments whose rule names trait `traitId` (a trait in use cannot be deleted). */
+export async function segmentsUsingTrait(db: D1Database, traitId: number): Promise<number[]> {
+	return (await listSegments(db)).filter((s) => traitsOf(s.tree).has(traitId)).map((s) => s.id);
+}

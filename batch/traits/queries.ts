@@ -74,9 +74,13 @@ export async function putTrait(
 	return toTrait(row);
 }
 
+/** Deletes a trait and who holds it (a trait re-created with the same id starts empty). */
 export async function deleteTrait(db: D1Database, id: number): Promise<boolean> {
-	const result = await db.prepare("DELETE FROM traits WHERE id = ?1").bind(id).run();
-	return result.meta.changes > 0;
+	const [deleted] = await db.batch([
+		db.prepare("DELETE FROM traits WHERE id = ?1").bind(id),
+		db.prepare("DELETE FROM trait_memberships WHERE trait_id = ?1").bind(id),
+	]);
+	return (deleted?.meta.changes ?? 0) > 0;
 }
 
 /** The data source's traits, indexed for applying a file: by id, and those with key-value rules. */

@@ -155,3 +155,34 @@ describe("API edges", () => {
 		expect(await res.json()).toEqual({ error: "not found" });
 	});
 });
+
+describe("deleting what is in use", () => {
+	const asAdmin = { Authorization: ADMIN, "Content-Type": "application/json" };
+	const put = (path: string, body: unknown) =>
+		call(`/api/v1${path}`, { method: "PUT", headers: asAdmin, body: JSON.stringify(body) });
+	const del = (path: string) => call(`/api/v1${path}`, { method: "DELETE", headers: asAdmin });
+
+	it("refuses to delete a trait a segment names, or a segment a destination maps (409), until unused", async () => {
+		await put("/traits/1", { dpid: 1000, name: "t1" });
+		await put("/segments/10", { name: "s", rule: "T1" });
+		await put("/destinations/5", { dpid: 1000, name: "d", segments: [10], mode: "full", schedule: "0 3 * * *" });
+		const trait = await del("/traits/1");
+		expect(trait.status).toBe(409);
+		expect(await trait.json()).toMatchObject({ error: expect.stringContaining("segment(s) 10") });
+		const segment = await del("/segments/10");
+		expect(segment.status).toBe(409);
+		expect(await segment.json()).toMatchObject({ error: expect.stringContaining("destination(s) 5") });
+		expect((await del("/destinations/5")).status).toBe(204);
+		expect((await del("/segments/10")).status).toBe(204);
+		expect((await del("/traits/1")).status).toBe(204);
+	});
+
+	it("a deleted trait takes its memberships with it", async () => {
+		await put("/traits/1", { dpid: 1000, name: "t1" });
+		await env.DB.prepare(
+			"INSERT INTO trait_memberships (uuid, trait_id, dpid, realized_at) VALUES ('u', 1, 1000, 1)",
+		).run();
+		expect((await del("/traits/1")).status).toBe(204);
+		expect(await env.DB.prepare("SELECT count(*) AS n FROM trait_memberships").first()).toEqual({ n: 0 });
+	});
+});

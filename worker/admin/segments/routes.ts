@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { destinationsMapping } from "../../../batch/outbound/queries";
 import { startBackfill } from "../../../batch/segments/backfill-workflow";
 import { deleteSegment, getSegment, listSegments, putSegment } from "../../../batch/segments/queries";
 import { parseSegmentRule, traitsOf } from "../../../batch/segments/rule";
@@ -94,11 +95,16 @@ segmentRoutes.openapi(
 		responses: {
 			204: { description: "deleted with its memberships" },
 			...NOT_FOUND,
+			409: { description: "mapped by a destination", content: ERROR_SCHEMA },
 			...errors,
 		},
 	}),
 	async (c) => {
-		if (!(await deleteSegment(c.env.DB, c.req.valid("param").id))) fail(404, "no such segment");
+		const id = c.req.valid("param").id;
+		// Partners would never hear that its members left: unmap it from the destinations first.
+		const mapped = await destinationsMapping(c.env.DB, id);
+		if (mapped.length > 0) fail(409, `segment ${id} is mapped by destination(s) ${mapped.join(", ")}; unmap it first`);
+		if (!(await deleteSegment(c.env.DB, id))) fail(404, "no such segment");
 		return c.body(null, 204);
 	},
 );

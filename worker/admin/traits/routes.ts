@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { segmentsUsingTrait } from "../../../batch/segments/queries";
 import { deleteTrait, getTrait, listTraits, putTrait } from "../../../batch/traits/queries";
 import { requireAdmin } from "../../auth/middleware";
 import { fail } from "../../http/errors";
@@ -82,10 +83,19 @@ traitRoutes.openapi(
 		path: "/traits/{id}",
 		security: BEARER,
 		request: { params: ID_PARAM },
-		responses: { 204: { description: "deleted" }, ...NOT_FOUND, ...errors },
+		responses: {
+			204: { description: "deleted with its memberships" },
+			...NOT_FOUND,
+			409: { description: "named by a segment rule", content: ERROR_SCHEMA },
+			...errors,
+		},
 	}),
 	async (c) => {
-		if (!(await deleteTrait(c.env.DB, c.req.valid("param").id))) fail(404, "no such trait");
+		const id = c.req.valid("param").id;
+		// A rule naming a missing trait would silently change who is in the segment.
+		const users = await segmentsUsingTrait(c.env.DB, id);
+		if (users.length > 0) fail(409, `trait ${id} is used by segment(s) ${users.join(", ")}; change their rules first`);
+		if (!(await deleteTrait(c.env.DB, id))) fail(404, "no such trait");
 		return c.body(null, 204);
 	},
 );
