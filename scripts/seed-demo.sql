@@ -10,3 +10,16 @@ VALUES (
 	unixepoch() * 1000
 )
 ON CONFLICT (dpid) DO NOTHING;
+
+-- A trait, a segment and an hourly iter destination for the demo partner, so `npm start` can show an
+-- outbound run: put traits on a visitor with an inbound file, then POST /api/v1/destinations/1/runs.
+INSERT INTO traits (id, dpid, name, rule, created_at, updated_at)
+VALUES (1, 1000, 'Demo interest', NULL, unixepoch() * 1000, unixepoch() * 1000),
+	(2, 1000, 'Demo campaign ic=52', 'ic == "52"', unixepoch() * 1000, unixepoch() * 1000)
+ON CONFLICT (id) DO NOTHING;
+INSERT INTO segments (id, name, rule, created_at, updated_at)
+VALUES (10, 'Demo audience', 'T1 OR T2', unixepoch() * 1000, unixepoch() * 1000)
+ON CONFLICT (id) DO NOTHING;
+INSERT INTO destinations (id, dpid, name, segments, mode, schedule, gzip, split_lines, delivery, created_at, updated_at)
+VALUES (1, 1000, 'Demo Vendor audiences', '[10]', 'iter', '0 * * * *', 1, 1000000, '{}', unixepoch() * 1000, unixepoch() * 1000)
+ON CONFLICT (id) DO NOTHING;
