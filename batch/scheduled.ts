@@ -1,3 +1,4 @@
+import { pruneCounters } from "../worker/stats/aggregate";
 import { discoverDeliveries } from "./inbound/discover";
 import { startDueDeliveries } from "./inbound/start";
 import { startDueRuns } from "./outbound/runs/start";
@@ -8,6 +9,7 @@ export async function runSchedule(controller: ScheduledController, env: Env): Pr
 	const found = await discoverDeliveries(env, now);
 	const started = await startDueDeliveries(env, now);
 	const runs = await startDueRuns(env, now);
+	await pruneCounters(env.DB, now);
 	console.log(
 		`cron ${controller.cron}: ${found.added.length} new, ${found.rejected.length} rejected, ${found.waiting.length} settling, ${started.length} started; ${runs.length} outbound runs started`,
 	);

@@ -5,9 +5,11 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../worker";
 import type { PairMessage } from "../../worker/pairs/pair-event";
+import { addCounters, COUNTER_DAYS } from "../../worker/stats/aggregate";
 import { type CounterMessage, reasonKey } from "../../worker/stats/counters";
 import { flushIbsCounters } from "../../worker/stats/ibs-counters";
 import { call } from "./support/edge";
+import { runCron } from "./support/inbound";
 import { seedPartner } from "./support/partners";
 
 const U1 = "1".repeat(38);
@@ -135,5 +137,18 @@ describe("/ibs counts rejected and consent-blocked calls without touching D1", (
 			"redir host … is not allowed for this partner",
 		);
 		expect(reasonKey("x".repeat(500))).toHaveLength(120);
+	});
+});
+
+describe("counter retention", () => {
+	it("the cron drops counters older than 400 days and keeps the rest", async () => {
+		const day = (daysAgo: number) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+		await addCounters(env.DB, [
+			{ day: day(COUNTER_DAYS + 5), dpid: 1000, metric: "bad_input", reason: "old", n: 1 },
+			{ day: day(3), dpid: 1000, metric: "bad_input", reason: "recent", n: 1 },
+		]);
+		await runCron();
+		const { results } = await env.DB.prepare("SELECT reason FROM sync_counters").all<{ reason: string }>();
+		expect(results.map((r) => r.reason)).toEqual(["recent"]);
 	});
 });

@@ -1,5 +1,5 @@
 import type { PairEvent } from "../pairs/pair-event";
-import { type Counter, counterMessageSchema, mergeCounters } from "./counters";
+import { type Counter, counterMessageSchema, mergeCounters, utcDay } from "./counters";
 import * as sql from "./queries";
 
 /** Pair events per tally statement, as the pair store slices them (one JSON value per 1,000). */
@@ -66,4 +66,15 @@ export async function consumeCounterMessages(messages: readonly Message[], db: D
 		for (const message of counted) message.retry({ delaySeconds: 30 });
 	}
 	return rest;
+}
+
+/** Counters are kept for a bit over a year (the dashboard shows 90 days; the API any window in that). */
+export const COUNTER_DAYS = 400;
+
+/** The cron's tidy-up: drops counters older than COUNTER_DAYS (a few rows per day, one indexed delete). */
+export async function pruneCounters(db: D1Database, now: number): Promise<void> {
+	await db
+		.prepare(sql.PRUNE_COUNTERS)
+		.bind(utcDay(now - COUNTER_DAYS * 86_400_000))
+		.run();
 }

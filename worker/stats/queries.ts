@@ -24,6 +24,9 @@ SELECT c.value ->> '$.day', c.value ->> '$.dpid', c.value ->> '$.metric', c.valu
 FROM json_each(?1) AS c WHERE true
 ON CONFLICT (day, metric, dpid, reason) DO UPDATE SET count = count + excluded.count`;
 
+/** ?1 first day to keep (YYYY-MM-DD): older counters go. */
+export const PRUNE_COUNTERS = "DELETE FROM sync_counters WHERE day < ?1";
+
 /** ?1 first day, ?2 last day (YYYY-MM-DD), ?3 dpid or NULL for all. */
 export const COUNTERS_BETWEEN = `SELECT day, dpid, metric, reason, count FROM sync_counters
 WHERE day BETWEEN ?1 AND ?2 AND (?3 IS NULL OR dpid = ?3)
