@@ -3,6 +3,7 @@ import { csrf } from "hono/csrf";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import { z } from "zod";
 import { findDelivery } from "../../batch/inbound/delivery";
+import { getRun } from "../../batch/outbound/runs/records";
 import { getPartner, listPartners } from "../partners/queries";
 import { readStats } from "../stats/read";
 import { recentInbound, recentOutbound } from "../stats/recent";
@@ -12,6 +13,7 @@ import { chartData } from "./chart-data";
 import { LoginPage } from "./pages/login";
 import { OverviewPage } from "./pages/overview";
 import { NotFoundPage, ReceiptPage } from "./pages/receipt";
+import { RunPage } from "./pages/run";
 import { csrfToken, csrfValid } from "./session";
 
 // No inline script or style: data reaches the charts as a JSON block, so the CSP can forbid both.
@@ -95,4 +97,16 @@ dashboardRoutes.get("/inbound/:id", requireSession, async (c) => {
 		return page(c, <NotFoundPage session={session} csrf={token} />, 404);
 	}
 	return page(c, <ReceiptPage session={session} csrf={token} delivery={delivery} />);
+});
+
+dashboardRoutes.get("/runs/:id", requireSession, async (c) => {
+	const session = c.get("session");
+	const token = await csrfToken(c.env.ADMIN_TOKEN, session);
+	const id = c.req.param("id");
+	const run = /^\d{1,10}-\d{13}$/.test(id) ? await getRun(c.env.DB, id) : null;
+	const dpid = scopeOf(c);
+	// Another partner's run is "not found", like its deliveries.
+	if (!run || (dpid !== null && run.dpid !== dpid))
+		return page(c, <NotFoundPage session={session} csrf={token} />, 404);
+	return page(c, <RunPage session={session} csrf={token} run={run} />);
 });

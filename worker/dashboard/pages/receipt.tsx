@@ -72,7 +72,7 @@ export const NotFoundPage: FC<{ session: Session; csrf: string }> = ({ session, 
 	<Layout title="Not found" session={session} csrf={csrf}>
 		<h1>Not found</h1>
 		<p>
-			There is no such delivery, or it is not yours. <a href="/admin">Back to the dashboard</a>
+			There is no such delivery or run, or it is not yours. <a href="/admin">Back to the dashboard</a>
 		</p>
 	</Layout>
 );

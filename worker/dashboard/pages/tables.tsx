@@ -61,7 +61,9 @@ export const OutboundTable: FC<{ rows: RecentOutbound[] }> = ({ rows }) =>
 				<tbody>
 					{rows.map((r) => (
 						<tr>
-							<td>{r.id}</td>
+							<td>
+								<a href={`/admin/runs/${encodeURIComponent(r.id)}`}>{r.id}</a>
+							</td>
 							<td class="num">{r.dpid}</td>
 							<td>{`${r.mode} · ${r.trigger}`}</td>
 							<td>
