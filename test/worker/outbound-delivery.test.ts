@@ -173,6 +173,22 @@ describe("HTTPS delivery", () => {
 		expect(received).toHaveLength(1);
 	});
 
+	it("does not follow a redirect with the file and the secret: a 3xx fails the delivery at once", async () => {
+		const received: string[] = [];
+		server.use(
+			http.post(PARTNER_URL, ({ request }) => {
+				received.push(request.headers.get("x-edgesync-file") ?? "");
+				return new HttpResponse(null, { status: 307, headers: { Location: "https://elsewhere.example/take" } });
+			}),
+			http.post("https://elsewhere.example/take", () => HttpResponse.text("should never be reached", { status: 500 })),
+		);
+		await seedDestination(1, { delivery: httpsDelivery() });
+		const run = await runAt(1, T0 + 10 * MIN);
+		expect(run.status).toBe("failed");
+		expect(run.error).toContain("HTTP 307");
+		expect(received).toHaveLength(1);
+	});
+
 	it("treats an endpoint slower than the timeout as failed, with bounded retries", async () => {
 		const received = partnerEndpoint([200], 2_000);
 		await seedDestination(1, { delivery: httpsDelivery() });

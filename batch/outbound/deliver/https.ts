@@ -28,6 +28,9 @@ export async function deliverHttps(
 			method: "POST",
 			headers,
 			body: object.body,
+			// A streamed body cannot be replayed to another URL, and our secret header must not follow a
+			// redirect to a host nobody configured: a 3xx is a refusal.
+			redirect: "manual",
 			signal: AbortSignal.timeout(timeoutMs),
 		});
 		if (!response.ok) throw refusal("HTTPS endpoint", file.name, response.status, await answerDetail(response));

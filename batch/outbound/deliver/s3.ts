@@ -25,6 +25,7 @@ export async function deliverS3(env: Env, config: S3Delivery, shipment: Shipment
 			method: "PUT",
 			headers,
 			body: object.body,
+			redirect: "manual",
 			signal: AbortSignal.timeout(timeoutMs),
 		});
 		if (!response.ok) throw refusal("S3 bucket", file.name, response.status, await answerDetail(response));

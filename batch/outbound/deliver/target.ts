@@ -19,12 +19,13 @@ export function secretNamed(env: Env, name: string): string {
 }
 
 /**
- * Turns a refused upload into an error: 4xx answers (other than 408 and 429) mean the request itself is
- * wrong — bad credentials, no such bucket — and are not retried; 5xx, 408, 429 and timeouts are.
+ * Turns a refused upload into an error: 3xx (a redirect is not followed) and 4xx answers (other than 408
+ * and 429) mean the request itself is wrong — bad credentials, no such bucket, a moved endpoint — and
+ * are not retried; 5xx, 408, 429 and timeouts are.
  */
 export function refusal(target: string, file: string, status: number, detail: string): Error {
 	const message = `${target} refused ${file}: HTTP ${status}${detail ? ` ${detail}` : ""}`;
-	const permanent = status >= 400 && status < 500 && status !== 408 && status !== 429;
+	const permanent = status >= 300 && status < 500 && status !== 408 && status !== 429;
 	return permanent ? new NonRetryableError(message) : new Error(message);
 }
 
