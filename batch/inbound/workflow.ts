@@ -1,4 +1,5 @@
-import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep, type WorkflowStepConfig } from "cloudflare:workers";
+import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
+import { D1_STEP, MAIL_STEP } from "../step-configs";
 import { mergeTallies, type Tally } from "./counts";
 import { splitDelivery } from "./split";
 import { applyStoredChunk, finishDelivery, markFailed, sendReceipt } from "./steps";
@@ -6,16 +7,6 @@ import { applyStoredChunk, finishDelivery, markFailed, sendReceipt } from "./ste
 export interface InboundParams {
 	deliveryId: string;
 }
-
-const D1_STEP: WorkflowStepConfig = {
-	retries: { limit: 5, delay: "10 seconds", backoff: "exponential" },
-	timeout: "5 minutes",
-};
-// Mail providers have bad minutes; a receipt is worth waiting hours for, never worth losing.
-const MAIL_STEP: WorkflowStepConfig = {
-	retries: { limit: 8, delay: "1 minute", backoff: "exponential" },
-	timeout: "1 minute",
-};
 
 /**
  * One inbound delivery, start to end. Every step is idempotent and its result is persisted by

@@ -1,4 +1,5 @@
-import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep, type WorkflowStepConfig } from "cloudflare:workers";
+import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
+import { D1_STEP } from "../step-configs";
 import { BACKFILL_START, type BackfillCursor, backfillPage } from "./backfill";
 
 export interface BackfillParams {
@@ -6,11 +7,6 @@ export interface BackfillParams {
 	/** The edit being backfilled; a later edit makes this instance stop and runs its own. */
 	updatedAt: number;
 }
-
-const PAGE_STEP: WorkflowStepConfig = {
-	retries: { limit: 5, delay: "10 seconds", backoff: "exponential" },
-	timeout: "5 minutes",
-};
 
 /**
  * Evaluates a new or changed segment for the users who already have traits (inbound files only
@@ -24,7 +20,7 @@ export class SegmentBackfillWorkflow extends WorkflowEntrypoint<Env, BackfillPar
 		let left = 0;
 		for (let page = 1; cursor !== null; page++) {
 			const from: BackfillCursor = cursor;
-			const done = await step.do(`page ${page}`, PAGE_STEP, () =>
+			const done = await step.do(`page ${page}`, D1_STEP, () =>
 				backfillPage(this.env.DB, event.payload, from, Date.now()),
 			);
 			entered += done.entered;

@@ -1,4 +1,5 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep, type WorkflowStepConfig } from "cloudflare:workers";
+import { D1_STEP, MAIL_STEP } from "../../step-configs";
 import { writeInfo } from "./info";
 import { type Cursor, START } from "./lines";
 import { outboundKey } from "./naming";
@@ -11,10 +12,6 @@ export interface OutboundParams {
 	runId: string;
 }
 
-const D1_STEP: WorkflowStepConfig = {
-	retries: { limit: 5, delay: "10 seconds", backoff: "exponential" },
-	timeout: "5 minutes",
-};
 // One data file (up to the split size) streamed into R2.
 const FILE_STEP: WorkflowStepConfig = {
 	retries: { limit: 3, delay: "30 seconds", backoff: "exponential" },
@@ -24,10 +21,6 @@ const FILE_STEP: WorkflowStepConfig = {
 const DELIVERY_STEP: WorkflowStepConfig = {
 	retries: { limit: 3, delay: "1 minute", backoff: "exponential" },
 	timeout: "15 minutes",
-};
-const MAIL_STEP: WorkflowStepConfig = {
-	retries: { limit: 5, delay: "1 minute", backoff: "exponential" },
-	timeout: "1 minute",
 };
 
 /**
