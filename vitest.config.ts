@@ -12,7 +12,9 @@ const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrat
 
 // Values the tests rely on; they override wrangler.toml's production defaults.
 export const TEST_VARS = {
-	ADMIN_TOKEN: "test-admin-token",
+	ADMIN_TOKEN: "test-admin-token-9Qm2xK7vR4pL8sT1wZ6yB3nD",
+	SESSION_SECRET: "test-session-secret-4Hc8Jw2Nq6Vz1Xr5Tb9Lm3Pk",
+	FPID_SECRET: "test-fpid-secret-7Gd3Ks9Wq2Ye6Ra1Uf5Ph8Jn4Mz",
 	DEMO: "true",
 	EDGE_TCF_VENDOR_ID: "1234",
 	SITE_ORIGINS: "https://site.example",
@@ -27,9 +29,11 @@ export const TEST_VARS = {
 	S3_REVOKED_SECRET: "a-secret-the-bucket-no-longer-accepts",
 };
 
-// wrangler.toml requires the ADMIN_TOKEN secret; reading the config for the tests looks for it in the
-// environment and warns on every file without it. The tests' own value (a binding above) is the one used.
+// wrangler.toml requires these secrets; reading the config for the tests looks for them in the
+// environment and warns on every file without them. The tests' own values (bindings above) are the ones used.
 process.env.ADMIN_TOKEN ??= TEST_VARS.ADMIN_TOKEN;
+process.env.SESSION_SECRET ??= TEST_VARS.SESSION_SECRET;
+process.env.FPID_SECRET ??= TEST_VARS.FPID_SECRET;
 
 export default defineConfig({
 	test: {

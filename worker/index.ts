@@ -1,5 +1,6 @@
 import { runSchedule } from "../batch/scheduled";
 import { app } from "./http/app";
+import { checkConfiguration } from "./http/refuse-misconfigured";
 import { handleQueue } from "./queues";
 
 export { InboundWorkflow } from "../batch/inbound/workflow";
@@ -8,6 +9,12 @@ export { SegmentBackfillWorkflow } from "../batch/segments/backfill-workflow";
 
 export default {
 	fetch: app.fetch,
-	queue: handleQueue,
-	scheduled: runSchedule,
+	queue: (batch, env) => {
+		checkConfiguration(env);
+		return handleQueue(batch, env);
+	},
+	scheduled: (controller, env) => {
+		checkConfiguration(env);
+		return runSchedule(controller, env);
+	},
 } satisfies ExportedHandler<Env>;

@@ -5,7 +5,13 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { procStatusKb, run, type StatusField, start } from "./proc.ts";
 
-export const ADMIN_TOKEN = "bench";
+export const ADMIN_TOKEN = "bench-admin-token-3Rf7Tg1Yh5Uj9Ik2Ol6Pz8Xc4Vb";
+/** The edge refuses to run without strong secrets. */
+const SECRETS = {
+	ADMIN_TOKEN,
+	SESSION_SECRET: "bench-session-secret-6Yh1Uj4Ik8Ol2Pz5Xc9Vb3Nm7Qw",
+	FPID_SECRET: "bench-fpid-secret-9Ik3Ol7Pz1Xc5Vb8Nm2Qw6Er4Ty",
+};
 
 /** The process group and inspector port of each started edge, by base URL (for its memory). */
 const groups = new Map<string, number>();
@@ -63,7 +69,7 @@ export async function startEdge(
 ): Promise<string> {
 	const port = await freePort();
 	const inspectorPort = await freePort();
-	const varArgs = Object.entries({ ADMIN_TOKEN, DEMO: "false", ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
+	const varArgs = Object.entries({ ...SECRETS, DEMO: "false", ...vars }).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
 	const dev = start("npx", [
 		"wrangler",
 		"dev",

@@ -7,10 +7,10 @@ import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./support/browser.js";
-import { type Edge, startEdge, stopEdges } from "./support/edge.js";
+import { E2E_SECRETS, type Edge, startEdge, stopEdges } from "./support/edge.js";
 import { eventually } from "./support/wait.js";
 
-const ADMIN = "e2e-admin-token";
+const ADMIN = E2E_SECRETS.ADMIN_TOKEN;
 const SHOTS = path.join(import.meta.dirname, "..", "..", "test-results", "dashboard");
 const DAY = 86_400_000;
 /** Partner keys in the stored format (es_<id>_<secret>, SHA-256 of the secret in D1). */
@@ -97,7 +97,7 @@ let context: BrowserContext;
 beforeAll(async () => {
 	await mkdir(SHOTS, { recursive: true });
 	browser = await launchChromium();
-	edge = await startEdge({ ADMIN_TOKEN: ADMIN, DEMO: "true" });
+	edge = await startEdge({ DEMO: "true" });
 	await edge.query(historySql(Date.now()));
 });
 afterAll(async () => {

@@ -24,7 +24,6 @@ beforeAll(async () => {
 	const sites = [`http://127.0.0.1:${site.port}`, `http://localhost:${site.port}`];
 	edge = await startEdge({
 		DEMO: "true",
-		ADMIN_TOKEN: "e2e-admin-token",
 		SITE_ORIGINS: sites.join(","),
 		EDGE_TCF_VENDOR_ID: String(EDGE_VENDOR),
 		// As deployed on another site than the pages: the uuid cookie is a third-party cookie there.

@@ -6,7 +6,7 @@ import { createPartnerKey } from "../../worker/auth/partner-keys";
 import { call } from "./support/edge";
 import { seedPartner } from "./support/partners";
 
-const ADMIN = "Bearer test-admin-token";
+const ADMIN = "Bearer test-admin-token-9Qm2xK7vR4pL8sT1wZ6yB3nD";
 const SQL = `x'); DROP TABLE partners;-- "y" \\ % _ ; /* */`;
 
 // Every admin route with a valid body where it takes one. Partner-readable routes are marked.

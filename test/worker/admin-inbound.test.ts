@@ -25,7 +25,7 @@ const get = (path: string, key: string) => call(`/api/v1${path}`, { headers: { A
 
 describe("inbound files and receipts through the API", () => {
 	it("the operator sees every delivery", async () => {
-		const res = await get("/inbound-files", "test-admin-token");
+		const res = await get("/inbound-files", "test-admin-token-9Qm2xK7vR4pL8sT1wZ6yB3nD");
 		const body = await res.json<{ deliveries: Array<{ id: string }> }>();
 		expect(body.deliveries.map((d) => d.id)).toEqual([`ftp_dpm_2000_${T}.sync`]);
 	});

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { call } from "./support/edge";
 import { seedPartner } from "./support/partners";
 
-const ADMIN = { Authorization: "Bearer test-admin-token" };
+const ADMIN = { Authorization: "Bearer test-admin-token-9Qm2xK7vR4pL8sT1wZ6yB3nD" };
 const send = (method: string, path: string, body?: unknown, headers: Record<string, string> = ADMIN) =>
 	call(`/api/v1${path}`, {
 		method,

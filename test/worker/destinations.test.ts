@@ -5,7 +5,7 @@ import { putTrait } from "../../batch/traits/queries";
 import { call } from "./support/edge";
 import { seedPartner } from "./support/partners";
 
-const ADMIN = { Authorization: "Bearer test-admin-token", "Content-Type": "application/json" };
+const ADMIN = { Authorization: "Bearer test-admin-token-9Qm2xK7vR4pL8sT1wZ6yB3nD", "Content-Type": "application/json" };
 const put = (id: number, body: unknown) =>
 	call(`/api/v1/destinations/${id}`, { method: "PUT", headers: ADMIN, body: JSON.stringify(body) });
 

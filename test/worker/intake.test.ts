@@ -37,7 +37,12 @@ describe("PUT /exchange/inbound/<file name>", () => {
 	it.each([
 		["no key", `ftp_dpm_1000_${T}.sync`, undefined, 401],
 		["a malformed key", `ftp_dpm_1000_${T}.sync`, "es_nope", 401],
-		["the admin token (uploads are a partner's)", `ftp_dpm_1000_${T}.sync`, "test-admin-token", 401],
+		[
+			"the admin token (uploads are a partner's)",
+			`ftp_dpm_1000_${T}.sync`,
+			"test-admin-token-9Qm2xK7vR4pL8sT1wZ6yB3nD",
+			401,
+		],
 		["another partner's file", `ftp_dpm_2000_${T}.sync`, "key1000", 403],
 		["a bad name", "segments.csv", "key1000", 400],
 		["a 9-digit timestamp", "ftp_dpm_1000_179000000.sync", "key1000", 400],

@@ -14,7 +14,7 @@ import { seedPartner } from "./support/partners";
 
 const T0 = 1_800_000_000_000; // a quarter hour on the dot
 const MIN = 60_000;
-const ADMIN = { Authorization: "Bearer test-admin-token" };
+const ADMIN = { Authorization: "Bearer test-admin-token-9Qm2xK7vR4pL8sT1wZ6yB3nD" };
 
 async function tick(at: number): Promise<void> {
 	await worker.scheduled(createScheduledController({ scheduledTime: at, cron: "* * * * *" }), env);

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { call } from "./support/edge";
 import { outboundLines, pair, runAt, seedDestination, seedSegments, traitsChange } from "./support/outbound";
 
-const ADMIN = { Authorization: "Bearer test-admin-token", "Content-Type": "application/json" };
+const ADMIN = { Authorization: "Bearer test-admin-token-9Qm2xK7vR4pL8sT1wZ6yB3nD", "Content-Type": "application/json" };
 const U = (n: number) => String(n).repeat(38);
 const T0 = 1_790_000_000_000;
 

@@ -10,7 +10,7 @@ import { seedPartner } from "./support/partners";
 
 const U1 = "1".repeat(38);
 const U2 = "2".repeat(38);
-const ADMIN = { Authorization: "Bearer test-admin-token", "Content-Type": "application/json" };
+const ADMIN = { Authorization: "Bearer test-admin-token-9Qm2xK7vR4pL8sT1wZ6yB3nD", "Content-Type": "application/json" };
 const add = (...ids: number[]): LineSignal[] => ids.map((traitId) => ({ kind: "add", traitId }));
 const remove = (...ids: number[]): LineSignal[] => ids.map((traitId) => ({ kind: "remove", traitId }));
 const target = (deliveryId: string, mode: "sync" | "overwrite" = "sync"): ChunkTarget => ({

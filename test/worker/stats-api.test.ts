@@ -63,7 +63,7 @@ const get = (path: string, key: string) => call(`/api/v1${path}`, { headers: { A
 
 describe("/api/v1/stats", () => {
 	it("gives the operator every partner's syncs, rejected calls, match rates, deliveries and runs", async () => {
-		const res = await get("/stats?days=7", "test-admin-token");
+		const res = await get("/stats?days=7", "test-admin-token-9Qm2xK7vR4pL8sT1wZ6yB3nD");
 		expect(res.status).toBe(200);
 		const stats = await res.json<Stats>();
 		expect(stats.to).toBe(today);
@@ -90,10 +90,12 @@ describe("/api/v1/stats", () => {
 	});
 
 	it("looks back as far as asked: one day is today only", async () => {
-		const stats = await (await get("/stats?days=1", "test-admin-token")).json<Stats>();
+		const stats = await (await get("/stats?days=1", "test-admin-token-9Qm2xK7vR4pL8sT1wZ6yB3nD")).json<Stats>();
 		expect(stats.from).toBe(today);
 		expect(stats.totals.syncs).toBe(12);
-		expect((await (await get("/stats?days=366", "test-admin-token")).json<Stats>()).totals.syncs).toBe(15);
+		expect(
+			(await (await get("/stats?days=366", "test-admin-token-9Qm2xK7vR4pL8sT1wZ6yB3nD")).json<Stats>()).totals.syncs,
+		).toBe(15);
 	});
 
 	it("shows a partner key only that partner's numbers", async () => {
@@ -111,8 +113,8 @@ describe("/api/v1/stats", () => {
 	it("refuses callers without a valid token and bad parameters", async () => {
 		expect((await call("/api/v1/stats")).status).toBe(401);
 		expect((await get("/stats", "wrong")).status).toBe(401);
-		expect((await get("/stats?days=0", "test-admin-token")).status).toBe(400);
-		expect((await get("/stats?days=abc", "test-admin-token")).status).toBe(400);
+		expect((await get("/stats?days=0", "test-admin-token-9Qm2xK7vR4pL8sT1wZ6yB3nD")).status).toBe(400);
+		expect((await get("/stats?days=abc", "test-admin-token-9Qm2xK7vR4pL8sT1wZ6yB3nD")).status).toBe(400);
 	});
 
 	it("is in the OpenAPI document", async () => {

@@ -10,11 +10,13 @@ import { idRoutes } from "../sync/id-route";
 import { tagScriptRoutes } from "../tag-script/routes";
 import { renderError } from "./errors";
 import { limitUrlLength } from "./limits";
+import { refuseMisconfigured } from "./refuse-misconfigured";
 import type { AppEnv } from "./types";
 
 /** The edge's HTTP surface. Each area mounts its own routes; errors are rendered in one place. */
 export function buildApp(): Hono<AppEnv> {
 	const app = new Hono<AppEnv>();
+	app.use("*", refuseMisconfigured);
 	app.use("*", limitUrlLength);
 	app.get("/health", (c) => c.json({ ok: true }));
 	app.route("/", ibsRoutes);

@@ -11,6 +11,12 @@ const ROOT = path.join(import.meta.dirname, "..", "..", "..");
 const WRANGLER = path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
 const SEED = path.join(ROOT, "scripts", "seed-demo.sql");
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", FORCE_COLOR: "0", CI: "true" };
+/** The edge's secrets in these tests (the edge refuses to run with weak ones). */
+export const E2E_SECRETS = {
+	ADMIN_TOKEN: "e2e-admin-token-5Tg8Yh2Uj6Ik9Ol3Pz7Xc1Vb4Nm",
+	SESSION_SECRET: "e2e-session-secret-8Wn3Qb6Zt1Lp5Kr9Hv2Jd7Fx4Cy",
+	FPID_SECRET: "e2e-fpid-secret-2Mk6Sd9Gh3Aq7Zw1Xe5Rt8Yu4Io",
+};
 /** Every edge started and not yet stopped, so a test file can clean up even after a timed-out start. */
 const live = new Set<() => Promise<void>>();
 const run = promisify(execFile);
@@ -42,8 +48,8 @@ async function wrangler(args: string[]): Promise<string> {
 }
 
 /**
- * Applies the migrations, seeds the demo partner and starts `wrangler dev` on 127.0.0.1 with `vars`
- * (they win over wrangler.toml and .dev.vars). Resolves once /health answers.
+ * Applies the migrations, seeds the demo partner and starts `wrangler dev` on 127.0.0.1 with
+ * E2E_SECRETS and `vars` (they win over wrangler.toml and .dev.vars). Resolves once /health answers.
  */
 export async function startEdge(vars: Record<string, string>): Promise<Edge> {
 	if (!existsSync(path.join(ROOT, "dist", "tag.js"))) throw new Error("dist/tag.js is missing: run `npm run build`");
@@ -69,7 +75,7 @@ export async function startEdge(vars: Record<string, string>): Promise<Edge> {
 		String(inspectorPort),
 	];
 	args.push("--persist-to", persist, "--show-interactive-dev-session=false", "--log-level", "warn");
-	for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
+	for (const [name, value] of Object.entries({ ...E2E_SECRETS, ...vars })) args.push("--var", `${name}:${value}`);
 	// Its own process group, so stop() ends wrangler and the workerd it started, and nothing else.
 	const child = spawn(process.execPath, args, { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
 	let output = "";
