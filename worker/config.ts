@@ -26,6 +26,7 @@ const settingsSchema = z.object({
 	outboundHttpTimeoutSeconds: z.coerce.number().positive().max(600),
 	ibsRateLimits: flag,
 	statsCounters: z.enum(["on", "off"]).transform((v) => v === "on"),
+	partnerCacheSeconds: z.coerce.number().int().min(0).max(3600),
 });
 
 const cache = new WeakMap<object, Settings>();
@@ -48,6 +49,7 @@ export function settingsOf(env: Env): Settings {
 		outboundHttpTimeoutSeconds: env.OUTBOUND_HTTP_TIMEOUT_SECONDS || "60",
 		ibsRateLimits: env.IBS_RATE_LIMITS || "true",
 		statsCounters: env.STATS_COUNTERS || "on",
+		partnerCacheSeconds: env.PARTNER_CACHE_SECONDS || "30",
 	});
 	if (!parsed.success) {
 		// A misconfigured deployment must fail loudly, not run with guessed values.

@@ -27,7 +27,7 @@ optOutRoutes.get("/:path{demoptout(?:\\.jpg)?}", async (c) => {
 	const partnerIds = params.some(([name]) => name === "d_cid" || name === "d_cid_ic");
 	let done: string;
 	if (partnerIds) {
-		const { claims } = parseIbsCall(params, await partnerDirectory(c.env.DB));
+		const { claims } = parseIbsCall(params, await partnerDirectory(c.env));
 		await Promise.all(claims.map((claim) => store.forgetPartnerId(claim.partner.dpid, claim.dpuuid, now)));
 		done = `opted out ${claims.length} partner ID(s)`;
 	} else {

@@ -1,33 +1,42 @@
+import { settingsOf } from "../config";
 import type { Partner } from "./partner";
 import { listPartners } from "./queries";
 
 /**
  * The partner list, cached per isolate: /ibs and /id need it on every request and it changes
- * rarely. Admin writes in this isolate call `forget()`; other isolates see a change within TTL_MS.
+ * rarely. Admin writes in this isolate call `forget()`; other isolates see a change within
+ * PARTNER_CACHE_SECONDS.
+ *
+ * Only a loaded value is shared between requests, never a load in flight: a D1 read started by one
+ * request is an I/O object of that request, and another request awaiting it fails in workerd with
+ * "Cannot perform I/O on behalf of a different request" (seen under load when the TTL ran out while
+ * dozens of calls were in flight). So each request that finds the list stale loads it itself; a few
+ * parallel reads once per TTL cost less than failing the calls.
  */
-const TTL_MS = 30_000;
-
 export interface PartnerDirectory {
 	byDpid: ReadonlyMap<number, Partner>;
 	byIntegrationCode: ReadonlyMap<string, Partner>;
 	all: readonly Partner[];
 }
 
-let cached: { at: number; db: D1Database; value: Promise<PartnerDirectory> } | null = null;
+let cached: { at: number; db: D1Database; value: PartnerDirectory } | null = null;
+/** Bumped by forget(): a load that began before an admin write must not store what it read. */
+let generation = 0;
 
-export function partnerDirectory(db: D1Database, now = Date.now()): Promise<PartnerDirectory> {
-	if (cached && cached.db === db && now - cached.at < TTL_MS) return cached.value;
-	const value = listPartners(db).then(index);
-	// A failed load must not be cached: the next request tries again.
-	value.catch(() => {
-		if (cached?.value === value) cached = null;
-	});
-	cached = { at: now, db, value };
+export async function partnerDirectory(env: Env, now = Date.now()): Promise<PartnerDirectory> {
+	const db = env.DB;
+	if (cached && cached.db === db && now - cached.at < settingsOf(env).partnerCacheSeconds * 1000) return cached.value;
+	const startedIn = generation;
+	const value = index(await listPartners(db));
+	// Nor may a load replace one that started after it and finished first.
+	const newer = cached !== null && cached.db === db && cached.at > now;
+	if (startedIn === generation && !newer) cached = { at: now, db, value };
 	return value;
 }
 
 export function forgetPartnerDirectory(): void {
 	cached = null;
+	generation++;
 }
 
 function index(all: Partner[]): PartnerDirectory {

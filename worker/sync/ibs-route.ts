@@ -25,7 +25,7 @@ ibsRoutes.get(IBS_PATH, async (c) => {
 	const params = syncParams(url, "/ibs");
 	c.set("errorStyle", lenientGetter(params)("d_rtbd") === "json" ? "json" : "pixel");
 	const settings = settingsOf(c.env);
-	const call = parseIbsCall(params, await partnerDirectory(c.env.DB));
+	const call = parseIbsCall(params, await partnerDirectory(c.env));
 	const consent = consentOf(call.consent, settings);
 	if (call.redir !== null && call.owner) {
 		const problem = redirectProblem(call.redir, call.owner.redirectHosts);

@@ -51,7 +51,7 @@ idRoutes.get("/id", async (c) => {
 	}
 
 	const now = Date.now();
-	const { all } = await partnerDirectory(c.env.DB);
+	const { all } = await partnerDirectory(c.env);
 	const url = new URL(c.req.url);
 	const due = dueSyncs(all, lastSeen, consent, { ...settings, now });
 	const syncs = due.flatMap((partner) => {

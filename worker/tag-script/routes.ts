@@ -9,12 +9,13 @@ export const tagScriptRoutes = new Hono<AppEnv>();
 // The tag's URL carries no version, so caches revalidate daily (a cheap 304 thanks to the ETag) and may
 // serve the old copy for a week meanwhile: a release reaches every page within a day.
 const CACHE_CONTROL = "public, max-age=86400, stale-while-revalidate=604800";
-let etag: Promise<string> | undefined;
+// Hashed once per isolate (the bytes are fixed at build time). The value is shared, not the promise:
+// requests must not await each other's work (see partners/directory.ts).
+let etag: string | undefined;
 
 tagScriptRoutes.get("/tag.js", async (c) => {
-	// Hashed once per isolate: the bytes are fixed at build time.
-	etag ??= strongEtag(tagSource);
-	const tag = await etag;
+	etag ??= await strongEtag(tagSource);
+	const tag = etag;
 	c.header("ETag", tag);
 	c.header("Cache-Control", CACHE_CONTROL);
 	c.header("X-Content-Type-Options", "nosniff");
