@@ -1,17 +1,18 @@
 import Cookies from "js-cookie";
 import type { Config } from "./config";
-import { isUuid } from "./urls";
+import { isCopy } from "./urls";
 
-/** The first-party copy of the UUID (SPEC §2). */
+/** The first-party copy of the UUID (SPEC §2), as signed by the edge: `<uuid>.<MAC>`. */
 const ID = "_es_id";
 /** Present while the last `/id` call is younger than the configured interval. */
 const FRESH = "_es_t";
 
 export interface Store {
-	id(): string | undefined;
+	/** The signed copy, or "" when there is none or it is not signed (an old copy). */
+	id(): string;
 	/** Truthy while the last /id call is younger than the interval. */
 	fresh(): string | undefined;
-	save(uuid: string): void;
+	save(copy: string): void;
 	clear(): void;
 }
 
@@ -21,11 +22,11 @@ export function cookieStore(config: Config, https: boolean): Store {
 	return {
 		id: () => {
 			const v = Cookies.get(ID);
-			return isUuid(v) ? v : undefined;
+			return isCopy(v) ? v : "";
 		},
 		fresh: () => Cookies.get(FRESH),
-		save: (uuid) => {
-			Cookies.set(ID, uuid, { ...attrs, expires: 395 }); // days, as the edge's own cookie
+		save: (copy) => {
+			Cookies.set(ID, copy, { ...attrs, expires: 395 }); // days, as the edge's own cookie
 			if (config.every) Cookies.set(FRESH, "1", { ...attrs, expires: config.every / 86_400 });
 		},
 		clear: () => {

@@ -4,11 +4,12 @@ import { askCmps } from "./cmp";
 import type { Config } from "./config";
 import { mergeConsent } from "./consent";
 import type { Store } from "./cookies";
-import { idUrl, isUuid, optOutUrl } from "./urls";
+import { idUrl, isCopy, optOutUrl, uuidOf } from "./urls";
 
 /** The edge's `/id` answer (SPEC §4). */
 interface IdAnswer {
-	uuid?: string;
+	/** The signed copy of the UUID, for `_es_id` (absent when there is no UUID to hand out). */
+	fpid?: string;
 	optout?: boolean;
 	syncs?: { dpid: number; url: string; type: string }[];
 }
@@ -38,18 +39,19 @@ export function startTag(w: CmpWindow, config: Config, store: Store): Handlers {
 			return settle("");
 		}
 		const known = store.id();
-		if (known && store.fresh()) return settle(known);
+		if (known && store.fresh()) return settle(uuidOf(known));
 		const res = await fetch(idUrl(config.edge, known, signals), { credentials: "include" });
 		if (!res.ok) throw res.status;
 		const answer: IdAnswer = await res.json();
 		if (stopped) return;
-		if (!isUuid(answer.uuid)) {
-			// No consent on the edge's side, or the visitor opted out ("NOTARGET").
+		const copy = answer.fpid;
+		if (!isCopy(copy)) {
+			// No consent on the edge's side, or the visitor opted out ("NOTARGET"): no UUID, no copy.
 			store.clear();
 			return settle("");
 		}
-		store.save(answer.uuid);
-		settle(answer.uuid);
+		store.save(copy);
+		settle(uuidOf(copy));
 		const syncs = (answer.syncs ?? []).slice(0, config.max);
 		syncs.forEach((s, i) => {
 			setTimeout(() => {
@@ -59,7 +61,7 @@ export function startTag(w: CmpWindow, config: Config, store: Store): Handlers {
 		});
 	};
 	// A network or edge failure leaves the page as it was; the copy we had is still the visitor's UUID.
-	run().catch(() => settle(store.id() ?? ""));
+	run().catch(() => settle(uuidOf(store.id())));
 
 	return {
 		getUuid: (cb) => (uuid === undefined ? waiting.push(cb) : safely(() => cb(uuid as string))),

@@ -9,6 +9,8 @@ import { EDGE_VENDOR, tcString } from "./support/tcf.js";
 import { eventually } from "./support/wait.js";
 
 const UUID = /^\d{38}$/;
+/** The tag's first-party copy: the UUID signed by the edge (`<uuid>.<22 base64url characters>`). */
+const signedCopyOf = (uuid: string) => new RegExp(`^${uuid}\\.[A-Za-z0-9_-]{22}$`);
 const DEMO_DPID = 1000;
 /** The queue consumer batches for up to 2 s; D1 rows get this long to appear. */
 const PAIR_DEADLINE_MS = 20_000;
@@ -78,7 +80,11 @@ async function firstVisit(page: Page, url: string) {
 	const idResponse = page.waitForResponse(isCall("/id?"));
 	const ibsResponse = page.waitForResponse(isCall(`/ibs:dpid=${DEMO_DPID}&dpuuid=`));
 	await page.goto(url);
-	const answer = (await (await idResponse).json()) as { uuid: string; syncs: { dpid: number; url: string }[] };
+	const answer = (await (await idResponse).json()) as {
+		uuid: string;
+		fpid: string;
+		syncs: { dpid: number; url: string }[];
+	};
 	const ibs = await ibsResponse;
 	const dpuuid = new URLSearchParams(ibs.url().split("/ibs:")[1]).get("dpuuid") ?? "";
 	return { answer, ibs, dpuuid };
@@ -95,7 +101,8 @@ describe("the tag in Chromium", () => {
 		expect(await uuidSeenByPage(page)).toBe(answer.uuid);
 
 		const copy = (await context.cookies(site.url("plain"))).find((c) => c.name === "_es_id");
-		expect(copy?.value).toBe(answer.uuid);
+		expect(answer.fpid).toMatch(signedCopyOf(answer.uuid));
+		expect(copy?.value).toBe(answer.fpid);
 		expect(copy?.sameSite).toBe("Lax");
 		expect(copy?.httpOnly).toBe(false);
 		const days = ((copy?.expires ?? 0) * 1000 - Date.now()) / 86_400_000;
@@ -155,7 +162,7 @@ describe("the tag in Chromium", () => {
 		const vendorCall = new URL((await pixel).url());
 		expect(vendorCall.searchParams.get("gdpr")).toBe("1");
 		expect(vendorCall.searchParams.get("gdpr_consent")).toBe(tc);
-		expect(await cookieValue(site.url("tcf"), "_es_id")).toBe(uuid);
+		expect(await cookieValue(site.url("tcf"), "_es_id")).toMatch(signedCopyOf(uuid));
 		await eventually("the pair in D1", PAIR_DEADLINE_MS, async () => ((await pairsOf(uuid)).length ? true : undefined));
 	});
 
@@ -191,7 +198,7 @@ describe("the tag in Chromium", () => {
 					(window as unknown as { edgesync: { push(c: unknown): void } }).edgesync.push(["optOut", resolve]),
 				),
 		);
-		expect(new URL((await optOut).url()).searchParams.get("fpid")).toBe(answer.uuid);
+		expect(new URL((await optOut).url()).searchParams.get("fpid")).toBe(answer.fpid);
 		expect(await uuidSeenByPage(page)).toBe("");
 		expect(await cookieValue(site.url("plain"), "_es_id")).toBeUndefined();
 		expect(await cookieValue(site.url("plain"), "_es_t")).toBeUndefined();
@@ -219,10 +226,10 @@ describe("the tag in Chromium", () => {
 		expect(uuid).toMatch(UUID);
 		await page.locator("#uuid", { hasText: uuid }).waitFor();
 		await page.locator("#syncs li", { hasText: `/demo-vendor/sync?uid=${uuid}` }).waitFor();
-		expect(await page.locator("#cookie").textContent()).toBe(uuid);
+		expect(await page.locator("#cookie").textContent()).toMatch(signedCopyOf(uuid));
 	});
 
-	it("third-party cookies blocked: the edge's cookie never sticks, the tag keeps the UUID through fpid", async () => {
+	it("third-party cookies blocked: the edge's cookie never sticks, the tag keeps the UUID through its signed copy", async () => {
 		const { page } = await openPage();
 		// The page is on localhost, the edge on 127.0.0.1: another site, so its cookie is a third-party one.
 		const cdp = await context.newCDPSession(page);
@@ -233,18 +240,62 @@ describe("the tag in Chromium", () => {
 		await page.goto(pageUrl);
 		const firstId = await first;
 		expect(new URL(firstId.url()).searchParams.has("fpid")).toBe(false);
-		const { uuid } = (await firstId.json()) as { uuid: string };
+		const { uuid, fpid } = (await firstId.json()) as { uuid: string; fpid: string };
 		expect(uuid).toMatch(UUID);
-		expect(await cookieValue(pageUrl, "_es_id")).toBe(uuid);
+		expect(fpid).toMatch(signedCopyOf(uuid));
+		expect(await cookieValue(pageUrl, "_es_id")).toBe(fpid);
 		expect(await cookieValue(edge.origin, "uuid")).toBeUndefined();
 
-		// A later page view after the interval: the edge has no cookie, the tag sends its copy.
+		// A later page view after the interval: the edge has no cookie, the tag sends its signed copy.
 		await context.clearCookies({ name: "_es_t" });
 		const second = page.waitForResponse(isCall("/id?"));
 		await page.goto(pageUrl);
 		const secondId = await second;
-		expect(new URL(secondId.url()).searchParams.get("fpid")).toBe(uuid);
+		expect(new URL(secondId.url()).searchParams.get("fpid")).toBe(fpid);
 		expect(((await secondId.json()) as { uuid: string }).uuid).toBe(uuid);
 		expect(await uuidSeenByPage(page)).toBe(uuid);
+	});
+
+	it("third-party cookies blocked and an old unsigned _es_id: the bare UUID is not adopted", async () => {
+		const { page } = await openPage();
+		const cdp = await context.newCDPSession(page);
+		await cdp.send("Network.setCookieControls", { enableThirdPartyCookieRestriction: true });
+		const pageUrl = site.url("plain", "localhost");
+		const first = page.waitForResponse(isCall("/id?"));
+		await page.goto(pageUrl);
+		const { uuid } = (await (await first).json()) as { uuid: string };
+
+		// The copy as the tag used to write it (or as a page forges it): the UUID alone.
+		await context.addCookies([{ name: "_es_id", value: uuid, url: pageUrl }]);
+		const second = page.waitForResponse(isCall("/id?"));
+		await page.goto(pageUrl);
+		const secondId = await second;
+		expect(new URL(secondId.url()).searchParams.has("fpid")).toBe(false);
+		const answer = (await secondId.json()) as { uuid: string; fpid: string };
+		expect(answer.uuid).toMatch(UUID);
+		expect(answer.uuid).not.toBe(uuid);
+		expect(await cookieValue(pageUrl, "_es_id")).toBe(answer.fpid);
+		// And sent by hand, the bare UUID is ignored by the edge just the same.
+		const byHand = (await (await fetch(`${edge.origin}/id?fpid=${uuid}`)).json()) as { uuid: string };
+		expect(byHand.uuid).not.toBe(uuid);
+	});
+
+	it("an old unsigned _es_id is upgraded on the next page view, even while _es_t is fresh", async () => {
+		const { page } = await openPage();
+		const { answer } = await firstVisit(page, site.url("plain"));
+		// What the tag wrote before copies were signed: the bare UUID, with a fresh _es_t beside it.
+		await context.addCookies([{ name: "_es_id", value: answer.uuid, url: site.url("plain") }]);
+		expect(await cookieValue(site.url("plain"), "_es_t")).toBe("1");
+
+		const idResponse = page.waitForResponse(isCall("/id?"));
+		await page.goto(site.url("plain"));
+		const id = await idResponse;
+		// The unsigned copy is neither trusted nor sent; the edge's own cookie still says who this is.
+		expect(new URL(id.url()).searchParams.has("fpid")).toBe(false);
+		const upgraded = (await id.json()) as { uuid: string; fpid: string };
+		expect(upgraded.uuid).toBe(answer.uuid);
+		expect(upgraded.fpid).toMatch(signedCopyOf(answer.uuid));
+		expect(await uuidSeenByPage(page)).toBe(answer.uuid);
+		expect(await cookieValue(site.url("plain"), "_es_id")).toBe(upgraded.fpid);
 	});
 });

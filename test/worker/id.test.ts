@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { signFpid, verifiedFpid } from "../../worker/identity/fpid";
 import { d1PairStore } from "../../worker/pairs/store";
 import { call, callWith, uuidCookie, uuidFrom } from "./support/edge";
 import { seedPartner } from "./support/partners";
@@ -8,7 +9,13 @@ const SITE = "https://site.example"; // SITE_ORIGINS in vitest.config.ts
 const U = "3".repeat(38);
 const DAY = 86_400_000;
 
-type IdAnswer = { uuid: string; optout?: boolean; syncs: Array<{ dpid: number; url: string; type: string }> };
+type IdAnswer = {
+	uuid: string;
+	fpid?: string;
+	optout?: boolean;
+	syncs: Array<{ dpid: number; url: string; type: string }>;
+};
+const signed = (uuid: string) => signFpid(uuid, env.FPID_SECRET);
 
 beforeEach(async () => {
 	await seedPartner({ dpid: 1000, syncUrl: "/demo-vendor/sync?uid=${DD_UUID}&gdpr=${GDPR}", resyncDays: 7 });
@@ -37,17 +44,58 @@ describe("/id", () => {
 		expect(body.syncs[1]?.url).toMatch(new RegExp(`^https://p2\\.example/sync\\?u=${body.uuid}&r=\\d+&p=https$`));
 	});
 
-	it("keeps the cookie's UUID, and falls back to fpid only when the cookie is missing", async () => {
-		const fromCookie = await (await call(`/id?fpid=${"9".repeat(38)}`, { cookie: `uuid=${U}` })).json<IdAnswer>();
+	it("answers the signed copy of the UUID for the tag's first-party cookie", async () => {
+		const body = await (await call("/id", { cookie: `uuid=${U}` })).json<IdAnswer>();
+		expect(body.fpid).toMatch(new RegExp(`^${U}\\.[A-Za-z0-9_-]{22}$`));
+		expect(body.fpid).toBe(await signed(U));
+		expect(await verifiedFpid(body.fpid, env.FPID_SECRET)).toBe(U);
+		const minted = await (await call("/id")).json<IdAnswer>();
+		expect(minted.fpid).toBe(await signed(minted.uuid));
+	});
+
+	it("keeps the cookie's UUID, and falls back to a signed fpid only when the cookie is missing", async () => {
+		const fromCookie = await (
+			await call(`/id?fpid=${await signed("9".repeat(38))}`, { cookie: `uuid=${U}` })
+		).json<IdAnswer>();
 		expect(fromCookie.uuid).toBe(U);
-		const fromFpid = await call(`/id?fpid=${U}`);
+		const fromFpid = await call(`/id?fpid=${await signed(U)}`);
 		expect((await fromFpid.json<IdAnswer>()).uuid).toBe(U);
 		expect(uuidFrom(fromFpid)).toBe(U);
-		for (const forged of ["123", "x".repeat(38), "NOTARGET"]) {
-			const minted = await (await call(`/id?fpid=${forged}`)).json<IdAnswer>();
-			expect(minted.uuid).toMatch(/^\d{38}$/);
-			expect(minted.uuid).not.toBe(forged);
+	});
+
+	it("never adopts an unsigned or forged fpid: the caller is a new visitor", async () => {
+		const copy = await signed(U);
+		const mac = copy.slice(39);
+		const flipped = `${mac.slice(0, 5)}${mac[5] === "A" ? "B" : "A"}${mac.slice(6)}`;
+		const forgeries = {
+			unsigned: U,
+			"forged MAC": `${U}.${flipped}`,
+			"MAC of another UUID": `${U}.${(await signed("9".repeat(38))).slice(39)}`,
+			"MAC made with another secret": await signFpid(U, "another-fpid-secret-3Hs8Kd2Lq6Wz9Xc4Vb7Nm1"),
+			truncated: copy.slice(0, -1),
+			"MAC only": mac,
+			"no UUID": `.${mac}`,
+			"extra character": `${copy}A`,
+			"not base64url": `${U}.${mac.slice(0, 21)}+`,
+			junk: "x".repeat(38),
+			NOTARGET: "NOTARGET",
+		};
+		for (const [name, forged] of Object.entries(forgeries)) {
+			const res = await call(`/id?fpid=${encodeURIComponent(forged)}`);
+			const body = await res.json<IdAnswer>();
+			expect(body.uuid, name).toMatch(/^\d{38}$/);
+			expect(body.uuid, name).not.toBe(U);
+			expect(uuidFrom(res), name).toBe(body.uuid);
+			expect(body.fpid, name).toBe(await signed(body.uuid));
 		}
+	});
+
+	it("a forged fpid reveals nothing of the visitor it names (no syncs as if it were them)", async () => {
+		await d1PairStore(env.DB).upsert([{ dpid: 1000, dpuuid: "a", uuid: U, at: Date.now() }]);
+		const asVisitor = await (await call(`/id?fpid=${await signed(U)}`)).json<IdAnswer>();
+		expect(asVisitor.syncs.map((s) => s.dpid)).toEqual([2000]);
+		const asStranger = await (await call(`/id?fpid=${U}`)).json<IdAnswer>();
+		expect(asStranger.syncs.map((s) => s.dpid)).toEqual([1000, 2000]);
 	});
 
 	it("offers only partners whose pair is missing or older than their resync interval", async () => {
@@ -82,9 +130,24 @@ describe("/id", () => {
 		const byCookie = await call("/id", { cookie: "uuid=NOTARGET" });
 		expect(await byCookie.json()).toEqual({ uuid: "NOTARGET", optout: true, syncs: [] });
 		await d1PairStore(env.DB).forgetVisitor(U, Date.now());
-		const byFpid = await call(`/id?fpid=${U}`);
+		const byFpid = await call(`/id?fpid=${await signed(U)}`);
 		expect(await byFpid.json()).toEqual({ uuid: "NOTARGET", optout: true, syncs: [] });
 		expect(uuidFrom(byFpid)).toBe("NOTARGET");
+	});
+
+	it("limits an address (an IPv6 client by its /64): the 601st call in a minute is a 429 that writes no cookie", async () => {
+		// Cheap calls (no consent: nothing read or written) still count against the allowance.
+		for (let i = 0; i < 600; i++) {
+			const headers = { "CF-Connecting-IP": `2001:db8:1d:1:${i.toString(16)}::1` };
+			expect((await call("/id?gdpr=1", { headers })).status).toBe(200);
+		}
+		const refused = await call("/id", { headers: { "CF-Connecting-IP": "2001:db8:1d:1:ffff::7" } });
+		expect(refused.status).toBe(429);
+		expect(await refused.json()).toEqual({ error: "too many /id calls from this address; slow down" });
+		expect(uuidCookie(refused)).toBeNull();
+		const otherPrefix = await call("/id", { headers: { "CF-Connecting-IP": "2001:db8:1d:2::1" } });
+		expect(otherPrefix.status).toBe(200);
+		expect(uuidCookie(otherPrefix)).not.toBeNull();
 	});
 
 	it("answers CORS with credentials to the configured site origins only", async () => {

@@ -1,11 +1,20 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { signFpid } from "../../worker/identity/fpid";
+import { MAX_OPT_OUT_IDS_PER_CALL } from "../../worker/optout/partner-ids";
 import { d1PairStore } from "../../worker/pairs/store";
 import { call, uuidCookie } from "./support/edge";
 import { seedPartner } from "./support/partners";
 
 const U = "4".repeat(38);
 const OTHER = "5".repeat(38);
+
+const signed = (uuid: string) => signFpid(uuid, env.FPID_SECRET);
+
+async function partnerOptOuts() {
+	const { results } = await env.DB.prepare("SELECT dpid, dpuuid FROM partner_opt_outs ORDER BY dpid, dpuuid").all();
+	return results;
+}
 
 async function pairs() {
 	const { results } = await env.DB.prepare("SELECT dpid, dpuuid, uuid FROM id_pairs ORDER BY dpid, dpuuid").all();
@@ -14,7 +23,7 @@ async function pairs() {
 
 beforeEach(async () => {
 	await seedPartner({ dpid: 1000 });
-	await seedPartner({ dpid: 2000 });
+	await seedPartner({ dpid: 2000, integrationCode: "ic-2000" });
 	const at = Date.now();
 	await d1PairStore(env.DB).upsert([
 		{ dpid: 1000, dpuuid: "a", uuid: U, at },
@@ -33,11 +42,32 @@ describe("opt-out", () => {
 		expect(await d1PairStore(env.DB).isOptedOut(U)).toBe(true);
 	});
 
-	it("/demoptout.jpg answers a pixel; the tag's fpid identifies a visitor whose cookie is hidden", async () => {
-		const res = await call(`/demoptout.jpg?fpid=${U}`);
+	it("/demoptout.jpg answers a pixel; the tag's signed fpid identifies a visitor whose cookie is hidden", async () => {
+		const res = await call(`/demoptout.jpg?fpid=${await signed(U)}`);
 		expect(res.headers.get("Content-Type")).toBe("image/gif");
 		expect(uuidCookie(res)).toMatch(/^uuid=NOTARGET;/);
 		expect((await pairs()).map((p) => p.uuid)).toEqual([OTHER]);
+		expect(await d1PairStore(env.DB).isOptedOut(U)).toBe(true);
+	});
+
+	it("a bare or forged fpid opts nobody out: knowing a visitor's UUID is not enough to erase them", async () => {
+		const copy = await signed(U);
+		const mac = copy.slice(39);
+		const forgeries = [
+			U, // bare: what the tag used to send, and what any partner that synced the visitor knows
+			`${U}.${mac.slice(0, 7)}${mac[7] === "A" ? "B" : "A"}${mac.slice(8)}`, // forged MAC
+			`${U}.${(await signed(OTHER)).slice(39)}`, // the MAC of another UUID
+			copy.slice(0, -2), // truncated
+			`${U}.`,
+		];
+		for (const forged of forgeries) {
+			const res = await call(`/demoptout.jpg?fpid=${encodeURIComponent(forged)}`);
+			expect(res.status, forged).toBe(200);
+			// The caller's own browser is marked NOTARGET; nobody else loses anything.
+			expect(uuidCookie(res), forged).toMatch(/^uuid=NOTARGET;/);
+		}
+		expect(await pairs()).toHaveLength(3);
+		expect(await d1PairStore(env.DB).isOptedOut(U)).toBe(false);
 	});
 
 	it("a visitor with no UUID at all still gets the NOTARGET cookie", async () => {
@@ -59,10 +89,55 @@ describe("opt-out", () => {
 		expect((await pairs()).filter((p) => p.dpuuid === "a")).toEqual([]);
 	});
 
+	it("d_cid of an ID the graph does not hold leaves no row: made-up IDs cannot grow storage", async () => {
+		const made = Array.from({ length: MAX_OPT_OUT_IDS_PER_CALL - 1 }, (_, i) => `d_cid=2000%01made-up-${i}`);
+		const res = await call(`/demoptout?d_rtbd=json&d_cid=1000%01a&${made.join("&")}`);
+		expect(res.status).toBe(200);
+		// The same answer whether or not an ID was known: an opt-out is no oracle for the graph's contents.
+		expect(await res.json()).toEqual({ optout: true, message: `opted out ${MAX_OPT_OUT_IDS_PER_CALL} partner ID(s)` });
+		expect(await partnerOptOuts()).toEqual([{ dpid: 1000, dpuuid: "a" }]);
+		expect((await pairs()).map((p) => p.dpuuid)).toEqual(["c", "b"]);
+	});
+
+	it(`more than ${MAX_OPT_OUT_IDS_PER_CALL} partner IDs in one call is a 400 that erases nothing`, async () => {
+		const ids = ["d_cid=1000%01a", "d_cid_ic=ic-2000%01b"];
+		for (let i = ids.length; i <= MAX_OPT_OUT_IDS_PER_CALL; i++) ids.push(`d_cid=1000%01x${i}`);
+		const res = await call(`/demoptout?d_rtbd=json&${ids.join("&")}`);
+		expect(res.status).toBe(400);
+		expect(await res.json()).toMatchObject({
+			error: `at most ${MAX_OPT_OUT_IDS_PER_CALL} partner IDs per opt-out call (${MAX_OPT_OUT_IDS_PER_CALL + 1} given)`,
+		});
+		expect(await pairs()).toHaveLength(3);
+		expect(await partnerOptOuts()).toEqual([]);
+	});
+
+	it("d_cid_ic opts out by integration code; the dpid/dpuuid sync form is not an opt-out form", async () => {
+		const res = await call("/demoptout?d_cid_ic=ic-2000%01b&dpid=1000&dpuuid=c");
+		expect(res.status).toBe(200);
+		expect(await partnerOptOuts()).toEqual([{ dpid: 2000, dpuuid: "b" }]);
+		expect((await pairs()).map((p) => p.dpuuid)).toEqual(["a", "c"]);
+	});
+
 	it("a bad d_cid is a 400 and erases nothing", async () => {
 		const res = await call("/demoptout?d_cid=999%01a");
 		expect(res.status).toBe(400);
 		expect(await res.text()).toMatch(/unknown dpid 999/);
 		expect(await pairs()).toHaveLength(3);
+	});
+
+	it("limits an address: the 31st opt-out in a minute is a 429 that erases nothing and writes no cookie", async () => {
+		const headers = { "CF-Connecting-IP": "198.51.100.31" };
+		for (let i = 0; i < 30; i++) {
+			expect((await call(`/demoptout?d_cid=1000%01unknown-${i}`, { headers })).status).toBe(200);
+		}
+		for (const path of [`/demoptout?fpid=${await signed(U)}`, "/demoptout?d_cid=1000%01a"]) {
+			const refused = await call(path, { headers, cookie: `uuid=${U}` });
+			expect(refused.status).toBe(429);
+			expect(await refused.text()).toBe("too many opt-out calls from this address; slow down");
+			expect(uuidCookie(refused)).toBeNull();
+		}
+		expect(await pairs()).toHaveLength(3);
+		expect(await d1PairStore(env.DB).isOptedOut(U)).toBe(false);
+		expect(await partnerOptOuts()).toEqual([]);
 	});
 });

@@ -101,7 +101,9 @@ describe("pair queue consumer", () => {
 	it("skips pairs of opted-out visitors and opted-out partner IDs in D1 and R2", async () => {
 		const store = d1PairStore(env.DB);
 		await store.forgetVisitor(U2, T0);
-		await store.forgetPartnerId(1000, "blocked", T0);
+		// A partner-level opt-out needs the ID in the graph (made-up IDs leave no row): sync it first.
+		await store.upsert([{ dpid: 1000, dpuuid: "blocked", uuid: U1, at: T0 - 1 }]);
+		expect(await store.forgetPartnerId(1000, "blocked", T0)).toBe(true);
 		await consume("edgesync-pairs", [
 			message(pairs(U1, T0, [1000, "a"], [1000, "blocked"])),
 			message(pairs(U2, T0, [1000, "c"])),

@@ -55,7 +55,7 @@ const page = html`<!doctype html>
 		<dl>
 			<dt>UUID</dt>
 			<dd id="uuid">(waiting for the tag…)</dd>
-			<dt>First-party copy (<code>_es_id</code> cookie)</dt>
+			<dt>First-party copy (<code>_es_id</code> cookie: the UUID and the edge's signature)</dt>
 			<dd id="cookie">…</dd>
 			<dt>Syncs fired on this page view</dt>
 			<dd>

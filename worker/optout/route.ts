@@ -1,13 +1,16 @@
 import { Hono } from "hono";
 import { settingsOf } from "../config";
+import { secretsOf } from "../edge-secrets";
+import { clientKey, enforceLimit } from "../http/rate-limit";
 import type { AppEnv } from "../http/types";
-import { isUuid, NOTARGET } from "../identity/uuid";
+import { verifiedFpid } from "../identity/fpid";
+import { NOTARGET } from "../identity/uuid";
 import { readVisitor, setVisitorCookie } from "../identity/visitor-cookie";
 import { d1PairStore } from "../pairs/store";
 import { partnerDirectory } from "../partners/directory";
-import { parseIbsCall } from "../sync/ibs-request";
 import { lenientGetter, syncParams } from "../sync/params";
 import { NO_STORE, sendPixel } from "../sync/pixel";
+import { namesPartnerIds, parsePartnerOptOuts } from "./partner-ids";
 
 /**
  * Opt-out (SPEC §3): `/demoptout` and `/demoptout.jpg` mark the visitor NOTARGET and erase their pairs;
@@ -21,20 +24,26 @@ optOutRoutes.get("/:path{demoptout(?:\\.jpg)?}", async (c) => {
 	const json = lenientGetter(params)("d_rtbd") === "json";
 	const image = url.pathname.endsWith(".jpg");
 	c.set("errorStyle", json ? "json" : image ? "pixel" : "text");
+	// Before anything is erased or a cookie written: a refused call changes nothing.
+	const client = clientKey(c.req.header("CF-Connecting-IP"));
+	await enforceLimit(c.env.OPTOUT_PER_IP, client, "too many opt-out calls from this address; slow down");
 	const store = d1PairStore(c.env.DB);
 	const now = Date.now();
 
-	const partnerIds = params.some(([name]) => name === "d_cid" || name === "d_cid_ic");
 	let done: string;
-	if (partnerIds) {
-		const { claims } = parseIbsCall(params, await partnerDirectory(c.env));
+	if (namesPartnerIds(params)) {
+		const claims = parsePartnerOptOuts(params, await partnerDirectory(c.env));
 		await Promise.all(claims.map((claim) => store.forgetPartnerId(claim.partner.dpid, claim.dpuuid, now)));
+		// The same answer whether or not an ID was in the graph: an opt-out is no oracle for which IDs are.
 		done = `opted out ${claims.length} partner ID(s)`;
 	} else {
 		const visitor = readVisitor(c);
-		// The tag passes its first-party copy when third-party cookies hide ours.
-		const fpid = lenientGetter(params)("fpid");
-		const uuid = visitor.kind === "known" ? visitor.uuid : isUuid(fpid) ? fpid : null;
+		// The tag passes its signed first-party copy when third-party cookies hide ours. A bare or forged
+		// fpid names nobody: knowing a visitor's UUID must not be enough to erase them.
+		const uuid =
+			visitor.kind === "known"
+				? visitor.uuid
+				: await verifiedFpid(lenientGetter(params)("fpid"), secretsOf(c.env).fpidSecret);
 		if (uuid) await store.forgetVisitor(uuid, now);
 		setVisitorCookie(c, NOTARGET, settingsOf(c.env));
 		done = "opted out";

@@ -47,9 +47,14 @@ export const DELETE_MEMBERSHIPS_OF_UUID = "DELETE FROM trait_memberships WHERE u
 /** ?1 uuid, ?2 time: the visitor leaves every segment (outbound files list it as removed once). */
 export const LEAVE_ALL_SEGMENTS = "UPDATE segment_memberships SET left_at = ?2 WHERE uuid = ?1 AND left_at IS NULL";
 
-/** ?1 = dpid, ?2 = dpuuid, ?3 = time. */
-export const RECORD_PARTNER_OPT_OUT =
-	"INSERT INTO partner_opt_outs (dpid, dpuuid, opted_out_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING";
+/**
+ * ?1 = dpid, ?2 = dpuuid, ?3 = time. Only a partner ID the graph holds leaves a row: a made-up ID has
+ * nothing to erase, and remembering it would let anyone grow this table without bound. So the table
+ * never outgrows the pairs the edge has seen (each row replaces the pair it blocks).
+ */
+export const RECORD_PARTNER_OPT_OUT = `INSERT INTO partner_opt_outs (dpid, dpuuid, opted_out_at)
+SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM id_pairs WHERE dpid = ?1 AND dpuuid = ?2)
+ON CONFLICT DO NOTHING`;
 export const DELETE_PARTNER_PAIR = "DELETE FROM id_pairs WHERE dpid = ?1 AND dpuuid = ?2";
 /** ?1 dpid, ?2 dpuuid, ?3 time: the same for one partner ID. */
 export const TOMBSTONE_PARTNER_PAIR = `INSERT INTO outbound_tombstones (dpid, dpuuid, uuid, removed_at)

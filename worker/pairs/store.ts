@@ -20,8 +20,11 @@ export interface PairStore {
 	 * segment left; the deleted pairs kept as tombstones until outbound files have listed the removal.
 	 */
 	forgetVisitor(uuid: string, at: number): Promise<void>;
-	/** Opt-out from one partner: that partner ID is never paired again. */
-	forgetPartnerId(dpid: number, dpuuid: string, at: number): Promise<void>;
+	/**
+	 * Opt-out from one partner: a partner ID the graph holds is erased and never paired again. Resolves
+	 * to whether it was there (an unknown ID leaves no trace, so callers cannot grow storage).
+	 */
+	forgetPartnerId(dpid: number, dpuuid: string, at: number): Promise<boolean>;
 }
 
 export function d1PairStore(db: D1Database): PairStore {
@@ -53,11 +56,12 @@ export function d1PairStore(db: D1Database): PairStore {
 			]);
 		},
 		async forgetPartnerId(dpid, dpuuid, at) {
-			await db.batch([
+			const [, , deleted] = await db.batch([
 				db.prepare(sql.RECORD_PARTNER_OPT_OUT).bind(dpid, dpuuid, at),
 				db.prepare(sql.TOMBSTONE_PARTNER_PAIR).bind(dpid, dpuuid, at),
 				db.prepare(sql.DELETE_PARTNER_PAIR).bind(dpid, dpuuid),
 			]);
+			return (deleted?.meta.changes ?? 0) > 0;
 		},
 	};
 }

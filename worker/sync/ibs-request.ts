@@ -75,7 +75,7 @@ function readDpidForm(params: RawParams, partners: PartnerDirectory, claims: Pai
  * `d_cid=<DPID>%01<UID>[%01<auth>]` and `d_cid_ic=<code>%01<UID>`: the UID was percent-encoded on its
  * own before being joined, so the raw value is split on the literal `%01` and each field decoded once.
  */
-function readCidForms(params: RawParams, partners: PartnerDirectory, claims: PairClaim[], problems: string[]) {
+export function readCidForms(params: RawParams, partners: PartnerDirectory, claims: PairClaim[], problems: string[]) {
 	for (const [name, lookup] of [
 		["d_cid", (key: string) => knownPartner(key, partners, problems)],
 		["d_cid_ic", (key: string) => knownIntegrationCode(key, partners, problems)],

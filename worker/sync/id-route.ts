@@ -2,9 +2,12 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { settingsOf } from "../config";
 import { consentSignalsFrom } from "../consent";
+import { secretsOf } from "../edge-secrets";
+import { clientKey, enforceLimit } from "../http/rate-limit";
 import type { AppEnv } from "../http/types";
+import { signFpid, verifiedFpid } from "../identity/fpid";
 import { resolveVisitor } from "../identity/resolve";
-import { isUuid, NOTARGET } from "../identity/uuid";
+import { NOTARGET } from "../identity/uuid";
 import { readVisitor, setVisitorCookie } from "../identity/visitor-cookie";
 import { d1PairStore } from "../pairs/store";
 import { partnerDirectory } from "../partners/directory";
@@ -30,13 +33,23 @@ idRoutes.use(
 idRoutes.get("/id", async (c) => {
 	c.set("errorStyle", "json");
 	c.header("Cache-Control", NO_STORE);
+	// Before any cookie is written: a refused call changes nothing for the visitor.
+	const client = clientKey(c.req.header("CF-Connecting-IP"));
+	await enforceLimit(c.env.ID_PER_IP, client, "too many /id calls from this address; slow down");
 	const settings = settingsOf(c.env);
+	const { fpidSecret } = secretsOf(c.env);
 	const consent = consentOf(consentSignalsFrom(c.req.query.bind(c.req)), settings);
 	const store = d1PairStore(c.env.DB);
 
 	const visitor = readVisitor(c);
-	const fpid = c.req.query("fpid");
-	const candidate = visitor.kind === "known" ? visitor.uuid : visitor.kind === "unknown" && isUuid(fpid) ? fpid : null;
+	// The tag's first-party copy counts only when our cookie is missing, and only with a valid MAC:
+	// a bare or forged one is ignored (a new visitor), never adopted.
+	const candidate =
+		visitor.kind === "known"
+			? visitor.uuid
+			: visitor.kind === "unknown"
+				? await verifiedFpid(c.req.query("fpid"), fpidSecret)
+				: null;
 	const [optedOut, lastSeen] = candidate
 		? await Promise.all([store.isOptedOut(candidate), store.lastSeenByPartner(candidate)])
 		: [false, new Map<number, number>()];
@@ -65,5 +78,6 @@ idRoutes.get("/id", async (c) => {
 		});
 		return syncUrl ? [{ dpid: partner.dpid, url: syncUrl, type: "img" as const }] : [];
 	});
-	return c.json({ uuid: who.uuid, syncs });
+	// The signed copy the tag keeps in `_es_id` and sends back when third-party cookies hide ours.
+	return c.json({ uuid: who.uuid, fpid: await signFpid(who.uuid, fpidSecret), syncs });
 });

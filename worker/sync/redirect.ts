@@ -1,3 +1,5 @@
+import { wildcardBaseAllowed } from "./public-suffix";
+
 /**
  * Partner-initiated sync redirects (`redir=`). The edge must never be an open redirect: the target
  * is parsed the way a browser would parse it and its host must be on the partner's allow-list.
@@ -33,13 +35,17 @@ export function redirectProblem(redir: string, allowedHosts: readonly string[]):
 	return null;
 }
 
-/** Exact host names, or "*.example.com" for any subdomain of example.com (not example.com itself). */
+/**
+ * Exact host names, or "*.example.com" for any subdomain of example.com (not example.com itself). A
+ * wildcard over a public suffix (`*.co.uk`, `*.github.io`) never matches, even if one was stored before
+ * partners were checked against the Public Suffix List: it would let the partner send visitors anywhere.
+ */
 export function hostAllowed(hostname: string, allowedHosts: readonly string[]): boolean {
 	const host = hostname.toLowerCase();
 	return allowedHosts.some((entry) => {
 		const allowed = entry.toLowerCase();
-		return allowed.startsWith("*.")
-			? host.endsWith(allowed.slice(1)) && host.length > allowed.length - 1
-			: host === allowed;
+		if (!allowed.startsWith("*.")) return host === allowed;
+		const base = allowed.slice(2);
+		return host.endsWith(`.${base}`) && host.length > base.length + 1 && wildcardBaseAllowed(base);
 	});
 }

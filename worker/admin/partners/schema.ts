@@ -1,9 +1,18 @@
 import { z } from "@hono/zod-openapi";
+import { wildcardBaseAllowed } from "../../sync/public-suffix";
 
 // Lowercase DNS names, optionally "*." for any subdomain: no scheme, port, path or user info.
-// A wildcard needs two labels after it: "*.com" would let syncs redirect to half the web.
-const HOST =
-	/^(\*\.(?=[^.]+\.))?(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+const HOST = /^(\*\.)?(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+// A wildcard must sit below a registrable domain (Public Suffix List): "*.co.uk" or "*.github.io" would
+// let syncs redirect to every site anyone registers there.
+const redirectHost = z
+	.string()
+	.regex(HOST, "must be a lowercase host name, optionally *.")
+	.refine(
+		(entry) => !entry.startsWith("*.") || wildcardBaseAllowed(entry.slice(2)),
+		"a wildcard must be below a registrable domain (*.example.com); *.<public suffix> such as *.co.uk or *.github.io would allow every site under it",
+	);
 
 const syncUrl = z
 	.string()
@@ -32,7 +41,7 @@ export const PartnerSchema = z
 			.nullable()
 			.default(null),
 		syncUrl: syncUrl.nullable().default(null),
-		redirectHosts: z.array(z.string().regex(HOST, "must be a lowercase host name, optionally *.")).max(50).default([]),
+		redirectHosts: z.array(redirectHost).max(50).default([]),
 		tcfVendorId: z.number().int().min(1).nullable().default(null),
 		resyncDays: z.number().min(0).max(3_650).nullable().default(null),
 		inboundIdType: z.enum(["partner", "uuid"]).default("partner"),
