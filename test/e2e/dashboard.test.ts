@@ -1,6 +1,7 @@
 // The /admin dashboard in real Chromium against `wrangler dev`: log in, charts drawn from a seeded
 // history, a receipt, a wrong token, a partner key limited to its own data, a phone-size screen, and
-// live counters going /ibs → queue → consumer → D1. Screenshots go to test-results/dashboard/ (ignored).
+// live counters going /ibs → queue → consumer → D1; the API docs rendered under their CSP. Screenshots go to
+// test-results/dashboard/ (ignored).
 import { createHash } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
@@ -222,5 +223,28 @@ describe("the dashboard in Chromium", () => {
 			return Object.entries(expected).every(([metric, n]) => now[metric] === n) ? now : undefined;
 		});
 		expect(after).toEqual(expected);
+	});
+});
+
+describe("the API docs in Chromium", () => {
+	it("render from the edge alone: no request to another origin, nothing refused by the CSP", async () => {
+		context = await browser.newContext();
+		const page = await context.newPage();
+		const foreign: string[] = [];
+		const refused: string[] = [];
+		page.on("request", (r) => {
+			const url = new URL(r.url());
+			if (url.protocol !== "data:" && url.origin !== edge.origin) foreign.push(r.url());
+		});
+		page.on("console", (m) => {
+			if (/Content Security Policy|Refused to/i.test(m.text())) refused.push(m.text());
+		});
+		await page.goto(`${edge.origin}/api/docs`);
+		await expect(page.locator(".swagger-ui .info .title").textContent()).resolves.toContain("edgesync admin API");
+		await page.locator(".opblock").first().waitFor();
+		expect(await page.locator(".opblock").count()).toBeGreaterThan(10);
+		expect(foreign).toEqual([]);
+		expect(refused).toEqual([]);
+		await page.screenshot({ path: path.join(SHOTS, "api-docs.png") });
 	});
 });
