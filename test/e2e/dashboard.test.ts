@@ -1,5 +1,5 @@
 // The /admin dashboard in real Chromium against `wrangler dev`: log in, charts drawn from a seeded
-// history, a receipt, a wrong token, a partner key limited to its own data, a phone-size screen, and
+// history, a receipt, a wrong token, logout, a partner key limited to its own data, a phone-size screen, and
 // live counters going /ibs → queue → consumer → D1; the API docs rendered under their CSP. Screenshots go to
 // test-results/dashboard/ (ignored).
 import { createHash } from "node:crypto";
@@ -168,6 +168,21 @@ describe("the dashboard in Chromium", () => {
 		await expect(page.locator("#receipt").textContent()).resolves.toContain("Records received1,203");
 		await expect(page.locator('[data-kind="noMatchingId"] pre').textContent()).resolves.toBe(SAMPLE);
 		await page.screenshot({ path: path.join(SHOTS, "receipt.png"), fullPage: true });
+	});
+
+	it("logs out for real: the Log out button ends the session, and a copy of the cookie is refused after", async () => {
+		const page = await logIn(ADMIN);
+		await page.waitForURL(`${edge.origin}/admin`);
+		const copied = (await context.cookies()).find((c) => c.name === "es_session")?.value ?? "";
+		expect(copied).not.toBe("");
+		const replay = () =>
+			fetch(`${edge.origin}/admin`, { headers: { Cookie: `es_session=${copied}` }, redirect: "manual" });
+		expect((await replay()).status).toBe(200);
+		await Promise.all([page.waitForURL(`${edge.origin}/admin/login`), page.click("text=Log out")]);
+		expect((await context.cookies()).find((c) => c.name === "es_session")).toBeUndefined();
+		const after = await replay();
+		expect(after.status).toBe(303);
+		expect(after.headers.get("Location")).toBe("/admin/login");
 	});
 
 	it("shows a partner key only that partner's receipts and runs; another partner's receipt is not found", async () => {
