@@ -20,13 +20,13 @@ export const TEST_VARS = {
 	SITE_ORIGINS: "https://site.example",
 	OPERATOR_EMAIL: "ops@edge.example",
 	RECEIPT_FROM: "receipts@edge.example",
-	// Outbound delivery: secrets the test destinations name, and a short upload timeout for the
-	// "endpoint answers slowly" cases.
+	// Outbound delivery: secrets the test destinations name (delivery secrets are named DELIVERY_…), and a
+	// short upload timeout for the "endpoint answers slowly" cases.
 	OUTBOUND_HTTP_TIMEOUT_SECONDS: "0.5",
-	PARTNER_POST_TOKEN: "Bearer partner-post-secret",
-	S3_KEY_ID: "AKIDEDGESYNCTEST",
-	S3_SECRET: "edgesync-test-secret-key",
-	S3_REVOKED_SECRET: "a-secret-the-bucket-no-longer-accepts",
+	DELIVERY_PARTNER_POST_TOKEN: "Bearer partner-post-secret",
+	DELIVERY_S3_KEY_ID: "AKIDEDGESYNCTEST",
+	DELIVERY_S3_SECRET: "edgesync-test-secret-key",
+	DELIVERY_S3_REVOKED_SECRET: "a-secret-the-bucket-no-longer-accepts",
 };
 
 // wrangler.toml requires these secrets; reading the config for the tests looks for them in the

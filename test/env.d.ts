@@ -2,10 +2,10 @@
 declare namespace Cloudflare {
 	interface Env {
 		TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
-		// Delivery secrets that test destinations name (Worker secrets in production).
-		PARTNER_POST_TOKEN: string;
-		S3_KEY_ID: string;
-		S3_SECRET: string;
-		S3_REVOKED_SECRET: string;
+		// Delivery secrets that test destinations name (Worker secrets named DELIVERY_… in production).
+		DELIVERY_PARTNER_POST_TOKEN: string;
+		DELIVERY_S3_KEY_ID: string;
+		DELIVERY_S3_SECRET: string;
+		DELIVERY_S3_REVOKED_SECRET: string;
 	}
 }

@@ -1,44 +1,74 @@
 import { z } from "@hono/zod-openapi";
+import { publicUrlProblem } from "./public-url";
 import { scheduleProblem } from "./schedule";
 
-// A Worker binding name: where a delivery secret lives (`wrangler secret put <NAME>`).
-const BINDING = z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, "must be the NAME of a Worker secret (A-Z, 0-9, _)");
+/**
+ * Delivery secrets are Worker secrets whose names start with this prefix. A destination can only name
+ * those, never ADMIN_TOKEN, SESSION_SECRET, FPID_SECRET or any other setting: otherwise an operator's
+ * typo (or a stolen admin token) could ship the edge's own secrets to a partner's endpoint.
+ */
+export const DELIVERY_SECRET_PREFIX = "DELIVERY_";
+const DELIVERY_SECRET_NAME = /^DELIVERY_[A-Z0-9_]{1,55}$/;
 
-const httpsUrl = z.url().refine((u) => u.startsWith("https://"), "must be an https:// URL");
+export function isDeliverySecretName(name: string): boolean {
+	return DELIVERY_SECRET_NAME.test(name);
+}
+
+// As stored: any Worker binding name and any https URL, so a destination saved under older rules still
+// reads back (and lists); its delivery refuses it with a clear message (deliver/target.ts).
+const STORED_BINDING = z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, "must be the NAME of a Worker secret (A-Z, 0-9, _)");
+const STORED_URL = z.url().refine((u) => u.startsWith("https://"), "must be an https:// URL");
+
+// As accepted from the admin API.
+const DELIVERY_BINDING = z
+	.string()
+	.regex(
+		DELIVERY_SECRET_NAME,
+		`must be the NAME of a Worker secret starting with ${DELIVERY_SECRET_PREFIX} (A-Z, 0-9, _), e.g. DELIVERY_ACME_TOKEN`,
+	);
+const PUBLIC_URL = z.string().superRefine((u, ctx) => {
+	const problem = publicUrlProblem(u);
+	if (problem) ctx.addIssue({ code: "custom", message: problem });
+});
 
 /** Where files go besides R2 `outbound/` (always written). Secrets are referenced, never stored. */
-export const DeliverySchema = z
-	.object({
-		https: z
-			.object({
-				url: httpsUrl,
-				secretHeader: z
-					.string()
-					.regex(/^[A-Za-z0-9-]{1,64}$/)
-					.default("Authorization"),
-				secretBinding: BINDING,
-			})
-			.optional(),
-		s3: z
-			.object({
-				endpoint: httpsUrl,
-				bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,62}$/),
-				region: z
-					.string()
-					.regex(/^[a-z0-9-]{1,32}$/)
-					.default("auto"),
-				prefix: z
-					.string()
-					.regex(/^[A-Za-z0-9!_.*'()/-]{0,200}$/, "may hold letters, digits and !_.*'()/- only")
-					.refine((p) => !p.split("/").includes(".."), "must not contain '..' segments")
-					.default(""),
-				accessKeyBinding: BINDING,
-				secretKeyBinding: BINDING,
-			})
-			.optional(),
-	})
-	.strict()
-	.openapi("Delivery");
+function deliverySchema(url: z.ZodType<string>, binding: z.ZodType<string>) {
+	return z
+		.object({
+			https: z
+				.object({
+					url,
+					secretHeader: z
+						.string()
+						.regex(/^[A-Za-z0-9-]{1,64}$/)
+						.default("Authorization"),
+					secretBinding: binding,
+				})
+				.optional(),
+			s3: z
+				.object({
+					endpoint: url,
+					bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,62}$/),
+					region: z
+						.string()
+						.regex(/^[a-z0-9-]{1,32}$/)
+						.default("auto"),
+					prefix: z
+						.string()
+						.regex(/^[A-Za-z0-9!_.*'()/-]{0,200}$/, "may hold letters, digits and !_.*'()/- only")
+						.refine((p) => !p.split("/").includes(".."), "must not contain '..' segments")
+						.default(""),
+					accessKeyBinding: binding,
+					secretKeyBinding: binding,
+				})
+				.optional(),
+		})
+		.strict();
+}
+
+export const DeliverySchema = deliverySchema(STORED_URL, STORED_BINDING).openapi("Delivery");
+/** Public https hosts only (public-url.ts) and DELIVERY_ secret names only. */
+export const DeliveryInput = deliverySchema(PUBLIC_URL, DELIVERY_BINDING).openapi("DeliveryInput");
 
 export const DestinationSchema = z
 	.object({
@@ -67,6 +97,7 @@ export const DestinationSchema = z
 export type Destination = z.infer<typeof DestinationSchema>;
 /** Create or replace: the id comes from the path, the timestamps from the edge. */
 export const DestinationInput = DestinationSchema.omit({ id: true, createdAt: true, updatedAt: true })
+	.extend({ delivery: DeliveryInput.default({}) })
 	.strict()
 	.openapi("DestinationInput");
 export type DestinationInput = z.infer<typeof DestinationInput>;

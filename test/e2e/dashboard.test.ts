@@ -1,6 +1,7 @@
 // The /admin dashboard in real Chromium against `wrangler dev`: log in, charts drawn from a seeded
-// history, a receipt, a wrong token, a partner key limited to its own data, a phone-size screen, and
-// live counters going /ibs → queue → consumer → D1. Screenshots go to test-results/dashboard/ (ignored).
+// history, a receipt, a wrong token, logout, a partner key limited to its own data, a phone-size screen, and
+// live counters going /ibs → queue → consumer → D1; the API docs rendered under their CSP. Screenshots go to
+// test-results/dashboard/ (ignored).
 import { createHash } from "node:crypto";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
@@ -169,6 +170,21 @@ describe("the dashboard in Chromium", () => {
 		await page.screenshot({ path: path.join(SHOTS, "receipt.png"), fullPage: true });
 	});
 
+	it("logs out for real: the Log out button ends the session, and a copy of the cookie is refused after", async () => {
+		const page = await logIn(ADMIN);
+		await page.waitForURL(`${edge.origin}/admin`);
+		const copied = (await context.cookies()).find((c) => c.name === "es_session")?.value ?? "";
+		expect(copied).not.toBe("");
+		const replay = () =>
+			fetch(`${edge.origin}/admin`, { headers: { Cookie: `es_session=${copied}` }, redirect: "manual" });
+		expect((await replay()).status).toBe(200);
+		await Promise.all([page.waitForURL(`${edge.origin}/admin/login`), page.click("text=Log out")]);
+		expect((await context.cookies()).find((c) => c.name === "es_session")).toBeUndefined();
+		const after = await replay();
+		expect(after.status).toBe(303);
+		expect(after.headers.get("Location")).toBe("/admin/login");
+	});
+
 	it("shows a partner key only that partner's receipts and runs; another partner's receipt is not found", async () => {
 		const page = await logIn(KEYS[2000].full);
 		await page.waitForURL(`${edge.origin}/admin`);
@@ -222,5 +238,28 @@ describe("the dashboard in Chromium", () => {
 			return Object.entries(expected).every(([metric, n]) => now[metric] === n) ? now : undefined;
 		});
 		expect(after).toEqual(expected);
+	});
+});
+
+describe("the API docs in Chromium", () => {
+	it("render from the edge alone: no request to another origin, nothing refused by the CSP", async () => {
+		context = await browser.newContext();
+		const page = await context.newPage();
+		const foreign: string[] = [];
+		const refused: string[] = [];
+		page.on("request", (r) => {
+			const url = new URL(r.url());
+			if (url.protocol !== "data:" && url.origin !== edge.origin) foreign.push(r.url());
+		});
+		page.on("console", (m) => {
+			if (/Content Security Policy|Refused to/i.test(m.text())) refused.push(m.text());
+		});
+		await page.goto(`${edge.origin}/api/docs`);
+		await expect(page.locator(".swagger-ui .info .title").textContent()).resolves.toContain("edgesync admin API");
+		await page.locator(".opblock").first().waitFor();
+		expect(await page.locator(".opblock").count()).toBeGreaterThan(10);
+		expect(foreign).toEqual([]);
+		expect(refused).toEqual([]);
+		await page.screenshot({ path: path.join(SHOTS, "api-docs.png") });
 	});
 });

@@ -185,6 +185,7 @@ describe("OpenAPI", () => {
 		]);
 		const docs = await call("/api/docs");
 		expect(docs.headers.get("Content-Type")).toMatch(/text\/html/);
-		expect(await docs.text()).toContain("/api/v1/openapi.json");
+		expect(await docs.text()).toContain('<script src="/api/docs/swagger-ui-bundle.js">');
+		expect(await (await call("/api/docs/init.js")).text()).toContain("/api/v1/openapi.json");
 	});
 });

@@ -4,8 +4,9 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { revokePartnerKey } from "../../worker/auth/partner-keys";
 import type { ChartData } from "../../worker/dashboard/chart-data";
+import { pruneDashboardSessions } from "../../worker/dashboard/queries";
 import { addCounters } from "../../worker/stats/aggregate";
-import { call, EDGE } from "./support/edge";
+import { call, callWith, EDGE } from "./support/edge";
 import { seedPartnersWithKeys } from "./support/partners";
 
 const ADMIN = "test-admin-token-9Qm2xK7vR4pL8sT1wZ6yB3nD";
@@ -58,6 +59,22 @@ async function login(token: string): Promise<string> {
 	return cookie?.split(";")[0] ?? "";
 }
 
+/** HMAC-SHA256 of `text` with `secret`, base64url: what the edge's session MAC should be. */
+async function macOf(secret: string, text: string): Promise<string> {
+	const enc = new TextEncoder();
+	const key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+		"sign",
+	]);
+	const sig = new Uint8Array(await crypto.subtle.sign("HMAC", key, enc.encode(text)));
+	return btoa(String.fromCharCode(...sig))
+		.replace(/\+/g, "-")
+		.replace(/\//g, "_")
+		.replace(/=+$/, "");
+}
+
+const sessionCount = async () =>
+	(await env.DB.prepare("SELECT count(*) AS n FROM dashboard_sessions").first<{ n: number }>())?.n;
+
 const page = async (path: string, cookie: string) => {
 	const res = await call(path, { cookie });
 	return { status: res.status, html: await res.text(), res };
@@ -105,13 +122,35 @@ describe("dashboard login", () => {
 
 	it("ignores a forged or altered session cookie", async () => {
 		const cookie = await login(ADMIN);
-		const [body = "", sig = ""] = cookie.slice("es_session=".length).split(".");
-		const forged = btoa(JSON.stringify({ role: "operator", dpid: null, keyId: null, exp: 9e9, nonce: "x".repeat(24) }));
-		for (const bad of [`es_session=${forged}.${sig}`, `es_session=${body}.${sig.slice(1)}A`, "es_session=junk"]) {
+		const [id = "", sig = ""] = cookie.slice("es_session=".length).split(".");
+		const otherId = "A".repeat(43);
+		for (const bad of [
+			`es_session=${otherId}.${sig}`,
+			`es_session=${id}.${sig.slice(1)}A`,
+			`es_session=${id}`,
+			"es_session=junk",
+		]) {
 			expect((await call("/admin", { cookie: bad })).status).toBe(303);
 		}
+		expect((await call("/admin", { cookie })).status).toBe(200);
 	});
 
+	it("signs the cookie with SESSION_SECRET, not with a key derived from ADMIN_TOKEN", async () => {
+		const cookie = await login(ADMIN);
+		const [id = "", sig = ""] = cookie.slice("es_session=".length).split(".");
+		expect(sig).toBe(await macOf(env.SESSION_SECRET, `session\0${id}`));
+		// Another SESSION_SECRET refuses the cookie; the same ADMIN_TOKEN does not help.
+		const otherSecret = await callWith({ SESSION_SECRET: "another-session-secret-6Yp2Wm8Qx4Rz1Tn7Kv3Bd" }, "/admin", {
+			cookie,
+		});
+		expect(otherSecret.status).toBe(303);
+	});
+
+	it("keeps sessions on the server: a well-signed id with no live session row is refused", async () => {
+		const id = "B".repeat(43);
+		const forged = `es_session=${id}.${await macOf(env.SESSION_SECRET, `session\0${id}`)}`;
+		expect((await call("/admin", { cookie: forged })).status).toBe(303);
+	});
 	it("logs out only with the page's form token (CSRF)", async () => {
 		const cookie = await login(ADMIN);
 		const { html } = await page("/admin", cookie);
@@ -124,6 +163,45 @@ describe("dashboard login", () => {
 		const out = await post("/admin/logout", { _csrf: token }, { cookie });
 		expect(out.status).toBe(303);
 		expect(out.headers.getSetCookie().join()).toMatch(/es_session=;.*Max-Age=0/);
+	});
+
+	it("ends the session on the server at logout: a copy of the cookie taken before is refused after", async () => {
+		const cookie = await login(ADMIN);
+		const copied = cookie;
+		const other = await login(ADMIN);
+		const { html } = await page("/admin", cookie);
+		const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? "";
+		expect((await post("/admin/logout", { _csrf: token }, { cookie })).status).toBe(303);
+		const replayed = await call("/admin", { cookie: copied });
+		expect(replayed.status).toBe(303);
+		expect(replayed.headers.get("Location")).toBe("/admin/login");
+		expect((await call("/admin/inbound/ftp_dpm_1000_1790000000.sync", { cookie: copied })).status).toBe(303);
+		// Only that session ended: another login of the same operator goes on.
+		expect((await page("/admin", other)).status).toBe(200);
+		expect(await sessionCount()).toBe(1);
+	});
+
+	it("refuses an expired session, and the next login deletes expired rows", async () => {
+		const cookie = await login(ADMIN);
+		await env.DB.prepare("UPDATE dashboard_sessions SET expires_at = ?1")
+			.bind(Date.now() - 1)
+			.run();
+		expect((await call("/admin", { cookie })).status).toBe(303);
+		await login(ADMIN);
+		expect(await sessionCount()).toBe(1);
+		await env.DB.prepare("UPDATE dashboard_sessions SET expires_at = ?1")
+			.bind(Date.now() - 1)
+			.run();
+		await pruneDashboardSessions(env.DB, Date.now());
+		expect(await sessionCount()).toBe(0);
+	});
+
+	it("ends operator sessions when ADMIN_TOKEN is rotated, not partner sessions", async () => {
+		const operator = await login(ADMIN);
+		const partner = await login(keys[1000]);
+		const rotated = { ADMIN_TOKEN: "rotated-admin-token-3Fk9Lm2Qw7Zx5Vb8Nc1Rt4" };
+		expect((await callWith(rotated, "/admin", { cookie: operator })).status).toBe(303);
+		expect((await callWith(rotated, "/admin", { cookie: partner })).status).toBe(200);
 	});
 });
 

@@ -16,12 +16,12 @@ const destination = (overrides: Record<string, unknown> = {}) => ({
 	mode: "iter",
 	schedule: "0 3 * * *",
 	delivery: {
-		https: { url: "https://acme.example/inbound", secretBinding: "ACME_TOKEN" },
+		https: { url: "https://acme.example/inbound", secretBinding: "DELIVERY_ACME_TOKEN" },
 		s3: {
 			endpoint: "https://s3.acme.example",
 			bucket: "acme-audiences",
-			accessKeyBinding: "ACME_S3_KEY",
-			secretKeyBinding: "ACME_S3_SECRET",
+			accessKeyBinding: "DELIVERY_ACME_S3_KEY",
+			secretKeyBinding: "DELIVERY_ACME_S3_SECRET",
 		},
 	},
 	...overrides,
@@ -42,7 +42,7 @@ describe("destinations admin API", () => {
 			gzip: true,
 			splitLines: 1_000_000,
 			delivery: {
-				https: { secretHeader: "Authorization", secretBinding: "ACME_TOKEN" },
+				https: { secretHeader: "Authorization", secretBinding: "DELIVERY_ACME_TOKEN" },
 				s3: { region: "auto", prefix: "" },
 			},
 		});
@@ -71,15 +71,19 @@ describe("destinations admin API", () => {
 						endpoint: "https://s3.example",
 						bucket: "b1",
 						prefix: "in/../../x/",
-						accessKeyBinding: "K",
-						secretKeyBinding: "S",
+						accessKeyBinding: "DELIVERY_K",
+						secretKeyBinding: "DELIVERY_S",
 					},
 				},
 			},
 			/'\.\.'/,
 		],
 		["a bad summary address", { summaryEmails: ["not-an-address"] }, /summaryEmails/],
-		["plain http delivery", { delivery: { https: { url: "http://acme.example/x", secretBinding: "T" } } }, /https/],
+		[
+			"plain http delivery",
+			{ delivery: { https: { url: "http://acme.example/x", secretBinding: "DELIVERY_T" } } },
+			/https/,
+		],
 		[
 			"a secret value instead of a name",
 			{ delivery: { https: { url: "https://a.example/", secretBinding: "s3cr3t value" } } },
@@ -91,6 +95,68 @@ describe("destinations admin API", () => {
 		expect(res.status).toBe(400);
 		expect(JSON.stringify(await res.json())).toMatch(reason);
 	});
+
+	it.each([
+		"https://127.0.0.1/in",
+		"https://2130706433/in",
+		"https://0177.0.0.1/in",
+		"https://0x7f.1/in",
+		"https://127.1/in",
+		"https://10.1.2.3/in",
+		"https://169.254.169.254/latest/meta-data/",
+		"https://100.64.0.1/in",
+		"https://[::1]/in",
+		"https://[::ffff:127.0.0.1]/in",
+		"https://[fd00::1]/in",
+		"https://[fe80::1]/in",
+		"https://localhost/in",
+		"https://api.localhost/in",
+		"https://partner/in",
+		"https://user:pass@partner.example/in",
+	])("refuses the non-public delivery URL %s, as HTTPS endpoint and as S3 endpoint", async (url) => {
+		const https = await put(7, destination({ delivery: { https: { url, secretBinding: "DELIVERY_T" } } }));
+		expect(https.status).toBe(400);
+		expect(JSON.stringify(await https.json())).toMatch(/delivery\.https\.url: (host|must not carry user info)/);
+		const s3 = {
+			endpoint: url,
+			bucket: "b1",
+			accessKeyBinding: "DELIVERY_K",
+			secretKeyBinding: "DELIVERY_S",
+		};
+		const res = await put(7, destination({ delivery: { s3 } }));
+		expect(res.status).toBe(400);
+		expect(JSON.stringify(await res.json())).toMatch(/delivery\.s3\.endpoint: (host|must not carry user info)/);
+		expect((await call("/api/v1/destinations/7", { headers: ADMIN })).status).toBe(404);
+	});
+
+	it.each(["ADMIN_TOKEN", "SESSION_SECRET", "FPID_SECRET", "OPERATOR_EMAIL", "DB", "ACME_TOKEN", "DELIVERY_"])(
+		"refuses a secret binding named %s: only names reserved for delivery secrets (DELIVERY_…)",
+		async (name) => {
+			for (const delivery of [
+				{ https: { url: "https://acme.example/in", secretBinding: name } },
+				{
+					s3: {
+						endpoint: "https://s3.acme.example",
+						bucket: "b1",
+						accessKeyBinding: name,
+						secretKeyBinding: "DELIVERY_S",
+					},
+				},
+				{
+					s3: {
+						endpoint: "https://s3.acme.example",
+						bucket: "b1",
+						accessKeyBinding: "DELIVERY_K",
+						secretKeyBinding: name,
+					},
+				},
+			]) {
+				const res = await put(7, destination({ delivery }));
+				expect(res.status).toBe(400);
+				expect(JSON.stringify(await res.json())).toMatch(/starting with DELIVERY_/);
+			}
+		},
+	);
 
 	it("is admin only", async () => {
 		expect((await call("/api/v1/destinations")).status).toBe(401);

@@ -21,16 +21,16 @@ const T0 = 1_800_000_000_000;
 const MIN = 60_000;
 const U = (n: number) => String(n).repeat(38);
 
-const httpsDelivery = (secretBinding = "PARTNER_POST_TOKEN") => ({
+const httpsDelivery = (secretBinding = "DELIVERY_PARTNER_POST_TOKEN") => ({
 	https: { url: PARTNER_URL, secretHeader: "Authorization", secretBinding },
 });
-const s3Delivery = (secretKeyBinding = "S3_SECRET") => ({
+const s3Delivery = (secretKeyBinding = "DELIVERY_S3_SECRET") => ({
 	s3: {
 		endpoint: S3_ENDPOINT,
 		bucket: "partner-bucket",
 		region: "eu-west-1",
 		prefix: "edgesync/in/",
-		accessKeyBinding: "S3_KEY_ID",
+		accessKeyBinding: "DELIVERY_S3_KEY_ID",
 		secretKeyBinding,
 	},
 });
@@ -67,7 +67,7 @@ function partnerBucket(): Map<string, Received> {
 	const objects = new Map<string, Received>();
 	server.use(
 		http.put(`${S3_ENDPOINT}/partner-bucket/*`, async ({ request }) => {
-			if (!(await signedWith(request, env.S3_KEY_ID, env.S3_SECRET))) {
+			if (!(await signedWith(request, env.DELIVERY_S3_KEY_ID, env.DELIVERY_S3_SECRET))) {
 				return new HttpResponse("<Error><Code>SignatureDoesNotMatch</Code></Error>", { status: 403 });
 			}
 			const key = decodeURIComponent(new URL(request.url).pathname.replace("/partner-bucket/", ""));
@@ -200,11 +200,48 @@ describe("HTTPS delivery", () => {
 
 	it("fails at once, naming it, when the delivery secret is not set", async () => {
 		const received = partnerEndpoint([200]);
-		await seedDestination(1, { delivery: httpsDelivery("NO_SUCH_SECRET") });
+		await seedDestination(1, { delivery: httpsDelivery("DELIVERY_NO_SUCH_SECRET") });
 		const run = await runAt(1, T0 + 10 * MIN);
 		expect(run.status).toBe("failed");
-		expect(run.error).toContain("Worker secret NO_SUCH_SECRET is not set");
+		expect(run.error).toContain("Worker secret DELIVERY_NO_SUCH_SECRET is not set");
 		expect(received).toHaveLength(0);
+	});
+});
+
+describe("destinations saved before the delivery rules", () => {
+	it("never reads a secret that is not a delivery secret: the delivery fails at once, saying why", async () => {
+		const received = partnerEndpoint([200]);
+		await seedDestination(1, { delivery: httpsDelivery("ADMIN_TOKEN") });
+		const run = await runAt(1, T0 + 10 * MIN);
+		expect(run.status).toBe("failed");
+		expect(run.error).toContain("ADMIN_TOKEN is not a delivery secret");
+		expect(run.error).toContain("starting with DELIVERY_");
+		expect(JSON.stringify(run)).not.toContain(env.ADMIN_TOKEN);
+		expect(received).toHaveLength(0);
+	});
+
+	it("refuses S3 credentials named after another setting the same way", async () => {
+		const objects = partnerBucket();
+		await seedDestination(2, {
+			delivery: { s3: { ...s3Delivery().s3, accessKeyBinding: "SESSION_SECRET" } },
+		});
+		const run = await runAt(2, T0 + 10 * MIN);
+		expect(run.status).toBe("failed");
+		expect(run.error).toContain("SESSION_SECRET is not a delivery secret");
+		expect(objects.size).toBe(0);
+	});
+
+	it.each([
+		["https", "https://127.0.0.1/upload", /HTTPS endpoint https:\/\/127\.0\.0\.1\/upload is refused: .*loopback/],
+		["s3", "https://169.254.169.254", /S3 endpoint https:\/\/169\.254\.169\.254 is refused: .*linkLocal/],
+	])("refuses a stored %s endpoint on a non-public address before sending anything", async (kind, url, reason) => {
+		const delivery =
+			kind === "https" ? { https: { ...httpsDelivery().https, url } } : { s3: { ...s3Delivery().s3, endpoint: url } };
+		await seedDestination(3, { delivery });
+		// MSW fails any request no handler expects, so a fetch to the address would show up as another error.
+		const run = await runAt(3, T0 + 10 * MIN);
+		expect(run.status).toBe("failed");
+		expect(run.error).toMatch(reason);
 	});
 });
 
@@ -222,7 +259,7 @@ describe("S3 delivery", () => {
 
 	it("records refused credentials as a failed run without retrying them", async () => {
 		const objects = partnerBucket();
-		await seedDestination(2, { delivery: s3Delivery("S3_REVOKED_SECRET") });
+		await seedDestination(2, { delivery: s3Delivery("DELIVERY_S3_REVOKED_SECRET") });
 		const run = await runAt(2, T0 + 10 * MIN);
 		expect(run.status).toBe("failed");
 		expect(run.error).toContain("SignatureDoesNotMatch");

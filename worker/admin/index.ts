@@ -1,4 +1,3 @@
-import { swaggerUI } from "@hono/swagger-ui";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { fail } from "../http/errors";
@@ -6,6 +5,7 @@ import type { AppEnv } from "../http/types";
 import { statsRoutes } from "../stats/route";
 import { destinationRoutes } from "./destinations/routes";
 import { runRoutes } from "./destinations/runs";
+import { docsRoutes } from "./docs";
 import { inboundRoutes } from "./inbound/routes";
 import { keyRoutes } from "./keys/routes";
 import { apiApp } from "./openapi";
@@ -53,4 +53,4 @@ api.doc31("/openapi.json", {
 /** Admin API (/api/v1/...) and its interactive docs (/api/docs). */
 export const adminApp = new Hono<AppEnv>();
 adminApp.route("/api/v1", api);
-adminApp.get("/api/docs", swaggerUI({ url: "/api/v1/openapi.json" }));
+adminApp.route("/", docsRoutes);

@@ -1,6 +1,8 @@
 import type { Context, MiddlewareHandler } from "hono";
+import { secretsOf } from "../edge-secrets";
 import { fail } from "../http/errors";
 import type { AppEnv } from "../http/types";
+import { beginAttempt } from "./failure-throttle";
 import { partnerOfKey } from "./partner-keys";
 import { secretsEqual } from "./secrets";
 
@@ -15,12 +17,33 @@ function unauthorized(c: Context<AppEnv>, reason: string): never {
 	fail(401, reason);
 }
 
-/** The operator: `Bearer <ADMIN_TOKEN>`. */
-export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
+/** Who a presented token is ("operator", or a partner's DPID), or null when it is nobody's. */
+type Identify<T> = (token: string, env: Env) => Promise<T | null>;
+
+/**
+ * The request's bearer credential, identified inside the failure throttle: a client with too many
+ * failed credentials gets 429 before this one is checked; a wrong one counts and gets 401.
+ */
+async function identified<T>(c: Context<AppEnv>, identify: Identify<T>, missing: string, wrong: string): Promise<T> {
 	c.set("errorStyle", "json");
 	const token = bearer(c.req.header("Authorization"));
-	if (!token) unauthorized(c, "missing bearer token");
-	if (!(await secretsEqual(token, c.env.ADMIN_TOKEN ?? ""))) unauthorized(c, "invalid token");
+	if (!token) unauthorized(c, missing);
+	const attempt = await beginAttempt(c);
+	const who = await identify(token, c.env);
+	await attempt.settle(who !== null);
+	if (who === null) unauthorized(c, wrong);
+	return who;
+}
+
+const isAdminToken = async (token: string, env: Env) =>
+	(await secretsEqual(token, secretsOf(env).adminToken)) ? ("operator" as const) : null;
+const adminOrPartner = async (token: string, env: Env) =>
+	(await isAdminToken(token, env)) ?? (await partnerOfKey(env.DB, token));
+const partnerOnly = (token: string, env: Env) => partnerOfKey(env.DB, token);
+
+/** The operator: `Bearer <ADMIN_TOKEN>`. */
+export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
+	await identified(c, isAdminToken, "missing bearer token", "invalid token");
 	await next();
 };
 
@@ -29,24 +52,14 @@ export const requireAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
  * `partnerDpid`, and routes must then only show or change that partner's data.
  */
 export const requireAdminOrPartner: MiddlewareHandler<AppEnv> = async (c, next) => {
-	c.set("errorStyle", "json");
-	const token = bearer(c.req.header("Authorization"));
-	if (!token) unauthorized(c, "missing bearer token");
-	if (!(await secretsEqual(token, c.env.ADMIN_TOKEN ?? ""))) {
-		const dpid = await partnerOfKey(c.env.DB, token);
-		if (dpid === null) unauthorized(c, "invalid token or partner key");
-		c.set("partnerDpid", dpid);
-	}
+	const who = await identified(c, adminOrPartner, "missing bearer token", "invalid token or partner key");
+	if (who !== "operator") c.set("partnerDpid", who);
 	await next();
 };
 
 /** Only a partner key (e.g. uploads, which are always on behalf of one partner). */
 export const requirePartner: MiddlewareHandler<AppEnv> = async (c, next) => {
-	c.set("errorStyle", "json");
-	const token = bearer(c.req.header("Authorization"));
-	const dpid = token ? await partnerOfKey(c.env.DB, token) : null;
-	if (dpid === null) unauthorized(c, token ? "invalid partner key" : "missing partner key");
-	c.set("partnerDpid", dpid);
+	c.set("partnerDpid", await identified(c, partnerOnly, "missing partner key", "invalid partner key"));
 	await next();
 };
 

@@ -4,6 +4,9 @@ import type { JSX } from "hono/jsx/jsx-runtime";
 import { z } from "zod";
 import { findDelivery } from "../../batch/inbound/delivery";
 import { getRun } from "../../batch/outbound/runs/records";
+import { beginAttempt } from "../auth/failure-throttle";
+import { secretsOf } from "../edge-secrets";
+import { clientKey, enforceLimit } from "../http/rate-limit";
 import { getPartner, listPartners } from "../partners/queries";
 import { readStats } from "../stats/read";
 import { recentInbound, recentOutbound } from "../stats/recent";
@@ -44,9 +47,16 @@ async function page(c: DashContext, element: JSX.Element, status: 200 | 401 | 40
 
 dashboardRoutes.get("/login", (c) => page(c, <LoginPage />));
 
+// Every login post counts against LOGINS_PER_IP; a wrong token also counts against the failure throttle
+// the admin API's bearer credentials share (429 before the token is even looked at once it is used up).
 dashboardRoutes.post("/login", async (c) => {
+	const client = clientKey(c.req.header("CF-Connecting-IP"));
+	await enforceLimit(c.env.LOGINS_PER_IP, client, "too many logins from this address; wait a minute");
 	const form = loginForm.safeParse(await c.req.parseBody());
-	const who = form.success ? await whoIs(c.env, form.data.token) : null;
+	if (!form.success) return page(c, <LoginPage error="Wrong token or API key." />, 401);
+	const attempt = await beginAttempt(c);
+	const who = await whoIs(c.env, form.data.token);
+	await attempt.settle(who !== null);
 	if (!who) return page(c, <LoginPage error="Wrong token or API key." />, 401);
 	await startSession(c, who);
 	return c.redirect("/admin", 303);
@@ -54,10 +64,10 @@ dashboardRoutes.post("/login", async (c) => {
 
 dashboardRoutes.post("/logout", requireSession, async (c) => {
 	const form = csrfForm.safeParse(await c.req.parseBody());
-	if (!form.success || !(await csrfValid(c.env.ADMIN_TOKEN, c.get("session"), form.data._csrf))) {
+	if (!form.success || !(await csrfValid(secretsOf(c.env).sessionSecret, c.get("session"), form.data._csrf))) {
 		return c.text("invalid form token; reload the page", 403);
 	}
-	endSession(c);
+	await endSession(c);
 	return c.redirect("/admin/login", 303);
 });
 
@@ -74,7 +84,7 @@ dashboardRoutes.get("/", requireSession, async (c) => {
 	const session = c.get("session");
 	const props = {
 		session,
-		csrf: await csrfToken(c.env.ADMIN_TOKEN, session),
+		csrf: await csrfToken(secretsOf(c.env).sessionSecret, session),
 		days,
 		stats,
 		inbound,
@@ -86,7 +96,7 @@ dashboardRoutes.get("/", requireSession, async (c) => {
 
 dashboardRoutes.get("/inbound/:id", requireSession, async (c) => {
 	const session = c.get("session");
-	const token = await csrfToken(c.env.ADMIN_TOKEN, session);
+	const token = await csrfToken(secretsOf(c.env).sessionSecret, session);
 	const id = c.req.param("id");
 	const delivery = id.length <= 200 ? await findDelivery(c.env.DB, id) : null;
 	const dpid = scopeOf(c);
@@ -99,7 +109,7 @@ dashboardRoutes.get("/inbound/:id", requireSession, async (c) => {
 
 dashboardRoutes.get("/runs/:id", requireSession, async (c) => {
 	const session = c.get("session");
-	const token = await csrfToken(c.env.ADMIN_TOKEN, session);
+	const token = await csrfToken(secretsOf(c.env).sessionSecret, session);
 	const id = c.req.param("id");
 	const run = /^\d{1,10}-\d{13}$/.test(id) ? await getRun(c.env.DB, id) : null;
 	const dpid = scopeOf(c);

@@ -1,78 +1,75 @@
-import { z } from "zod";
-
 /**
- * Dashboard sessions: a signed cookie, so no session table and nothing to clean up. The signing key is
- * derived from ADMIN_TOKEN, so rotating the token ends every session. The cookie holds no secret: an
- * operator session says "operator", a partner session names the partner and its key id, and the key is
- * checked for revocation on every page (auth.ts).
+ * Dashboard sessions live in D1 (dashboard_sessions): the cookie carries only a random session id and
+ * a MAC of it made with SESSION_SECRET, so a forged cookie is refused without a query, and logout
+ * (deleting the row) refuses every copy of the cookie at once. The CSRF token of a session's forms is a
+ * MAC of its id too: an attacker's page can neither read nor compute it.
  */
 export const SESSION_COOKIE = "es_session";
 export const SESSION_PATH = "/admin";
 export const SESSION_TTL_SECONDS = 8 * 3600;
 
-const sessionSchema = z.object({
-	role: z.enum(["operator", "partner"]),
-	dpid: z.number().int().positive().nullable(),
-	keyId: z.string().max(64).nullable(),
-	exp: z.number().int(),
-	// Random per session: the CSRF token is derived from it.
-	nonce: z.string().min(16).max(64),
-});
-export type Session = z.infer<typeof sessionSchema>;
+export interface Session {
+	id: string;
+	role: "operator" | "partner";
+	dpid: number | null;
+	keyId: string | null;
+	expiresAt: number;
+}
 
 const encoder = new TextEncoder();
 const keys = new Map<string, Promise<CryptoKey>>();
 
-function hmacKey(adminToken: string): Promise<CryptoKey> {
-	let key = keys.get(adminToken);
+function hmacKey(secret: string): Promise<CryptoKey> {
+	let key = keys.get(secret);
 	if (!key) {
-		key = crypto.subtle
-			.digest("SHA-256", encoder.encode(`edgesync dashboard session\0${adminToken}`))
-			.then((raw) => crypto.subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]));
-		keys.set(adminToken, key);
+		key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+		keys.set(secret, key);
 	}
 	return key;
 }
 
-async function mac(adminToken: string, text: string): Promise<string> {
-	const sig = await crypto.subtle.sign("HMAC", await hmacKey(adminToken), encoder.encode(text));
+/** A MAC of `text` for one purpose; purposes are kept apart so no MAC can stand in for another. */
+async function mac(secret: string, purpose: string, text: string): Promise<string> {
+	const sig = await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(`${purpose}\0${text}`));
 	return b64url(new Uint8Array(sig));
 }
 
-export function newSession(who: Pick<Session, "role" | "dpid" | "keyId">, now: number): Session {
-	const nonce = b64url(crypto.getRandomValues(new Uint8Array(18)));
-	return { ...who, exp: Math.floor(now / 1000) + SESSION_TTL_SECONDS, nonce };
+/** A new session id: 32 random bytes. */
+export function newSessionId(): string {
+	return b64url(crypto.getRandomValues(new Uint8Array(32)));
 }
 
-export async function sealSession(adminToken: string, session: Session): Promise<string> {
-	const body = b64url(encoder.encode(JSON.stringify(session)));
-	return `${body}.${await mac(adminToken, body)}`;
+/** The cookie value for a session id. */
+export async function sealSessionId(secret: string, id: string): Promise<string> {
+	return `${id}.${await mac(secret, "session", id)}`;
 }
 
-/** The session in a cookie value, or null when it is forged, malformed or expired. */
-export async function openSession(adminToken: string, value: string | undefined, now: number) {
-	if (!adminToken || !value) return null;
-	const [body = "", sig = ""] = value.split(".");
-	if (!(await sameText(sig, await mac(adminToken, body)))) return null;
-	try {
-		const parsed = sessionSchema.safeParse(JSON.parse(new TextDecoder().decode(fromB64url(body))));
-		return parsed.success && parsed.data.exp > now / 1000 ? parsed.data : null;
-	} catch {
-		return null;
-	}
+/** The session id a cookie value carries, or null when it is malformed or its MAC is wrong. */
+export async function sessionIdOf(secret: string, value: string | undefined): Promise<string | null> {
+	const m = /^([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})$/.exec(value ?? "");
+	if (!m?.[1] || !m[2]) return null;
+	return (await sameText(m[2], await mac(secret, "session", m[1]))) ? m[1] : null;
 }
 
-/** The token every form of this session carries: an attacker's page can neither read nor compute it. */
-export function csrfToken(adminToken: string, session: Session): Promise<string> {
-	return mac(adminToken, `csrf\0${session.nonce}`);
+/**
+ * What an operator session remembers of the ADMIN_TOKEN it logged in with (a MAC, never the token):
+ * a session opened with a token that has since been rotated is refused.
+ */
+export function credentialOf(secret: string, adminToken: string): Promise<string> {
+	return mac(secret, "admin token", adminToken);
 }
 
-export async function csrfValid(adminToken: string, session: Session, given: unknown): Promise<boolean> {
-	return typeof given === "string" && sameText(given, await csrfToken(adminToken, session));
+/** The token every form of this session carries. */
+export function csrfToken(secret: string, session: Session): Promise<string> {
+	return mac(secret, "csrf", session.id);
+}
+
+export async function csrfValid(secret: string, session: Session, given: unknown): Promise<boolean> {
+	return typeof given === "string" && sameText(given, await csrfToken(secret, session));
 }
 
 /** Constant-time comparison of two MACs (hashed first so the lengths match). */
-async function sameText(a: string, b: string): Promise<boolean> {
+export async function sameText(a: string, b: string): Promise<boolean> {
 	const [x, y] = await Promise.all([a, b].map((t) => crypto.subtle.digest("SHA-256", encoder.encode(t))));
 	return x !== undefined && y !== undefined && crypto.subtle.timingSafeEqual(x, y);
 }
@@ -82,9 +79,4 @@ function b64url(bytes: Uint8Array): string {
 		.replace(/\+/g, "-")
 		.replace(/\//g, "_")
 		.replace(/=+$/, "");
-}
-
-function fromB64url(text: string): Uint8Array {
-	const bin = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
-	return Uint8Array.from(bin, (ch) => ch.charCodeAt(0));
 }

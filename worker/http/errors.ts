@@ -11,6 +11,21 @@ export function fail(status: ContentfulStatusCode, reason: string, details?: unk
 }
 
 export const REASON_HEADER = "X-Edgesync-Reason";
+const MAX_HEADER_REASON = 200;
+
+/**
+ * A reason as a header value: a reason can echo what a caller sent, and a header must not carry CR/LF
+ * (a second header), NUL or non-ASCII (which the runtime refuses, turning a 400 into a 500). Each such
+ * character becomes one "?"; the body still carries the reason in full.
+ */
+export function reasonForHeader(reason: string): string {
+	let out = "";
+	for (const ch of reason) {
+		if (out.length >= MAX_HEADER_REASON) break;
+		out += ch >= " " && ch <= "~" ? ch : "?";
+	}
+	return out || "error";
+}
 
 /** The one place that turns errors into responses. */
 export const renderError: ErrorHandler<AppEnv> = (err, c) => {
@@ -22,7 +37,7 @@ export const renderError: ErrorHandler<AppEnv> = (err, c) => {
 	}
 	const status = err.status as ContentfulStatusCode;
 	const reason = err.message || "error";
-	c.header(REASON_HEADER, reason.slice(0, 200));
+	c.header(REASON_HEADER, reasonForHeader(reason));
 	c.header("Cache-Control", "no-store, private");
 	const style = c.get("errorStyle") ?? "text";
 	if (style === "json") {

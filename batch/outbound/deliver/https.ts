@@ -1,6 +1,14 @@
 import type { Destination } from "../destination";
 import { outboundKey } from "../runs/naming";
-import { answerDetail, contentMd5, exchangeObject, refusal, type Shipment, secretNamed } from "./target";
+import {
+	answerDetail,
+	assertPublicEndpoint,
+	contentMd5,
+	exchangeObject,
+	refusal,
+	type Shipment,
+	secretNamed,
+} from "./target";
 
 type HttpsDelivery = NonNullable<Destination["delivery"]["https"]>;
 
@@ -15,6 +23,7 @@ export async function deliverHttps(
 	shipment: Shipment,
 	timeoutMs: number,
 ): Promise<number> {
+	assertPublicEndpoint("HTTPS endpoint", config.url);
 	const secret = secretNamed(env, config.secretBinding);
 	for (const file of shipment.files) {
 		const object = await exchangeObject(env, outboundKey(shipment.dpid, file.name));

@@ -1,7 +1,15 @@
 import { AwsClient } from "aws4fetch";
 import type { Destination } from "../destination";
 import { outboundKey } from "../runs/naming";
-import { answerDetail, contentMd5, exchangeObject, refusal, type Shipment, secretNamed } from "./target";
+import {
+	answerDetail,
+	assertPublicEndpoint,
+	contentMd5,
+	exchangeObject,
+	refusal,
+	type Shipment,
+	secretNamed,
+} from "./target";
 
 type S3Delivery = NonNullable<Destination["delivery"]["s3"]>;
 
@@ -10,6 +18,7 @@ type S3Delivery = NonNullable<Destination["delivery"]["s3"]>;
  * with an unsigned payload so the body can stream). Retries belong to the workflow step, not aws4fetch.
  */
 export async function deliverS3(env: Env, config: S3Delivery, shipment: Shipment, timeoutMs: number): Promise<number> {
+	assertPublicEndpoint("S3 endpoint", config.endpoint);
 	const client = new AwsClient({
 		accessKeyId: secretNamed(env, config.accessKeyBinding),
 		secretAccessKey: secretNamed(env, config.secretKeyBinding),

@@ -1,4 +1,6 @@
 import { NonRetryableError } from "cloudflare:workflows";
+import { DELIVERY_SECRET_PREFIX, isDeliverySecretName } from "../destination";
+import { publicUrlProblem } from "../public-url";
 
 /** The files of one run in delivery order: data files first, the .info control file last. */
 export interface Shipment {
@@ -7,15 +9,30 @@ export interface Shipment {
 }
 
 /**
- * A delivery secret from the Worker's secrets, by the name the destination gives. A missing secret is
- * a setup error that retrying cannot fix, so it fails the delivery at once.
+ * A delivery secret from the Worker's secrets, by the name the destination gives. Only names reserved
+ * for delivery secrets are read (a destination saved before the rule could name ADMIN_TOKEN); a wrong
+ * name or a missing secret is a setup error that retrying cannot fix, so it fails the delivery at once.
  */
 export function secretNamed(env: Env, name: string): string {
+	if (!isDeliverySecretName(name)) {
+		throw new NonRetryableError(
+			`${name} is not a delivery secret: a destination may only name Worker secrets starting with ${DELIVERY_SECRET_PREFIX} (put the value under such a name and update the destination)`,
+		);
+	}
 	const value: unknown = Reflect.get(env, name);
 	if (typeof value !== "string" || value === "") {
 		throw new NonRetryableError(`Worker secret ${name} is not set (wrangler secret put ${name})`);
 	}
 	return value;
+}
+
+/**
+ * Refuses, before anything is sent, an endpoint that is not a public https host (a destination saved
+ * before the rule, or edited in D1 by hand): retrying cannot fix it.
+ */
+export function assertPublicEndpoint(target: string, url: string): void {
+	const problem = publicUrlProblem(url);
+	if (problem) throw new NonRetryableError(`${target} ${url} is refused: ${problem}`);
 }
 
 /**
