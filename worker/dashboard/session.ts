@@ -17,14 +17,17 @@ export interface Session {
 }
 
 const encoder = new TextEncoder();
-const keys = new Map<string, Promise<CryptoKey>>();
+// The imported key per secret. Only a finished key is shared between requests, never an import in
+// flight: a request must not await another request's work (see partners/directory.ts).
+const keys = new Map<string, CryptoKey>();
 
-function hmacKey(secret: string): Promise<CryptoKey> {
-	let key = keys.get(secret);
-	if (!key) {
-		key = crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-		keys.set(secret, key);
-	}
+async function hmacKey(secret: string): Promise<CryptoKey> {
+	const cached = keys.get(secret);
+	if (cached) return cached;
+	const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+		"sign",
+	]);
+	keys.set(secret, key);
 	return key;
 }
 
