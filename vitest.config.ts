@@ -55,6 +55,9 @@ export default defineConfig({
 					include: ["test/worker/**/*.test.ts"],
 					setupFiles: ["test/worker/setup/apply-migrations.ts"],
 					restoreMocks: true,
+					// A few tests make hundreds of calls (rate limits) or write a 6 MB file; on a busy 2-core
+					// machine they need more than the default 5 s. Nothing here is timed.
+					testTimeout: 30_000,
 				},
 			},
 			{
