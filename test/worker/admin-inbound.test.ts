@@ -13,7 +13,7 @@ let key2000: string;
 beforeEach(async () => {
 	({ 1000: key1000, 2000: key2000 } = await seedPartnersWithKeys(1000, 2000));
 	// Rejected deliveries get their receipt at once, without a workflow.
-	await upload(`ftp_dpm_1000_${T}.sync`, "");
+	await upload(`1000/inbound/ftp_dpm_1000_${T}.sync`, "");
 	await env.DB.prepare(
 		"INSERT INTO inbound_deliveries (id, dpid, kind, mode, file_timestamp, files, status, receipt, discovered_at) VALUES (?1, 2000, 'traits', 'sync', ?2, '[]', 'done', '{\"Stored records\":3}', 1)",
 	)
