@@ -26,8 +26,22 @@ export function outboundPrefix(dpid: number): string {
 	return `${dpid}/outbound/`;
 }
 
+export function receiptsPrefix(dpid: number): string {
+	return `${dpid}/receipts/`;
+}
+
+/** What a partner is shown of its own areas (API, dashboard). */
+export function exchangeAreas(dpid: number) {
+	return {
+		prefix: partnerPrefix(dpid),
+		inbound: inboundPrefix(dpid),
+		outbound: outboundPrefix(dpid),
+		receipts: receiptsPrefix(dpid),
+	};
+}
+
 export function receiptKey(dpid: number, deliveryId: string): string {
-	return `${dpid}/receipts/${deliveryId}.json`;
+	return `${receiptsPrefix(dpid)}${deliveryId}.json`;
 }
 
 /** The layout before partners had prefixes: still read by `POST /api/v1/exchange/migrate-layout`. */

@@ -37,7 +37,7 @@ describe("inbound files and receipts through the API", () => {
 		const theirs = await (await get("/inbound-files", key1000)).json<{ deliveries: unknown[] }>();
 		expect(theirs.deliveries).toEqual([]);
 		expect((await get(`/inbound-files/ftp_dpm_2000_${T}.sync`, key1000)).status).toBe(404);
-		expect((await get("/inbound-files?dpid=2000", key1000)).status).toBe(403);
+		expect((await get("/inbound-files?dpid=2000", key1000)).status).toBe(404);
 	});
 
 	it("an empty file (put with the S3 API) is processed into a receipt with zero records", async () => {

@@ -4,12 +4,14 @@ import type { JSX } from "hono/jsx/jsx-runtime";
 import { z } from "zod";
 import { findDelivery } from "../../batch/inbound/delivery";
 import { getRun } from "../../batch/outbound/runs/records";
+import { listGrants } from "../grants/queries";
 import { getPartner, listPartners } from "../partners/queries";
 import { readStats } from "../stats/read";
 import { recentInbound, recentOutbound } from "../stats/recent";
 import { assetRoutes } from "./assets";
 import { type DashContext, type DashEnv, endSession, requireSession, scopeOf, startSession, whoIs } from "./auth";
 import { chartData } from "./chart-data";
+import { grantFormRoutes } from "./grant-routes";
 import { LoginPage } from "./pages/login";
 import { OverviewPage } from "./pages/overview";
 import { NotFoundPage, ReceiptPage } from "./pages/receipt";
@@ -37,6 +39,7 @@ dashboardRoutes.use("*", async (c, next) => {
 // A form posted from another origin is refused before anything else (the forms' tokens are the second line).
 dashboardRoutes.use("*", csrf());
 dashboardRoutes.route("/", assetRoutes);
+dashboardRoutes.route("/", grantFormRoutes);
 
 async function page(c: DashContext, element: JSX.Element, status: 200 | 401 | 404 | 503 = 200) {
 	return c.html(`<!doctype html>${await element.toString()}`, status);
@@ -64,11 +67,12 @@ dashboardRoutes.post("/logout", requireSession, async (c) => {
 dashboardRoutes.get("/", requireSession, async (c) => {
 	const { days } = overviewQuery.parse({ days: c.req.query("days") });
 	const dpid = scopeOf(c);
-	const [stats, inbound, outbound, partners] = await Promise.all([
+	const [stats, inbound, outbound, partners, grants] = await Promise.all([
 		readStats(c.env.DB, { days, dpid, now: Date.now() }),
 		recentInbound(c.env.DB, dpid, 20),
 		recentOutbound(c.env.DB, dpid, 20),
 		dpid === null ? listPartners(c.env.DB) : getPartner(c.env.DB, dpid).then((p) => (p ? [p] : [])),
+		listGrants(c.env.DB, dpid),
 	]);
 	const names = new Map(partners.map((p) => [p.dpid, p.name]));
 	const session = c.get("session");
@@ -80,6 +84,7 @@ dashboardRoutes.get("/", requireSession, async (c) => {
 		inbound,
 		outbound,
 		partners,
+		grants,
 	};
 	return page(c, <OverviewPage {...props} chart={chartData(stats, names)} />);
 });
