@@ -30,10 +30,9 @@ export async function discoverForPartner(
 ): Promise<{ added: string[]; rejected: string[]; waiting: string[] }> {
 	const { dpid } = partner;
 	const prefix = inboundPrefix(dpid);
-	const page = await env.EXCHANGE.list({ prefix, limit: limits.objectsPerPartner });
 	const groups = new Map<string, Group>();
 	const refusals: Refusal[] = [];
-	for (const object of page.objects) {
+	const take = (object: R2Object) => {
 		const listed = { key: object.key, etag: object.etag, uploaded: object.uploaded.getTime() };
 		const path = object.key.slice(prefix.length);
 		const where = parseInboundPath(path);
@@ -44,17 +43,27 @@ export async function discoverForPartner(
 			// The sender DPID is checked per file; target and master per delivery, below.
 			const reason = `${refusedSource(dpid, new Set(), name)} (in ${prefix})`;
 			refusals.push({ label: path, reason, objects: [listed] });
-		} else {
+		} else if (!groups.get(name.deliveryKey)?.objects.some((o) => o.key === listed.key)) {
 			const group = groups.get(name.deliveryKey) ?? { name, objects: [], newest: 0 };
 			group.objects.push({ ...listed, split: name.split ?? 0 });
 			group.newest = Math.max(group.newest, listed.uploaded);
 			groups.set(name.deliveryKey, group);
 		}
-	}
-	// A cut-off listing may end inside a delivery: its other parts come next pass, so it waits.
+	};
+	const page = await env.EXCHANGE.list({ prefix, limit: limits.objectsPerPartner });
+	for (const object of page.objects) take(object);
+	// Keys sharing a prefix are contiguous in a listing, so a cut-off page can split only the delivery of
+	// its last key: its remaining parts in the same folder are fetched (one more list call), never guessed.
 	const last = page.objects.at(-1);
-	if (page.truncated && last && groups.size > 1) {
-		for (const [id, group] of groups) if (group.objects.some((o) => o.key === last.key)) groups.delete(id);
+	const lastGroup = last && [...groups.values()].find((g) => g.objects.some((o) => o.key === last.key));
+	if (page.truncated && last && lastGroup) {
+		const folder = last.key.slice(0, last.key.lastIndexOf("/") + 1);
+		const rest = await env.EXCHANGE.list({
+			prefix: `${folder}${lastGroup.name.deliveryKey}`,
+			startAfter: last.key,
+			limit: limits.objectsPerPartner,
+		});
+		for (const object of rest.objects) take(object);
 	}
 
 	const rows = await allInSlices<sql.KnownDeliveryRow>(env.DB, sql.KNOWN_DELIVERIES, [...groups.keys()]);
