@@ -7,10 +7,12 @@ import { DISCOVERY_LIMITS, discoverDeliveries, partnersThisPass } from "../../ba
 import { moveDeliveryFiles } from "../../batch/inbound/move-files";
 import { grantSource } from "../../worker/grants/queries";
 import type { Partner } from "../../worker/partners/partner";
+import { call } from "./support/edge";
 import { upload } from "./support/inbound";
 import { seedPartner } from "./support/partners";
 
 const T = 1_790_000_000;
+const ADMIN = { Authorization: "Bearer test-admin-token-9Qm2xK7vR4pL8sT1wZ6yB3nD" };
 const later = () => Date.now() + 120_000;
 
 beforeEach(async () => {
@@ -92,6 +94,14 @@ describe("AAM's S3 layout inside the partner's own inbound area", () => {
 			},
 		]);
 		expect(await keysUnder("1000/inbound/")).toEqual([]);
+		// Its receipt is readable under its id, slashes and all.
+		const id = (await rows())[0]?.id ?? "";
+		const res = await call(`/api/v1/inbound-files/${encodeURIComponent(id)}`, { headers: ADMIN });
+		expect(await res.json()).toMatchObject({
+			id,
+			status: "rejected",
+			receipt: { "File name(s)": [path.split("/").at(-1)] },
+		});
 	});
 });
 
