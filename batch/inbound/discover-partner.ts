@@ -33,6 +33,8 @@ export async function discoverForPartner(
 	const groups = new Map<string, Group>();
 	const refusals: Refusal[] = [];
 	const take = (object: R2Object) => {
+		// Folder markers some S3 tools create (`acme/date=2026-11-01/`) are not files.
+		if (object.key.endsWith("/")) return;
 		const listed = { key: object.key, etag: object.etag, uploaded: object.uploaded.getTime() };
 		const path = object.key.slice(prefix.length);
 		const where = parseInboundPath(path);

@@ -36,8 +36,13 @@ export interface Refused {
  * under the same name a new one.
  */
 export function refusalId(refusal: Refusal): string {
-	const label = refusal.label.replace(/[\p{Cc}]/gu, "?").slice(0, 150) || "(no name)";
+	const label = printable(refusal.label).slice(0, 150) || "(no name)";
 	return `${label}@${Math.max(0, ...refusal.objects.map((o) => o.uploaded))}`;
+}
+
+/** Names come from partners: control characters (line breaks in an e-mail, in logs) become `?`. */
+function printable(text: string): string {
+	return text.replace(/\p{Cc}/gu, "?");
 }
 
 /**
@@ -49,14 +54,15 @@ export function refusalId(refusal: Refusal): string {
 export async function recordRefusal(env: Env, dpid: number, refusal: Refusal, now: number): Promise<Refused> {
 	const id = refusalId(refusal);
 	const files = refusal.objects.map((o) => o.key);
-	const receipt = JSON.stringify(rejectedReceipt(id, files, refusal.reason, now));
+	const reason = printable(refusal.reason);
+	const receipt = JSON.stringify(rejectedReceipt(id, files, reason, now));
 	await env.DB.prepare(sql.INSERT_REJECTED).bind(id, dpid, JSON.stringify(files), receipt, now).run();
 	await env.EXCHANGE.put(receiptKey(dpid, id), receipt, { httpMetadata: { contentType: "application/json" } });
 	for (const object of refusal.objects) {
 		const current = await env.EXCHANGE.head(object.key);
 		if (current?.etag === object.etag) await env.EXCHANGE.delete(object.key);
 	}
-	return { id, label: refusal.label, reason: refusal.reason };
+	return { id, label: printable(refusal.label), reason };
 }
 
 /**

@@ -65,10 +65,12 @@ describe("the DPID comes from the prefix", () => {
 });
 
 describe("AAM's S3 layout inside the partner's own inbound area", () => {
-	it("accepts <folder>/date=YYYY-MM-DD/<file name> and groups the parts", async () => {
+	it("accepts <folder>/date=YYYY-MM-DD/<file name> and groups the parts; folder markers are no files", async () => {
+		await upload("1000/inbound/acme/", "");
+		await upload("1000/inbound/acme/date=2026-11-01/", "");
 		await upload(`1000/inbound/acme/date=2026-11-01/ftp_dpm_1000_${T}.sync.1`, "p1\t1\n");
 		await upload(`1000/inbound/acme/date=2026-11-01/ftp_dpm_1000_${T}.sync.2.gz`, "p2\t1\n");
-		expect((await discoverDeliveries(env, later())).added).toEqual([`ftp_dpm_1000_${T}.sync`]);
+		expect(await discoverDeliveries(env, later())).toMatchObject({ added: [`ftp_dpm_1000_${T}.sync`], rejected: [] });
 		expect((await rows())[0]?.files).toEqual([
 			`1000/inbound/acme/date=2026-11-01/ftp_dpm_1000_${T}.sync.1`,
 			`1000/inbound/acme/date=2026-11-01/ftp_dpm_1000_${T}.sync.2.gz`,
@@ -102,6 +104,20 @@ describe("AAM's S3 layout inside the partner's own inbound area", () => {
 			status: "rejected",
 			receipt: { "File name(s)": [path.split("/").at(-1)] },
 		});
+	});
+});
+
+describe("names from partners are shown safely", () => {
+	it("turns control characters of a refused name into ? in its receipt id, reason and e-mail", async () => {
+		await upload("1000/inbound/bad\r\nBcc: x@evil.example.csv", "x");
+		const found = await discoverDeliveries(env, later());
+		expect(found.rejected).toEqual([expect.stringMatching(/^bad\?\?Bcc: x@evil\.example\.csv@\d{13}$/)]);
+		const mails = await keysUnder("mail/rejections/1000/", env.ARCHIVE);
+		const mail = await PostalMime.parse((await (await env.ARCHIVE.get(mails[0] ?? ""))?.text()) ?? "");
+		expect(mail.bcc).toBeUndefined();
+		expect(mail.text).toMatch(
+			/^bad\?\?Bcc: x@evil\.example\.csv: not a bare file name \(empty, too long, a path or control characters\)/m,
+		);
 	});
 });
 
