@@ -45,7 +45,7 @@ export async function discoverForPartner(
 			// The sender DPID is checked per file; target and master per delivery, below.
 			const reason = `${refusedSource(dpid, new Set(), name)} (in ${prefix})`;
 			refusals.push({ label: path, reason, objects: [listed] });
-		} else if (!groups.get(name.deliveryKey)?.objects.some((o) => o.key === listed.key)) {
+		} else {
 			const group = groups.get(name.deliveryKey) ?? { name, objects: [], newest: 0 };
 			group.objects.push({ ...listed, split: name.split ?? 0 });
 			group.newest = Math.max(group.newest, listed.uploaded);
