@@ -1,16 +1,56 @@
+import { pruneAuthFailures } from "../worker/auth/failure-throttle";
+import { pruneDashboardSessions } from "../worker/dashboard/queries";
 import { pruneCounters } from "../worker/stats/aggregate";
 import { discoverDeliveries } from "./inbound/discover";
 import { startDueDeliveries } from "./inbound/start";
 import { startDueRuns } from "./outbound/runs/start";
 
-/** The Cron Trigger: find new inbound deliveries, start the ones whose turn it is, start due outbound runs. */
+/** One part of a cron pass; it may throw without keeping the others from running. */
+interface Phase {
+	name: string;
+	run: () => Promise<string>;
+}
+
+/**
+ * The Cron Trigger: find new inbound deliveries, start the ones whose turn it is, start due outbound
+ * runs, prune old counters, expired dashboard sessions and failed-credential windows. The phases fail independently: one that throws (R2 or a Workflow binding
+ * having a bad minute, one partner's broken data) is logged and the others still do their work. The
+ * pass then throws, so Cloudflare records it as failed.
+ */
 export async function runSchedule(controller: ScheduledController, env: Env): Promise<void> {
 	const now = controller.scheduledTime;
-	const found = await discoverDeliveries(env, now);
-	const started = await startDueDeliveries(env, now);
-	const runs = await startDueRuns(env, now);
-	await pruneCounters(env.DB, now);
-	console.log(
-		`cron ${controller.cron}: ${found.added.length} new, ${found.rejected.length} rejected, ${found.waiting.length} settling, ${started.length} started; ${runs.length} outbound runs started`,
-	);
+	const phases: Phase[] = [
+		{
+			name: "discovery",
+			run: async () => {
+				const found = await discoverDeliveries(env, now);
+				const failed = found.failed.length > 0 ? `, failed for DPIDs ${found.failed.join(" ")}` : "";
+				return `${found.added.length} new, ${found.rejected.length} refused, ${found.waiting.length} waiting${failed}`;
+			},
+		},
+		{ name: "inbound", run: async () => `${(await startDueDeliveries(env, now)).length} started` },
+		{ name: "outbound", run: async () => `${(await startDueRuns(env, now)).length} runs started` },
+		{
+			name: "pruning",
+			run: async () => {
+				await pruneCounters(env.DB, now);
+				await pruneDashboardSessions(env.DB, now);
+				await pruneAuthFailures(env.DB, now);
+				return "done";
+			},
+		},
+	];
+	const failures: string[] = [];
+	const lines: string[] = [];
+	for (const phase of phases) {
+		try {
+			lines.push(`${phase.name}: ${await phase.run()}`);
+		} catch (err) {
+			console.error(`cron ${controller.cron}: phase ${phase.name} failed`, err);
+			lines.push(`${phase.name}: FAILED`);
+			failures.push(`${phase.name}: ${err instanceof Error ? err.message : String(err)}`);
+		}
+	}
+	console.log(`cron ${controller.cron}: ${lines.join("; ")}`);
+	if (failures.length > 0) throw new Error(`cron phases failed (the others ran): ${failures.join("; ")}`);
 }

@@ -65,7 +65,7 @@ async function edgeRun(
 		"r2",
 		"object",
 		"put",
-		`edgesync-exchange/inbound/${NAME}.gz`,
+		`edgesync-exchange/1000/inbound/${NAME}.gz`,
 		"--file",
 		gz,
 		"--local",

@@ -16,6 +16,8 @@ export interface Delivery {
 	discoveredAt: number;
 	startedAt: number | null;
 	finishedAt: number | null;
+	/** When the files left the partner's inbound area (moved to work/processed/, or deleted when refused). */
+	filesMovedAt: number | null;
 }
 
 export function toDelivery(row: sql.DeliveryRow): Delivery {
@@ -33,6 +35,7 @@ export function toDelivery(row: sql.DeliveryRow): Delivery {
 		discoveredAt: row.discovered_at,
 		startedAt: row.started_at,
 		finishedAt: row.finished_at,
+		filesMovedAt: row.files_moved_at,
 	};
 }
 

@@ -1,90 +1,60 @@
 import { settingsOf } from "../../worker/config";
-import { allInSlices } from "../../worker/db/json-each";
-import { getPartner } from "../../worker/partners/queries";
-import { rejectedReceipt } from "../receipts/receipt";
-import { type InboundFileName, isFileNameError, parseInboundFileName } from "./parse";
-import * as sql from "./queries";
-import { mailReceipt } from "./steps";
+import type { Partner } from "../../worker/partners/partner";
+import { listPartners } from "../../worker/partners/queries";
+import { discoverForPartner } from "./discover-partner";
 
-export const INBOUND_PREFIX = "inbound/";
-
-interface Group {
-	name: InboundFileName;
-	keys: Array<{ key: string; split: number }>;
-	newest: number;
-}
+/**
+ * What one cron pass does at most, so one partner's flood cannot stall the others: the rest waits for
+ * the next pass (files stay where they are; nothing is lost).
+ */
+export const DISCOVERY_LIMITS = {
+	/** Partners whose inbound area one pass lists; with more partners they take turns. */
+	partnersPerPass: 100,
+	/** Objects listed per partner and pass: one R2 list call. */
+	objectsPerPartner: 1_000,
+	/** New deliveries recorded per partner and pass. */
+	deliveriesPerPartner: 10,
+	/** Refusals (bad names or paths, sources not granted, second uploads) per partner and pass. */
+	refusalsPerPartner: 20,
+};
+export type DiscoveryLimits = typeof DISCOVERY_LIMITS;
 
 export interface Discovery {
 	added: string[];
 	rejected: string[];
 	waiting: string[];
+	/** Partners whose area could not be handled this pass (logged; the others were). */
+	failed: number[];
 }
 
 /**
- * Finds new deliveries under `inbound/`: split parts are grouped by delivery, a delivery is recorded
- * once none of its parts changed for INBOUND_SETTLE_SECONDS, and names that are not inbound files are
- * rejected with a receipt. Recording is idempotent (the delivery id is the primary key), so two cron
- * runs that overlap record each delivery once.
+ * Finds new deliveries in every partner's own inbound area (`<DPID>/inbound/`, batch/exchange-layout.ts):
+ * the DPID comes from the prefix, never from the file name alone. Each partner is handled on its own,
+ * so one whose listing or files fail does not keep the others from being discovered.
  */
-export async function discoverDeliveries(env: Env, now: number): Promise<Discovery> {
+export async function discoverDeliveries(env: Env, now: number, limits = DISCOVERY_LIMITS): Promise<Discovery> {
 	const settleMs = settingsOf(env).inboundSettleSeconds * 1000;
-	const groups = new Map<string, Group>();
-	const badNames: Array<{ key: string; reason: string }> = [];
-	let cursor: string | undefined;
-	do {
-		const page = await env.EXCHANGE.list({ prefix: INBOUND_PREFIX, cursor });
-		for (const object of page.objects) {
-			const parsed = parseInboundFileName(object.key.slice(INBOUND_PREFIX.length));
-			if (isFileNameError(parsed)) {
-				badNames.push({ key: object.key, reason: parsed.error });
-				continue;
-			}
-			const group = groups.get(parsed.deliveryKey) ?? { name: parsed, keys: [], newest: 0 };
-			group.keys.push({ key: object.key, split: parsed.split ?? 0 });
-			group.newest = Math.max(group.newest, object.uploaded.getTime());
-			groups.set(parsed.deliveryKey, group);
+	const out: Discovery = { added: [], rejected: [], waiting: [], failed: [] };
+	for (const partner of partnersThisPass(await listPartners(env.DB), now, limits.partnersPerPass)) {
+		try {
+			const found = await discoverForPartner(env, partner, now, settleMs, limits);
+			out.added.push(...found.added);
+			out.rejected.push(...found.rejected);
+			out.waiting.push(...found.waiting);
+		} catch (err) {
+			console.error(`inbound discovery failed for DPID ${partner.dpid}`, err);
+			out.failed.push(partner.dpid);
 		}
-		cursor = page.truncated ? page.cursor : undefined;
-	} while (cursor);
-
-	const ids = [...groups.keys(), ...badNames.map((b) => b.key)];
-	const known = new Set((await allInSlices<{ id: string }>(env.DB, sql.KNOWN_DELIVERIES, ids)).map((r) => r.id));
-	const out: Discovery = { added: [], rejected: [], waiting: [] };
-	for (const bad of badNames) {
-		if (known.has(bad.key)) continue;
-		await reject(env, bad.key, bad.reason, now);
-		out.rejected.push(bad.key);
-	}
-	for (const [id, group] of groups) {
-		if (known.has(id)) continue;
-		if (now - group.newest < settleMs) {
-			out.waiting.push(id);
-			continue;
-		}
-		const partner = await getPartner(env.DB, group.name.dpid);
-		if (!partner) {
-			await reject(env, id, `unknown DPID ${group.name.dpid}`, now);
-			out.rejected.push(id);
-			continue;
-		}
-		const files = group.keys.sort((a, b) => a.split - b.split).map((k) => k.key);
-		const n = group.name;
-		await env.DB.prepare(sql.INSERT_DELIVERY)
-			.bind(id, n.dpid, n.targetDpid, n.kind, n.mode, n.timestamp, JSON.stringify(files), now)
-			.run();
-		out.added.push(id);
 	}
 	return out;
 }
 
-/** Records a delivery that will not be processed, with a receipt that says why, and tells the operator. */
-async function reject(env: Env, id: string, reason: string, now: number): Promise<void> {
-	const receipt = rejectedReceipt(id, reason, now);
-	await env.DB.prepare(sql.INSERT_REJECTED).bind(id, JSON.stringify(receipt), now).run();
-	try {
-		await mailReceipt(env, receipt, []);
-	} catch (err) {
-		// The rejection is recorded and readable through the API; a mail outage must not stop discovery.
-		console.error("could not e-mail a rejection receipt", id, err);
-	}
+/**
+ * At most `budget` partners, taking turns by minute: with 250 partners and a budget of 100, every
+ * partner's area is listed at least once every three passes, and the work of one pass stays bounded.
+ */
+export function partnersThisPass(partners: readonly Partner[], now: number, budget: number): Partner[] {
+	if (partners.length <= budget) return [...partners];
+	const start = (Math.floor(now / 60_000) * budget) % partners.length;
+	return Array.from({ length: budget }, (_, i) => partners[(start + i) % partners.length] as Partner);
 }

@@ -1,8 +1,11 @@
 import { Hono } from "hono";
 import { requirePartner } from "../../worker/auth/middleware";
+import { grantedSources, refusedSource } from "../../worker/grants/access";
 import { fail } from "../../worker/http/errors";
+import { enforceLimit } from "../../worker/http/rate-limit";
 import type { AppEnv } from "../../worker/http/types";
-import { INBOUND_PREFIX } from "./discover";
+import { inboundKey } from "../exchange-layout";
+import { findDelivery } from "./delivery";
 import { isFileNameError, parseInboundFileName } from "./parse";
 
 /**
@@ -11,25 +14,37 @@ import { isFileNameError, parseInboundFileName } from "./parse";
  */
 export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
 
-/** `PUT /exchange/inbound/<file name>` with a partner key: streams the file into `inbound/`. */
+/** `PUT /exchange/inbound/<file name>` with a partner key: streams the file into `<DPID>/inbound/`. */
 export const intakeRoutes = new Hono<AppEnv>();
 
 intakeRoutes.put("/exchange/inbound/:name", requirePartner, async (c) => {
+	const dpid = c.get("partnerDpid");
+	// Counted before anything else, so refused uploads use up the allowance too.
+	await enforceLimit(
+		c.env.UPLOADS_PER_PARTNER,
+		`dpid:${dpid}`,
+		`too many uploads for DPID ${dpid}; try again in a minute`,
+	);
 	const name = c.req.param("name");
 	const parsed = parseInboundFileName(name);
 	if (isFileNameError(parsed)) fail(400, `bad file name: ${parsed.error}`);
-	if (parsed.dpid !== c.get("partnerDpid")) fail(403, `this key may only upload files of DPID ${c.get("partnerDpid")}`);
+	// Checked before anything that looks at stored files, so the answer never depends on another
+	// partner's deliveries.
+	const refused = refusedSource(dpid, await grantedSources(c.env.DB, dpid), parsed);
+	if (refused) fail(403, refused);
 	const length = Number(c.req.header("Content-Length") ?? Number.NaN);
 	if (!Number.isSafeInteger(length)) fail(411, "send a Content-Length (or upload large files with the S3 API)");
 	if (length === 0) fail(400, "empty file");
 	if (length > MAX_UPLOAD_BYTES) fail(413, `larger than ${MAX_UPLOAD_BYTES} bytes: upload it with the S3 API`);
-	const key = `${INBOUND_PREFIX}${name}`;
+	const key = inboundKey(dpid, name);
 	// A delivery is processed once; a second upload under the same name is refused, not merged.
 	if (await c.env.EXCHANGE.head(key)) fail(409, `${name} was already uploaded`);
+	const known = await findDelivery(c.env.DB, parsed.deliveryKey);
+	if (known && known.status !== "rejected") {
+		fail(409, `delivery ${known.id} was already received (${known.status}); a delivery is processed once`);
+	}
 	const body = c.req.raw.body;
 	if (!body) fail(400, "empty file");
-	const stored = await c.env.EXCHANGE.put(key, body, {
-		customMetadata: { uploadedBy: String(c.get("partnerDpid")) },
-	});
+	const stored = await c.env.EXCHANGE.put(key, body, { customMetadata: { uploadedBy: String(dpid) } });
 	return c.json({ key, size: stored?.size ?? length, etag: stored?.etag }, 201);
 });

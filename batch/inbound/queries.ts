@@ -11,14 +11,28 @@ export const INSERT_DELIVERY = `INSERT INTO inbound_deliveries
 	VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8)
 	ON CONFLICT (id) DO NOTHING`;
 
-/** ?1 id, ?2 receipt JSON, ?3 now: a delivery refused before processing (bad name, unknown partner). */
+/**
+ * ?1 id, ?2 dpid (whose area the files were in), ?3 files JSON, ?4 receipt JSON, ?5 now: files refused
+ * before processing (bad name or path, a data source not granted, a second upload). Their files were
+ * never read; the ids carry `@` and so never equal a delivery id (batch/inbound/reject.ts).
+ */
 export const INSERT_REJECTED = `INSERT INTO inbound_deliveries
-	(id, dpid, target_dpid, kind, mode, file_timestamp, files, status, receipt, discovered_at, finished_at)
-	VALUES (?1, 0, NULL, 'traits', 'sync', 0, json_array(?1), 'rejected', ?2, ?3, ?3)
+	(id, dpid, target_dpid, kind, mode, file_timestamp, files, status, receipt, discovered_at, finished_at, files_moved_at)
+	VALUES (?1, ?2, NULL, 'traits', 'sync', 0, ?3, 'rejected', ?4, ?5, ?5, ?5)
 	ON CONFLICT (id) DO NOTHING`;
 
-/** Ids already known, among ?1 (JSON array of ids): discovery skips them. */
-export const KNOWN_DELIVERIES = "SELECT id FROM inbound_deliveries WHERE id IN (SELECT value FROM json_each(?1))";
+/** What discovery needs to know of the deliveries among ?1 (JSON array of ids). */
+export const KNOWN_DELIVERIES = `SELECT id, status, files, files_moved_at FROM inbound_deliveries
+	WHERE id IN (SELECT value FROM json_each(?1))`;
+export interface KnownDeliveryRow {
+	id: string;
+	status: DeliveryRow["status"];
+	files: string;
+	files_moved_at: number | null;
+}
+
+/** ?1 id, ?2 now: the delivery's files have left the inbound area. */
+export const FILES_MOVED = "UPDATE inbound_deliveries SET files_moved_at = ?2 WHERE id = ?1";
 
 /**
  * The oldest pending delivery of every data source that has nothing running: deliveries of one
@@ -33,6 +47,10 @@ export const NEXT_PER_SOURCE = `SELECT d.id FROM inbound_deliveries d
 /** ?1 id, ?2 workflow id, ?3 now. Changes a row only if still pending: the claim happens once. */
 export const CLAIM = `UPDATE inbound_deliveries SET status = 'running', workflow_id = ?2, started_at = ?3
 	WHERE id = ?1 AND status = 'pending'`;
+
+/** ?1 id, ?2 workflow id: a claim whose workflow could not be created goes back to pending. */
+export const UNCLAIM = `UPDATE inbound_deliveries SET status = 'pending', workflow_id = NULL, started_at = NULL
+	WHERE id = ?1 AND status = 'running' AND workflow_id = ?2`;
 
 /** ?1 id, ?2 status, ?3 receipt JSON, ?4 now. */
 export const FINISH = "UPDATE inbound_deliveries SET status = ?2, receipt = ?3, finished_at = ?4 WHERE id = ?1";
@@ -101,6 +119,7 @@ export interface DeliveryRow {
 	discovered_at: number;
 	started_at: number | null;
 	finished_at: number | null;
+	files_moved_at: number | null;
 }
 
 /** ?1 dpid (NULL = every partner), ?2 limit: newest deliveries first. */

@@ -9,14 +9,33 @@ import * as sql from "./queries";
 export async function startDueDeliveries(env: Env, now: number): Promise<string[]> {
 	const { results } = await env.DB.prepare(sql.NEXT_PER_SOURCE).all<{ id: string }>();
 	const started: string[] = [];
+	const failed: string[] = [];
 	for (const { id } of results) {
-		const workflowId = workflowIdOf(id);
-		const claim = await env.DB.prepare(sql.CLAIM).bind(id, workflowId, now).run();
-		if (claim.meta.changes !== 1) continue;
-		await ensureInstance(env, workflowId, id);
-		started.push(id);
+		// One delivery that cannot start does not hold back the other data sources' deliveries.
+		try {
+			if (await start(env, id, now)) started.push(id);
+		} catch (err) {
+			console.error(`could not start inbound delivery ${id}`, err);
+			failed.push(id);
+		}
 	}
+	if (failed.length > 0) throw new Error(`could not start ${failed.join(", ")} (${started.length} started)`);
 	return started;
+}
+
+async function start(env: Env, id: string, now: number): Promise<boolean> {
+	const workflowId = workflowIdOf(id);
+	const claim = await env.DB.prepare(sql.CLAIM).bind(id, workflowId, now).run();
+	if (claim.meta.changes !== 1) return false;
+	try {
+		await ensureInstance(env, workflowId, id);
+	} catch (err) {
+		// Without an instance nothing would ever finish it, and its data source would wait forever:
+		// hand it back to the next pass.
+		await env.DB.prepare(sql.UNCLAIM).bind(id, workflowId).run();
+		throw err;
+	}
+	return true;
 }
 
 async function ensureInstance(env: Env, workflowId: string, deliveryId: string): Promise<void> {

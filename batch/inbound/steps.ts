@@ -1,5 +1,6 @@
 import { settingsOf } from "../../worker/config";
 import { getPartner } from "../../worker/partners/queries";
+import { receiptKey } from "../exchange-layout";
 import { receiptMail } from "../receipts/mail";
 import { buildReceipt, type Receipt } from "../receipts/receipt";
 import { outboxPath, sendMail } from "../receipts/send";
@@ -108,8 +109,4 @@ function receiptFolder(deliveryId: string): string {
 export async function markFailed(env: Env, deliveryId: string, reason: string): Promise<void> {
 	const failed = JSON.stringify({ Delivery: deliveryId, Status: "failed", Reason: reason.slice(0, 500) });
 	await env.DB.prepare(sql.FINISH).bind(deliveryId, "failed", failed, Date.now()).run();
-}
-
-export function receiptKey(dpid: number, deliveryId: string): string {
-	return `receipts/${dpid}/${deliveryId}.json`;
 }

@@ -66,11 +66,11 @@ export function receiptMail(receipt: Receipt, from: string, to: readonly string[
 	return { from, to: [...to], raw: msg.asRaw() };
 }
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
 	return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
-function utf8Base64(text: string): string {
+export function utf8Base64(text: string): string {
 	let binary = "";
 	for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
 	return btoa(binary);

@@ -25,7 +25,7 @@ export interface Receipt {
 	"Job start time": string;
 	"Job end time": string;
 	"Sample lines": Samples;
-	/** Why a delivery was rejected before processing (bad name, unknown partner). */
+	/** Why files were refused before processing (bad name or path, a data source not granted, a second upload). */
 	Reason?: string;
 }
 
@@ -68,11 +68,11 @@ export function buildReceipt(
 	};
 }
 
-/** A receipt for a delivery that could not be processed at all; every count is zero. */
-export function rejectedReceipt(key: string, reason: string, at: number): Receipt {
+/** A receipt for files that were refused before processing; every count is zero. */
+export function rejectedReceipt(id: string, files: readonly string[], reason: string, at: number): Receipt {
 	const empty: Tally = emptyTally();
 	return {
-		...buildReceipt(key, [key], empty, { devices: 0, failedValidation: 0 }, at, at),
+		...buildReceipt(id, files, empty, { devices: 0, failedValidation: 0 }, at, at),
 		Status: "rejected",
 		Reason: reason,
 	};

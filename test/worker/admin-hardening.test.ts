@@ -47,7 +47,7 @@ describe("partner-key middleware (requirePartner) on its own", () => {
 describe("partner keys through the API", () => {
 	it("another partner's key cannot act for this partner; a revoked key is refused everywhere", async () => {
 		const keys = await seedPartnersWithKeys(1000, 2000);
-		expect((await send("GET", "/inbound-files?dpid=1000", undefined, bearer(keys[2000]))).status).toBe(403);
+		expect((await send("GET", "/inbound-files?dpid=1000", undefined, bearer(keys[2000]))).status).toBe(404);
 		expect((await send("GET", "/partners/1000/keys", undefined, bearer(keys[1000]))).status).toBe(401);
 		const listed = await (await send("GET", "/partners/2000/keys")).json<{ keys: Array<{ id: string }> }>();
 		const id = listed.keys[0]?.id ?? "";

@@ -13,7 +13,7 @@ let key2000: string;
 beforeEach(async () => {
 	({ 1000: key1000, 2000: key2000 } = await seedPartnersWithKeys(1000, 2000));
 	// Rejected deliveries get their receipt at once, without a workflow.
-	await upload(`ftp_dpm_1000_${T}.sync`, "");
+	await upload(`1000/inbound/ftp_dpm_1000_${T}.sync`, "");
 	await env.DB.prepare(
 		"INSERT INTO inbound_deliveries (id, dpid, kind, mode, file_timestamp, files, status, receipt, discovered_at) VALUES (?1, 2000, 'traits', 'sync', ?2, '[]', 'done', '{\"Stored records\":3}', 1)",
 	)
@@ -37,7 +37,7 @@ describe("inbound files and receipts through the API", () => {
 		const theirs = await (await get("/inbound-files", key1000)).json<{ deliveries: unknown[] }>();
 		expect(theirs.deliveries).toEqual([]);
 		expect((await get(`/inbound-files/ftp_dpm_2000_${T}.sync`, key1000)).status).toBe(404);
-		expect((await get("/inbound-files?dpid=2000", key1000)).status).toBe(403);
+		expect((await get("/inbound-files?dpid=2000", key1000)).status).toBe(404);
 	});
 
 	it("an empty file (put with the S3 API) is processed into a receipt with zero records", async () => {

@@ -126,7 +126,14 @@ describe("partner keys", () => {
 		expect(results[0]?.secret_sha256).toMatch(/^[0-9a-f]{64}$/);
 
 		const whoami = await send("GET", "/partner/whoami", undefined, { Authorization: `Bearer ${key.secret}` });
-		expect(await whoami.json()).toEqual({ dpid: 1000 });
+		expect(await whoami.json()).toEqual({
+			dpid: 1000,
+			prefix: "1000/",
+			inbound: "1000/inbound/",
+			outbound: "1000/outbound/",
+			receipts: "1000/receipts/",
+			grantedSources: [],
+		});
 		expect((await send("DELETE", `/partners/1000/keys/${key.id}`)).status).toBe(204);
 		expect((await send("GET", "/partner/whoami", undefined, { Authorization: `Bearer ${key.secret}` })).status).toBe(
 			401,
@@ -168,6 +175,8 @@ describe("OpenAPI", () => {
 			"/destinations",
 			"/destinations/{id}",
 			"/destinations/{id}/runs",
+			"/exchange/migrate-layout",
+			"/grants",
 			"/inbound-files",
 			"/inbound-files/{id}",
 			"/outbound-runs",
@@ -175,6 +184,8 @@ describe("OpenAPI", () => {
 			"/partner/whoami",
 			"/partners",
 			"/partners/{dpid}",
+			"/partners/{dpid}/grants",
+			"/partners/{dpid}/grants/{sourceDpid}",
 			"/partners/{dpid}/keys",
 			"/partners/{dpid}/keys/{keyId}",
 			"/segments",

@@ -33,7 +33,10 @@ async function processDelivery(id: string) {
 
 describe("inbound delivery, end to end through cron and workflow", () => {
 	it("applies a file, writes the receipt to D1 and R2 and e-mails it", async () => {
-		await upload(`ftp_dpm_1000_${T}.sync.gz`, "p1\td_sid=1,2, 3\r\nnobody\t1\np2\tic=52,color=red\nbroken line\n");
+		await upload(
+			`1000/inbound/ftp_dpm_1000_${T}.sync.gz`,
+			"p1\td_sid=1,2, 3\r\nnobody\t1\np2\tic=52,color=red\nbroken line\n",
+		);
 		const delivery = await processDelivery(`ftp_dpm_1000_${T}.sync`);
 		expect(delivery?.status).toBe("done");
 		const receipt = delivery?.receipt;
@@ -52,9 +55,14 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 		});
 		expect(await membershipsOf(U1)).toEqual([1, 2, 3]);
 		expect(await membershipsOf(U2)).toEqual([52]);
-		const stored = await env.EXCHANGE.get(`receipts/1000/ftp_dpm_1000_${T}.sync.json`);
+		const stored = await env.EXCHANGE.get(`1000/receipts/ftp_dpm_1000_${T}.sync.json`);
 		expect(await stored?.json()).toEqual(receipt);
-		expect((await env.EXCHANGE.list({ prefix: "work/" })).objects).toEqual([]);
+		// Chunks are gone; the file left the partner's inbound area for the edge's own processed area.
+		expect((await env.EXCHANGE.list({ prefix: "work/inbound/" })).objects).toEqual([]);
+		expect((await env.EXCHANGE.list({ prefix: "1000/inbound/" })).objects).toEqual([]);
+		const keys = (await env.EXCHANGE.list({ prefix: "work/processed/" })).objects.map((o) => o.key);
+		expect(keys).toEqual([`work/processed/1000/ftp_dpm_1000_${T}.sync/ftp_dpm_1000_${T}.sync.gz`]);
+		expect(delivery?.filesMovedAt).toEqual(expect.any(Number));
 
 		for (const to of ["ops@edge.example", "vendor@partner.example"]) {
 			const mail = await env.ARCHIVE.get(outboxKey(`ftp_dpm_1000_${T}.sync`, to));
@@ -67,10 +75,13 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 	});
 
 	it("groups split parts into one delivery with one receipt, numbering lines across parts", async () => {
-		await upload(`ftp_dpm_1000_${T}.sync.1`, "p1\t1\nbad\n");
-		await upload(`ftp_dpm_1000_${T}.sync.2.gz`, "p2\t2\nbad again\n");
+		await upload(`1000/inbound/ftp_dpm_1000_${T}.sync.1`, "p1\t1\nbad\n");
+		await upload(`1000/inbound/ftp_dpm_1000_${T}.sync.2.gz`, "p2\t2\nbad again\n");
 		const delivery = await processDelivery(`ftp_dpm_1000_${T}.sync`);
-		expect(delivery?.files).toEqual([`inbound/ftp_dpm_1000_${T}.sync.1`, `inbound/ftp_dpm_1000_${T}.sync.2.gz`]);
+		expect(delivery?.files).toEqual([
+			`1000/inbound/ftp_dpm_1000_${T}.sync.1`,
+			`1000/inbound/ftp_dpm_1000_${T}.sync.2.gz`,
+		]);
 		expect(delivery?.receipt?.["Records received"]).toBe(4);
 		expect(delivery?.receipt?.["Sample lines"].formatErrors).toEqual([
 			"line 2: no TAB between user ID and signals: bad",
@@ -79,8 +90,8 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 	});
 
 	it(".sync then .overwrite: applied in timestamp order, the overwrite leaves c,d,e", async () => {
-		await upload(`ftp_dpm_1000_${T + 60}.overwrite`, "p1\t3,4,5\n");
-		await upload(`ftp_dpm_1000_${T}.sync`, "p1\t1,2,3\n");
+		await upload(`1000/inbound/ftp_dpm_1000_${T + 60}.overwrite`, "p1\t3,4,5\n");
+		await upload(`1000/inbound/ftp_dpm_1000_${T}.sync`, "p1\t1,2,3\n");
 		await processDelivery(`ftp_dpm_1000_${T}.sync`);
 		expect(await membershipsOf(U1)).toEqual([1, 2, 3]);
 		await processDelivery(`ftp_dpm_1000_${T + 60}.overwrite`);
@@ -89,7 +100,7 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 
 	it("a step that fails mid-file is retried and the counts stay exact", async () => {
 		const lines = Array.from({ length: 12_000 }, (_, i) => `p${(i % 2) + 1}\t${(i % 5) + 1}`).join("\n");
-		await upload(`ftp_dpm_1000_${T}.sync`, lines);
+		await upload(`1000/inbound/ftp_dpm_1000_${T}.sync`, lines);
 		const id = `ftp_dpm_1000_${T}.sync`;
 		await using instance = await introspectWorkflowInstance(env.INBOUND_WORKFLOW, workflowIdOf(id));
 		await instance.modify(async (m) => {
@@ -108,7 +119,7 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 		const gz = new Uint8Array(
 			await new Response(new Blob([lines]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer(),
 		);
-		await env.EXCHANGE.put(`inbound/ftp_dpm_1000_${T}.sync.gz`, gz.slice(0, Math.floor(gz.length / 2)));
+		await env.EXCHANGE.put(`1000/inbound/ftp_dpm_1000_${T}.sync.gz`, gz.slice(0, Math.floor(gz.length / 2)));
 		const receipt = (await processDelivery(`ftp_dpm_1000_${T}.sync`))?.receipt;
 		expect(receipt?.["Format errors"]).toBeGreaterThanOrEqual(1);
 		expect(receipt?.["Sample lines"].formatErrors?.at(-1)).toMatch(/ftp_dpm_1000_1790000000\.sync\.gz: /);
@@ -117,42 +128,82 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 
 	it("binary junk is counted line by line and stores nothing", async () => {
 		const junk = Uint8Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256);
-		await env.EXCHANGE.put(`inbound/ftp_dpm_1000_${T}.sync`, junk);
+		await env.EXCHANGE.put(`1000/inbound/ftp_dpm_1000_${T}.sync`, junk);
 		const receipt = (await processDelivery(`ftp_dpm_1000_${T}.sync`))?.receipt;
 		expect(receipt?.["Stored records"]).toBe(0);
 		expect(receipt?.["Records received"]).toBe(receipt?.["Format errors"]);
 	});
 
-	it("the same delivery uploaded twice is processed once", async () => {
-		await upload(`ftp_dpm_1000_${T}.sync`, "p1\t1\n");
+	it("the same delivery uploaded twice is processed once; the second upload is refused and removed", async () => {
+		await upload(`1000/inbound/ftp_dpm_1000_${T}.sync`, "p1\t1\n");
 		await processDelivery(`ftp_dpm_1000_${T}.sync`);
-		await upload(`ftp_dpm_1000_${T}.sync`, "p1\t1\n");
+		await upload(`1000/inbound/ftp_dpm_1000_${T}.sync`, "p1\t2\n");
 		await runCron();
-		const { results } = await env.DB.prepare("SELECT count(*) AS n FROM inbound_deliveries").all<{ n: number }>();
-		expect(results[0]?.n).toBe(1);
+		const { results } = await env.DB.prepare(
+			"SELECT id, status, receipt ->> '$.Reason' AS reason FROM inbound_deliveries ORDER BY id",
+		).all();
+		expect(results).toEqual([
+			{ id: `ftp_dpm_1000_${T}.sync`, status: "done", reason: null },
+			{
+				id: expect.stringMatching(/^ftp_dpm_1000_1790000000\.sync@\d{13}$/),
+				status: "rejected",
+				reason: `delivery ftp_dpm_1000_${T}.sync was already received (done); a delivery is processed once`,
+			},
+		]);
+		expect(await membershipsOf(U1)).toEqual([1]);
+		expect((await env.EXCHANGE.list({ prefix: "1000/inbound/" })).objects).toEqual([]);
+		// Another pass finds nothing left to list, refuse or mail.
+		await runCron(180);
+		expect((await env.DB.prepare("SELECT count(*) AS n FROM inbound_deliveries").first())?.n).toBe(2);
 	});
 
 	it("waits for a delivery whose parts are still arriving", async () => {
-		await upload(`ftp_dpm_1000_${T}.sync.1`, "p1\t1\n");
+		await upload(`1000/inbound/ftp_dpm_1000_${T}.sync.1`, "p1\t1\n");
 		await runCron(10);
 		expect(await findDelivery(env.DB, `ftp_dpm_1000_${T}.sync`)).toBeNull();
 	});
 
-	it("rejects and reports files with bad names or unknown partners, processing nothing", async () => {
-		await upload("segments.csv", "p1\t1\n");
-		await upload(`ftp_dpm_4242_${T}.sync`, "p1\t1\n");
+	it("refuses bad names and names claiming another DPID with receipts and one e-mail, processing nothing", async () => {
+		await upload("1000/inbound/segments.csv", "p1\t1\n");
+		await upload(`1000/inbound/ftp_dpm_4242_${T}.sync`, "p1\t1\n");
 		await runCron();
-		const bad = await findDelivery(env.DB, "inbound/segments.csv");
-		expect(bad?.status).toBe("rejected");
-		expect(bad?.receipt?.Reason).toMatch(/neither ftp_dpm_/);
-		expect((await findDelivery(env.DB, `ftp_dpm_4242_${T}.sync`))?.receipt?.Reason).toBe("unknown DPID 4242");
-		const mail = await env.ARCHIVE.get(outboxKey("inbound/segments.csv", "ops@edge.example"));
-		expect((await PostalMime.parse((await mail?.text()) ?? "")).text).toMatch(/^Rejected: name matches neither/);
+		const { results } = await env.DB.prepare(
+			"SELECT id, dpid, status, files, receipt ->> '$.Reason' AS reason FROM inbound_deliveries ORDER BY id",
+		).all();
+		expect(results).toEqual([
+			{
+				id: expect.stringMatching(/^ftp_dpm_4242_1790000000\.sync@\d{13}$/),
+				dpid: 1000,
+				status: "rejected",
+				files: `["1000/inbound/ftp_dpm_4242_${T}.sync"]`,
+				reason: "the file name claims DPID 4242; only DPID 1000's own files are accepted here (in 1000/inbound/)",
+			},
+			{
+				id: expect.stringMatching(/^segments\.csv@\d{13}$/),
+				dpid: 1000,
+				status: "rejected",
+				files: '["1000/inbound/segments.csv"]',
+				reason: expect.stringMatching(/^name matches neither ftp_dpm_/),
+			},
+		]);
+		// The refused files are gone; their receipts are in the partner's own prefix.
+		expect((await env.EXCHANGE.list({ prefix: "1000/inbound/" })).objects).toEqual([]);
+		const receipts = (await env.EXCHANGE.list({ prefix: "1000/receipts/" })).objects.map((o) => o.key);
+		expect(receipts).toEqual(results.map((r) => `1000/receipts/${r.id}.json`));
+		const mails = (await env.ARCHIVE.list({ prefix: "mail/rejections/1000/" })).objects.map((o) => o.key);
+		expect(mails).toEqual([
+			expect.stringMatching(/^mail\/rejections\/1000\/\d{13}\/ops%40edge\.example\.eml$/),
+			expect.stringMatching(/^mail\/rejections\/1000\/\d{13}\/vendor%40partner\.example\.eml$/),
+		]);
+		const mail = await PostalMime.parse((await (await env.ARCHIVE.get(mails[1] ?? ""))?.text()) ?? "");
+		expect(mail.subject).toBe("edgesync: 2 inbound file(s) of DPID 1000 refused");
+		expect(mail.text).toMatch(/^segments\.csv: name matches neither/m);
+		expect(mail.text).toMatch(/^ftp_dpm_4242_1790000000\.sync: the file name claims DPID 4242/m);
 	});
 
 	it("file-based ID sync writes pairs", async () => {
 		await seedPartner({ dpid: 2000 });
-		await upload(`adobe_id_0_2000_${T}.sync`, `${U1}\tq1\n${"3".repeat(38)}\tq2\nnot-a-uuid\tq3\n`);
+		await upload(`2000/inbound/adobe_id_0_2000_${T}.sync`, `${U1}\tq1\n${"3".repeat(38)}\tq2\nnot-a-uuid\tq3\n`);
 		const delivery = await processDelivery(`adobe_id_0_2000_${T}.sync`);
 		expect(delivery?.receipt).toMatchObject({ "Records received": 3, "Stored records": 2, "Invalid IDs": 1 });
 		const { results } = await env.DB.prepare(
@@ -168,7 +219,7 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 describe("receipt e-mail", () => {
 	it("a failing send is retried by the workflow and the receipt is kept meanwhile", async () => {
 		const id = `ftp_dpm_1000_${T}.sync`;
-		await upload(id, "p1\t1\n");
+		await upload(`1000/inbound/${id}`, "p1\t1\n");
 		await using instance = await introspectWorkflowInstance(env.INBOUND_WORKFLOW, workflowIdOf(id));
 		await instance.modify(async (m) => {
 			await m.disableRetryDelays();

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { createPartnerKey, revokePartnerKey } from "../../worker/auth/partner-keys";
+import { grantSource } from "../../worker/grants/queries";
 import { call } from "./support/edge";
 import { seedPartnersWithKeys } from "./support/partners";
 
@@ -20,18 +21,19 @@ const put = (name: string, body: BodyInit | null, key?: string, headers: Record<
 	});
 
 describe("PUT /exchange/inbound/<file name>", () => {
-	it("streams the partner's file into inbound/", async () => {
+	it("streams the partner's file into its own inbound area", async () => {
 		const res = await put(`ftp_dpm_1000_${T}.sync`, "p1\t1\n", key1000);
 		expect(res.status).toBe(201);
-		expect(await res.json()).toMatchObject({ key: `inbound/ftp_dpm_1000_${T}.sync`, size: 5 });
-		expect(await (await env.EXCHANGE.get(`inbound/ftp_dpm_1000_${T}.sync`))?.text()).toBe("p1\t1\n");
+		expect(await res.json()).toMatchObject({ key: `1000/inbound/ftp_dpm_1000_${T}.sync`, size: 5 });
+		expect(await (await env.EXCHANGE.get(`1000/inbound/ftp_dpm_1000_${T}.sync`))?.text()).toBe("p1\t1\n");
+		expect((await env.EXCHANGE.list()).objects.map((o) => o.key)).toEqual([`1000/inbound/ftp_dpm_1000_${T}.sync`]);
 	});
 
 	it("refuses a second upload of the same file", async () => {
 		await put(`ftp_dpm_1000_${T}.sync`, "p1\t1\n", key1000);
 		const again = await put(`ftp_dpm_1000_${T}.sync`, "p1\t2\n", key1000);
 		expect(again.status).toBe(409);
-		expect(await (await env.EXCHANGE.get(`inbound/ftp_dpm_1000_${T}.sync`))?.text()).toBe("p1\t1\n");
+		expect(await (await env.EXCHANGE.get(`1000/inbound/ftp_dpm_1000_${T}.sync`))?.text()).toBe("p1\t1\n");
 	});
 
 	it.each([
@@ -52,7 +54,7 @@ describe("PUT /exchange/inbound/<file name>", () => {
 		const res = await put(name, "p1\t1\n", presented);
 		expect(res.status).toBe(status);
 		expect(await res.json()).toHaveProperty("error");
-		expect((await env.EXCHANGE.list({ prefix: "inbound/" })).objects).toEqual([]);
+		expect((await env.EXCHANGE.list()).objects).toEqual([]);
 	});
 
 	it("refuses an empty file and a body without a length", async () => {
@@ -74,5 +76,65 @@ describe("PUT /exchange/inbound/<file name>", () => {
 		await revokePartnerKey(env.DB, 2000, key.id, Date.now());
 		expect((await put(`ftp_dpm_2000_${T}.sync`, "x\t1\n", secret)).status).toBe(401);
 		expect((await put(`ftp_dpm_2000_${T}.sync`, "x\t1\n", key2000)).status).toBe(201);
+	});
+});
+
+describe("data sources an upload may name", () => {
+	it("refuses a target or master data source that is neither the uploader's own nor granted (403 naming it)", async () => {
+		for (const [name, source] of [
+			[`ftp_dpm_1000_2000_${T}.sync`, "target data source 2000"],
+			[`adobe_id_2000_1000_${T}.sync`, "master data source 2000"],
+			// A DPID nobody has gets the same answer: no hint of which partners exist.
+			[`ftp_dpm_1000_9999_${T}.sync`, "target data source 9999"],
+		] as const) {
+			const res = await put(name, "p1\t1\n", key1000);
+			expect(res.status).toBe(403);
+			expect(((await res.json()) as { error: string }).error).toBe(
+				`${source} is not DPID 1000's own and has not been granted to it by the operator`,
+			);
+		}
+		expect((await env.EXCHANGE.list()).objects).toEqual([]);
+	});
+
+	it("accepts them once the operator granted the source, and master DPID 0 (edgesync UUIDs) always", async () => {
+		await grantSource(env.DB, 1000, 2000, 0);
+		expect((await put(`ftp_dpm_1000_2000_${T}.sync`, "p1\t1\n", key1000)).status).toBe(201);
+		expect((await put(`adobe_id_2000_1000_${T}.sync`, "a\tb\n", key1000)).status).toBe(201);
+		expect((await put(`adobe_id_0_1000_${T}.sync`, `${"1".repeat(38)}\tb\n`, key1000)).status).toBe(201);
+		// A grant is one way: 2000 may still not name 1000.
+		expect((await put(`ftp_dpm_2000_1000_${T}.sync`, "p1\t1\n", key2000)).status).toBe(403);
+	});
+
+	it("refuses a name whose delivery was already received, even after its file left the inbound area", async () => {
+		await env.DB.prepare(
+			`INSERT INTO inbound_deliveries (id, dpid, kind, mode, file_timestamp, files, status, discovered_at, files_moved_at)
+			 VALUES (?1, 1000, 'traits', 'sync', ?2, ?3, 'done', 1, 2)`,
+		)
+			.bind(`ftp_dpm_1000_${T}.sync`, T, JSON.stringify([`1000/inbound/ftp_dpm_1000_${T}.sync`]))
+			.run();
+		for (const name of [`ftp_dpm_1000_${T}.sync`, `ftp_dpm_1000_${T}.sync.2.gz`]) {
+			const res = await put(name, "p1\t1\n", key1000);
+			expect(res.status).toBe(409);
+			expect(((await res.json()) as { error: string }).error).toBe(
+				`delivery ftp_dpm_1000_${T}.sync was already received (done); a delivery is processed once`,
+			);
+		}
+	});
+});
+
+describe("upload rate limit (UPLOADS_PER_PARTNER)", () => {
+	it("answers 429 past 60 uploads a minute of one partner, counting refused ones; other partners are not affected", async () => {
+		// A partner of its own: the limiter's counts outlive the storage reset between tests.
+		const { 3000: key3000 } = await seedPartnersWithKeys(3000);
+		for (let i = 0; i < 60; i++) {
+			expect((await put(`not-a-name-${i}.csv`, "x", key3000)).status).toBe(400);
+		}
+		const limited = await put(`ftp_dpm_3000_${T}.sync`, "p1\t1\n", key3000);
+		expect(limited.status).toBe(429);
+		expect(((await limited.json()) as { error: string }).error).toBe(
+			"too many uploads for DPID 3000; try again in a minute",
+		);
+		expect(await env.EXCHANGE.head(`3000/inbound/ftp_dpm_3000_${T}.sync`)).toBeNull();
+		expect((await put(`ftp_dpm_2000_${T}.sync`, "p1\t1\n", key2000)).status).toBe(201);
 	});
 });

@@ -46,6 +46,13 @@ describe("full files", () => {
 		expect(run).toMatchObject({ status: "delivered", mode: "full", trigger: "manual", lines: 2 });
 		expect(run.files.map((f) => f.name)).toEqual([`R2_1_1000_full_${T0 + 10 * MIN}.sync.gz`]);
 		expect(await outboundLines(run.files[0]?.name ?? "")).toEqual(["pa\t10,11", "pc\t11"]);
+		// In the partner's own prefix, and nowhere else.
+		const keys = (await env.EXCHANGE.list()).objects.map((o) => o.key);
+		expect(keys).toEqual([
+			`1000/outbound/R2_1_1000_full_${T0 + 10 * MIN}.info`,
+			`1000/outbound/R2_1_1000_full_${T0 + 10 * MIN}.sync.gz`,
+		]);
+		expect(run.deliveries.r2).toMatchObject({ status: "delivered", target: "1000/outbound/" });
 	});
 
 	it("only carry the destination's own segments and repeat unchanged members every time", async () => {

@@ -95,7 +95,7 @@ describe("outbound runs in the admin API", () => {
 		expect(await asPartner.json()).toMatchObject({ id: run.id, status: "delivered" });
 		expect(
 			(await call(`/api/v1/outbound-runs/${run.id}`, { headers: { Authorization: `Bearer ${other}` } })).status,
-		).toBe(403);
+		).toBe(404);
 		const otherList = await call("/api/v1/outbound-runs", { headers: { Authorization: `Bearer ${other}` } });
 		expect(await otherList.json()).toEqual({ runs: [] });
 		const adminList = await call("/api/v1/outbound-runs?destination=1", { headers: ADMIN });

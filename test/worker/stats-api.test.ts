@@ -106,7 +106,7 @@ describe("/api/v1/stats", () => {
 		expect(stats.matchRates.map((m) => m.dpid)).toEqual([2000]);
 		expect(stats.inbound.byStatus).toEqual({ done: 1, rejected: 1 });
 		expect(stats.outbound.byStatus).toEqual({ failed: 1 });
-		expect((await get("/stats?dpid=1000", keys[2000])).status).toBe(403);
+		expect((await get("/stats?dpid=1000", keys[2000])).status).toBe(404);
 		expect((await get("/stats?dpid=2000", keys[2000])).status).toBe(200);
 	});
 

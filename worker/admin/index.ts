@@ -6,6 +6,8 @@ import { statsRoutes } from "../stats/route";
 import { destinationRoutes } from "./destinations/routes";
 import { runRoutes } from "./destinations/runs";
 import { docsRoutes } from "./docs";
+import { exchangeRoutes } from "./exchange/routes";
+import { grantRoutes } from "./grants/routes";
 import { inboundRoutes } from "./inbound/routes";
 import { keyRoutes } from "./keys/routes";
 import { apiApp } from "./openapi";
@@ -35,18 +37,21 @@ api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
 });
 api.route("/", partnerRoutes);
 api.route("/", keyRoutes);
+api.route("/", grantRoutes);
 api.route("/", traitRoutes);
 api.route("/", inboundRoutes);
 api.route("/", segmentRoutes);
 api.route("/", destinationRoutes);
 api.route("/", runRoutes);
 api.route("/", statsRoutes);
+api.route("/", exchangeRoutes);
 api.doc31("/openapi.json", {
 	openapi: "3.1.0",
 	info: {
 		title: "edgesync admin API",
 		version: "1",
-		description: "Partners, keys, traits, segments, destinations, outbound runs, inbound files and receipts, stats.",
+		description:
+			"Partners, keys, access mappings (grants), traits, segments, destinations, outbound runs, inbound files and receipts, stats, the exchange layout migration.",
 	},
 });
 

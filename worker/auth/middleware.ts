@@ -63,7 +63,11 @@ export const requirePartner: MiddlewareHandler<AppEnv> = async (c, next) => {
 	await next();
 };
 
-/** Throws 403 unless the caller is the operator or the partner `dpid` itself. */
-export function assertMayActFor(partnerDpid: number | undefined, dpid: number): void {
-	if (partnerDpid !== undefined && partnerDpid !== dpid) fail(403, "this key belongs to another partner");
+/**
+ * Unless the caller is the operator or the partner `dpid` itself, answers exactly as for something
+ * that does not exist (404 "no such <what>"): a partner never learns whether another partner's run,
+ * receipt or numbers exist.
+ */
+export function assertMayActFor(partnerDpid: number | undefined, dpid: number, what = "partner"): void {
+	if (partnerDpid !== undefined && partnerDpid !== dpid) fail(404, `no such ${what}`);
 }

@@ -84,6 +84,12 @@ table.receipt th { width: 45%; }
 .login input { font: inherit; padding: .5rem; border: 1px solid #d1d5db; border-radius: 6px; }
 .login button { font: inherit; padding: .5rem; border: 0; border-radius: 6px; background: var(--accent); color: #fff; }
 .error { color: #991b1b; background: #fee2e2; padding: .5rem; border-radius: 6px; margin: 0; }
+code { background: #f3f4f6; padding: .05rem .3rem; border-radius: 4px; font-size: .9em; }
+.inline-form { display: flex; flex-wrap: wrap; align-items: end; gap: .6rem; margin-top: .7rem; }
+.inline-form label { display: grid; gap: .2rem; color: var(--muted); font-size: .85em; }
+.inline-form input { font: inherit; width: 9rem; padding: .35rem; border: 1px solid #d1d5db; border-radius: 6px; }
+.inline-form button, td form button { font: inherit; padding: .35rem .7rem; border: 0; border-radius: 6px; background: var(--accent); color: #fff; }
+td form { margin: 0; }
 @media (max-width: 520px) {
 	main { padding: .6rem; }
 	.bars li { grid-template-columns: 1fr 4.5rem; }

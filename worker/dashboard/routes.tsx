@@ -6,6 +6,7 @@ import { findDelivery } from "../../batch/inbound/delivery";
 import { getRun } from "../../batch/outbound/runs/records";
 import { beginAttempt } from "../auth/failure-throttle";
 import { secretsOf } from "../edge-secrets";
+import { listGrants } from "../grants/queries";
 import { clientKey, enforceLimit } from "../http/rate-limit";
 import { getPartner, listPartners } from "../partners/queries";
 import { readStats } from "../stats/read";
@@ -13,6 +14,7 @@ import { recentInbound, recentOutbound } from "../stats/recent";
 import { assetRoutes } from "./assets";
 import { type DashContext, type DashEnv, endSession, requireSession, scopeOf, startSession, whoIs } from "./auth";
 import { chartData } from "./chart-data";
+import { grantFormRoutes } from "./grant-routes";
 import { LoginPage } from "./pages/login";
 import { OverviewPage } from "./pages/overview";
 import { NotFoundPage, ReceiptPage } from "./pages/receipt";
@@ -40,6 +42,7 @@ dashboardRoutes.use("*", async (c, next) => {
 // A form posted from another origin is refused before anything else (the forms' tokens are the second line).
 dashboardRoutes.use("*", csrf());
 dashboardRoutes.route("/", assetRoutes);
+dashboardRoutes.route("/", grantFormRoutes);
 
 async function page(c: DashContext, element: JSX.Element, status: 200 | 401 | 404 | 503 = 200) {
 	return c.html(`<!doctype html>${await element.toString()}`, status);
@@ -74,11 +77,12 @@ dashboardRoutes.post("/logout", requireSession, async (c) => {
 dashboardRoutes.get("/", requireSession, async (c) => {
 	const { days } = overviewQuery.parse({ days: c.req.query("days") });
 	const dpid = scopeOf(c);
-	const [stats, inbound, outbound, partners] = await Promise.all([
+	const [stats, inbound, outbound, partners, grants] = await Promise.all([
 		readStats(c.env.DB, { days, dpid, now: Date.now() }),
 		recentInbound(c.env.DB, dpid, 20),
 		recentOutbound(c.env.DB, dpid, 20),
 		dpid === null ? listPartners(c.env.DB) : getPartner(c.env.DB, dpid).then((p) => (p ? [p] : [])),
+		listGrants(c.env.DB, dpid),
 	]);
 	const names = new Map(partners.map((p) => [p.dpid, p.name]));
 	const session = c.get("session");
@@ -90,6 +94,7 @@ dashboardRoutes.get("/", requireSession, async (c) => {
 		inbound,
 		outbound,
 		partners,
+		grants,
 	};
 	return page(c, <OverviewPage {...props} chart={chartData(stats, names)} />);
 });

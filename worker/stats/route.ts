@@ -23,7 +23,7 @@ statsRoutes.openapi(
 				content: jsonOf(StatsSchema),
 			},
 			401: { description: "no or wrong token or key", content: ERROR_SCHEMA },
-			403: { description: "another partner's numbers", content: ERROR_SCHEMA },
+			404: { description: "a partner key asking for another DPID (never 403)", content: ERROR_SCHEMA },
 		},
 	}),
 	async (c) => {

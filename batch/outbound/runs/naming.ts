@@ -1,3 +1,4 @@
+import { outboundPrefix } from "../../exchange-layout";
 import type { Destination } from "../destination";
 
 /** SPEC §6 SYNC_TYPE: how the files travel beyond R2, the strongest configured transport first. */
@@ -32,7 +33,7 @@ export function infoFileName(n: FileNaming): string {
 	return `${runStem(n)}.info`;
 }
 
-/** Where a partner's files live in the exchange bucket (one prefix per partner, for scoped access). */
+/** Where a partner's files live in the exchange bucket: inside its own prefix (batch/exchange-layout.ts). */
 export function outboundKey(dpid: number, name: string): string {
-	return `outbound/${dpid}/${name}`;
+	return `${outboundPrefix(dpid)}${name}`;
 }

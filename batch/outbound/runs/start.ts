@@ -16,6 +16,7 @@ export type Trigger = "schedule" | "manual";
 export async function startDueRuns(env: Env, now: number): Promise<string[]> {
 	const { results } = await env.DB.prepare(sql.DESTINATIONS_WITH_STATE).all<sql.DestinationStateRow>();
 	const started: string[] = [];
+	const failed: number[] = [];
 	for (const d of results) {
 		if (d.schedule !== d.current_schedule || d.next_run_at === null) {
 			await env.DB.prepare(sql.SET_NEXT_RUN)
@@ -24,12 +25,19 @@ export async function startDueRuns(env: Env, now: number): Promise<string[]> {
 			continue;
 		}
 		if (d.running_run !== null || d.next_run_at > now) continue;
-		const runId = await claimAndStart(env, d.id, "schedule", now, nextRunAfter(d.current_schedule, now));
-		if (runId) started.push(runId);
+		// One destination whose run cannot start does not hold back the others (its failure is recorded).
+		try {
+			const runId = await claimAndStart(env, d.id, "schedule", now, nextRunAfter(d.current_schedule, now));
+			if (runId) started.push(runId);
+		} catch (err) {
+			console.error(`could not start a run of destination ${d.id}`, err);
+			failed.push(d.id);
+		}
 	}
 	await env.DB.prepare(sql.PRUNE_TOMBSTONES)
 		.bind(now - TOMBSTONE_DAYS * 86_400_000)
 		.run();
+	if (failed.length > 0) throw new Error(`could not start runs of destinations ${failed.join(", ")}`);
 	return started;
 }
 

@@ -2,13 +2,13 @@ import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import worker from "../../../worker";
 
-/** Puts an inbound file into the exchange bucket, gzipped when its name ends in .gz. */
-export async function upload(name: string, text: string): Promise<void> {
+/** Puts a file at `key` in the exchange bucket (as an S3 client would), gzipped when it ends in .gz. */
+export async function upload(key: string, text: string): Promise<void> {
 	const bytes = new TextEncoder().encode(text);
-	const body = name.endsWith(".gz")
+	const body = key.endsWith(".gz")
 		? await new Response(new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer()
 		: bytes;
-	await env.EXCHANGE.put(`inbound/${name}`, body);
+	await env.EXCHANGE.put(key, body);
 }
 
 /** Fires the Cron Trigger as Cloudflare would, `secondsLater` after now (past the settle time). */

@@ -4,7 +4,6 @@ import { applyChunk, type ChunkLine } from "../../../batch/inbound/apply-chunk";
 import type { DestinationInput } from "../../../batch/outbound/destination";
 import { putDestination } from "../../../batch/outbound/queries";
 import type { InfoFile } from "../../../batch/outbound/runs/info";
-import { outboundKey } from "../../../batch/outbound/runs/naming";
 import { getRun, type Run } from "../../../batch/outbound/runs/records";
 import { runIdOf, startRunNow, workflowIdOf } from "../../../batch/outbound/runs/start";
 import { listSegments, putSegment } from "../../../batch/segments/queries";
@@ -98,9 +97,10 @@ export async function runAt(
 	return run;
 }
 
+/** A run's file, read from the partner's own prefix: `<DPID>/outbound/<name>` (written out, not computed). */
 export async function outboundBytes(name: string, dpid = DPID): Promise<Uint8Array> {
-	const object = await env.EXCHANGE.get(outboundKey(dpid, name));
-	if (!object) throw new Error(`${name} is not in outbound/`);
+	const object = await env.EXCHANGE.get(`${dpid}/outbound/${name}`);
+	if (!object) throw new Error(`${name} is not in ${dpid}/outbound/`);
 	return new Uint8Array(await object.arrayBuffer());
 }
 

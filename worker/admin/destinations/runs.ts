@@ -9,8 +9,10 @@ import { apiApp, BEARER, ERROR_SCHEMA, jsonOf } from "../openapi";
 const errors = {
 	400: { description: "bad input", content: ERROR_SCHEMA },
 	401: { description: "no or wrong token or key", content: ERROR_SCHEMA },
-	403: { description: "another partner's run", content: ERROR_SCHEMA },
-	404: { description: "unknown destination or run", content: ERROR_SCHEMA },
+	404: {
+		description: "unknown destination or run; also another partner's run or DPID (never 403)",
+		content: ERROR_SCHEMA,
+	},
 };
 
 /** Outbound runs: the operator sees and starts all, a partner key reads its own. */
@@ -53,7 +55,7 @@ runRoutes.openapi(
 	async (c) => {
 		const run = await getRun(c.env.DB, c.req.valid("param").id);
 		if (!run) fail(404, "no such run");
-		assertMayActFor(c.get("partnerDpid"), run.dpid);
+		assertMayActFor(c.get("partnerDpid"), run.dpid, "run");
 		return c.json(run, 200);
 	},
 );

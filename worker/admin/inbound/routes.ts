@@ -17,12 +17,16 @@ const DeliverySchema = z
 		discoveredAt: z.number(),
 		startedAt: z.number().nullable(),
 		finishedAt: z.number().nullable(),
+		filesMovedAt: z
+			.number()
+			.nullable()
+			.openapi({ description: "when the files left the inbound area (moved to work/processed/, or refused)" }),
 		receipt: z.record(z.string(), z.unknown()).nullable().openapi({ description: "SPEC §5 receipt fields" }),
 	})
 	.openapi("InboundDelivery");
 const errors = {
 	401: { description: "no or wrong token or key", content: ERROR_SCHEMA },
-	403: { description: "another partner's data", content: ERROR_SCHEMA },
+	404: { description: "unknown; also another partner's delivery or DPID (never 403)", content: ERROR_SCHEMA },
 };
 
 /** Inbound deliveries and their receipts: the operator sees all, a partner key only its own. */
@@ -68,7 +72,6 @@ inboundRoutes.openapi(
 		},
 		responses: {
 			200: { description: "the delivery with its receipt", content: jsonOf(DeliverySchema) },
-			404: { description: "unknown", content: ERROR_SCHEMA },
 			...errors,
 		},
 	}),

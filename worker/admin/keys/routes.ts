@@ -1,6 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { exchangeAreas } from "../../../batch/exchange-layout";
 import { requireAdmin, requirePartner } from "../../auth/middleware";
 import { createPartnerKey, listPartnerKeys, revokePartnerKey } from "../../auth/partner-keys";
+import { listGrants } from "../../grants/queries";
 import { fail } from "../../http/errors";
 import { getPartner } from "../../partners/queries";
 import { apiApp, BEARER, ERROR_SCHEMA, jsonOf, UNAUTHORIZED } from "../openapi";
@@ -98,9 +100,26 @@ keyRoutes.openapi(
 		path: "/partner/whoami",
 		security: BEARER,
 		responses: {
-			200: { description: "the DPID this partner key acts for", content: jsonOf(z.object({ dpid: z.number() })) },
+			200: {
+				description:
+					"the DPID this partner key acts for, its areas in the exchange bucket, the other data sources it may name",
+				content: jsonOf(
+					z.object({
+						dpid: z.number(),
+						prefix: z.string().openapi({ example: "1000/" }),
+						inbound: z.string().openapi({ example: "1000/inbound/" }),
+						outbound: z.string().openapi({ example: "1000/outbound/" }),
+						receipts: z.string().openapi({ example: "1000/receipts/" }),
+						grantedSources: z.array(z.number()),
+					}),
+				),
+			},
 			...UNAUTHORIZED,
 		},
 	}),
-	async (c) => c.json({ dpid: c.get("partnerDpid") }, 200),
+	async (c) => {
+		const dpid = c.get("partnerDpid");
+		const grantedSources = (await listGrants(c.env.DB, dpid)).map((g) => g.sourceDpid);
+		return c.json({ dpid, ...exchangeAreas(dpid), grantedSources }, 200);
+	},
 );

@@ -1,10 +1,12 @@
 import type { FC } from "hono/jsx";
+import type { SourceGrant } from "../../grants/queries";
 import type { Partner } from "../../partners/partner";
 import type { Stats } from "../../stats/read";
 import type { RecentInbound, RecentOutbound } from "../../stats/recent";
 import { type ChartData, jsonForScript } from "../chart-data";
 import { fmtInt, fmtRate, Layout, Scroll, Section } from "../layout";
 import type { Session } from "../session";
+import { ExchangeAreaSection, GrantsSection } from "./exchange";
 import { InboundTable, OutboundTable, PartnerTable } from "./tables";
 
 export interface OverviewProps {
@@ -16,6 +18,7 @@ export interface OverviewProps {
 	inbound: RecentInbound[];
 	outbound: RecentOutbound[];
 	partners: Partner[];
+	grants: SourceGrant[];
 }
 
 const Card: FC<{ label: string; value: string; id: string }> = ({ label, value, id }) => (
@@ -101,8 +104,13 @@ export const OverviewPage: FC<OverviewProps> = (p) => {
 				</Section>
 			)}
 			<Section id="partners" title={operator ? "Partners" : "Your sync settings"}>
-				<PartnerTable partners={p.partners} />
+				<PartnerTable partners={p.partners} grants={p.grants} />
 			</Section>
+			{operator ? (
+				<GrantsSection grants={p.grants} csrf={p.csrf} />
+			) : (
+				p.session.dpid !== null && <ExchangeAreaSection dpid={p.session.dpid} grants={p.grants} />
+			)}
 		</Layout>
 	);
 };

@@ -1,4 +1,6 @@
 import type { FC } from "hono/jsx";
+import { partnerPrefix } from "../../../batch/exchange-layout";
+import type { SourceGrant } from "../../grants/queries";
 import type { Partner } from "../../partners/partner";
 import type { RecentInbound, RecentOutbound } from "../../stats/recent";
 import { fmtInt, fmtRate, fmtTime, Scroll, Status } from "../layout";
@@ -80,7 +82,8 @@ export const OutboundTable: FC<{ rows: RecentOutbound[] }> = ({ rows }) =>
 		</Scroll>
 	);
 
-export const PartnerTable: FC<{ partners: Partner[] }> = ({ partners }) => (
+/** Partners with their sync settings, their prefix in the exchange bucket and the sources they may name. */
+export const PartnerTable: FC<{ partners: Partner[]; grants: SourceGrant[] }> = ({ partners, grants }) => (
 	<Scroll>
 		<table>
 			<thead>
@@ -89,17 +92,26 @@ export const PartnerTable: FC<{ partners: Partner[] }> = ({ partners }) => (
 					<th>Name</th>
 					<th>Sync URL</th>
 					<th>Redirect hosts</th>
+					<th>Exchange prefix</th>
+					<th>May also name</th>
 				</tr>
 			</thead>
 			<tbody>
-				{partners.map((p) => (
-					<tr>
-						<td class="num">{p.dpid}</td>
-						<td>{p.name}</td>
-						<td class="url">{p.syncUrl ?? "—"}</td>
-						<td>{p.redirectHosts.length === 0 ? "—" : p.redirectHosts.join(", ")}</td>
-					</tr>
-				))}
+				{partners.map((p) => {
+					const sources = grants.filter((g) => g.dpid === p.dpid).map((g) => g.sourceDpid);
+					return (
+						<tr data-dpid={p.dpid}>
+							<td class="num">{p.dpid}</td>
+							<td>{p.name}</td>
+							<td class="url">{p.syncUrl ?? "—"}</td>
+							<td>{p.redirectHosts.length === 0 ? "—" : p.redirectHosts.join(", ")}</td>
+							<td>
+								<code>{partnerPrefix(p.dpid)}</code>
+							</td>
+							<td>{sources.length === 0 ? "—" : sources.join(", ")}</td>
+						</tr>
+					);
+				})}
 			</tbody>
 		</table>
 	</Scroll>

@@ -1,0 +1,129 @@
+import { allInSlices } from "../../worker/db/json-each";
+import { grantedSources, refusedSource } from "../../worker/grants/access";
+import type { Partner } from "../../worker/partners/partner";
+import { inboundPrefix } from "../exchange-layout";
+import type { DiscoveryLimits } from "./discover";
+import { isPathError, parseInboundPath } from "./inbound-path";
+import { type InboundFileName, parseInboundFileName } from "./parse";
+import * as sql from "./queries";
+import { type ListedObject, mailRefusals, type Refusal, type Refused, recordRefusal } from "./reject";
+
+interface Group {
+	name: InboundFileName;
+	objects: Array<ListedObject & { split: number }>;
+	newest: number;
+}
+
+/**
+ * One partner's inbound area, one pass: split parts are grouped by delivery; a delivery is recorded
+ * once none of its parts changed for the settle time and the names it gives are its own or granted;
+ * everything else is refused with a receipt and deleted, and the partner gets one e-mail listing what
+ * this pass refused. Files of recorded deliveries stay until their workflow moves them out, so the
+ * listing holds only what is new or under way. Recording is idempotent (the delivery id is the key).
+ */
+export async function discoverForPartner(
+	env: Env,
+	partner: Partner,
+	now: number,
+	settleMs: number,
+	limits: DiscoveryLimits,
+): Promise<{ added: string[]; rejected: string[]; waiting: string[] }> {
+	const { dpid } = partner;
+	const prefix = inboundPrefix(dpid);
+	const groups = new Map<string, Group>();
+	const refusals: Refusal[] = [];
+	const take = (object: R2Object) => {
+		// Folder markers some S3 tools create (`acme/date=2026-11-01/`) are not files.
+		if (object.key.endsWith("/")) return;
+		const listed = { key: object.key, etag: object.etag, uploaded: object.uploaded.getTime() };
+		const path = object.key.slice(prefix.length);
+		const where = parseInboundPath(path);
+		const name = isPathError(where) ? where : parseInboundFileName(where.name);
+		if ("error" in name) {
+			refusals.push({ label: path, reason: name.error, objects: [listed] });
+		} else if (name.dpid !== dpid) {
+			// The sender DPID is checked per file; target and master per delivery, below.
+			const reason = `${refusedSource(dpid, new Set(), name)} (in ${prefix})`;
+			refusals.push({ label: path, reason, objects: [listed] });
+		} else {
+			const group = groups.get(name.deliveryKey) ?? { name, objects: [], newest: 0 };
+			group.objects.push({ ...listed, split: name.split ?? 0 });
+			group.newest = Math.max(group.newest, listed.uploaded);
+			groups.set(name.deliveryKey, group);
+		}
+	};
+	const page = await env.EXCHANGE.list({ prefix, limit: limits.objectsPerPartner });
+	for (const object of page.objects) take(object);
+	// Keys sharing a prefix are contiguous in a listing, so a cut-off page can split only the delivery of
+	// its last key: its remaining parts in the same folder are fetched (one more list call), never guessed.
+	const last = page.objects.at(-1);
+	const lastGroup = last && [...groups.values()].find((g) => g.objects.some((o) => o.key === last.key));
+	if (page.truncated && last && lastGroup) {
+		const folder = last.key.slice(0, last.key.lastIndexOf("/") + 1);
+		const rest = await env.EXCHANGE.list({
+			prefix: `${folder}${lastGroup.name.deliveryKey}`,
+			startAfter: last.key,
+			limit: limits.objectsPerPartner,
+		});
+		for (const object of rest.objects) take(object);
+	}
+
+	const rows = await allInSlices<sql.KnownDeliveryRow>(env.DB, sql.KNOWN_DELIVERIES, [...groups.keys()]);
+	const known = new Map(rows.map((row) => [row.id, row]));
+	const granted = await grantedSources(env.DB, dpid);
+	const added: string[] = [];
+	const waiting: string[] = [];
+	for (const [id, group] of groups) {
+		const row = known.get(id);
+		if (row) {
+			const refusal = againstKnown(row, group);
+			if (refusal) refusals.push(refusal);
+		} else if (now - group.newest < settleMs || added.length >= limits.deliveriesPerPartner) {
+			waiting.push(id);
+		} else {
+			const reason = refusedSource(dpid, granted, group.name);
+			if (reason) refusals.push({ label: id, reason, objects: group.objects });
+			else added.push(await record(env, id, group, now));
+		}
+	}
+
+	const refused: Refused[] = [];
+	for (const refusal of refusals.slice(0, limits.refusalsPerPartner)) {
+		refused.push(await recordRefusal(env, dpid, refusal, now));
+	}
+	if (refused.length > 0) await mailRefusals(env, partner, refused, now);
+	return { added, rejected: refused.map((r) => r.id), waiting };
+}
+
+async function record(env: Env, id: string, group: Group, now: number): Promise<string> {
+	const files = group.objects.sort((a, b) => a.split - b.split).map((o) => o.key);
+	const n = group.name;
+	await env.DB.prepare(sql.INSERT_DELIVERY)
+		.bind(id, n.dpid, n.targetDpid, n.kind, n.mode, n.timestamp, JSON.stringify(files), now)
+		.run();
+	return id;
+}
+
+/**
+ * Files under the name of a delivery that is already known. Its own files wait for its workflow, which
+ * moves them out once the receipt is written; anything else was uploaded after the delivery started
+ * (a late split part) or after it finished (a second upload): a delivery is processed once.
+ */
+function againstKnown(row: sql.KnownDeliveryRow, group: Group): Refusal | null {
+	if (row.status === "rejected") {
+		return {
+			label: row.id,
+			reason: `${row.id} was refused before; send it under a new timestamp`,
+			objects: group.objects,
+		};
+	}
+	const files = new Set(JSON.parse(row.files) as string[]);
+	if (row.files_moved_at !== null) {
+		const reason = `delivery ${row.id} was already received (${row.status}); a delivery is processed once`;
+		return { label: row.id, reason, objects: group.objects };
+	}
+	const late = group.objects.filter((o) => !files.has(o.key));
+	if (late.length === 0) return null;
+	const reason = `delivery ${row.id} had already started (${row.status}) when this part arrived; it is not applied`;
+	return { label: row.id, reason, objects: late };
+}

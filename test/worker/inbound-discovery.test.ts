@@ -1,0 +1,242 @@
+// Discovery in the partners' own prefixes: the DPID comes from the prefix, AAM's folder layout, data
+// sources a file may name, late parts, and the bounds that keep one partner from stalling the others.
+import { env } from "cloudflare:workers";
+import PostalMime from "postal-mime";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { DISCOVERY_LIMITS, discoverDeliveries, partnersThisPass } from "../../batch/inbound/discover";
+import { moveDeliveryFiles } from "../../batch/inbound/move-files";
+import { grantSource } from "../../worker/grants/queries";
+import type { Partner } from "../../worker/partners/partner";
+import { call } from "./support/edge";
+import { upload } from "./support/inbound";
+import { seedPartner } from "./support/partners";
+
+const T = 1_790_000_000;
+const ADMIN = { Authorization: "Bearer test-admin-token-9Qm2xK7vR4pL8sT1wZ6yB3nD" };
+const later = () => Date.now() + 120_000;
+
+beforeEach(async () => {
+	await seedPartner({ dpid: 1000, receiptEmails: ["vendor@partner.example"] });
+	await seedPartner({ dpid: 2000 });
+});
+
+async function rows() {
+	const { results } = await env.DB.prepare(
+		"SELECT id, dpid, status, files, receipt ->> '$.Reason' AS reason FROM inbound_deliveries ORDER BY dpid, id",
+	).all<{ id: string; dpid: number; status: string; files: string; reason: string | null }>();
+	return results.map((r) => ({ ...r, files: JSON.parse(r.files) as string[] }));
+}
+
+const keysUnder = async (prefix: string, bucket: R2Bucket = env.EXCHANGE) =>
+	(await bucket.list({ prefix })).objects.map((o) => o.key);
+
+describe("the DPID comes from the prefix", () => {
+	it("refuses a file in partner 2000's area that claims DPID 1000, and it takes nothing from 1000", async () => {
+		await upload(`2000/inbound/ftp_dpm_1000_${T}.sync`, "p1\t1\n");
+		await upload(`1000/inbound/ftp_dpm_1000_${T}.sync`, "p1\t1\n");
+		const found = await discoverDeliveries(env, later());
+		expect(found.added).toEqual([`ftp_dpm_1000_${T}.sync`]);
+		expect(await rows()).toEqual([
+			{
+				id: `ftp_dpm_1000_${T}.sync`,
+				dpid: 1000,
+				status: "pending",
+				files: [`1000/inbound/ftp_dpm_1000_${T}.sync`],
+				reason: null,
+			},
+			{
+				id: expect.stringMatching(/^ftp_dpm_1000_1790000000\.sync@\d{13}$/),
+				dpid: 2000,
+				status: "rejected",
+				files: [`2000/inbound/ftp_dpm_1000_${T}.sync`],
+				reason: "the file name claims DPID 1000; only DPID 2000's own files are accepted here (in 2000/inbound/)",
+			},
+		]);
+		expect(await keysUnder("2000/")).toEqual([
+			expect.stringMatching(/^2000\/receipts\/ftp_dpm_1000_1790000000\.sync@\d{13}\.json$/),
+		]);
+	});
+
+	it("ignores the old shared inbound/ area (see POST /api/v1/exchange/migrate-layout)", async () => {
+		await upload(`inbound/ftp_dpm_1000_${T}.sync`, "p1\t1\n");
+		expect(await discoverDeliveries(env, later())).toEqual({ added: [], rejected: [], waiting: [], failed: [] });
+		expect(await keysUnder("inbound/")).toEqual([`inbound/ftp_dpm_1000_${T}.sync`]);
+	});
+});
+
+describe("AAM's S3 layout inside the partner's own inbound area", () => {
+	it("accepts <folder>/date=YYYY-MM-DD/<file name> and groups the parts; folder markers are no files", async () => {
+		await upload("1000/inbound/acme/", "");
+		await upload("1000/inbound/acme/date=2026-11-01/", "");
+		await upload(`1000/inbound/acme/date=2026-11-01/ftp_dpm_1000_${T}.sync.1`, "p1\t1\n");
+		await upload(`1000/inbound/acme/date=2026-11-01/ftp_dpm_1000_${T}.sync.2.gz`, "p2\t1\n");
+		expect(await discoverDeliveries(env, later())).toMatchObject({ added: [`ftp_dpm_1000_${T}.sync`], rejected: [] });
+		expect((await rows())[0]?.files).toEqual([
+			`1000/inbound/acme/date=2026-11-01/ftp_dpm_1000_${T}.sync.1`,
+			`1000/inbound/acme/date=2026-11-01/ftp_dpm_1000_${T}.sync.2.gz`,
+		]);
+	});
+
+	it.each([
+		[`acme/ftp_dpm_1000_${T}.sync`],
+		[`acme/date=2026-13-01/ftp_dpm_1000_${T}.sync`],
+		[`a/b/date=2026-11-01/ftp_dpm_1000_${T}.sync`],
+		[`../date=2026-11-01/ftp_dpm_1000_${T}.sync`],
+	])("refuses %s with a receipt, reading nothing", async (path) => {
+		await upload(`1000/inbound/${path}`, "p1\t1\n");
+		const found = await discoverDeliveries(env, later());
+		expect(found.added).toEqual([]);
+		expect(await rows()).toEqual([
+			{
+				id: expect.stringMatching(/@\d{13}$/),
+				dpid: 1000,
+				status: "rejected",
+				files: [`1000/inbound/${path}`],
+				reason: `${path} is neither <file name> nor <partner folder>/date=YYYY-MM-DD/<file name> inside your inbound area`,
+			},
+		]);
+		expect(await keysUnder("1000/inbound/")).toEqual([]);
+		// Its receipt is readable under its id, slashes and all.
+		const id = (await rows())[0]?.id ?? "";
+		const res = await call(`/api/v1/inbound-files/${encodeURIComponent(id)}`, { headers: ADMIN });
+		expect(await res.json()).toMatchObject({
+			id,
+			status: "rejected",
+			receipt: { "File name(s)": [path.split("/").at(-1)] },
+		});
+	});
+});
+
+describe("names from partners are shown safely", () => {
+	it("turns control characters of a refused name into ? in its receipt id, reason and e-mail", async () => {
+		await upload("1000/inbound/bad\r\nBcc: x@evil.example.csv", "x");
+		const found = await discoverDeliveries(env, later());
+		expect(found.rejected).toEqual([expect.stringMatching(/^bad\?\?Bcc: x@evil\.example\.csv@\d{13}$/)]);
+		const mails = await keysUnder("mail/rejections/1000/", env.ARCHIVE);
+		const mail = await PostalMime.parse((await (await env.ARCHIVE.get(mails[0] ?? ""))?.text()) ?? "");
+		expect(mail.bcc).toBeUndefined();
+		expect(mail.text).toMatch(
+			/^bad\?\?Bcc: x@evil\.example\.csv: not a bare file name \(empty, too long, a path or control characters\)/m,
+		);
+	});
+});
+
+describe("data sources a delivery may name", () => {
+	it("refuses a target or master that is not granted; once granted, the same names are accepted", async () => {
+		await upload(`1000/inbound/ftp_dpm_1000_2000_${T}.sync`, "p1\t1\n");
+		await upload(`1000/inbound/adobe_id_2000_1000_${T}.sync`, "a\tb\n");
+		await upload(`1000/inbound/adobe_id_0_1000_${T}.sync`, `${"1".repeat(38)}\tb\n`);
+		const first = await discoverDeliveries(env, later());
+		expect(first.added).toEqual([`adobe_id_0_1000_${T}.sync`]);
+		expect((await rows()).filter((r) => r.status === "rejected").map((r) => [r.id.split("@")[0], r.reason])).toEqual([
+			[
+				`adobe_id_2000_1000_${T}.sync`,
+				"master data source 2000 is not DPID 1000's own and has not been granted to it by the operator",
+			],
+			[
+				`ftp_dpm_1000_2000_${T}.sync`,
+				"target data source 2000 is not DPID 1000's own and has not been granted to it by the operator",
+			],
+		]);
+		expect(await keysUnder("1000/inbound/")).toEqual([`1000/inbound/adobe_id_0_1000_${T}.sync`]);
+
+		await grantSource(env.DB, 1000, 2000, 0);
+		await upload(`1000/inbound/ftp_dpm_1000_2000_${T}.sync`, "p1\t1\n");
+		await upload(`1000/inbound/adobe_id_2000_1000_${T}.sync`, "a\tb\n");
+		const second = await discoverDeliveries(env, later());
+		expect(second.added.sort()).toEqual([`adobe_id_2000_1000_${T}.sync`, `ftp_dpm_1000_2000_${T}.sync`]);
+	});
+});
+
+describe("files under the name of a known delivery", () => {
+	it("refuses a split part that arrives after its delivery started, leaving the delivery's own files", async () => {
+		await upload(`1000/inbound/ftp_dpm_1000_${T}.sync.1`, "p1\t1\n");
+		await discoverDeliveries(env, later());
+		await upload(`1000/inbound/ftp_dpm_1000_${T}.sync.2`, "p2\t1\n");
+		const found = await discoverDeliveries(env, later());
+		expect(found.added).toEqual([]);
+		expect(found.rejected).toEqual([expect.stringMatching(/^ftp_dpm_1000_1790000000\.sync@\d{13}$/)]);
+		expect((await rows()).map((r) => [r.status, r.files, r.reason])).toEqual([
+			["pending", [`1000/inbound/ftp_dpm_1000_${T}.sync.1`], null],
+			[
+				"rejected",
+				[`1000/inbound/ftp_dpm_1000_${T}.sync.2`],
+				`delivery ftp_dpm_1000_${T}.sync had already started (pending) when this part arrived; it is not applied`,
+			],
+		]);
+		expect(await keysUnder("1000/inbound/")).toEqual([`1000/inbound/ftp_dpm_1000_${T}.sync.1`]);
+	});
+});
+
+describe("bounds per partner and pass", () => {
+	it("records at most 10 deliveries and refuses at most 20 names per partner per pass, mailing one list; the rest waits", async () => {
+		for (let i = 0; i < 25; i++) await upload(`1000/inbound/junk-${String(i).padStart(2, "0")}.csv`, "x");
+		for (let i = 0; i < 12; i++) await upload(`1000/inbound/ftp_dpm_1000_${T + i}.sync`, "p1\t1\n");
+		await upload(`2000/inbound/ftp_dpm_2000_${T}.sync`, "p1\t1\n");
+
+		const now = later();
+		const first = await discoverDeliveries(env, now);
+		expect(first.added).toHaveLength(11);
+		expect(first.added).toContain(`ftp_dpm_2000_${T}.sync`);
+		expect(first.rejected).toHaveLength(20);
+		const mails = await keysUnder(`mail/rejections/1000/${now}/`, env.ARCHIVE);
+		expect(mails).toEqual([
+			`mail/rejections/1000/${now}/ops%40edge.example.eml`,
+			`mail/rejections/1000/${now}/vendor%40partner.example.eml`,
+		]);
+		const mail = await PostalMime.parse((await (await env.ARCHIVE.get(mails[1] ?? ""))?.text()) ?? "");
+		expect(mail.subject).toBe("edgesync: 20 inbound file(s) of DPID 1000 refused");
+		expect(mail.text?.match(/^junk-\d\d\.csv: name matches neither/gm)).toHaveLength(20);
+
+		const second = await discoverDeliveries(env, now + 60_000);
+		expect(second.added).toHaveLength(2);
+		expect(second.rejected).toHaveLength(5);
+		expect(await keysUnder(`mail/rejections/1000/${now + 60_000}/`, env.ARCHIVE)).toHaveLength(2);
+		const statuses = (await rows()).map((r) => r.status);
+		expect(statuses.filter((s) => s === "pending")).toHaveLength(13);
+		expect(statuses.filter((s) => s === "rejected")).toHaveLength(25);
+		expect(await keysUnder("1000/inbound/junk")).toEqual([]);
+	});
+
+	it("lists a bounded page per partner and completes a delivery cut by the page's end", async () => {
+		const limits = { ...DISCOVERY_LIMITS, objectsPerPartner: 2 };
+		for (const part of [1, 2, 3]) await upload(`1000/inbound/ftp_dpm_1000_${T}.sync.${part}`, "p1\t1\n");
+		await upload(`1000/inbound/ftp_dpm_1000_${T + 1}.sync`, "p1\t1\n");
+		const list = vi.spyOn(env.EXCHANGE, "list");
+		expect((await discoverDeliveries(env, later(), limits)).added).toEqual([`ftp_dpm_1000_${T}.sync`]);
+		expect(list.mock.calls.map(([options]) => options)).toEqual([
+			{ prefix: "1000/inbound/", limit: 2 },
+			{ prefix: `1000/inbound/ftp_dpm_1000_${T}.sync`, startAfter: `1000/inbound/ftp_dpm_1000_${T}.sync.2`, limit: 2 },
+			{ prefix: "2000/inbound/", limit: 2 },
+		]);
+		expect((await rows())[0]?.files).toEqual([1, 2, 3].map((p) => `1000/inbound/ftp_dpm_1000_${T}.sync.${p}`));
+		// Once the delivery's files have left the area, the next file comes into the page.
+		await moveDeliveryFiles(env, `ftp_dpm_1000_${T}.sync`);
+		expect((await discoverDeliveries(env, later(), limits)).added).toEqual([`ftp_dpm_1000_${T + 1}.sync`]);
+	});
+
+	it("one partner whose area cannot be listed does not keep the others from being discovered", async () => {
+		await upload(`1000/inbound/ftp_dpm_1000_${T}.sync`, "p1\t1\n");
+		await upload(`2000/inbound/ftp_dpm_2000_${T}.sync`, "p1\t1\n");
+		const list = env.EXCHANGE.list.bind(env.EXCHANGE);
+		vi.spyOn(env.EXCHANGE, "list").mockImplementation(async (options) => {
+			if (options?.prefix === "1000/inbound/") throw new Error("R2 is having a bad minute");
+			return list(options);
+		});
+		vi.spyOn(console, "error").mockImplementation(() => {});
+		const found = await discoverDeliveries(env, later());
+		expect(found).toMatchObject({ added: [`ftp_dpm_2000_${T}.sync`], failed: [1000] });
+	});
+
+	it("with more partners than a pass lists, they take turns by minute", () => {
+		const partners = [1, 2, 3, 4, 5].map((dpid) => ({ dpid }) as Partner);
+		const turn = (minute: number) => partnersThisPass(partners, minute * 60_000, 2).map((p) => p.dpid);
+		expect([turn(0), turn(1), turn(2), turn(3)]).toEqual([
+			[1, 2],
+			[3, 4],
+			[5, 1],
+			[2, 3],
+		]);
+		expect(partnersThisPass(partners, 0, 100).map((p) => p.dpid)).toEqual([1, 2, 3, 4, 5]);
+	});
+});
