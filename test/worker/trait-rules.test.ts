@@ -6,8 +6,8 @@ import { parseTraitRule, ruleMatches } from "../../batch/traits/rule";
 import { InputError } from "../../worker/input-error";
 
 const kv = (entries: Array<[string, string]>) => {
-	const map = new Map<string, string[]>();
-	for (const [k, v] of entries) map.set(k, [...(map.get(k) ?? []), v]);
+	const map = new Map<string, Set<string>>();
+	for (const [k, v] of entries) map.set(k, (map.get(k) ?? new Set()).add(v));
 	return map;
 };
 
