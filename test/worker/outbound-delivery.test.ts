@@ -209,7 +209,11 @@ describe("HTTPS delivery", () => {
 });
 
 /** An error body that starts with `start` and then never ends; says how much was pulled and whether it was cancelled. */
-function endlessBody(start: string): { body: ReadableStream<Uint8Array>; pulled: () => number; cancelled: () => boolean } {
+function endlessBody(start: string): {
+	body: ReadableStream<Uint8Array>;
+	pulled: () => number;
+	cancelled: () => boolean;
+} {
 	const filler = new TextEncoder().encode("x".repeat(16_384));
 	let pulled = 0;
 	let cancelled = false;
@@ -254,7 +258,7 @@ describe("a partner's error answer is read up to a small limit, then cancelled",
 		expect(run.error).toContain("HTTP 500 overloaded xxx");
 		expect(answers).toHaveLength(4);
 		for (const answer of answers) {
-				expect(answer.pulled()).toBeLessThan(ANSWER_READ_BYTES + 4 * 16_384);
+			expect(answer.pulled()).toBeLessThan(ANSWER_READ_BYTES + 4 * 16_384);
 		}
 	});
 

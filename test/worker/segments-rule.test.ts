@@ -1,14 +1,14 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { listSegments, putSegment } from "../../batch/segments/queries";
 import {
 	evaluate,
 	parseSegmentRule,
-	STORED_RULE_MAX_DEPTH,
 	type SegmentRule,
+	STORED_RULE_MAX_DEPTH,
 	traitsOf,
 } from "../../batch/segments/rule";
-import { listSegments, putSegment } from "../../batch/segments/queries";
 import { InputError } from "../../worker/input-error";
 import { call } from "./support/edge";
 
