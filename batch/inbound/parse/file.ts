@@ -41,7 +41,7 @@ export async function* parseInboundFile(
 	const outcomeOf = lineReader(options);
 	let afterLine = firstLine - 1;
 	let bytes = 0;
-	let cut = false;
+	let capped = false;
 	try {
 		for await (const chunk of contentOf(body, options.name.gzip)) {
 			const part = chunk.length > maxBytes - bytes ? chunk.subarray(0, maxBytes - bytes) : chunk;
@@ -50,11 +50,11 @@ export async function* parseInboundFile(
 				afterLine = raw.line;
 				yield outcomeOf(raw);
 			}
-			cut = part !== chunk;
+			capped = part !== chunk;
 			// Leaving the loop cancels the source (and the gunzip): the rest is never read.
-			if (cut) break;
+			if (capped) break;
 		}
-		if (cut) {
+		if (capped) {
 			// The line begun before the cap is not read, like everything after it.
 			yield { type: "file_cut", afterLine, bytesRead: bytes - splitter.pendingBytes, maxBytes };
 			return;
