@@ -2,9 +2,9 @@
  * The operator's caps on what one inbound file may cost (README "Configuration reference"). The
  * parser takes them as options; these defaults serve the vendor CLI and any caller that sets none.
  *
- * Signals per line: AAM sets no limit of its own, only the 100 KB line, which holds 51,200 one-digit
- * signals (`1,1,1,…`) but about 7,900 written AAM's way (`d_sid=123456,`). 10,000 leaves every line of
- * real trait IDs alone and still bounds what one line can make the pipeline store and evaluate.
+ * Signals per line: AAM documents no limit on them; the 102,400-byte line (SPEC §5) holds 51,200
+ * one-digit signals (`1,1,1,…`) but about 7,900 written AAM's way (`d_sid=123456,`). 10,000 is above
+ * any full line written that way and still bounds what one line makes the pipeline store and evaluate.
  */
 export const DEFAULT_MAX_SIGNALS_PER_LINE = 10_000;
 
