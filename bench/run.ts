@@ -2,6 +2,7 @@
 // BENCH_LINES=100000 for a quick run; `node bench/<name>.ts` runs one alone.
 import { execFileSync } from "node:child_process";
 import { cpus, totalmem } from "node:os";
+import { benchHostile } from "./hostile.ts";
 import { benchIbs } from "./ibs.ts";
 import { benchIbsCounters } from "./ibs-counters.ts";
 import { benchInbound } from "./inbound.ts";
@@ -16,6 +17,7 @@ console.log(
 );
 
 benchTag();
+await benchHostile();
 await benchIbs();
 await benchIbsCounters();
 await benchPairs();

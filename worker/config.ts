@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_SIGNALS_PER_LINE } from "../batch/inbound/parse/limits";
 
 /** Deployment settings, parsed once per Env from wrangler vars (see README "Configuration reference"). */
 export type Settings = z.infer<typeof settingsSchema>;
@@ -27,6 +28,8 @@ const settingsSchema = z.object({
 	ibsRateLimits: flag,
 	statsCounters: z.enum(["on", "off"]).transform((v) => v === "on"),
 	partnerCacheSeconds: z.coerce.number().int().min(0).max(3600),
+	inboundMaxSignalsPerLine: z.coerce.number().int().min(1),
+	inboundMaxFileBytes: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
 });
 
 const cache = new WeakMap<object, Settings>();
@@ -50,6 +53,8 @@ export function settingsOf(env: Env): Settings {
 		ibsRateLimits: env.IBS_RATE_LIMITS || "true",
 		statsCounters: env.STATS_COUNTERS || "on",
 		partnerCacheSeconds: env.PARTNER_CACHE_SECONDS || "30",
+		inboundMaxSignalsPerLine: env.INBOUND_MAX_SIGNALS_PER_LINE || String(DEFAULT_MAX_SIGNALS_PER_LINE),
+		inboundMaxFileBytes: env.INBOUND_MAX_FILE_BYTES || String(DEFAULT_MAX_FILE_BYTES),
 	});
 	if (!parsed.success) {
 		// A misconfigured deployment must fail loudly, not run with guessed values.

@@ -1,10 +1,14 @@
 /**
  * Bad input found by a domain module (not HTTP-aware). The error renderer answers it with 400 and the
- * problems as the reason, so parsers stay free of HTTP concerns.
+ * problems as the reason, so parsers stay free of HTTP concerns. No parameter property: the rule
+ * parsers that throw it also run in Node by type stripping (bench/hostile.ts), which does not rewrite them.
  */
 export class InputError extends Error {
-	constructor(readonly problems: readonly string[]) {
+	readonly problems: readonly string[];
+
+	constructor(problems: readonly string[]) {
 		super(problems.join("; "));
 		this.name = "InputError";
+		this.problems = problems;
 	}
 }

@@ -5,6 +5,7 @@ const SAMPLE_TITLES: Record<SampleKind, string> = {
 	formatErrors: "Format errors",
 	invalidIds: "Invalid IDs",
 	unusedSignals: "Unused signals",
+	signalsOverCap: "Signals over the per-line cap",
 };
 
 /** The validation as a vendor reads it in a terminal: the receipt's format counts, then samples. */
@@ -35,6 +36,7 @@ export function renderText(v: Validation): string {
 			["Invalid IDs", c.invalidIds],
 			["Total signals", c.totalSignals],
 			["Total unused signals", c.totalUnusedSignals],
+			["Signals over the per-line cap", c.signalsOverCap],
 		]),
 	);
 	const problems = Object.entries(v.tally.problems).map(([p, count]): [string, number] => [
@@ -48,6 +50,13 @@ export function renderText(v: Validation): string {
 	}
 	const fe = v.tally.fileError;
 	if (fe) out.push("", `File error after line ${fe.afterLine}: ${fe.message}`);
+	const cut = v.tally.fileCut;
+	if (cut) {
+		out.push(
+			"",
+			`Over the size cap of ${cut.maxBytes.toLocaleString("en-US")} bytes (after gunzip): read through line ${cut.afterLine} (${cut.bytesRead.toLocaleString("en-US")} bytes); the rest is not read. Split the file.`,
+		);
+	}
 	if (!v.userLinesExact) {
 		out.push("", "Note: too many distinct users to check the 200-lines-per-user rule for every user.");
 	}
@@ -66,6 +75,7 @@ export function renderJson(v: Validation): string {
 function verdict(v: Validation): string {
 	const c = v.tally.counts;
 	if (v.exitCode === 0) return `Valid: ${c.recordsReceived.toLocaleString("en-US")} lines would be applied.`;
+	if (v.tally.fileCut) return "Not valid: the edge reads this file only up to its size cap.";
 	if (v.exitCode === 1) {
 		const skipped = c.formatErrors + c.invalidIds;
 		return `Not valid: ${skipped.toLocaleString("en-US")} of ${c.recordsReceived.toLocaleString("en-US")} lines would be skipped.`;

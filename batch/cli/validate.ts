@@ -11,13 +11,16 @@ import {
 	parseInboundFileName,
 } from "../inbound/parse";
 
-/** 0: the file is valid; 1: some lines would be skipped; 2: the file itself cannot be used. */
+/** 0: the file is valid; 1: some lines would be skipped or not read; 2: the file itself cannot be used. */
 export type ExitCode = 0 | 1 | 2;
 
 export interface ValidateOptions {
 	idType: InboundIdType;
 	/** Users tracked exactly for the 200-lines rule (see memoryUserLineCounter). */
 	maxTrackedUsers?: number;
+	/** The edge's caps, when its operator changed them (the defaults otherwise). */
+	maxSignalsPerLine?: number;
+	maxFileBytes?: number;
 }
 
 export interface Validation {
@@ -54,10 +57,17 @@ export async function validateFile(
 		return { ...result, name: parsed, openError: err instanceof Error ? err.message : String(err), exitCode: 2 };
 	}
 	const userLines = memoryUserLineCounter(options.maxTrackedUsers);
-	for await (const outcome of parseInboundFile(body, { name: parsed, idType: options.idType, userLines })) {
+	const { idType, maxSignalsPerLine, maxFileBytes } = options;
+	for await (const outcome of parseInboundFile(body, {
+		name: parsed,
+		idType,
+		userLines,
+		maxSignalsPerLine,
+		maxFileBytes,
+	})) {
 		countOutcome(tally, outcome);
 	}
 	const c = tally.counts;
-	const exitCode = tally.fileError ? 2 : c.formatErrors + c.invalidIds > 0 ? 1 : 0;
+	const exitCode = tally.fileError ? 2 : c.formatErrors + c.invalidIds > 0 || tally.fileCut ? 1 : 0;
 	return { ...result, name: parsed, userLinesExact: userLines.exact, exitCode };
 }

@@ -10,9 +10,20 @@ export interface LineCounts {
 	totalRealizedTraits: number;
 	totalRemovedTraits: number;
 	totalTraitsFailedValidation: number;
+	/** Signals after the per-line cap (INBOUND_MAX_SIGNALS_PER_LINE): not read, not in totalSignals. */
+	signalsOverCap: number;
+	/** Files whose content went past the size cap (INBOUND_MAX_FILE_BYTES): read up to it only. */
+	filesCut: number;
 }
 
-export type ErrorKind = "formatErrors" | "invalidIds" | "noMatchingId" | "noTraitRealized" | "traitsFailedValidation";
+export type ErrorKind =
+	| "formatErrors"
+	| "invalidIds"
+	| "noMatchingId"
+	| "noTraitRealized"
+	| "traitsFailedValidation"
+	| "signalsOverCap"
+	| "filesCut";
 
 /** Up to SAMPLES_PER_KIND offending lines per error kind, as `line N: text` (text cut to 200 chars). */
 export type Samples = Partial<Record<ErrorKind, string[]>>;
@@ -35,6 +46,8 @@ export function emptyCounts(): LineCounts {
 		totalRealizedTraits: 0,
 		totalRemovedTraits: 0,
 		totalTraitsFailedValidation: 0,
+		signalsOverCap: 0,
+		filesCut: 0,
 	};
 }
 
@@ -52,7 +65,8 @@ export function sample(samples: Samples, kind: ErrorKind, lineNo: number, text: 
 export function mergeTallies(tallies: readonly Tally[]): Tally {
 	const out = emptyTally();
 	for (const t of tallies) {
-		for (const key of Object.keys(out.counts) as Array<keyof LineCounts>) out.counts[key] += t.counts[key];
+		// A tally stored before a counter existed (a chunk applied by an older version) lacks it.
+		for (const key of Object.keys(out.counts) as Array<keyof LineCounts>) out.counts[key] += t.counts[key] ?? 0;
 		for (const [kind, lines] of Object.entries(t.samples) as Array<[ErrorKind, string[]]>) {
 			const list = out.samples[kind] ?? [];
 			list.push(...lines.slice(0, SAMPLES_PER_KIND - list.length));

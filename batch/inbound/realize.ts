@@ -1,4 +1,4 @@
-import type { TraitCatalog } from "../traits/queries";
+import type { RuleTrait, TraitCatalog } from "../traits/queries";
 import { ruleMatches } from "../traits/rule";
 
 /** The signals of one inbound line, as the parser hands them over. */
@@ -16,6 +16,8 @@ export interface Realized {
 	unused: number;
 	/** Trait ids named by the line that are not traits of the file's data source. */
 	failedValidation: number;
+	/** Key-value rules evaluated for the line: the work its key-value signals cost. */
+	rulesTried: number;
 }
 
 /**
@@ -30,11 +32,17 @@ export function realize(signals: readonly LineSignal[], catalog: TraitCatalog, m
 		signals: signals.length,
 		unused: 0,
 		failedValidation: 0,
+		rulesTried: 0,
 	};
-	const kv = new Map<string, string[]>();
+	// Each key's distinct values, and how many signals carried the key (repeats count as signals).
+	const kv = new Map<string, Set<string>>();
+	const kvSignals = new Map<string, number>();
 	for (const signal of signals) {
 		if (signal.kind === "kv") {
-			kv.set(signal.key, [...(kv.get(signal.key) ?? []), signal.value]);
+			const values = kv.get(signal.key);
+			if (values) values.add(signal.value);
+			else kv.set(signal.key, new Set([signal.value]));
+			kvSignals.set(signal.key, (kvSignals.get(signal.key) ?? 0) + 1);
 		} else if (signal.kind === "unusable" || (signal.kind === "remove" && mode === "overwrite")) {
 			out.unused++;
 		} else if (!catalog.ids.has(signal.traitId)) {
@@ -46,12 +54,18 @@ export function realize(signals: readonly LineSignal[], catalog: TraitCatalog, m
 	}
 	if (kv.size > 0) {
 		const usedKeys = new Set<string>();
-		for (const { id, rule } of catalog.rules) {
-			if (!ruleMatches(rule, kv)) continue;
-			out.adds.add(id);
-			for (const group of rule) for (const c of group) usedKeys.add(c.key);
+		const tried = new Set<RuleTrait>();
+		for (const key of kv.keys()) {
+			for (const entry of catalog.rulesByKey.get(key) ?? []) {
+				if (tried.has(entry)) continue;
+				tried.add(entry);
+				if (!ruleMatches(entry.rule, kv)) continue;
+				out.adds.add(entry.id);
+				for (const group of entry.rule) for (const c of group) usedKeys.add(c.key);
+			}
 		}
-		for (const [key, values] of kv) if (!usedKeys.has(key)) out.unused += values.length;
+		out.rulesTried = tried.size;
+		for (const [key, count] of kvSignals) if (!usedKeys.has(key)) out.unused += count;
 	}
 	// A trait both added and removed on one line: the addition wins (the line asserts it).
 	for (const id of out.adds) out.removes.delete(id);

@@ -1,7 +1,15 @@
+import { settingsOf } from "../../worker/config";
 import { getPartner } from "../../worker/partners/queries";
 import { emptyTally, sample, type Tally } from "./counts";
 import { chunkKey, loadDelivery } from "./delivery";
-import { type InboundFileName, isFileNameError, PROBLEM_TEXT, parseInboundFile, parseInboundFileName } from "./parse";
+import {
+	type FileCutOutcome,
+	type InboundFileName,
+	isFileNameError,
+	PROBLEM_TEXT,
+	parseInboundFile,
+	parseInboundFileName,
+} from "./parse";
 
 /** Lines per chunk: one chunk is one Workflow step and one D1 transaction (≈ 20 statements). */
 export const LINES_PER_CHUNK = 5_000;
@@ -23,6 +31,7 @@ export async function splitDelivery(env: Env, deliveryId: string): Promise<Split
 	const delivery = await loadDelivery(env.DB, deliveryId);
 	const partner = await getPartner(env.DB, delivery.dpid);
 	if (!partner) throw new Error(`partner ${delivery.dpid} of delivery ${deliveryId} no longer exists`);
+	const { inboundMaxSignalsPerLine, inboundMaxFileBytes } = settingsOf(env);
 	const tally = emptyTally();
 	const c = tally.counts;
 	let chunks = 0;
@@ -44,11 +53,20 @@ export async function splitDelivery(env: Env, deliveryId: string): Promise<Split
 			name,
 			idType: partner.inboundIdType,
 			firstLine: nextLine,
+			maxSignalsPerLine: inboundMaxSignalsPerLine,
+			maxFileBytes: inboundMaxFileBytes,
 		})) {
 			if (outcome.type === "file_error") {
 				// The lines before the damage count; the damaged remainder is one format error.
 				c.formatErrors++;
 				sample(tally.samples, "formatErrors", outcome.afterLine + 1, `${name.name}: ${outcome.message}`);
+				nextLine = outcome.afterLine + 1;
+				continue;
+			}
+			if (outcome.type === "file_cut") {
+				// Not a format error: the lines read are counted as usual, the rest of the file is not read.
+				c.filesCut++;
+				sample(tally.samples, "filesCut", outcome.afterLine + 1, cutWhy(name, object.size, outcome));
 				nextLine = outcome.afterLine + 1;
 				continue;
 			}
@@ -62,6 +80,11 @@ export async function splitDelivery(env: Env, deliveryId: string): Promise<Split
 				continue;
 			}
 			const text = outcome.text.slice(0, SAMPLE_CHARS);
+			if (outcome.type === "record" && outcome.signalsOverCap > 0) {
+				c.signalsOverCap += outcome.signalsOverCap;
+				const why = `${outcome.signalsOverCap} signals after the first ${outcome.signals.length} not read`;
+				sample(tally.samples, "signalsOverCap", outcome.line, `${why}: ${text}`);
+			}
 			const json =
 				outcome.type === "record"
 					? JSON.stringify({ n: outcome.line, u: outcome.userId, s: outcome.signals, t: text })
@@ -73,6 +96,12 @@ export async function splitDelivery(env: Env, deliveryId: string): Promise<Split
 	}
 	await flush();
 	return { chunks, tally };
+}
+
+/** Where reading stopped; an uncompressed file's unread rest is its stored size minus what was read. */
+function cutWhy(name: InboundFileName, storedBytes: number, cut: FileCutOutcome): string {
+	const rest = name.gzip ? "" : ` (${storedBytes - cut.bytesRead} bytes)`;
+	return `size cap of ${cut.maxBytes} bytes: read through line ${cut.afterLine} (${cut.bytesRead} bytes), the rest${rest} not read: ${name.name}`;
 }
 
 export function nameOf(key: string): InboundFileName {

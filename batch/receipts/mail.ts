@@ -21,6 +21,11 @@ const COUNT_FIELDS = [
 	"Job end time",
 ] as const satisfies ReadonlyArray<keyof Receipt>;
 
+/** edgesync's additions after AAM's fields, shown only when something was cut. */
+const CAP_FIELDS = ["Signals over the per-line cap", "Files cut at the size cap"] as const satisfies ReadonlyArray<
+	keyof Receipt
+>;
+
 export interface ReceiptMail {
 	from: string;
 	to: string[];
@@ -36,6 +41,7 @@ export function receiptMail(receipt: Receipt, from: string, to: readonly string[
 	const rows: Array<[string, string]> = [
 		["File name(s)", receipt["File name(s)"].join(", ")],
 		...COUNT_FIELDS.map((f): [string, string] => [f, String(receipt[f])]),
+		...CAP_FIELDS.filter((f) => (receipt[f] ?? 0) > 0).map((f): [string, string] => [f, String(receipt[f])]),
 	];
 	if (receipt.Reason) rows.unshift(["Rejected", receipt.Reason]);
 	const samples = Object.entries(receipt["Sample lines"]).flatMap(([kind, lines]) =>

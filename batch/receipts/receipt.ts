@@ -2,7 +2,8 @@ import { emptyTally, type Samples, type Tally } from "../inbound/counts";
 
 /**
  * The receipt of one inbound delivery, with exactly the fields of SPEC §5 (their names are the JSON
- * keys, so what vendors read matches the spec word for word), plus error samples.
+ * keys, so what vendors read matches the spec word for word), then edgesync's additions: what the
+ * operator's caps left unread, and error samples.
  */
 export interface Receipt {
 	Delivery: string;
@@ -24,6 +25,10 @@ export interface Receipt {
 	"Users with traits that failed validation": number;
 	"Job start time": string;
 	"Job end time": string;
+	/** Signals past INBOUND_MAX_SIGNALS_PER_LINE on a line: not read (and not in "Total signals"). */
+	"Signals over the per-line cap": number;
+	/** Files whose content (after gunzip) went past INBOUND_MAX_FILE_BYTES: the rest was not read. */
+	"Files cut at the size cap": number;
 	"Sample lines": Samples;
 	/** Why files were refused before processing (bad name or path, a data source not granted, a second upload). */
 	Reason?: string;
@@ -64,6 +69,8 @@ export function buildReceipt(
 		"Users with traits that failed validation": users.failedValidation,
 		"Job start time": receiptTime(start),
 		"Job end time": receiptTime(end),
+		"Signals over the per-line cap": c.signalsOverCap,
+		"Files cut at the size cap": c.filesCut,
 		"Sample lines": tally.samples,
 	};
 }

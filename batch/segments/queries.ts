@@ -1,5 +1,5 @@
 import { allInSlices } from "../../worker/db/json-each";
-import { parseSegmentRule, type SegmentRule, traitsOf } from "./rule";
+import { parseSegmentRule, type SegmentRule, STORED_RULE_MAX_DEPTH, traitsOf } from "./rule";
 
 /** A segment as stored, with its rule parsed. */
 export interface Segment {
@@ -26,7 +26,7 @@ function toSegment(row: SegmentRow): Segment {
 		id: row.id,
 		name: row.name,
 		rule: row.rule,
-		tree: parseSegmentRule(row.rule),
+		tree: parseSegmentRule(row.rule, STORED_RULE_MAX_DEPTH),
 		createdAt: row.created_at,
 		updatedAt: row.updated_at,
 	};

@@ -13,11 +13,17 @@ export type SegmentRule =
 
 const MAX_RULE_LENGTH = 4_000;
 const MAX_DEPTH = 50;
+/**
+ * For rules already stored: saved before NOT chains counted towards MAX_DEPTH, such a rule may be up
+ * to a thousand NOTs deep (its length bounds it), and it must keep loading rather than stop every
+ * inbound and outbound run. New and changed rules get MAX_DEPTH.
+ */
+export const STORED_RULE_MAX_DEPTH = MAX_RULE_LENGTH;
 const TOKEN = /\s*(?:(\()|(\))|[Tt]?(\d{1,15})\b|([A-Za-z]+))/y;
 
 type Token = { kind: "(" | ")" | "and" | "or" | "not" | "trait"; id?: number; at: number };
 
-export function parseSegmentRule(source: string): SegmentRule {
+export function parseSegmentRule(source: string, maxDepth = MAX_DEPTH): SegmentRule {
 	if (source.length > MAX_RULE_LENGTH) throw new InputError([`rule longer than ${MAX_RULE_LENGTH} characters`]);
 	const tokens = tokenize(source);
 	let i = 0;
@@ -27,7 +33,7 @@ export function parseSegmentRule(source: string): SegmentRule {
 	};
 	const peek = () => tokens[i];
 	const expression = (depth: number): SegmentRule => {
-		if (depth > MAX_DEPTH) fail(`nesting deeper than ${MAX_DEPTH}`);
+		if (depth > maxDepth) fail(`nesting deeper than ${maxDepth}`);
 		const args = [conjunction(depth)];
 		while (peek()?.kind === "or") {
 			i++;
@@ -46,6 +52,8 @@ export function parseSegmentRule(source: string): SegmentRule {
 	const unary = (depth: number): SegmentRule => {
 		const token = peek();
 		if (token?.kind === "not") {
+			// A chain of NOTs nests like parentheses do, and counts against the same limit.
+			if (depth + 1 > maxDepth) fail(`nesting deeper than ${maxDepth}`);
 			i++;
 			return { op: "not", arg: unary(depth + 1) };
 		}

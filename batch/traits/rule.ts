@@ -53,11 +53,15 @@ function tokenize(source: string): Token[] {
 	return tokens;
 }
 
-/** Does the rule hold for this line's key-value signals? A key absent from the line never equals. */
-export function ruleMatches(rule: TraitRule, values: ReadonlyMap<string, readonly string[]>): boolean {
+/**
+ * Does the rule hold for this line's key-value signals (each key's values as a set, so a line that
+ * repeats one key thousands of times costs one lookup per comparison)? A key absent from the line
+ * never equals, nor differs.
+ */
+export function ruleMatches(rule: TraitRule, values: ReadonlyMap<string, ReadonlySet<string>>): boolean {
 	return rule.some((group) =>
 		group.every(({ key, op, value }) => {
-			const present = values.get(key)?.includes(value) ?? false;
+			const present = values.get(key)?.has(value) ?? false;
 			return op === "==" ? present : !present && values.has(key);
 		}),
 	);

@@ -75,6 +75,8 @@ describe("applying a chunk", () => {
 			totalRealizedTraits: 1,
 			totalRemovedTraits: 0,
 			totalTraitsFailedValidation: 1,
+			signalsOverCap: 0,
+			filesCut: 0,
 		});
 		expect(tally.samples.noMatchingId).toEqual(["line 1: nobody\t…"]);
 		expect(await traitsOf(U1)).toEqual([1]);

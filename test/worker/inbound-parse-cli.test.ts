@@ -68,7 +68,31 @@ describe("edgesync validate", () => {
 			invalidIds: 0,
 			totalSignals: 3,
 			totalUnusedSignals: 0,
+			signalsOverCap: 0,
 		});
+	});
+
+	it("applies the edge's caps, or the ones given: signals over the per-line cap, a file cut at the size cap", async () => {
+		const file = "ftp_dpm_1000_1700000000.sync";
+		const h = host({
+			[file]: `u1	${"1,".repeat(10_003)}
+u2	24
+u3	25
+`,
+		});
+		expect(await runCli(["validate", file], h)).toBe(0);
+		expect(h.stdout).toMatch(/Signals over the per-line cap\s+3\n/);
+		expect(h.stdout).toContain("line 1: 3 signals after the first 10000 not read");
+
+		const small = host({ [file]: GOOD });
+		expect(await runCli(["validate", "--max-signals-per-line=1", "--max-file-bytes", "30", file], small)).toBe(1);
+		expect(small.stdout).toMatch(/Signals over the per-line cap\s+1\n/);
+		expect(small.stdout).toContain("Over the size cap of 30 bytes (after gunzip): read through line 1 (22 bytes)");
+		expect(small.stdout).toContain("Not valid: the edge reads this file only up to its size cap.");
+		for (const bad of ["--max-file-bytes=0", "--max-signals-per-line=x", "--max-file-bytes=1e3"]) {
+			expect(await runCli(["validate", bad, file], small)).toBe(2);
+		}
+		expect(small.stderr).toContain("--max-file-bytes is a positive whole number");
 	});
 
 	it("exits 2 for a bad name, a missing file, a corrupt gzip and bad usage", async () => {

@@ -146,6 +146,7 @@ describe("parsing a file", () => {
 			invalidIds: 0,
 			totalSignals: 5,
 			totalUnusedSignals: 0,
+			signalsOverCap: 0,
 		});
 		expect(tally.fileError).toBeNull();
 	});

@@ -134,6 +134,7 @@ describe("trait lines", () => {
 			ok: true,
 			userId: "AbC%3Axyz:42",
 			signals: [{ kind: "add", traitId: 24 }],
+			signalsOverCap: 0,
 		});
 		expect(parseTraitLine(" spaced id \t24", "partner")).toMatchObject({ ok: true, userId: " spaced id " });
 	});
@@ -158,6 +159,7 @@ describe("trait lines", () => {
 				{ kind: "add", traitId: 24 },
 				{ kind: "unusable", text: "???" },
 			],
+			signalsOverCap: 0,
 		});
 	});
 

@@ -2,8 +2,11 @@ import { introspectWorkflowInstance } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import PostalMime from "postal-mime";
 import { beforeEach, describe, expect, it } from "vitest";
-import { findDelivery, workflowIdOf } from "../../batch/inbound/delivery";
-import { outboxKey } from "../../batch/inbound/steps";
+import { mergeTallies } from "../../batch/inbound/counts";
+import { chunkKey, findDelivery, workflowIdOf } from "../../batch/inbound/delivery";
+import { discoverDeliveries } from "../../batch/inbound/discover";
+import { splitDelivery } from "../../batch/inbound/split";
+import { applyStoredChunk, finishDelivery, outboxKey } from "../../batch/inbound/steps";
 import { putTrait } from "../../batch/traits/queries";
 import { d1PairStore } from "../../worker/pairs/store";
 import { membershipsOf, runCron, upload } from "./support/inbound";
@@ -213,6 +216,64 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 			{ dpuuid: "q1", uuid: U1 },
 			{ dpuuid: "q2", uuid: "3".repeat(38) },
 		]);
+	});
+});
+
+describe("the operator's caps, counted in the receipt after AAM's fields", () => {
+	it("signals over the per-line cap (10,000 by default) are counted, not read, and the split is retried exactly", async () => {
+		const id = `ftp_dpm_1000_${T}.sync`;
+		await upload(id, `p1\t${"1,".repeat(10_004)}2\np2\t3\n`);
+		await using instance = await introspectWorkflowInstance(env.INBOUND_WORKFLOW, workflowIdOf(id));
+		await instance.modify(async (m) => {
+			await m.disableRetryDelays();
+			await m.mockStepError({ name: "split" }, new Error("worker crashed"), 1);
+		});
+		await runCron();
+		await instance.waitForStatus("complete");
+		const receipt = (await findDelivery(env.DB, id))?.receipt;
+		expect(receipt).toMatchObject({
+			"Records received": 2,
+			"Stored records": 2,
+			"Total signals": 10_001,
+			"Total realized traits": 2,
+			"Signals over the per-line cap": 5,
+			"Files cut at the size cap": 0,
+		});
+		expect(receipt?.["Sample lines"].signalsOverCap).toEqual([
+			`line 1: ${`5 signals after the first 10000 not read: p1\t${"1,".repeat(10_004)}`.slice(0, 200)}`,
+		]);
+		// Trait 2 came after the cap: never read, never applied.
+		expect(await membershipsOf(U1)).toEqual([1]);
+		const keys = Object.keys(receipt ?? {});
+		expect(keys.indexOf("Signals over the per-line cap")).toBeGreaterThan(keys.indexOf("Job end time"));
+	});
+
+	it("a file over the size cap is read up to it, the rest counted as not read; a retried split counts the same", async () => {
+		const id = `ftp_dpm_1000_${T}.sync`;
+		await upload(`${id}.1`, "p1\t1\np2\t2\np1\t3\n"); // 3 lines of 5 bytes
+		await upload(`${id}.2.gz`, "p2\t4\np1\t5\n");
+		await discoverDeliveries(env, Date.now() + 120_000);
+		const capped = { ...env, INBOUND_MAX_FILE_BYTES: "14" };
+		const first = await splitDelivery(capped, id);
+		const retried = await splitDelivery(capped, id);
+		expect(retried).toEqual(first);
+		expect(first.tally.counts.filesCut).toBe(1);
+		expect(first.tally.samples.filesCut).toEqual([
+			`line 3: size cap of 14 bytes: read through line 2 (10 bytes), the rest (5 bytes) not read: ${id}.1`,
+		]);
+		const applied = [];
+		for (let chunk = 0; chunk < first.chunks; chunk++) applied.push(await applyStoredChunk(capped, id, chunk));
+		await finishDelivery(capped, id, mergeTallies([first.tally, ...applied]), Date.now(), first.chunks);
+		expect((await findDelivery(env.DB, id))?.receipt).toMatchObject({
+			"Records received": 4,
+			"Stored records": 4,
+			"Files cut at the size cap": 1,
+			"Signals over the per-line cap": 0,
+		});
+		// p1's third line (trait 3) was past the cap; the second part was read whole.
+		expect(await membershipsOf(U1)).toEqual([1, 5]);
+		expect(await membershipsOf(U2)).toEqual([2, 4]);
+		expect(await env.EXCHANGE.head(chunkKey(id, 0))).toBeNull();
 	});
 });
 

@@ -3,7 +3,7 @@ import { AwsV4Signer } from "aws4fetch";
 import { delay, HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { contentMd5 } from "../../batch/outbound/deliver/target";
+import { ANSWER_READ_BYTES, contentMd5 } from "../../batch/outbound/deliver/target";
 import {
 	md5Hex,
 	outboundBytes,
@@ -242,6 +242,71 @@ describe("destinations saved before the delivery rules", () => {
 		const run = await runAt(3, T0 + 10 * MIN);
 		expect(run.status).toBe("failed");
 		expect(run.error).toMatch(reason);
+	});
+});
+
+/** An error body that starts with `start` and then never ends; says how much was pulled and whether it was cancelled. */
+function endlessBody(start: string): {
+	body: ReadableStream<Uint8Array>;
+	pulled: () => number;
+	cancelled: () => boolean;
+} {
+	const filler = new TextEncoder().encode("x".repeat(16_384));
+	let pulled = 0;
+	let cancelled = false;
+	let first = true;
+	const body = new ReadableStream<Uint8Array>({
+		pull(controller) {
+			const chunk = first ? new TextEncoder().encode(start) : filler.slice();
+			first = false;
+			pulled += chunk.length;
+			controller.enqueue(chunk);
+		},
+		cancel() {
+			cancelled = true;
+		},
+	});
+	return { body, pulled: () => pulled, cancelled: () => cancelled };
+}
+
+describe("a partner's error answer is read up to a small limit, then cancelled", () => {
+	it("HTTPS: a never-ending 401 body", async () => {
+		const answer = endlessBody("denied: token revoked ");
+		server.use(http.post(PARTNER_URL, () => new HttpResponse(answer.body, { status: 401 })));
+		await seedDestination(1, { delivery: httpsDelivery() });
+		const run = await runAt(1, T0 + 10 * MIN);
+		expect(run.status).toBe("failed");
+		expect(run.error).toContain("HTTP 401 denied: token revoked xxx");
+		expect(answer.pulled()).toBeLessThan(ANSWER_READ_BYTES + 4 * 16_384);
+	});
+
+	it("HTTPS: never-ending 500 bodies, on every retry", async () => {
+		const answers: Array<ReturnType<typeof endlessBody>> = [];
+		server.use(
+			http.post(PARTNER_URL, () => {
+				const answer = endlessBody("overloaded ");
+				answers.push(answer);
+				return new HttpResponse(answer.body, { status: 500 });
+			}),
+		);
+		await seedDestination(1, { delivery: httpsDelivery() });
+		const run = await runAt(1, T0 + 10 * MIN);
+		expect(run.status).toBe("failed");
+		expect(run.error).toContain("HTTP 500 overloaded xxx");
+		expect(answers).toHaveLength(4);
+		for (const answer of answers) {
+			expect(answer.pulled()).toBeLessThan(ANSWER_READ_BYTES + 4 * 16_384);
+		}
+	});
+
+	it("S3: a never-ending 403 XML body", async () => {
+		const answer = endlessBody("<Error><Code>AccessDenied</Code>");
+		server.use(http.put(`${S3_ENDPOINT}/partner-bucket/*`, () => new HttpResponse(answer.body, { status: 403 })));
+		await seedDestination(2, { delivery: s3Delivery() });
+		const run = await runAt(2, T0 + 10 * MIN);
+		expect(run.status).toBe("failed");
+		expect(run.error).toContain("HTTP 403 <Error><Code>AccessDenied</Code>xxx");
+		expect(answer.pulled()).toBeLessThan(ANSWER_READ_BYTES + 4 * 16_384);
 	});
 });
 

@@ -1,6 +1,6 @@
 import PostalMime from "postal-mime";
 import { describe, expect, it } from "vitest";
-import { emptyTally } from "../../batch/inbound/counts";
+import { emptyTally, mergeTallies, type Tally } from "../../batch/inbound/counts";
 import { receiptMail } from "../../batch/receipts/mail";
 import { buildReceipt, receiptTime } from "../../batch/receipts/receipt";
 
@@ -38,6 +38,21 @@ describe("receipt", () => {
 		expect(r["Job start time"]).toBe("2026-11-28 09:05:07");
 		expect(receiptTime(0)).toBe("1970-01-01 00:00:00");
 	});
+
+	it("adds what the caps cut after AAM's fields, and merges counts stored before they existed", () => {
+		const keys = Object.keys(sampleReceipt());
+		expect(keys.slice(keys.indexOf("Job end time") + 1)).toEqual([
+			"Signals over the per-line cap",
+			"Files cut at the size cap",
+			"Sample lines",
+		]);
+		const older = emptyTally();
+		const { signalsOverCap: _, filesCut: __, ...counts } = older.counts;
+		const stored = { ...older, counts } as unknown as Tally;
+		const cut = emptyTally();
+		Object.assign(cut.counts, { signalsOverCap: 7, filesCut: 1 });
+		expect(mergeTallies([stored, cut]).counts).toMatchObject({ signalsOverCap: 7, filesCut: 1 });
+	});
 });
 
 describe("receipt e-mail", () => {
@@ -50,6 +65,16 @@ describe("receipt e-mail", () => {
 		expect(parsed.subject).toBe("edgesync receipt: ftp_dpm_1000_1790000000.sync (5 stored)");
 		expect(parsed.text).toContain("Stored records: 5");
 		expect(parsed.text).toContain("Total devices: 4");
+		expect(parsed.text).not.toContain("cap");
+		const cut = receiptMail(
+			{ ...receipt, "Signals over the per-line cap": 12, "Files cut at the size cap": 1 },
+			"receipts@edge.example",
+			["ops@edge.example"],
+		);
+		const cutText = (await PostalMime.parse(cut.raw)).text ?? "";
+		expect(cutText).toContain(
+			"Job end time: 2026-11-28 09:06:00\nSignals over the per-line cap: 12\nFiles cut at the size cap: 1",
+		);
 		expect(parsed.html).toContain("&#60;b&#62;bad&#60;/b&#62; &#38; worse");
 		const attachment = parsed.attachments.find((a) => a.filename === "receipt.json");
 		const content = attachment?.content;

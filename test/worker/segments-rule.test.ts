@@ -1,7 +1,16 @@
+import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { evaluate, parseSegmentRule, type SegmentRule, traitsOf } from "../../batch/segments/rule";
+import { listSegments, putSegment } from "../../batch/segments/queries";
+import {
+	evaluate,
+	parseSegmentRule,
+	type SegmentRule,
+	STORED_RULE_MAX_DEPTH,
+	traitsOf,
+} from "../../batch/segments/rule";
 import { InputError } from "../../worker/input-error";
+import { call } from "./support/edge";
 
 describe("segment rules", () => {
 	it("parses with NOT > AND > OR precedence, T-prefixed or bare ids, any keyword case", () => {
@@ -45,6 +54,42 @@ describe("segment rules", () => {
 		[`${"(".repeat(60)}T1${")".repeat(60)}`, /nesting deeper than 50/],
 	])("refuses %j with a clear error and position", (source, reason) => {
 		expect(() => parseSegmentRule(source)).toThrow(reason);
+	});
+
+	it.each([
+		// The 51st NOT of a chain starts at character 201: a chain nests like parentheses do.
+		["51 NOTs", `${"NOT ".repeat(51)}T1`, /nesting deeper than 50 at position 201$/],
+		["990 NOTs", `${"NOT ".repeat(990)}T1`, /nesting deeper than 50 at position 201$/],
+		["26 × (NOT", `${"(NOT ".repeat(26)}T1${")".repeat(26)}`, /nesting deeper than 50 at position 127$/],
+	])("refuses a chain of %s past the depth limit, naming the position", (_, source, reason) => {
+		expect(() => parseSegmentRule(source)).toThrow(reason);
+	});
+
+	it("accepts a NOT chain up to the limit, and evaluates it", () => {
+		const rule = parseSegmentRule(`${"NOT ".repeat(50)}T1`);
+		expect(evaluate(rule, new Set([1]))).toBe(true);
+		expect(evaluate(parseSegmentRule(`${"NOT ".repeat(49)}T1`), new Set([1]))).toBe(false);
+	});
+
+	it("the admin API refuses a NOT chain past the limit with a 400 naming the position", async () => {
+		const res = await call("/api/v1/segments/9", {
+			method: "PUT",
+			headers: { Authorization: `Bearer ${env.ADMIN_TOKEN}`, "Content-Type": "application/json" },
+			body: JSON.stringify({ name: "deep", rule: `${"NOT ".repeat(60)}T1` }),
+		});
+		expect(res.status).toBe(400);
+		expect(JSON.stringify(await res.json())).toContain("nesting deeper than 50 at position 201");
+		expect(await listSegments(env.DB)).toEqual([]);
+	});
+
+	it("keeps loading a rule stored before NOT chains counted, up to the longest rule allowed", async () => {
+		const stored = `${"NOT ".repeat(999)}T1`; // 3,998 characters: under the length limit
+		expect(() => parseSegmentRule(stored)).toThrow(/nesting deeper than 50/);
+		expect(evaluate(parseSegmentRule(stored, STORED_RULE_MAX_DEPTH), new Set([1]))).toBe(false);
+		// Written as an older version would have: the segment still loads for the inbound and outbound runs.
+		await putSegment(env.DB, { id: 3, name: "old", rule: stored }, 0);
+		const [loaded] = await listSegments(env.DB);
+		expect(loaded && evaluate(loaded.tree, new Set([1]))).toBe(false);
 	});
 
 	// A straightforward reference: render the tree to a JavaScript boolean expression and evaluate it.

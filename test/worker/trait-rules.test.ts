@@ -6,8 +6,8 @@ import { parseTraitRule, ruleMatches } from "../../batch/traits/rule";
 import { InputError } from "../../worker/input-error";
 
 const kv = (entries: Array<[string, string]>) => {
-	const map = new Map<string, string[]>();
-	for (const [k, v] of entries) map.set(k, [...(map.get(k) ?? []), v]);
+	const map = new Map<string, Set<string>>();
+	for (const [k, v] of entries) map.set(k, (map.get(k) ?? new Set()).add(v));
 	return map;
 };
 
@@ -60,6 +60,17 @@ describe("trait rules", () => {
 			),
 		).toBe(false);
 		expect(ruleMatches(rule, kv([["color", "red"]]))).toBe(false); // != needs the key present
+	});
+
+	it("reads a rule at the length limit token by token, and names the position of a bad character", () => {
+		const comparisons = Array.from({ length: 62 }, (_, i) => `k${i} == "v"`);
+		const rule = comparisons.join(" OR ").padEnd(1_000, " ");
+		expect(rule).toHaveLength(1_000);
+		expect(parseTraitRule(rule)).toHaveLength(62);
+		expect(() => parseTraitRule(`${comparisons.slice(0, 40).join(" OR ")} OR a = b`)).toThrow(
+			/unexpected character at position 553/,
+		);
+		expect(() => parseTraitRule(`${rule}x`)).toThrow(/longer than 1,000 characters/);
 	});
 
 	it("never throws anything but InputError on arbitrary text", () => {

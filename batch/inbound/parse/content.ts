@@ -1,3 +1,5 @@
+import { Inflate } from "pako";
+
 /** Why a file could not be read to its end. Lines read before the failure still count. */
 export type FileErrorCode = "not_gzip" | "unexpected_gzip" | "gzip_invalid" | "read_failed";
 
@@ -61,17 +63,25 @@ export async function* contentOf(body: ReadableStream<Uint8Array>, gzip: boolean
 }
 
 /**
- * Gunzips with the platform's DecompressionStream. Concatenated gzip members (valid gzip, made by
- * `cat a.gz b.gz`) are refused: workerd stops at the end of the first member and reports trailing
- * bytes, Node decodes them all. The ISIZE check below makes Node refuse them too, so the vendor CLI
- * never accepts a file the edge will reject.
+ * Compressed bytes handed to the inflater at a time. One step's output is held until the parser takes
+ * it, and deflate expands at most about 1,032:1, so this bounds what a gzip bomb can make the parser
+ * hold (8 MiB) before the size cap stops it.
+ */
+const INFLATE_STEP = 8_192;
+
+/**
+ * Gunzips with pako, a step at a time as the parser asks for more. Not the platform's
+ * DecompressionStream: workerd's inflates every chunk written to it in full and queues the output,
+ * with no backpressure ("does not yet implement any backpressure", workerd's compression.c++), so a
+ * small gzip bomb would fill the Worker's 128 MB before the parser read its first lines. pako runs the
+ * same in the Worker and in the vendor CLI under Node. It decodes concatenated gzip members (valid
+ * gzip, made by `cat a.gz b.gz`); they are refused by the ISIZE check below, as before.
  */
 async function* gunzip(
 	head: Uint8Array,
 	reader: ReadableStreamDefaultReader<Uint8Array>,
 	ended: boolean,
 ): AsyncGenerator<Uint8Array> {
-	let sourceError: InboundFileError | null = null;
 	const tail = new Uint8Array(4);
 	let compressed = 0;
 	const track = (bytes: Uint8Array) => {
@@ -80,56 +90,54 @@ async function* gunzip(
 		tail.set(bytes.subarray(bytes.length - keep), 4 - keep);
 		compressed += bytes.length;
 	};
-	track(head);
-	const source = new ReadableStream<Uint8Array>({
-		start(controller) {
-			controller.enqueue(head);
-			if (ended) controller.close();
-		},
-		async pull(controller) {
-			try {
-				const r = await readSource(reader);
-				if (r.done) return controller.close();
-				track(r.value);
-				controller.enqueue(r.value);
-			} catch (err) {
-				sourceError = err instanceof InboundFileError ? err : new InboundFileError("read_failed", String(err));
-				controller.error(sourceError);
-			}
-		},
-	});
-	const out = source.pipeThrough(new DecompressionStream("gzip")).getReader();
-	let finished = false;
+	const inflater = new Inflate({ windowBits: 16 + 15 });
+	let output: Uint8Array[] = [];
+	inflater.onData = (chunk) => output.push(chunk);
+	// pako's default onEnd joins every chunk into one result: not wanted, the chunks were handed on.
+	inflater.onEnd = () => undefined;
+	const take = (): Uint8Array[] => {
+		const out = output;
+		output = [];
+		return out;
+	};
 	let size = 0;
-	try {
-		for (;;) {
-			let r: ReadableStreamReadResult<Uint8Array>;
-			try {
-				r = await out.read();
-			} catch (err) {
-				// The pipe reports a source failure as its own; tell the two apart for the operator.
-				const detail = messageOf(err);
-				throw (
-					sourceError ?? new InboundFileError("gzip_invalid", `corrupt or truncated gzip${detail ? `: ${detail}` : ""}`)
-				);
+	let input: Uint8Array | null = head;
+	while (input) {
+		track(input);
+		for (let at = 0; at < input.length && !inflater.ended; at += INFLATE_STEP) {
+			inflater.push(input.subarray(at, at + INFLATE_STEP), false);
+			for (const chunk of take()) {
+				size = (size + chunk.length) % 2 ** 32;
+				yield chunk;
 			}
-			if (r.done) break;
-			size = (size + r.value.length) % 2 ** 32;
-			yield r.value;
 		}
-		// The last member's trailer ends the file with its own size mod 2^32; a sum of members does not match.
-		const isize = new DataView(tail.buffer).getUint32(0, true);
-		if (compressed >= 18 && isize !== size) {
-			throw new InboundFileError(
-				"gzip_invalid",
-				"concatenated gzip members are not supported: compress the file in one go",
-			);
+		if (inflater.err !== 0) throw corrupt(inflater.msg);
+		input = null;
+		if (!ended) {
+			const r = await readSource(reader);
+			if (!r.done) input = r.value;
 		}
-		finished = true;
-	} finally {
-		if (!finished) await out.cancel().catch(() => undefined);
-		out.releaseLock();
 	}
+	inflater.push(new Uint8Array(0), true);
+	for (const chunk of take()) {
+		size = (size + chunk.length) % 2 ** 32;
+		yield chunk;
+	}
+	if (inflater.err !== 0) throw corrupt(inflater.err === Z_BUF_ERROR ? "unexpected end of file" : inflater.msg);
+	// The last member's trailer ends the file with its own size mod 2^32; a sum of members does not match.
+	const isize = new DataView(tail.buffer).getUint32(0, true);
+	if (compressed >= 18 && isize !== size) {
+		throw new InboundFileError(
+			"gzip_invalid",
+			"concatenated gzip members are not supported: compress the file in one go",
+		);
+	}
+}
+
+const Z_BUF_ERROR = -5;
+
+function corrupt(detail: string): InboundFileError {
+	return new InboundFileError("gzip_invalid", `corrupt or truncated gzip${detail ? `: ${detail}` : ""}`);
 }
 
 async function readSource(

@@ -1,5 +1,6 @@
 import { contentOf, InboundFileError } from "./content";
 import type { InboundFileName } from "./file-name";
+import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_SIGNALS_PER_LINE } from "./limits";
 import { type InboundIdType, parseIdSyncLine, parseTraitLine } from "./line";
 import { LineSplitter, type RawLine } from "./lines";
 import { type InboundOutcome, SAMPLE_CHARS } from "./outcome";
@@ -18,27 +19,45 @@ export interface ParseFileOptions {
 	firstLine?: number;
 	/** For tests; the contract's limit is the default. */
 	maxLineBytes?: number;
+	/** Signals read per line; the rest are counted in `signalsOverCap` (INBOUND_MAX_SIGNALS_PER_LINE). */
+	maxSignalsPerLine?: number;
+	/** Content bytes (after gunzip) read from the file; then a `file_cut` ends it (INBOUND_MAX_FILE_BYTES). */
+	maxFileBytes?: number;
 }
 
 /**
  * Streams one inbound file and yields one outcome per line (see InboundOutcome). Never throws for
  * anything in the file: a corrupt or truncated gzip, a bad name/content mismatch or a failing read
- * becomes a final `file_error` outcome after the lines read so far.
+ * becomes a final `file_error` outcome after the lines read so far; content past the size cap is not
+ * read (the source is cancelled) and a final `file_cut` says where reading stopped.
  */
 export async function* parseInboundFile(
 	body: ReadableStream<Uint8Array>,
 	options: ParseFileOptions,
 ): AsyncGenerator<InboundOutcome> {
 	const firstLine = options.firstLine ?? 1;
+	const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
 	const splitter = new LineSplitter({ maxLineBytes: options.maxLineBytes, firstLine });
 	const outcomeOf = lineReader(options);
 	let afterLine = firstLine - 1;
+	let bytes = 0;
+	let capped = false;
 	try {
 		for await (const chunk of contentOf(body, options.name.gzip)) {
-			for (const raw of splitter.push(chunk)) {
+			const part = chunk.length > maxBytes - bytes ? chunk.subarray(0, maxBytes - bytes) : chunk;
+			bytes += part.length;
+			for (const raw of splitter.push(part)) {
 				afterLine = raw.line;
 				yield outcomeOf(raw);
 			}
+			capped = part !== chunk;
+			// Leaving the loop cancels the source (and the gunzip): the rest is never read.
+			if (capped) break;
+		}
+		if (capped) {
+			// The line begun before the cap is not read, like everything after it.
+			yield { type: "file_cut", afterLine, bytesRead: bytes - splitter.pendingBytes, maxBytes };
+			return;
 		}
 		for (const raw of splitter.end()) yield outcomeOf(raw);
 	} catch (err) {
@@ -54,6 +73,7 @@ const lossy = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
 
 function lineReader(options: ParseFileOptions): (raw: RawLine) => InboundOutcome {
 	const { name, idType, userLines } = options;
+	const maxSignals = options.maxSignalsPerLine ?? DEFAULT_MAX_SIGNALS_PER_LINE;
 	const columns = name.kind === "id_sync" ? [name.masterDpid ?? 0, name.dpid] : [];
 	return (raw) => {
 		const { line } = raw;
@@ -73,7 +93,7 @@ function lineReader(options: ParseFileOptions): (raw: RawLine) => InboundOutcome
 			if ("invalidId" in row) return { type: "invalid_id", line, text: cut(text), problem: row.invalidId };
 			return { type: "format_error", line, text: cut(text), problem: row.problem };
 		}
-		const parsed = parseTraitLine(text, idType);
+		const parsed = parseTraitLine(text, idType, maxSignals);
 		if (!parsed.ok) {
 			if ("invalidId" in parsed) return { type: "invalid_id", line, text: cut(text), problem: parsed.invalidId };
 			return { type: "format_error", line, text: cut(text), problem: parsed.problem };
@@ -85,7 +105,15 @@ function lineReader(options: ParseFileOptions): (raw: RawLine) => InboundOutcome
 		for (const s of parsed.signals) {
 			if (s.kind === "unusable" || (s.kind === "remove" && name.mode === "overwrite")) unusedSignals++;
 		}
-		return { type: "record", line, text, userId: parsed.userId, signals: parsed.signals, unusedSignals };
+		return {
+			type: "record",
+			line,
+			text,
+			userId: parsed.userId,
+			signals: parsed.signals,
+			unusedSignals,
+			signalsOverCap: parsed.signalsOverCap,
+		};
 	};
 }
 

@@ -8,9 +8,11 @@ export {
 	isFileNameError,
 	parseInboundFileName,
 } from "./file-name";
+export { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_SIGNALS_PER_LINE } from "./limits";
 export { type InboundIdType, type LineProblem, parseIdSyncLine, parseTraitLine } from "./line";
 export { LineSplitter, MAX_LINE_BYTES, type RawLine } from "./lines";
 export type {
+	FileCutOutcome,
 	FileErrorOutcome,
 	FormatErrorOutcome,
 	IdPairOutcome,
@@ -18,7 +20,7 @@ export type {
 	InvalidIdOutcome,
 	RecordOutcome,
 } from "./outcome";
-export { parseSignals, type Signal } from "./signals";
+export { parseSignals, readSignals, type Signal, SignalItems, type SignalList } from "./signals";
 export {
 	countOutcome,
 	emptyFormatTally,

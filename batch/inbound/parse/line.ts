@@ -1,7 +1,7 @@
 import { isUuid } from "../../../worker/identity/uuid";
 import type { Partner } from "../../../worker/partners/partner";
 import { MAX_DPUUID_BYTES, partnerIdProblem } from "../../../worker/sync/partner-id";
-import { parseSignals, type Signal } from "./signals";
+import { readSignals, type Signal } from "./signals";
 
 /** Whose IDs the first column of a trait file holds (a partner setting). */
 export type InboundIdType = Partner["inboundIdType"];
@@ -23,7 +23,7 @@ export type LineProblem =
 	| "too_many_lines_for_user";
 
 export type TraitLine =
-	| { ok: true; userId: string; signals: Signal[] }
+	| { ok: true; userId: string; signals: Signal[]; signalsOverCap: number }
 	| { ok: false; problem: LineProblem }
 	| { ok: false; invalidId: string };
 
@@ -32,9 +32,10 @@ export type TraitLine =
  * URL-decoded (`%3A` stays `%3A`), `:` allowed, surrounding spaces kept (a vendor's ID with a stray
  * space would not match its sync either, and guessing would merge users). An ID that could never have
  * been synced (not 38 digits for a UUID partner; over 256 bytes or with control characters otherwise)
- * is an invalid ID; a line with no ID at all is a format error.
+ * is an invalid ID; a line with no ID at all is a format error. Signals after the first `maxSignals`
+ * are not read, only counted (`signalsOverCap`).
  */
-export function parseTraitLine(text: string, idType: InboundIdType): TraitLine {
+export function parseTraitLine(text: string, idType: InboundIdType, maxSignals = Number.POSITIVE_INFINITY): TraitLine {
 	if (text.length === 0) return { ok: false, problem: "empty_line" };
 	const tab = text.indexOf("\t");
 	if (tab === -1) return { ok: false, problem: "no_tab" };
@@ -45,10 +46,10 @@ export function parseTraitLine(text: string, idType: InboundIdType): TraitLine {
 	const userId = text.slice(0, tab);
 	const idProblem = idProblemOf(userId, idType);
 	if (idProblem) return { ok: false, invalidId: idProblem };
-	const signals = parseSignals(rest);
+	const { signals, overCap } = readSignals(rest, maxSignals);
 	if (signals.length === 0) return { ok: false, problem: "no_signals" };
 	if (signals.every((s) => s.kind === "unusable")) return { ok: false, problem: "no_valid_signals" };
-	return { ok: true, userId, signals };
+	return { ok: true, userId, signals, signalsOverCap: overCap };
 }
 
 export type IdSyncLine =

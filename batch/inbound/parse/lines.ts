@@ -35,6 +35,11 @@ export class LineSplitter {
 		this.line = options.firstLine ?? 1;
 	}
 
+	/** Bytes of the line begun but not yet ended (all of it, not only what is held). */
+	get pendingBytes(): number {
+		return this.carryLength + (this.overflow?.byteLength ?? 0) + (this.head?.length ?? 0);
+	}
+
 	/** Bytes held between calls: what a test asserts stays bounded however long a line is. */
 	get retainedBytes(): number {
 		return this.carryLength + (this.overflow?.sample.length ?? 0) + (this.head?.length ?? 0);

@@ -6,7 +6,13 @@ import type { Signal } from "./signals";
  * What the parser makes of each line of a file, in file order, exactly one per line; a `file_error`
  * comes last when the file could not be read to its end. `line` counts from the parse's `firstLine`.
  */
-export type InboundOutcome = RecordOutcome | IdPairOutcome | FormatErrorOutcome | InvalidIdOutcome | FileErrorOutcome;
+export type InboundOutcome =
+	| RecordOutcome
+	| IdPairOutcome
+	| FormatErrorOutcome
+	| InvalidIdOutcome
+	| FileErrorOutcome
+	| FileCutOutcome;
 
 /** A well-formed line of a trait file: the pipeline resolves the user and realizes the signals. */
 export interface RecordOutcome {
@@ -18,6 +24,8 @@ export interface RecordOutcome {
 	signals: Signal[];
 	/** Signals already known to be unused: `unusable` ones, and removals in an `.overwrite` file. */
 	unusedSignals: number;
+	/** Signals after the per-line cap: not read, not in `signals`. */
+	signalsOverCap: number;
 }
 
 /** A well-formed row of an `adobe_id_` file: one ID per DPID of the name, in name order. */
@@ -50,6 +58,19 @@ export interface FileErrorOutcome {
 	message: string;
 	/** The last complete line read before the failure (firstLine − 1 when none). */
 	afterLine: number;
+}
+
+/**
+ * The file's content went past the size cap: the lines that ended within the cap were read (the
+ * outcomes before this one), the line that straddles it and everything after are not. Comes last.
+ */
+export interface FileCutOutcome {
+	type: "file_cut";
+	/** The last line read (firstLine − 1 when none). */
+	afterLine: number;
+	/** Content bytes (after gunzip) up to the end of that line. */
+	bytesRead: number;
+	maxBytes: number;
 }
 
 /** Characters of a line kept in error outcomes and samples. */

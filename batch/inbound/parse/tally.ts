@@ -15,9 +15,11 @@ export interface FormatCounts {
 	/** Signals on the lines handed on (records); a skipped line's signals are not counted. */
 	totalSignals: number;
 	totalUnusedSignals: number;
+	/** Signals after the per-line cap, on those lines: not read (not in totalSignals). */
+	signalsOverCap: number;
 }
 
-export type SampleKind = "formatErrors" | "invalidIds" | "unusedSignals";
+export type SampleKind = "formatErrors" | "invalidIds" | "unusedSignals" | "signalsOverCap";
 export interface FormatSample {
 	line: number;
 	why: string;
@@ -32,6 +34,8 @@ export interface FormatTally {
 	problems: Partial<Record<LineProblem, number>>;
 	samples: Partial<Record<SampleKind, FormatSample[]>>;
 	fileError: { code: FileErrorCode; message: string; afterLine: number } | null;
+	/** Reading stopped at the size cap after this line (see FileCutOutcome). */
+	fileCut: { afterLine: number; bytesRead: number; maxBytes: number } | null;
 }
 
 export const PROBLEM_TEXT: Record<LineProblem, string> = {
@@ -49,10 +53,18 @@ export const PROBLEM_TEXT: Record<LineProblem, string> = {
 
 export function emptyFormatTally(): FormatTally {
 	return {
-		counts: { recordsReceived: 0, formatErrors: 0, invalidIds: 0, totalSignals: 0, totalUnusedSignals: 0 },
+		counts: {
+			recordsReceived: 0,
+			formatErrors: 0,
+			invalidIds: 0,
+			totalSignals: 0,
+			totalUnusedSignals: 0,
+			signalsOverCap: 0,
+		},
 		problems: {},
 		samples: {},
 		fileError: null,
+		fileCut: null,
 	};
 }
 
@@ -63,7 +75,14 @@ export function countOutcome(tally: FormatTally, outcome: InboundOutcome): void 
 			c.recordsReceived++;
 			c.totalSignals += outcome.signals.length;
 			c.totalUnusedSignals += outcome.unusedSignals;
-			if (outcome.unusedSignals > 0) sample(tally, "unusedSignals", outcome.line, unusedWhy(outcome), outcome.text);
+			c.signalsOverCap += outcome.signalsOverCap;
+			if (outcome.unusedSignals > 0 && !full(tally, "unusedSignals")) {
+				sample(tally, "unusedSignals", outcome.line, unusedWhy(outcome), outcome.text);
+			}
+			if (outcome.signalsOverCap > 0) {
+				const why = `${outcome.signalsOverCap} signals after the first ${outcome.signals.length} not read`;
+				sample(tally, "signalsOverCap", outcome.line, why, outcome.text);
+			}
 			return;
 		}
 		case "id_pair":
@@ -83,6 +102,9 @@ export function countOutcome(tally: FormatTally, outcome: InboundOutcome): void 
 		case "file_error":
 			tally.fileError ??= { code: outcome.code, message: outcome.message, afterLine: outcome.afterLine };
 			return;
+		case "file_cut":
+			tally.fileCut ??= { afterLine: outcome.afterLine, bytesRead: outcome.bytesRead, maxBytes: outcome.maxBytes };
+			return;
 	}
 }
 
@@ -100,15 +122,24 @@ export function mergeFormatTallies(tallies: readonly FormatTally[]): FormatTally
 			out.samples[kind] = kept;
 		}
 		out.fileError ??= t.fileError;
+		out.fileCut ??= t.fileCut;
 	}
 	return out;
+}
+
+function full(tally: FormatTally, kind: SampleKind): boolean {
+	return (tally.samples[kind]?.length ?? 0) >= SAMPLES_PER_KIND;
 }
 
 function sample(tally: FormatTally, kind: SampleKind, line: number, why: string, text: string): void {
 	const kept = tally.samples[kind] ?? [];
 	tally.samples[kind] = kept;
 	if (kept.length >= SAMPLES_PER_KIND) return;
-	kept.push({ line, why, text: text.length > SAMPLE_CHARS ? `${text.slice(0, SAMPLE_CHARS)}…` : text });
+	kept.push({ line, why: cut(why), text: cut(text) });
+}
+
+function cut(text: string): string {
+	return text.length > SAMPLE_CHARS ? `${text.slice(0, SAMPLE_CHARS)}…` : text;
 }
 
 function unusedWhy(record: Extract<InboundOutcome, { type: "record" }>): string {

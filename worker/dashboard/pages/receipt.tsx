@@ -9,6 +9,8 @@ const SAMPLE_TITLES: Record<string, string> = {
 	noMatchingId: "No matching ID",
 	noTraitRealized: "No trait realized",
 	traitsFailedValidation: "Traits failed validation",
+	signalsOverCap: "Signals over the per-line cap",
+	filesCut: "Files cut at the size cap",
 };
 
 /** One inbound delivery: its SPEC §5 receipt field by field, then the sample lines of each error kind. */

@@ -1,0 +1,19 @@
+/**
+ * The operator's caps on what one inbound file may cost (README "Configuration reference"). The
+ * parser takes them as options; these defaults serve the vendor CLI and any caller that sets none.
+ *
+ * Signals per line: AAM documents no limit on them; the 102,400-byte line (SPEC §5) holds 51,200
+ * one-digit signals (`1,1,1,…`) but about 7,900 written AAM's way (`d_sid=123456,`). 10,000 is above
+ * any full line written that way and still bounds what one line makes the pipeline store and evaluate.
+ */
+export const DEFAULT_MAX_SIGNALS_PER_LINE = 10_000;
+
+/**
+ * Bytes of one file's content, after gunzip. AAM recommends splitting deliveries into files of about
+ * 1 GB uncompressed (it takes gzip files of up to 1 GB). The split step parses a file in one Workflow
+ * step, whose CPU is capped (`cpu_ms`, 300 s): bench/hostile.ts measures 5–10 MB/s through the
+ * per-line path on a shared 2-vCPU machine, so 1 GiB fits with room to spare, where a 5 GB file
+ * would fail on CPU instead of being cut. And a small gzip bomb (gzip reaches about 1,000:1) costs
+ * the cap, not hours.
+ */
+export const DEFAULT_MAX_FILE_BYTES = 2 ** 30;
