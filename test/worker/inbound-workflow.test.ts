@@ -222,7 +222,7 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 describe("the operator's caps, counted in the receipt after AAM's fields", () => {
 	it("signals over the per-line cap (10,000 by default) are counted, not read, and the split is retried exactly", async () => {
 		const id = `ftp_dpm_1000_${T}.sync`;
-		await upload(id, `p1\t${"1,".repeat(10_004)}2\np2\t3\n`);
+		await upload(`1000/inbound/${id}`, `p1\t${"1,".repeat(10_004)}2\np2\t3\n`);
 		await using instance = await introspectWorkflowInstance(env.INBOUND_WORKFLOW, workflowIdOf(id));
 		await instance.modify(async (m) => {
 			await m.disableRetryDelays();
@@ -250,8 +250,8 @@ describe("the operator's caps, counted in the receipt after AAM's fields", () =>
 
 	it("a file over the size cap is read up to it, the rest counted as not read; a retried split counts the same", async () => {
 		const id = `ftp_dpm_1000_${T}.sync`;
-		await upload(`${id}.1`, "p1\t1\np2\t2\np1\t3\n"); // 3 lines of 5 bytes
-		await upload(`${id}.2.gz`, "p2\t4\np1\t5\n");
+		await upload(`1000/inbound/${id}.1`, "p1\t1\np2\t2\np1\t3\n"); // 3 lines of 5 bytes
+		await upload(`1000/inbound/${id}.2.gz`, "p2\t4\np1\t5\n");
 		await discoverDeliveries(env, Date.now() + 120_000);
 		const capped = { ...env, INBOUND_MAX_FILE_BYTES: "14" };
 		const first = await splitDelivery(capped, id);

@@ -4,6 +4,7 @@ import { createPartnerKey, revokePartnerKey } from "../../worker/auth/partner-ke
 import { grantSource } from "../../worker/grants/queries";
 import { call } from "./support/edge";
 import { seedPartnersWithKeys } from "./support/partners";
+import { beyondLimit } from "./support/rate-limit";
 
 const T = 1_790_000_000;
 let key1000: string;
@@ -125,16 +126,24 @@ describe("data sources an upload may name", () => {
 describe("upload rate limit (UPLOADS_PER_PARTNER)", () => {
 	it("answers 429 past 60 uploads a minute of one partner, counting refused ones; other partners are not affected", async () => {
 		// A partner of its own: the limiter's counts outlive the storage reset between tests.
-		const { 3000: key3000 } = await seedPartnersWithKeys(3000);
-		for (let i = 0; i < 60; i++) {
-			expect((await put(`not-a-name-${i}.csv`, "x", key3000)).status).toBe(400);
-		}
-		const limited = await put(`ftp_dpm_3000_${T}.sync`, "p1\t1\n", key3000);
+		// A fresh partner per window (see beyondLimit).
+		const keys = await seedPartnersWithKeys(3000, 3001, 3002);
+		const { limited, dpid } = await beyondLimit(
+			60,
+			async (i, attempt) => {
+				const key = keys[(3000 + attempt) as 3000];
+				expect((await put(`not-a-name-${i}.csv`, "x", key)).status).toBe(400);
+			},
+			async (attempt) => {
+				const dpid = 3000 + attempt;
+				return { dpid, limited: await put(`ftp_dpm_${dpid}_${T}.sync`, "p1\t1\n", keys[dpid as 3000]) };
+			},
+		);
 		expect(limited.status).toBe(429);
 		expect(((await limited.json()) as { error: string }).error).toBe(
-			"too many uploads for DPID 3000; try again in a minute",
+			`too many uploads for DPID ${dpid}; try again in a minute`,
 		);
-		expect(await env.EXCHANGE.head(`3000/inbound/ftp_dpm_3000_${T}.sync`)).toBeNull();
+		expect(await env.EXCHANGE.head(`${dpid}/inbound/ftp_dpm_${dpid}_${T}.sync`)).toBeNull();
 		expect((await put(`ftp_dpm_2000_${T}.sync`, "p1\t1\n", key2000)).status).toBe(201);
 	});
 });

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { clientKey } from "../../worker/http/rate-limit";
 import { call } from "./support/edge";
 import { seedPartner } from "./support/partners";
+import { beyondLimit } from "./support/rate-limit";
 
 describe("clientKey: what a client address is limited under", () => {
 	it.each([
@@ -31,13 +32,15 @@ describe("/ibs per client address", () => {
 	});
 
 	it("limits an IPv6 client by its /64: fresh addresses from the same prefix share one allowance", async () => {
-		for (let i = 0; i < 600; i++) {
-			const headers = { "CF-Connecting-IP": `2001:db8:77:1:${i.toString(16)}::1` };
-			expect((await call(`/ibs:dpid=1000&dpuuid=v6-${i}`, { headers })).status).toBe(200);
-		}
-		const samePrefix = await call("/ibs:dpid=1000&dpuuid=last", {
-			headers: { "CF-Connecting-IP": "2001:db8:77:1:ffff::9" },
-		});
+		const samePrefix = await beyondLimit(
+			600,
+			async (i, attempt) => {
+				const headers = { "CF-Connecting-IP": `2001:db8:77:1${attempt}:${i.toString(16)}::1` };
+				expect((await call(`/ibs:dpid=1000&dpuuid=v6-${i}`, { headers })).status).toBe(200);
+			},
+			(attempt) =>
+				call("/ibs:dpid=1000&dpuuid=last", { headers: { "CF-Connecting-IP": `2001:db8:77:1${attempt}:ffff::9` } }),
+		);
 		expect(samePrefix.status).toBe(429);
 		const otherPrefix = await call("/ibs:dpid=1000&dpuuid=last", {
 			headers: { "CF-Connecting-IP": "2001:db8:77:2::1" },
