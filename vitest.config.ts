@@ -37,6 +37,9 @@ process.env.FPID_SECRET ??= TEST_VARS.FPID_SECRET;
 
 export default defineConfig({
 	test: {
+		// Vitest's default on a 2-core machine is one worker; the workerd test files spend much of their
+		// time starting up and applying migrations, so two at once take about two thirds of the time.
+		maxWorkers: 2,
 		projects: [
 			{
 				plugins: [
