@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { secretProblem } from "../worker/secret-strength.ts";
+import { secretProblem } from "../core/config/secret-strength.ts";
 
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false" };
 /** The edge refuses to run without these (worker/secrets-check.ts); each machine gets its own. */

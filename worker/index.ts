@@ -1,7 +1,7 @@
-import { runSchedule } from "../batch/scheduled";
-import { app } from "./http/app";
+import { app } from "./app";
+import { runSchedule } from "./cron";
 import { checkConfiguration } from "./http/refuse-misconfigured";
-import { handleQueue } from "./queues";
+import { handleQueue } from "./queue";
 
 export { InboundWorkflow } from "../batch/inbound/workflow";
 export { OutboundWorkflow } from "../batch/outbound/runs/workflow";

@@ -1,5 +1,6 @@
-import { allInSlices, slices } from "../../worker/db/json-each";
-import { isUuid } from "../../worker/identity/uuid";
+import { allInSlices, slices } from "../../core/db/json-each";
+import { MAX_LINES_PER_USER } from "../../core/inbound-limits";
+import { isUuid } from "../../core/uuid";
 import { segmentStatementsAfter } from "../segments/membership";
 import type { Segment } from "../segments/queries";
 import type { TraitCatalog } from "../traits/queries";
@@ -27,8 +28,6 @@ export interface ChunkTarget {
 	traitSource: number;
 	mode: "sync" | "overwrite";
 }
-
-export const MAX_LINES_PER_USER = 200;
 
 type UserState = { u: string; l: number; s: 0 | 1; o: 0 | 1; f: 0 | 1 };
 

@@ -1,7 +1,7 @@
-import { allInSlices, slices } from "../../worker/db/json-each";
-import { isUuid } from "../../worker/identity/uuid";
-import type { PairEvent } from "../../worker/pairs/pair-event";
-import * as pairSql from "../../worker/pairs/queries";
+import { allInSlices, slices } from "../../core/db/json-each";
+import type { PairEvent } from "../../core/graph/pair-event";
+import * as pairSql from "../../core/graph/queries";
+import { isUuid } from "../../core/uuid";
 import { emptyTally, sample, type Tally } from "./counts";
 import type { InboundFileName } from "./parse";
 import * as sql from "./queries";

@@ -1,6 +1,6 @@
-import { allInSlices } from "../../worker/db/json-each";
-import { grantedSources, refusedSource } from "../../worker/grants/access";
-import type { Partner } from "../../worker/partners/partner";
+import { allInSlices } from "../../core/db/json-each";
+import { grantedSources, refusedSource } from "../../core/grants/access";
+import type { Partner } from "../../core/partners/partner";
 import { inboundPrefix } from "../exchange-layout";
 import type { DiscoveryLimits } from "./discover";
 import { isPathError, parseInboundPath } from "./inbound-path";

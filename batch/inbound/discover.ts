@@ -1,6 +1,6 @@
-import { settingsOf } from "../../worker/config";
-import type { Partner } from "../../worker/partners/partner";
-import { listPartners } from "../../worker/partners/queries";
+import { settingsOf } from "../../core/config/settings";
+import type { Partner } from "../../core/partners/partner";
+import { listPartners } from "../../core/partners/queries";
 import { discoverForPartner } from "./discover-partner";
 
 /**

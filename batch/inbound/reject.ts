@@ -1,5 +1,5 @@
-import { settingsOf } from "../../worker/config";
-import type { Partner } from "../../worker/partners/partner";
+import { settingsOf } from "../../core/config/settings";
+import type { Partner } from "../../core/partners/partner";
 import { receiptKey } from "../exchange-layout";
 import { rejectedReceipt } from "../receipts/receipt";
 import { rejectionsMail } from "../receipts/rejections-mail";

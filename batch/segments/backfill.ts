@@ -1,4 +1,4 @@
-import { allInSlices } from "../../worker/db/json-each";
+import { allInSlices } from "../../core/db/json-each";
 import { activeKey, segmentChanges, segmentStatements } from "./membership";
 import * as sql from "./queries";
 

@@ -1,4 +1,4 @@
-import { allInSlices, slices } from "../../worker/db/json-each";
+import { allInSlices, slices } from "../../core/db/json-each";
 import type { Segment } from "./queries";
 import * as sql from "./queries";
 import { evaluate } from "./rule";

@@ -1,4 +1,4 @@
-import { allInSlices } from "../../worker/db/json-each";
+import { allInSlices } from "../../core/db/json-each";
 import { parseSegmentRule, type SegmentRule, STORED_RULE_MAX_DEPTH, traitsOf } from "./rule";
 
 /** A segment as stored, with its rule parsed. */

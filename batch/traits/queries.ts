@@ -1,4 +1,4 @@
-import { allInSlices } from "../../worker/db/json-each";
+import { allInSlices } from "../../core/db/json-each";
 import { parseTraitRule, type TraitRule } from "./rule";
 
 /** A trait as the inbound pipeline needs it: its data source and parsed key-value rule. */

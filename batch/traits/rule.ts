@@ -1,4 +1,4 @@
-import { InputError } from "../../worker/input-error";
+import { InputError } from "../../core/input-error";
 import { scan } from "../rules/scan";
 
 /**

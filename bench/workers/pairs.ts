@@ -3,9 +3,10 @@
 // `bulk` (the edge's: one statement per 1,000 pairs), `batched` (one statement per pair, all in one
 // db.batch transaction) and `single` (one awaited statement per pair). R2 gets one object per batch
 // in every mode, as in the edge.
+
+import * as sql from "../../core/graph/queries";
+import { d1PairStore } from "../../core/graph/store";
 import { archivePairs } from "../../worker/pairs/archive";
-import * as sql from "../../worker/pairs/queries";
-import { d1PairStore } from "../../worker/pairs/store";
 
 interface PairsBenchBindings {
 	DB: D1Database;

@@ -1,8 +1,8 @@
 import { createMessageBatch, createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
+import { secretProblem } from "../../core/config/secret-strength";
 import worker from "../../worker";
-import { secretProblem } from "../../worker/secret-strength";
 import { callWith } from "./support/edge";
 
 describe("the edge's own secrets", () => {

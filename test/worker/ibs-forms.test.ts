@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import type { PairMessage } from "../../worker/pairs/pair-event";
+import type { PairMessage } from "../../core/graph/pair-event";
 import { call, uuidCookie, uuidFrom } from "./support/edge";
 import { seedPartner } from "./support/partners";
 import { watchPairSends } from "./support/queue-spy";

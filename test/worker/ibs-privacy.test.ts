@@ -1,6 +1,6 @@
 import { TCModel, TCString } from "@iabtcf/core";
 import { beforeEach, describe, expect, it } from "vitest";
-import type { PairMessage } from "../../worker/pairs/pair-event";
+import type { PairMessage } from "../../core/graph/pair-event";
 import { testGvl } from "../support/test-gvl";
 import { call, callWith, uuidCookie, uuidFrom } from "./support/edge";
 import { seedPartner } from "./support/partners";

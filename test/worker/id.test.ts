@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { d1PairStore } from "../../core/graph/store";
 import { signFpid, verifiedFpid } from "../../worker/identity/fpid";
-import { d1PairStore } from "../../worker/pairs/store";
 import { call, callWith, uuidCookie, uuidFrom } from "./support/edge";
 import { seedPartner } from "./support/partners";
 import { beyondLimit } from "./support/rate-limit";

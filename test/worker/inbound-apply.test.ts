@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { applyChunk, type ChunkLine, type ChunkTarget } from "../../batch/inbound/apply-chunk";
 import type { LineSignal } from "../../batch/inbound/realize";
 import { catalogOf, putTrait, traitsOfSource } from "../../batch/traits/queries";
-import { d1PairStore } from "../../worker/pairs/store";
+import { d1PairStore } from "../../core/graph/store";
 import { seedPartner } from "./support/partners";
 
 const U1 = "1".repeat(38);

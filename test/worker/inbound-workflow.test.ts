@@ -8,7 +8,7 @@ import { discoverDeliveries } from "../../batch/inbound/discover";
 import { splitDelivery } from "../../batch/inbound/split";
 import { applyStoredChunk, finishDelivery, outboxKey } from "../../batch/inbound/steps";
 import { putTrait } from "../../batch/traits/queries";
-import { d1PairStore } from "../../worker/pairs/store";
+import { d1PairStore } from "../../core/graph/store";
 import { membershipsOf, runCron, upload } from "./support/inbound";
 import { seedPartner } from "./support/partners";
 

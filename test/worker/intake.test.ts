@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { grantSource } from "../../core/grants/queries";
 import { createPartnerKey, revokePartnerKey } from "../../worker/auth/partner-keys";
-import { grantSource } from "../../worker/grants/queries";
 import { call } from "./support/edge";
 import { seedPartnersWithKeys } from "./support/partners";
 import { beyondLimit } from "./support/rate-limit";

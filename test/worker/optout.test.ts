@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { d1PairStore } from "../../core/graph/store";
 import { signFpid } from "../../worker/identity/fpid";
 import { MAX_OPT_OUT_IDS_PER_CALL } from "../../worker/optout/partner-ids";
-import { d1PairStore } from "../../worker/pairs/store";
 import { call, uuidCookie } from "./support/edge";
 import { seedPartner } from "./support/partners";
 import { beyondLimit } from "./support/rate-limit";

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { d1PairStore } from "../../worker/pairs/store";
+import { d1PairStore } from "../../core/graph/store";
 import {
 	DPID,
 	infoOfRun,

@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { d1PairStore } from "../../worker/pairs/store";
+import { d1PairStore } from "../../core/graph/store";
 import { outboundLines, runAt, seedDestination, seedSegments, traitsChange } from "./support/outbound";
 import { seedPartner } from "./support/partners";
 

@@ -1,10 +1,10 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
+import type { PairMessage } from "../../core/graph/pair-event";
+import { d1PairStore } from "../../core/graph/store";
 import worker from "../../worker";
 import { retryDelay } from "../../worker/pairs/consumer";
-import type { PairMessage } from "../../worker/pairs/pair-event";
-import { d1PairStore } from "../../worker/pairs/store";
 
 const U1 = "1".repeat(38);
 const U2 = "2".repeat(38);

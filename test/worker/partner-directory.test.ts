@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { partnerDirectory } from "../../worker/partners/directory";
+import { partnerDirectory } from "../../core/partners/directory";
 import { seedPartner } from "./support/partners";
 
 describe("the per-isolate partner directory", () => {

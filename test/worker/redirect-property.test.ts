@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { InputError } from "../../worker/input-error";
-import type { PartnerDirectory } from "../../worker/partners/directory";
-import type { Partner } from "../../worker/partners/partner";
+import { InputError } from "../../core/input-error";
+import type { PartnerDirectory } from "../../core/partners/directory";
+import type { Partner } from "../../core/partners/partner";
 import { parseIbsCall } from "../../worker/sync/ibs-request";
 import { syncParams } from "../../worker/sync/params";
 import { hostAllowed, redirectProblem, redirectUrl } from "../../worker/sync/redirect";

@@ -4,7 +4,7 @@ import { applyChunk, type ChunkLine, type ChunkTarget } from "../../batch/inboun
 import type { LineSignal } from "../../batch/inbound/realize";
 import { listSegments } from "../../batch/segments/queries";
 import { catalogOf, putTrait, traitsOfSource } from "../../batch/traits/queries";
-import { d1PairStore } from "../../worker/pairs/store";
+import { d1PairStore } from "../../core/graph/store";
 import { call } from "./support/edge";
 import { seedPartner } from "./support/partners";
 

@@ -9,7 +9,7 @@ import {
 	STORED_RULE_MAX_DEPTH,
 	traitsOf,
 } from "../../batch/segments/rule";
-import { InputError } from "../../worker/input-error";
+import { InputError } from "../../core/input-error";
 import { call } from "./support/edge";
 
 describe("segment rules", () => {

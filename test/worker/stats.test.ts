@@ -3,8 +3,8 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { PairMessage } from "../../core/graph/pair-event";
 import worker from "../../worker";
-import type { PairMessage } from "../../worker/pairs/pair-event";
 import { addCounters, COUNTER_DAYS } from "../../worker/stats/aggregate";
 import { type CounterMessage, reasonKey } from "../../worker/stats/counters";
 import { flushIbsCounters } from "../../worker/stats/ibs-counters";

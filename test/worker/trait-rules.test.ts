@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { type LineSignal, realize } from "../../batch/inbound/realize";
 import { catalogOf } from "../../batch/traits/queries";
 import { parseTraitRule, ruleMatches } from "../../batch/traits/rule";
-import { InputError } from "../../worker/input-error";
+import { InputError } from "../../core/input-error";
 
 const kv = (entries: Array<[string, string]>) => {
 	const map = new Map<string, Set<string>>();

@@ -2,17 +2,17 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { fail } from "../http/errors";
 import type { AppEnv } from "../http/types";
-import { statsRoutes } from "../stats/route";
 import { destinationRoutes } from "./destinations/routes";
-import { runRoutes } from "./destinations/runs";
-import { docsRoutes } from "./docs";
+import { docsRoutes } from "./docs/routes";
 import { exchangeRoutes } from "./exchange/routes";
 import { grantRoutes } from "./grants/routes";
 import { inboundRoutes } from "./inbound/routes";
 import { keyRoutes } from "./keys/routes";
 import { apiApp } from "./openapi";
 import { partnerRoutes } from "./partners/routes";
+import { runRoutes } from "./runs/routes";
 import { segmentRoutes } from "./segments/routes";
+import { statsRoutes } from "./stats/routes";
 import { traitRoutes } from "./traits/routes";
 
 /** Admin JSON bodies are small; anything larger is a mistake or an attack. */

@@ -1,7 +1,7 @@
 import { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
+import { InputError } from "../../core/input-error";
 import type { AppEnv } from "../http/types";
-import { InputError } from "../input-error";
 
 /**
  * An OpenAPI sub-app with each `guarded` path prefix behind its auth middleware. Validation failures

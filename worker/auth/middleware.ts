@@ -1,10 +1,10 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { secretsOf } from "../edge-secrets";
+import { secretsOf } from "../../core/config/secrets";
+import { secretsEqual } from "../../core/crypto";
 import { fail } from "../http/errors";
 import type { AppEnv } from "../http/types";
 import { beginAttempt } from "./failure-throttle";
 import { partnerOfKey } from "./partner-keys";
-import { secretsEqual } from "./secrets";
 
 /** `Authorization: Bearer <token>`, or null. */
 function bearer(header: string | undefined): string | null {

@@ -1,4 +1,4 @@
-import { randomToken, secretsEqual, sha256Hex } from "./secrets";
+import { randomToken, secretsEqual, sha256Hex } from "../../core/crypto";
 
 /**
  * Partner API keys: `es_<key id>_<secret>`. Only the SHA-256 of the secret is stored; the key id

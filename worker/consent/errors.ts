@@ -1,4 +1,4 @@
-import { InputError } from "../input-error";
+import { InputError } from "../../core/input-error";
 
 /**
  * A consent parameter that is syntactically invalid (not merely "no consent"). It extends InputError so

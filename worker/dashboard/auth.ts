@@ -1,8 +1,8 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { secretsOf } from "../../core/config/secrets";
+import { secretsEqual } from "../../core/crypto";
 import { partnerOfKey } from "../auth/partner-keys";
-import { secretsEqual } from "../auth/secrets";
-import { secretsOf } from "../edge-secrets";
 import type { AppEnv } from "../http/types";
 import { deleteSession, insertSession, liveSession } from "./queries";
 import {

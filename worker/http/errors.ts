@@ -1,8 +1,8 @@
 import type { ErrorHandler } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { InputError } from "../input-error";
-import { TRANSPARENT_GIF } from "../sync/pixel";
+import { InputError } from "../../core/input-error";
+import { TRANSPARENT_GIF } from "./pixel";
 import type { AppEnv } from "./types";
 
 /** Throw to answer with `status` and a short, human-readable reason. */

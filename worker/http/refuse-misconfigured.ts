@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
-import { settingsOf } from "../config";
-import { secretsOf } from "../edge-secrets";
+import { secretsOf } from "../../core/config/secrets";
+import { settingsOf } from "../../core/config/settings";
 import type { AppEnv } from "./types";
 
 /**

@@ -1,5 +1,5 @@
-import { secretsEqual } from "../auth/secrets";
-import { isUuid } from "./uuid";
+import { secretsEqual } from "../../core/crypto";
+import { isUuid } from "../../core/uuid";
 
 /**
  * The tag's first-party copy of the UUID (`_es_id`, sent back as `fpid`) is `<uuid>.<MAC>`: the edge

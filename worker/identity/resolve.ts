@@ -1,6 +1,6 @@
 import type { Context } from "hono";
-import type { Settings } from "../config";
-import { mintUuid, NOTARGET } from "./uuid";
+import type { Settings } from "../../core/config/settings";
+import { mintUuid, NOTARGET } from "../../core/uuid";
 import { readVisitor, setVisitorCookie } from "./visitor-cookie";
 
 /** Who the edge may treat this request as, after cookies and consent. */

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
-import type { Settings } from "../config";
-import { isUuid, NOTARGET } from "./uuid";
+import type { Settings } from "../../core/config/settings";
+import { isUuid, NOTARGET } from "../../core/uuid";
 
 export const UUID_COOKIE = "uuid";
 /** 395 days (SPEC §2); renewed on every request that carries the cookie. */

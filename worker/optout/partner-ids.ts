@@ -1,5 +1,5 @@
-import { InputError } from "../input-error";
-import type { PartnerDirectory } from "../partners/directory";
+import { InputError } from "../../core/input-error";
+import type { PartnerDirectory } from "../../core/partners/directory";
 import { type PairClaim, readCidForms } from "../sync/ibs-request";
 import type { RawParams } from "../sync/params";
 

@@ -1,4 +1,4 @@
-import type { PairEvent } from "./pair-event";
+import type { PairEvent } from "../../core/graph/pair-event";
 
 /** An event as archived: the queue message id lets readers drop the rare duplicate after a retry. */
 export interface ArchivedPair extends PairEvent {

@@ -1,8 +1,8 @@
+import { eventsOf, type PairEvent, pairMessageSchema } from "../../core/graph/pair-event";
+import { d1PairStore, type PairStore } from "../../core/graph/store";
 import { consumeCounterMessages, countingSyncs } from "../stats/aggregate";
 import { type ArchivedPair, archivePairs } from "./archive";
 import { deadLetter } from "./dead-letter";
-import { eventsOf, type PairEvent, pairMessageSchema } from "./pair-event";
-import { d1PairStore, type PairStore } from "./store";
 
 type Parsed = { message: Message; pairs: ArchivedPair[] };
 

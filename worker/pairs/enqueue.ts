@@ -1,4 +1,4 @@
-import type { PairMessage } from "./pair-event";
+import type { PairMessage } from "../../core/graph/pair-event";
 
 /**
  * Hands the pairs of one call to the queue. Awaited by the caller: the answer to the browser is

@@ -1,4 +1,4 @@
-import type { PairEvent } from "../pairs/pair-event";
+import type { PairEvent } from "../../core/graph/pair-event";
 import { type Counter, counterMessageSchema, mergeCounters, utcDay } from "./counters";
 import * as sql from "./queries";
 

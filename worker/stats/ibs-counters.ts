@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { settingsOf } from "../config";
+import { settingsOf } from "../../core/config/settings";
 import type { AppContext, AppEnv } from "../http/types";
 import { type Counter, type CounterMessage, type Metric, mergeCounters, reasonKey, utcDay } from "./counters";
 

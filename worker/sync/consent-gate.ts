@@ -1,4 +1,4 @@
-import type { Settings } from "../config";
+import type { Settings } from "../../core/config/settings";
 import { type Consent, type ConsentSignals, evaluateConsent } from "../consent";
 
 /**

@@ -1,5 +1,5 @@
+import type { Partner } from "../../core/partners/partner";
 import type { Consent } from "../consent";
-import type { Partner } from "../partners/partner";
 
 const DAY_MS = 86_400_000;
 

@@ -1,9 +1,9 @@
+import { InputError } from "../../core/input-error";
+import type { PartnerDirectory } from "../../core/partners/directory";
+import { parseDpid, partnerIdProblem } from "../../core/partners/dpid";
+import type { Partner } from "../../core/partners/partner";
 import { type ConsentSignals, consentSignalsFrom } from "../consent";
-import { InputError } from "../input-error";
-import type { PartnerDirectory } from "../partners/directory";
-import type { Partner } from "../partners/partner";
 import { allRaw, firstRaw, lenientGetter, type RawParams, strictDecode } from "./params";
-import { parseDpid, partnerIdProblem } from "./partner-id";
 
 /** Most ID pairs one call may carry: enough for a page's worth of d_cid, small enough to bound the work. */
 export const MAX_PAIRS_PER_CALL = 20;

@@ -1,4 +1,4 @@
-import { settingsOf } from "../config";
+import { settingsOf } from "../../core/config/settings";
 import { fail } from "../http/errors";
 import { clientKey } from "../http/rate-limit";
 

@@ -1,4 +1,4 @@
-import { parseDpid } from "../../../worker/sync/partner-id";
+import { parseDpid } from "../../../core/partners/dpid";
 
 /**
  * Inbound file names (SPEC §5):

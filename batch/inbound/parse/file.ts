@@ -1,10 +1,10 @@
+import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_SIGNALS_PER_LINE, MAX_LINES_PER_USER } from "../../../core/inbound-limits";
 import { contentOf, InboundFileError } from "./content";
 import type { InboundFileName } from "./file-name";
-import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_SIGNALS_PER_LINE } from "./limits";
 import { type InboundIdType, parseIdSyncLine, parseTraitLine } from "./line";
 import { LineSplitter, type RawLine } from "./lines";
 import { type InboundOutcome, SAMPLE_CHARS } from "./outcome";
-import { MAX_LINES_PER_USER, type UserLineCounter } from "./user-lines";
+import type { UserLineCounter } from "./user-lines";
 
 export interface ParseFileOptions {
 	name: InboundFileName;

@@ -1,4 +1,11 @@
 // The inbound-file parser: pure and streaming, the same in the Worker pipeline and the vendor CLI.
+
+export {
+	DEFAULT_MAX_FILE_BYTES,
+	DEFAULT_MAX_SIGNALS_PER_LINE,
+	MAX_LINE_BYTES,
+	MAX_LINES_PER_USER,
+} from "../../../core/inbound-limits";
 export { type FileErrorCode, InboundFileError } from "./content";
 export { type ParseFileOptions, parseInboundFile } from "./file";
 export {
@@ -8,9 +15,8 @@ export {
 	isFileNameError,
 	parseInboundFileName,
 } from "./file-name";
-export { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_SIGNALS_PER_LINE } from "./limits";
 export { type InboundIdType, type LineProblem, parseIdSyncLine, parseTraitLine } from "./line";
-export { LineSplitter, MAX_LINE_BYTES, type RawLine } from "./lines";
+export { LineSplitter, type RawLine } from "./lines";
 export type {
 	FileCutOutcome,
 	FileErrorOutcome,
@@ -31,4 +37,4 @@ export {
 	PROBLEM_TEXT,
 	type SampleKind,
 } from "./tally";
-export { MAX_LINES_PER_USER, memoryUserLineCounter, type UserLineCounter } from "./user-lines";
+export { memoryUserLineCounter, type UserLineCounter } from "./user-lines";

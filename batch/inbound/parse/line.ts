@@ -1,6 +1,6 @@
-import { isUuid } from "../../../worker/identity/uuid";
-import type { Partner } from "../../../worker/partners/partner";
-import { MAX_DPUUID_BYTES, partnerIdProblem } from "../../../worker/sync/partner-id";
+import { MAX_DPUUID_BYTES, partnerIdProblem } from "../../../core/partners/dpid";
+import type { Partner } from "../../../core/partners/partner";
+import { isUuid } from "../../../core/uuid";
 import { readSignals, type Signal } from "./signals";
 
 /** Whose IDs the first column of a trait file holds (a partner setting). */

@@ -1,5 +1,5 @@
-/** SPEC §5: a longer line is counted and skipped. Counted without its line ending. */
-export const MAX_LINE_BYTES = 102_400;
+import { MAX_LINE_BYTES } from "../../../core/inbound-limits";
+
 /** Bytes of an over-limit line kept for the error sample. */
 export const SAMPLE_BYTES = 200;
 

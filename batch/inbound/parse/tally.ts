@@ -1,7 +1,7 @@
+import { MAX_LINES_PER_USER } from "../../../core/inbound-limits";
 import type { FileErrorCode } from "./content";
 import type { LineProblem } from "./line";
 import { type InboundOutcome, SAMPLE_CHARS } from "./outcome";
-import { MAX_LINES_PER_USER } from "./user-lines";
 
 /**
  * The receipt counts (SPEC §5) that reading a file decides alone. The others (No matching ID, realized

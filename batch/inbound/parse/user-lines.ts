@@ -1,6 +1,3 @@
-/** SPEC §5: at most this many lines per user per file; later lines of that user are format errors. */
-export const MAX_LINES_PER_USER = 200;
-
 /**
  * Counts lines per user for the 200-lines rule. Exact counting needs one entry per distinct user, so
  * where that lives is the caller's choice: the pipeline keeps it in D1 (`inbound_users`, per delivery,

@@ -1,4 +1,4 @@
-import { settingsOf } from "../../../worker/config";
+import { settingsOf } from "../../../core/config/settings";
 import { sendMail } from "../../receipts/send";
 import { deliverHttps } from "../deliver/https";
 import { deliverS3 } from "../deliver/s3";

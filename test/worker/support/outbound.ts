@@ -8,7 +8,7 @@ import { getRun, type Run } from "../../../batch/outbound/runs/records";
 import { runIdOf, startRunNow, workflowIdOf } from "../../../batch/outbound/runs/start";
 import { listSegments, putSegment } from "../../../batch/segments/queries";
 import { catalogOf, putTrait, traitsOfSource } from "../../../batch/traits/queries";
-import { d1PairStore } from "../../../worker/pairs/store";
+import { d1PairStore } from "../../../core/graph/store";
 import { seedPartner } from "./partners";
 
 export const DPID = 1000;

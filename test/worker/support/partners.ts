@@ -1,8 +1,8 @@
 import { env } from "cloudflare:workers";
+import { forgetPartnerDirectory } from "../../../core/partners/directory";
+import type { Partner, PartnerInput } from "../../../core/partners/partner";
+import { putPartner } from "../../../core/partners/queries";
 import { createPartnerKey } from "../../../worker/auth/partner-keys";
-import { forgetPartnerDirectory } from "../../../worker/partners/directory";
-import type { Partner, PartnerInput } from "../../../worker/partners/partner";
-import { putPartner } from "../../../worker/partners/queries";
 
 /** Writes a partner through the real queries module and drops the isolate's partner cache. */
 export async function seedPartner(overrides: Partial<PartnerInput> & { dpid: number }): Promise<Partner> {

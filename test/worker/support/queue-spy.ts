@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { vi } from "vitest";
-import type { PairMessage } from "../../../worker/pairs/pair-event";
+import type { PairMessage } from "../../../core/graph/pair-event";
 
 /**
  * Observes the real PAIRS_QUEUE binding: every send still goes to the (unconsumed) test queue, and

@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { grantSource, listGrants, revokeSource } from "../../../core/grants/queries";
+import { getPartner } from "../../../core/partners/queries";
 import { requireAdmin } from "../../auth/middleware";
-import { grantSource, listGrants, revokeSource } from "../../grants/queries";
 import { fail } from "../../http/errors";
-import { getPartner } from "../../partners/queries";
 import { apiApp, BEARER, ERROR_SCHEMA, jsonOf, NOT_FOUND, UNAUTHORIZED } from "../openapi";
 import { DpidParam } from "../partners/schema";
 

@@ -1,10 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { exchangeAreas } from "../../../batch/exchange-layout";
+import { listGrants } from "../../../core/grants/queries";
+import { getPartner } from "../../../core/partners/queries";
 import { requireAdmin, requirePartner } from "../../auth/middleware";
 import { createPartnerKey, listPartnerKeys, revokePartnerKey } from "../../auth/partner-keys";
-import { listGrants } from "../../grants/queries";
 import { fail } from "../../http/errors";
-import { getPartner } from "../../partners/queries";
 import { apiApp, BEARER, ERROR_SCHEMA, jsonOf, UNAUTHORIZED } from "../openapi";
 import { DpidParam } from "../partners/schema";
 

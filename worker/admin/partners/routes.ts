@@ -1,8 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { forgetPartnerDirectory } from "../../../core/partners/directory";
+import { createPartner, deletePartner, getPartner, listPartners, putPartner } from "../../../core/partners/queries";
 import { requireAdmin } from "../../auth/middleware";
 import { fail } from "../../http/errors";
-import { forgetPartnerDirectory } from "../../partners/directory";
-import { createPartner, deletePartner, getPartner, listPartners, putPartner } from "../../partners/queries";
 import { apiApp, BEARER, ERROR_SCHEMA, jsonOf, NOT_FOUND, UNAUTHORIZED } from "../openapi";
 import { CreatePartnerSchema, DpidParam, PartnerSchema, ReplacePartnerSchema } from "./schema";
 

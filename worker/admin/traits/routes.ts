@@ -1,9 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { segmentsUsingTrait } from "../../../batch/segments/queries";
 import { deleteTrait, getTrait, listTraits, putTrait } from "../../../batch/traits/queries";
+import { getPartner } from "../../../core/partners/queries";
 import { requireAdmin } from "../../auth/middleware";
 import { fail } from "../../http/errors";
-import { getPartner } from "../../partners/queries";
 import { apiApp, BEARER, ERROR_SCHEMA, ID_PARAM, jsonOf, NOT_FOUND, UNAUTHORIZED } from "../openapi";
 
 const TraitSchema = z

@@ -1,6 +1,6 @@
 import type { FC } from "hono/jsx";
-import type { SourceGrant } from "../../grants/queries";
-import type { Partner } from "../../partners/partner";
+import type { SourceGrant } from "../../../core/grants/queries";
+import type { Partner } from "../../../core/partners/partner";
 import type { Stats } from "../../stats/read";
 import type { RecentInbound, RecentOutbound } from "../../stats/recent";
 import { type ChartData, jsonForScript } from "../chart-data";

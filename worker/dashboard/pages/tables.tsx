@@ -1,7 +1,7 @@
 import type { FC } from "hono/jsx";
 import { partnerPrefix } from "../../../batch/exchange-layout";
-import type { SourceGrant } from "../../grants/queries";
-import type { Partner } from "../../partners/partner";
+import type { SourceGrant } from "../../../core/grants/queries";
+import type { Partner } from "../../../core/partners/partner";
 import type { RecentInbound, RecentOutbound } from "../../stats/recent";
 import { fmtInt, fmtRate, fmtTime, Scroll, Status } from "../layout";
 

@@ -1,7 +1,7 @@
 import { Hono, type MiddlewareHandler } from "hono";
-import swaggerUiCss from "../../node_modules/swagger-ui-dist/swagger-ui.css";
-import swaggerUiJs from "../../node_modules/swagger-ui-dist/swagger-ui-bundle.js";
-import type { AppEnv } from "../http/types";
+import swaggerUiCss from "../../../node_modules/swagger-ui-dist/swagger-ui.css";
+import swaggerUiJs from "../../../node_modules/swagger-ui-dist/swagger-ui-bundle.js";
+import type { AppEnv } from "../../http/types";
 
 /**
  * /api/docs: Swagger UI served by the Worker itself from the `swagger-ui-dist` package, bundled as text

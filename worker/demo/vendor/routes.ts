@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
-import { settingsOf } from "../config";
-import type { AppEnv } from "../http/types";
+import { settingsOf } from "../../../core/config/settings";
+import type { AppEnv } from "../../http/types";
 
 export const DEMO_DPID = 1000;
 const VENDOR_COOKIE = "demo_vendor_id";

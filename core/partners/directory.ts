@@ -1,4 +1,4 @@
-import { settingsOf } from "../config";
+import { settingsOf } from "../config/settings";
 import type { Partner } from "./partner";
 import { listPartners } from "./queries";
 

@@ -1,15 +1,15 @@
 import { Hono } from "hono";
-import { settingsOf } from "../config";
-import { secretsOf } from "../edge-secrets";
+import { secretsOf } from "../../core/config/secrets";
+import { settingsOf } from "../../core/config/settings";
+import { d1PairStore } from "../../core/graph/store";
+import { partnerDirectory } from "../../core/partners/directory";
+import { NOTARGET } from "../../core/uuid";
+import { NO_STORE, sendPixel } from "../http/pixel";
 import { clientKey, enforceLimit } from "../http/rate-limit";
 import type { AppEnv } from "../http/types";
 import { verifiedFpid } from "../identity/fpid";
-import { NOTARGET } from "../identity/uuid";
 import { readVisitor, setVisitorCookie } from "../identity/visitor-cookie";
-import { d1PairStore } from "../pairs/store";
-import { partnerDirectory } from "../partners/directory";
 import { lenientGetter, syncParams } from "../sync/params";
-import { NO_STORE, sendPixel } from "../sync/pixel";
 import { namesPartnerIds, parsePartnerOptOuts } from "./partner-ids";
 
 /**

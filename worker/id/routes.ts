@@ -1,20 +1,20 @@
 import { Hono } from "hono";
 import { cors } from "hono/cors";
-import { settingsOf } from "../config";
+import { secretsOf } from "../../core/config/secrets";
+import { settingsOf } from "../../core/config/settings";
+import { d1PairStore } from "../../core/graph/store";
+import { partnerDirectory } from "../../core/partners/directory";
+import { NOTARGET } from "../../core/uuid";
 import { consentSignalsFrom } from "../consent";
-import { secretsOf } from "../edge-secrets";
+import { NO_STORE } from "../http/pixel";
 import { clientKey, enforceLimit } from "../http/rate-limit";
 import type { AppEnv } from "../http/types";
 import { signFpid, verifiedFpid } from "../identity/fpid";
 import { resolveVisitor } from "../identity/resolve";
-import { NOTARGET } from "../identity/uuid";
 import { readVisitor, setVisitorCookie } from "../identity/visitor-cookie";
-import { d1PairStore } from "../pairs/store";
-import { partnerDirectory } from "../partners/directory";
-import { consentOf } from "./consent-gate";
-import { dueSyncs } from "./due-syncs";
-import { NO_STORE } from "./pixel";
-import { expandSyncUrl } from "./sync-url";
+import { consentOf } from "../sync/consent-gate";
+import { dueSyncs } from "../sync/due-syncs";
+import { expandSyncUrl } from "../sync/sync-url";
 
 /** The tag's endpoint (SPEC §4): who is this visitor, and which partner syncs are due. */
 export const idRoutes = new Hono<AppEnv>();

@@ -1,17 +1,17 @@
 import { Hono } from "hono";
-import { intakeRoutes } from "../../batch/inbound/intake-route";
-import { adminApp } from "../admin";
-import { dashboardRoutes } from "../dashboard/routes";
-import { demoPageRoutes } from "../demo/page";
-import { demoVendorRoutes } from "../demo/vendor";
-import { optOutRoutes } from "../optout/route";
-import { ibsRoutes } from "../sync/ibs-route";
-import { idRoutes } from "../sync/id-route";
-import { tagScriptRoutes } from "../tag-script/routes";
-import { renderError } from "./errors";
-import { limitUrlLength } from "./limits";
-import { refuseMisconfigured } from "./refuse-misconfigured";
-import type { AppEnv } from "./types";
+import { adminApp } from "./admin";
+import { dashboardRoutes } from "./dashboard/routes";
+import { demoPageRoutes } from "./demo/page/routes";
+import { demoVendorRoutes } from "./demo/vendor/routes";
+import { renderError } from "./http/errors";
+import { limitUrlLength } from "./http/limits";
+import { refuseMisconfigured } from "./http/refuse-misconfigured";
+import type { AppEnv } from "./http/types";
+import { ibsRoutes } from "./ibs/routes";
+import { idRoutes } from "./id/routes";
+import { intakeRoutes } from "./intake/routes";
+import { optOutRoutes } from "./optout/routes";
+import { tagScriptRoutes } from "./tag-script/routes";
 
 /** The edge's HTTP surface. Each area mounts its own routes; errors are rendered in one place. */
 export function buildApp(): Hono<AppEnv> {

@@ -1,6 +1,17 @@
 /**
- * The operator's caps on what one inbound file may cost (README "Configuration reference"). The
- * parser takes them as options; these defaults serve the vendor CLI and any caller that sets none.
+ * What one inbound file may hold (SPEC §5) and the operator's caps on what it may cost (README
+ * "Configuration reference"), defined once for the parser, the pipeline, the settings and the vendor CLI.
+ */
+
+/** A longer line is counted as a format error and skipped (SPEC §5). */
+export const MAX_LINE_BYTES = 102_400;
+
+/** Lines of one user in one file beyond this are format errors (SPEC §5). */
+export const MAX_LINES_PER_USER = 200;
+
+/**
+ * The parser takes the two caps below as options; these defaults serve the vendor CLI and any caller
+ * that sets none.
  *
  * Signals per line: AAM documents no limit on them; the 102,400-byte line (SPEC §5) holds 51,200
  * one-digit signals (`1,1,1,…`) but about 7,900 written AAM's way (`d_sid=123456,`). 10,000 is above

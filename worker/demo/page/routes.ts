@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { html, raw } from "hono/html";
-import { settingsOf } from "../config";
-import type { AppEnv } from "../http/types";
+import { settingsOf } from "../../../core/config/settings";
+import type { AppEnv } from "../../http/types";
 
 /** The /demo page that embeds the tag (only when DEMO is on). */
 export const demoPageRoutes = new Hono<AppEnv>();

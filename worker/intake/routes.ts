@@ -1,12 +1,12 @@
 import { Hono } from "hono";
-import { requirePartner } from "../../worker/auth/middleware";
-import { grantedSources, refusedSource } from "../../worker/grants/access";
-import { fail } from "../../worker/http/errors";
-import { enforceLimit } from "../../worker/http/rate-limit";
-import type { AppEnv } from "../../worker/http/types";
-import { inboundKey } from "../exchange-layout";
-import { findDelivery } from "./delivery";
-import { isFileNameError, parseInboundFileName } from "./parse";
+import { inboundKey } from "../../batch/exchange-layout";
+import { findDelivery } from "../../batch/inbound/delivery";
+import { isFileNameError, parseInboundFileName } from "../../batch/inbound/parse";
+import { grantedSources, refusedSource } from "../../core/grants/access";
+import { requirePartner } from "../auth/middleware";
+import { fail } from "../http/errors";
+import { enforceLimit } from "../http/rate-limit";
+import type { AppEnv } from "../http/types";
 
 /**
  * Largest file accepted through the edge. Workers take request bodies up to 100 MB on most plans;

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_SIGNALS_PER_LINE } from "../batch/inbound/parse/limits";
+import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_SIGNALS_PER_LINE } from "../inbound-limits";
 
 /** Deployment settings, parsed once per Env from wrangler vars (see README "Configuration reference"). */
 export type Settings = z.infer<typeof settingsSchema>;

@@ -1,11 +1,11 @@
 import { Hono } from "hono";
 import { z } from "zod";
-import { secretsOf } from "../edge-secrets";
-import { grantSource, revokeSource } from "../grants/queries";
-import { getPartner } from "../partners/queries";
-import { type DashContext, type DashEnv, requireSession } from "./auth";
-import { NotFoundPage } from "./pages/receipt";
-import { csrfToken, csrfValid } from "./session";
+import { secretsOf } from "../../../core/config/secrets";
+import { grantSource, revokeSource } from "../../../core/grants/queries";
+import { getPartner } from "../../../core/partners/queries";
+import { type DashContext, type DashEnv, requireSession } from "../auth";
+import { NotFoundPage } from "../pages/receipt";
+import { csrfToken, csrfValid } from "../session";
 
 const DPID = z
 	.string()

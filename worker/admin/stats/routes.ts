@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { apiApp, BEARER, ERROR_SCHEMA, jsonOf } from "../admin/openapi";
-import { assertMayActFor, requireAdminOrPartner } from "../auth/middleware";
-import { readStats, StatsSchema } from "./read";
+import { assertMayActFor, requireAdminOrPartner } from "../../auth/middleware";
+import { readStats, StatsSchema } from "../../stats/read";
+import { apiApp, BEARER, ERROR_SCHEMA, jsonOf } from "../openapi";
 
 /** /api/v1/stats: the operator sees every partner; a partner key only its own numbers. */
 export const statsRoutes = apiApp({ "/stats": requireAdminOrPartner });

@@ -1,9 +1,9 @@
-import { pruneAuthFailures } from "../worker/auth/failure-throttle";
-import { pruneDashboardSessions } from "../worker/dashboard/queries";
-import { pruneCounters } from "../worker/stats/aggregate";
-import { discoverDeliveries } from "./inbound/discover";
-import { startDueDeliveries } from "./inbound/start";
-import { startDueRuns } from "./outbound/runs/start";
+import { discoverDeliveries } from "../batch/inbound/discover";
+import { startDueDeliveries } from "../batch/inbound/start";
+import { startDueRuns } from "../batch/outbound/runs/start";
+import { pruneAuthFailures } from "./auth/failure-throttle";
+import { pruneDashboardSessions } from "./dashboard/queries";
+import { pruneCounters } from "./stats/aggregate";
 
 /** One part of a cron pass; it may throw without keeping the others from running. */
 interface Phase {

@@ -1,18 +1,18 @@
 import { Hono } from "hono";
-import { settingsOf } from "../config";
+import { settingsOf } from "../../core/config/settings";
+import { partnerDirectory } from "../../core/partners/directory";
 import { fail } from "../http/errors";
+import { NO_STORE, sendPixel } from "../http/pixel";
 import type { AppContext, AppEnv } from "../http/types";
 import { resolveVisitor } from "../identity/resolve";
 import { readVisitor } from "../identity/visitor-cookie";
 import { enqueuePairs } from "../pairs/enqueue";
-import { partnerDirectory } from "../partners/directory";
 import { countIbsCall, countRejectedIbsCalls } from "../stats/ibs-counters";
-import { consentOf } from "./consent-gate";
-import { BOUNCE_MARKER, type IbsCall, parseIbsCall } from "./ibs-request";
-import { lenientGetter, syncParams } from "./params";
-import { NO_STORE, sendPixel } from "./pixel";
-import { enforceSyncLimits } from "./rate-limit";
-import { redirectProblem, redirectUrl } from "./redirect";
+import { consentOf } from "../sync/consent-gate";
+import { BOUNCE_MARKER, type IbsCall, parseIbsCall } from "../sync/ibs-request";
+import { lenientGetter, syncParams } from "../sync/params";
+import { enforceSyncLimits } from "../sync/rate-limit";
+import { redirectProblem, redirectUrl } from "../sync/redirect";
 
 /** The AAM-compatible ID-sync endpoint: `/ibs:dpid=…&dpuuid=…`, `/ibs?…`, `d_cid`, `d_rtbd=json`. */
 export const ibsRoutes = new Hono<AppEnv>();
