@@ -1,54 +1,12 @@
-/** The receipt's per-line counters (SPEC §5), summed over the chunks of a delivery. */
-export interface LineCounts {
-	recordsReceived: number;
-	formatErrors: number;
-	invalidIds: number;
-	noMatchingId: number;
-	noTraitRealized: number;
-	totalSignals: number;
-	totalUnusedSignals: number;
-	totalRealizedTraits: number;
-	totalRemovedTraits: number;
-	totalTraitsFailedValidation: number;
-	/** Signals after the per-line cap (INBOUND_MAX_SIGNALS_PER_LINE): not read, not in totalSignals. */
-	signalsOverCap: number;
-	/** Files whose content went past the size cap (INBOUND_MAX_FILE_BYTES): read up to it only. */
-	filesCut: number;
-}
+import { emptyCounts, type LineCounts, type ReceiptSampleKind, type SampleLines } from "../receipts/receipt";
 
-export type ErrorKind =
-	| "formatErrors"
-	| "invalidIds"
-	| "noMatchingId"
-	| "noTraitRealized"
-	| "traitsFailedValidation"
-	| "signalsOverCap"
-	| "filesCut";
-
-/** Up to SAMPLES_PER_KIND offending lines per error kind, as `line N: text` (text cut to 200 chars). */
-export type Samples = Partial<Record<ErrorKind, string[]>>;
+export type ErrorKind = ReceiptSampleKind;
+export type Samples = SampleLines;
 export const SAMPLES_PER_KIND = 10;
 
 export interface Tally {
 	counts: LineCounts;
 	samples: Samples;
-}
-
-export function emptyCounts(): LineCounts {
-	return {
-		recordsReceived: 0,
-		formatErrors: 0,
-		invalidIds: 0,
-		noMatchingId: 0,
-		noTraitRealized: 0,
-		totalSignals: 0,
-		totalUnusedSignals: 0,
-		totalRealizedTraits: 0,
-		totalRemovedTraits: 0,
-		totalTraitsFailedValidation: 0,
-		signalsOverCap: 0,
-		filesCut: 0,
-	};
 }
 
 export function emptyTally(): Tally {

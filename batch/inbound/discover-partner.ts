@@ -2,11 +2,12 @@ import { allInSlices } from "../../core/db/json-each";
 import { grantedSources, refusedSource } from "../../core/grants/access";
 import type { Partner } from "../../core/partners/partner";
 import { inboundPrefix } from "../exchange-layout";
-import type { DiscoveryLimits } from "./discover";
+import type { Refused } from "../receipts/rejections-mail";
+import type { DiscoveryLimits } from "./discovery-limits";
 import { isPathError, parseInboundPath } from "./inbound-path";
 import { type InboundFileName, parseInboundFileName } from "./parse";
 import * as sql from "./queries";
-import { type ListedObject, mailRefusals, type Refusal, type Refused, recordRefusal } from "./reject";
+import { type ListedObject, mailRefusals, type Refusal, recordRefusal } from "./reject";
 
 interface Group {
 	name: InboundFileName;

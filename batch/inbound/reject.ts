@@ -2,7 +2,7 @@ import { settingsOf } from "../../core/config/settings";
 import type { Partner } from "../../core/partners/partner";
 import { receiptKey } from "../exchange-layout";
 import { rejectedReceipt } from "../receipts/receipt";
-import { rejectionsMail } from "../receipts/rejections-mail";
+import { type Refused, rejectionsMail } from "../receipts/rejections-mail";
 import { sendMail } from "../receipts/send";
 import * as sql from "./queries";
 
@@ -19,13 +19,6 @@ export interface Refusal {
 	label: string;
 	reason: string;
 	objects: ListedObject[];
-}
-
-/** A refusal as recorded: listed in the pass's collapsed e-mail. */
-export interface Refused {
-	id: string;
-	label: string;
-	reason: string;
 }
 
 /**

@@ -57,14 +57,15 @@ export async function finishDelivery(
 	const delivery = await loadDelivery(env.DB, deliveryId);
 	if (delivery.status === "done" && delivery.receipt) return { stored: delivery.receipt["Stored records"] };
 	const totals = await env.DB.prepare(sql.USER_TOTALS).bind(deliveryId).first<{ devices: number; failed: number }>();
-	const receipt = buildReceipt(
-		deliveryId,
-		delivery.files,
-		tally,
-		{ devices: totals?.devices ?? 0, failedValidation: totals?.failed ?? 0 },
-		startedAt,
-		Date.now(),
-	);
+	const receipt = buildReceipt({
+		delivery: deliveryId,
+		files: delivery.files,
+		counts: tally.counts,
+		sampleLines: tally.samples,
+		users: { devices: totals?.devices ?? 0, failedValidation: totals?.failed ?? 0 },
+		start: startedAt,
+		end: Date.now(),
+	});
 	const json = JSON.stringify(receipt);
 	await env.EXCHANGE.put(receiptKey(delivery.dpid, deliveryId), json, {
 		httpMetadata: { contentType: "application/json" },

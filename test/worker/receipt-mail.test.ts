@@ -19,14 +19,15 @@ function sampleReceipt() {
 		totalTraitsFailedValidation: 1,
 	});
 	tally.samples.formatErrors = ["line 3: <b>bad</b> & worse"];
-	return buildReceipt(
-		"ftp_dpm_1000_1790000000.sync",
-		["inbound/ftp_dpm_1000_1790000000.sync.1.gz", "inbound/ftp_dpm_1000_1790000000.sync.2.gz"],
-		tally,
-		{ devices: 4, failedValidation: 1 },
-		Date.UTC(2026, 10, 28, 9, 5, 7),
-		Date.UTC(2026, 10, 28, 9, 6, 0),
-	);
+	return buildReceipt({
+		delivery: "ftp_dpm_1000_1790000000.sync",
+		files: ["inbound/ftp_dpm_1000_1790000000.sync.1.gz", "inbound/ftp_dpm_1000_1790000000.sync.2.gz"],
+		counts: tally.counts,
+		sampleLines: tally.samples,
+		users: { devices: 4, failedValidation: 1 },
+		start: Date.UTC(2026, 10, 28, 9, 5, 7),
+		end: Date.UTC(2026, 10, 28, 9, 6, 0),
+	});
 }
 
 describe("receipt", () => {
