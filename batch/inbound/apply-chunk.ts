@@ -4,7 +4,7 @@ import { isUuid } from "../../core/uuid";
 import { segmentStatementsAfter } from "../segments/membership";
 import type { Segment } from "../segments/queries";
 import type { TraitCatalog } from "../traits/queries";
-import { emptyTally, sample, type Tally } from "./counts";
+import { addSample, emptyTally, mergeTallies, PROBLEM_TEXT, type StoredTally, type Tally } from "./parse";
 import * as sql from "./queries";
 import { type LineSignal, realize } from "./realize";
 
@@ -45,7 +45,7 @@ export async function applyChunk(
 	segments: readonly Segment[] = [],
 ): Promise<Tally> {
 	const done = await db.prepare(sql.CHUNK_COUNTS).bind(target.deliveryId, chunk).first<{ counts: string }>();
-	if (done) return JSON.parse(done.counts) as Tally;
+	if (done) return mergeTallies([JSON.parse(done.counts) as StoredTally]);
 
 	const userIds = [...new Set(lines.map((l) => l.u))];
 	const [uuidOf, state] = await Promise.all([resolve(db, target, userIds), userState(db, target, userIds)]);
@@ -67,18 +67,19 @@ export async function applyChunk(
 		user.l++;
 		if (user.l > MAX_LINES_PER_USER) {
 			c.formatErrors++;
-			sample(tally.samples, "formatErrors", line.n, `more than ${MAX_LINES_PER_USER} lines for this user`);
+			tally.problems.too_many_lines_for_user = (tally.problems.too_many_lines_for_user ?? 0) + 1;
+			addSample(tally, "formatErrors", { line: line.n, why: PROBLEM_TEXT.too_many_lines_for_user });
 			continue;
 		}
 		if (target.idType === "uuid" && !isUuid(line.u)) {
 			c.invalidIds++;
-			sample(tally.samples, "invalidIds", line.n, line.t);
+			addSample(tally, "invalidIds", { line: line.n, text: line.t });
 			continue;
 		}
 		const uuid = uuidOf.get(line.u);
 		if (!uuid || blocked.has(uuid)) {
 			c.noMatchingId++;
-			sample(tally.samples, "noMatchingId", line.n, line.t);
+			addSample(tally, "noMatchingId", { line: line.n, text: line.t });
 			continue;
 		}
 		const r = realize(line.s, catalog, target.mode);
@@ -87,11 +88,11 @@ export async function applyChunk(
 		c.totalTraitsFailedValidation += r.failedValidation;
 		if (r.failedValidation > 0) {
 			user.f = 1;
-			sample(tally.samples, "traitsFailedValidation", line.n, line.t);
+			addSample(tally, "traitsFailedValidation", { line: line.n, text: line.t });
 		}
 		if (r.adds.size === 0 && r.removes.size === 0) {
 			c.noTraitRealized++;
-			sample(tally.samples, "noTraitRealized", line.n, line.t);
+			addSample(tally, "noTraitRealized", { line: line.n, text: line.t });
 			continue;
 		}
 		user.s = 1;

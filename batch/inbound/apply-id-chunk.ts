@@ -2,8 +2,7 @@ import { allInSlices, slices } from "../../core/db/json-each";
 import type { PairEvent } from "../../core/graph/pair-event";
 import * as pairSql from "../../core/graph/queries";
 import { isUuid } from "../../core/uuid";
-import { emptyTally, sample, type Tally } from "./counts";
-import type { InboundFileName } from "./parse";
+import { addSample, emptyTally, type InboundFileName, mergeTallies, type StoredTally, type Tally } from "./parse";
 import * as sql from "./queries";
 
 /** One row of an `adobe_id_<MASTER>_<DPID>_…` file as the split step stores it. */
@@ -28,7 +27,7 @@ export async function applyIdSyncChunk(
 	now: number,
 ): Promise<Tally> {
 	const done = await db.prepare(sql.CHUNK_COUNTS).bind(deliveryId, chunk).first<{ counts: string }>();
-	if (done) return JSON.parse(done.counts) as Tally;
+	if (done) return mergeTallies([JSON.parse(done.counts) as StoredTally]);
 
 	const master = name.masterDpid ?? 0;
 	const masterIds = [...new Set(lines.map((l) => l.ids[0] ?? ""))];
@@ -50,7 +49,7 @@ export async function applyIdSyncChunk(
 		const uuid = uuidOf.get(masterId);
 		if (!uuid || blocked.has(uuid)) {
 			c.noMatchingId++;
-			sample(tally.samples, "noMatchingId", line.n, line.t);
+			addSample(tally, "noMatchingId", { line: line.n, text: line.t });
 			continue;
 		}
 		events.push({ dpid: name.dpid, dpuuid, uuid, at: name.timestamp * 1000 });

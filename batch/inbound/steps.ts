@@ -8,8 +8,8 @@ import { listSegments } from "../segments/queries";
 import { catalogOf, traitsOfSource } from "../traits/queries";
 import { applyChunk, type ChunkLine } from "./apply-chunk";
 import { applyIdSyncChunk, type IdChunkLine } from "./apply-id-chunk";
-import type { Tally } from "./counts";
 import { chunkKey, loadDelivery } from "./delivery";
+import { receiptSampleLines, type Tally } from "./parse";
 import * as sql from "./queries";
 import { nameOf } from "./split";
 
@@ -61,7 +61,7 @@ export async function finishDelivery(
 		delivery: deliveryId,
 		files: delivery.files,
 		counts: tally.counts,
-		sampleLines: tally.samples,
+		sampleLines: receiptSampleLines(tally.samples),
 		users: { devices: totals?.devices ?? 0, failedValidation: totals?.failed ?? 0 },
 		start: startedAt,
 		end: Date.now(),

@@ -78,7 +78,7 @@ describe("applying a chunk", () => {
 			signalsOverCap: 0,
 			filesCut: 0,
 		});
-		expect(tally.samples.noMatchingId).toEqual(["line 1: nobody\t…"]);
+		expect(tally.samples.noMatchingId).toEqual([{ line: 1, text: "nobody\t…" }]);
 		expect(await traitsOf(U1)).toEqual([1]);
 	});
 
@@ -110,7 +110,8 @@ describe("applying a chunk", () => {
 			Array.from({ length: 60 }, (_, i) => line(151 + i, "p1", add(2))),
 		);
 		expect(tally.counts.formatErrors).toBe(10);
-		expect(tally.samples.formatErrors?.[0]).toBe("line 201: more than 200 lines for this user");
+		expect(tally.samples.formatErrors?.[0]).toEqual({ line: 201, why: "more than 200 lines for this user" });
+		expect(tally.problems).toEqual({ too_many_lines_for_user: 10 });
 	});
 
 	it("with a UUID-typed partner, IDs must be 38 digits", async () => {

@@ -2,9 +2,9 @@ import { introspectWorkflowInstance } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import PostalMime from "postal-mime";
 import { beforeEach, describe, expect, it } from "vitest";
-import { mergeTallies } from "../../batch/inbound/counts";
 import { chunkKey, findDelivery, workflowIdOf } from "../../batch/inbound/delivery";
 import { discoverDeliveries } from "../../batch/inbound/discover";
+import { mergeTallies } from "../../batch/inbound/parse";
 import { splitDelivery } from "../../batch/inbound/split";
 import { applyStoredChunk, finishDelivery, outboxKey } from "../../batch/inbound/steps";
 import { putTrait } from "../../batch/traits/queries";
@@ -259,8 +259,12 @@ describe("the operator's caps, counted in the receipt after AAM's fields", () =>
 		expect(retried).toEqual(first);
 		expect(first.tally.counts.filesCut).toBe(1);
 		expect(first.tally.samples.filesCut).toEqual([
-			`line 3: size cap of 14 bytes: read through line 2 (10 bytes), the rest (5 bytes) not read: ${id}.1`,
+			{
+				line: 3,
+				why: "size cap of 14 bytes: read through line 2 (10 bytes), the rest (5 bytes) not read: ftp_dpm_1000_1790000000.sync.1",
+			},
 		]);
+		expect(first.tally.fileCut).toEqual({ afterLine: 2, bytesRead: 10, maxBytes: 14 });
 		const applied = [];
 		for (let chunk = 0; chunk < first.chunks; chunk++) applied.push(await applyStoredChunk(capped, id, chunk));
 		await finishDelivery(capped, id, mergeTallies([first.tally, ...applied]), Date.now(), first.chunks);
@@ -269,6 +273,11 @@ describe("the operator's caps, counted in the receipt after AAM's fields", () =>
 			"Stored records": 4,
 			"Files cut at the size cap": 1,
 			"Signals over the per-line cap": 0,
+			"Sample lines": {
+				filesCut: [
+					"line 3: size cap of 14 bytes: read through line 2 (10 bytes), the rest (5 bytes) not read: ftp_dpm_1000_1790000000.sync.1",
+				],
+			},
 		});
 		// p1's third line (trait 3) was past the cap; the second part was read whole.
 		expect(await membershipsOf(U1)).toEqual([1, 5]);
