@@ -1,6 +1,6 @@
 import { settingsOf } from "../../core/config/settings";
 import { getPartner } from "../../core/partners/queries";
-import { chunkKey, loadDelivery } from "./delivery";
+import { chunkKey } from "./delivery";
 import {
 	addSample,
 	countSignalsOverCap,
@@ -16,6 +16,7 @@ import {
 	SAMPLE_CHARS,
 	type Tally,
 } from "./parse";
+import { loadDelivery } from "./store";
 
 /** Lines per chunk: one chunk is one Workflow step and one D1 transaction (≈ 20 statements). */
 export const LINES_PER_CHUNK = 5_000;

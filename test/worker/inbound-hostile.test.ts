@@ -16,7 +16,8 @@ import {
 	SignalItems,
 } from "../../batch/inbound/parse";
 import { type LineSignal, realize } from "../../batch/inbound/realize";
-import { catalogOf, type Trait } from "../../batch/traits/queries";
+import { catalogOf } from "../../batch/traits/catalog";
+import type { Trait } from "../../batch/traits/queries";
 import { ruleMatches } from "../../batch/traits/rule";
 
 /** The item ends of a signal list as the parser walks them. */

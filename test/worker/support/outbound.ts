@@ -1,13 +1,15 @@
 import { introspectWorkflowInstance } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { applyChunk, type ChunkLine } from "../../../batch/inbound/apply-chunk";
+import { applyChunk } from "../../../batch/inbound/apply-chunk";
+import type { ChunkLine } from "../../../batch/inbound/chunk-decision";
 import type { DestinationInput } from "../../../batch/outbound/destination";
 import { putDestination } from "../../../batch/outbound/queries";
 import type { InfoFile } from "../../../batch/outbound/runs/info";
 import { getRun, type Run } from "../../../batch/outbound/runs/records";
 import { runIdOf, startRunNow, workflowIdOf } from "../../../batch/outbound/runs/start";
 import { listSegments, putSegment } from "../../../batch/segments/queries";
-import { catalogOf, putTrait, traitsOfSource } from "../../../batch/traits/queries";
+import { catalogOf } from "../../../batch/traits/catalog";
+import { putTrait, traitsOfSource } from "../../../batch/traits/store";
 import { d1PairStore } from "../../../core/graph/store";
 import { seedPartner } from "./partners";
 

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { findDelivery, listDeliveries } from "../../../batch/inbound/delivery";
+import { findDelivery, listDeliveries } from "../../../batch/inbound/store";
 import { assertMayActFor, requireAdminOrPartner } from "../../auth/middleware";
 import { fail } from "../../http/errors";
 import { apiApp, BEARER, ERROR_SCHEMA, jsonOf } from "../openapi";

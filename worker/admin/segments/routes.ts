@@ -3,7 +3,7 @@ import { destinationsMapping } from "../../../batch/outbound/queries";
 import { startBackfill } from "../../../batch/segments/backfill-workflow";
 import { deleteSegment, getSegment, listSegments, putSegment } from "../../../batch/segments/queries";
 import { parseSegmentRule, traitsOf } from "../../../batch/segments/rule";
-import { existingTraitIds } from "../../../batch/traits/queries";
+import { existingTraitIds } from "../../../batch/traits/store";
 import { requireAdmin } from "../../auth/middleware";
 import { fail } from "../../http/errors";
 import { apiApp, BEARER, ERROR_SCHEMA, ID_PARAM, jsonOf, NOT_FOUND, UNAUTHORIZED } from "../openapi";
