@@ -25,7 +25,7 @@ export function renderText(v: Validation): string {
 		const source = n.kind === "traits" ? `data source ${n.dpid}` : `ID sync ${n.masterDpid} ↔ ${n.dpid}`;
 		const target = n.targetDpid === null ? "" : `, traits of ${n.targetDpid}`;
 		const split = n.split === null ? "" : `, part ${n.split}`;
-		const when = new Date(n.timestamp * 1000).toISOString().replace("T", " ").slice(0, 19);
+		const when = new Date(n.timestampSeconds * 1000).toISOString().replace("T", " ").slice(0, 19);
 		out.push(`  ${source}${target}, .${n.mode}${split}, ${n.gzip ? "gzip" : "plain text"}, ${when} UTC`);
 	}
 	if (v.openError) {

@@ -9,7 +9,8 @@ export interface Delivery {
 	targetDpid: number | null;
 	kind: "traits" | "id_sync";
 	mode: "sync" | "overwrite";
-	fileTimestamp: number;
+	/** The file name's timestamp (Unix seconds); a source's deliveries are applied in its order. */
+	fileTimestampSeconds: number;
 	files: string[];
 	status: DeliveryStatus;
 	workflowId: string | null;

@@ -97,8 +97,12 @@ export async function discoverForPartner(
 
 async function record(env: Env, id: string, group: Group, now: number): Promise<string> {
 	const files = group.objects.sort((a, b) => a.split - b.split).map((o) => o.key);
-	const { dpid, targetDpid, kind, mode, timestamp } = group.name;
-	await insertDelivery(env.DB, { id, dpid, targetDpid, kind, mode, fileTimestamp: timestamp, files }, now);
+	const { dpid, targetDpid, kind, mode, timestampSeconds } = group.name;
+	await insertDelivery(
+		env.DB,
+		{ id, dpid, targetDpid, kind, mode, fileTimestampSeconds: timestampSeconds, files },
+		now,
+	);
 	return id;
 }
 

@@ -48,7 +48,7 @@ export function decideIdChunk(
 			addSample(tally, "noMatchingId", { line: line.n, text: line.t });
 			continue;
 		}
-		events.push({ dpid: name.dpid, dpuuid, uuid, at: name.timestamp * 1000 });
+		events.push({ dpid: name.dpid, dpuuid, uuid, at: name.timestampSeconds * 1000 });
 		const user = users.get(dpuuid) ?? {
 			userId: dpuuid,
 			lines: 0,

@@ -16,7 +16,7 @@ export interface DeliveryRow {
 	target_dpid: number | null;
 	kind: "traits" | "id_sync";
 	mode: "sync" | "overwrite";
-	file_timestamp: number;
+	file_timestamp_seconds: number;
 	files: string;
 	status: DeliveryStatus;
 	workflow_id: string | null;
@@ -34,7 +34,7 @@ export function toDelivery(row: DeliveryRow): Delivery {
 		targetDpid: row.target_dpid,
 		kind: row.kind,
 		mode: row.mode,
-		fileTimestamp: row.file_timestamp,
+		fileTimestampSeconds: row.file_timestamp_seconds,
 		files: JSON.parse(row.files) as string[],
 		status: row.status,
 		workflowId: row.workflow_id,
@@ -46,9 +46,9 @@ export function toDelivery(row: DeliveryRow): Delivery {
 	};
 }
 
-/** ?1 id, ?2 dpid, ?3 target_dpid, ?4 kind, ?5 mode, ?6 file_timestamp, ?7 files JSON, ?8 now. Known ids are left alone. */
+/** ?1 id, ?2 dpid, ?3 target_dpid, ?4 kind, ?5 mode, ?6 file_timestamp_seconds, ?7 files JSON, ?8 now. Known ids are left alone. */
 export const INSERT_DELIVERY = `INSERT INTO inbound_deliveries
-	(id, dpid, target_dpid, kind, mode, file_timestamp, files, status, discovered_at)
+	(id, dpid, target_dpid, kind, mode, file_timestamp_seconds, files, status, discovered_at)
 	VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8)
 	ON CONFLICT (id) DO NOTHING`;
 
@@ -58,7 +58,7 @@ export const INSERT_DELIVERY = `INSERT INTO inbound_deliveries
  * never read; the ids carry `@` and so never equal a delivery id (batch/inbound/reject.ts).
  */
 export const INSERT_REJECTED = `INSERT INTO inbound_deliveries
-	(id, dpid, target_dpid, kind, mode, file_timestamp, files, status, receipt, discovered_at, finished_at, files_moved_at)
+	(id, dpid, target_dpid, kind, mode, file_timestamp_seconds, files, status, receipt, discovered_at, finished_at, files_moved_at)
 	VALUES (?1, ?2, NULL, 'traits', 'sync', 0, ?3, 'rejected', ?4, ?5, ?5, ?5)
 	ON CONFLICT (id) DO NOTHING`;
 
@@ -81,8 +81,8 @@ export const FILES_MOVED = "UPDATE inbound_deliveries SET files_moved_at = ?2 WH
 export const NEXT_PER_SOURCE = `SELECT d.id FROM inbound_deliveries d
 	WHERE d.status = 'pending'
 	AND NOT EXISTS (SELECT 1 FROM inbound_deliveries r WHERE r.dpid = d.dpid AND r.status = 'running')
-	AND d.file_timestamp = (SELECT min(p.file_timestamp) FROM inbound_deliveries p WHERE p.dpid = d.dpid AND p.status = 'pending')
-	ORDER BY d.file_timestamp, d.id`;
+	AND d.file_timestamp_seconds = (SELECT min(p.file_timestamp_seconds) FROM inbound_deliveries p WHERE p.dpid = d.dpid AND p.status = 'pending')
+	ORDER BY d.file_timestamp_seconds, d.id`;
 
 /** ?1 id, ?2 workflow id, ?3 now. Changes a row only if still pending: the claim happens once. */
 export const CLAIM = `UPDATE inbound_deliveries SET status = 'running', workflow_id = ?2, started_at = ?3

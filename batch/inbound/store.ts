@@ -30,13 +30,16 @@ export async function knownDeliveries(db: D1Database, ids: readonly string[]): P
 	return new Map(rows.map((row) => [row.id, sql.toKnownDelivery(row)]));
 }
 
-export type NewDelivery = Pick<Delivery, "id" | "dpid" | "targetDpid" | "kind" | "mode" | "fileTimestamp" | "files">;
+export type NewDelivery = Pick<
+	Delivery,
+	"id" | "dpid" | "targetDpid" | "kind" | "mode" | "fileTimestampSeconds" | "files"
+>;
 
 /** Records a discovered delivery as pending; an id already recorded is left alone (discovery retries). */
 export async function insertDelivery(db: D1Database, d: NewDelivery, now: number): Promise<void> {
 	await db
 		.prepare(sql.INSERT_DELIVERY)
-		.bind(d.id, d.dpid, d.targetDpid, d.kind, d.mode, d.fileTimestamp, JSON.stringify(d.files), now)
+		.bind(d.id, d.dpid, d.targetDpid, d.kind, d.mode, d.fileTimestampSeconds, JSON.stringify(d.files), now)
 		.run();
 }
 
