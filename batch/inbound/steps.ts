@@ -3,7 +3,7 @@ import { getPartner } from "../../core/partners/queries";
 import { receiptKey } from "../exchange-layout";
 import { receiptMail } from "../receipts/mail";
 import { buildReceipt, type Receipt } from "../receipts/receipt";
-import { outboxPath, sendMail } from "../receipts/send";
+import { sendMail } from "../receipts/send";
 import { listSegments } from "../segments/queries";
 import { catalogOf } from "../traits/catalog";
 import { traitsOfSource } from "../traits/store";
@@ -86,19 +86,11 @@ export async function sendReceipt(env: Env, deliveryId: string): Promise<{ sent:
 }
 
 /** Sends the receipt to the operator and the partner's recipients (copies kept, see sendMail). */
-export async function mailReceipt(
-	env: Env,
-	receipt: Receipt,
-	partnerEmails: readonly string[],
-): Promise<{ sent: number }> {
+async function mailReceipt(env: Env, receipt: Receipt, partnerEmails: readonly string[]): Promise<{ sent: number }> {
 	const { operatorEmail, receiptFrom } = settingsOf(env);
 	const to = [...new Set([operatorEmail, ...partnerEmails].filter(Boolean))];
 	if (to.length === 0 || !receiptFrom) return { sent: 0 };
 	return sendMail(env, receiptMail(receipt, receiptFrom, to), receiptFolder(receipt.Delivery));
-}
-
-export function outboxKey(deliveryId: string, recipient: string): string {
-	return outboxPath(receiptFolder(deliveryId), recipient);
 }
 
 function receiptFolder(deliveryId: string): string {

@@ -2,11 +2,11 @@ import { introspectWorkflowInstance } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import PostalMime from "postal-mime";
 import { beforeEach, describe, expect, it } from "vitest";
-import { chunkKey, workflowIdOf } from "../../batch/inbound/delivery";
+import { workflowIdOf } from "../../batch/inbound/delivery";
 import { discoverDeliveries } from "../../batch/inbound/discover";
 import { mergeTallies } from "../../batch/inbound/parse";
 import { splitDelivery } from "../../batch/inbound/split";
-import { applyStoredChunk, finishDelivery, outboxKey } from "../../batch/inbound/steps";
+import { applyStoredChunk, finishDelivery } from "../../batch/inbound/steps";
 import { findDelivery } from "../../batch/inbound/store";
 import { putTrait } from "../../batch/traits/store";
 import { d1PairStore } from "../../core/graph/store";
@@ -68,8 +68,11 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 		expect(keys).toEqual([`work/processed/1000/ftp_dpm_1000_${T}.sync/ftp_dpm_1000_${T}.sync.gz`]);
 		expect(delivery?.filesMovedAt).toEqual(expect.any(Number));
 
-		for (const to of ["ops@edge.example", "vendor@partner.example"]) {
-			const mail = await env.ARCHIVE.get(outboxKey(`ftp_dpm_1000_${T}.sync`, to));
+		for (const key of [
+			"mail/receipts/ftp_dpm_1000_1790000000.sync/ops%40edge.example.eml",
+			"mail/receipts/ftp_dpm_1000_1790000000.sync/vendor%40partner.example.eml",
+		]) {
+			const mail = await env.ARCHIVE.get(key);
 			const parsed = await PostalMime.parse((await mail?.text()) ?? "");
 			expect(parsed.text).toContain("Stored records: 2");
 			expect(parsed.text).toContain("Total devices: 2");
@@ -258,6 +261,8 @@ describe("the operator's caps, counted in the receipt after AAM's fields", () =>
 		const first = await splitDelivery(capped, id);
 		const retried = await splitDelivery(capped, id);
 		expect(retried).toEqual(first);
+		const chunk0 = "work/inbound/ftp_dpm_1000_1790000000.sync/000000.ndjson";
+		expect(await env.EXCHANGE.head(chunk0)).not.toBeNull();
 		expect(first.tally.counts.filesCut).toBe(1);
 		expect(first.tally.samples.filesCut).toEqual([
 			{
@@ -283,7 +288,8 @@ describe("the operator's caps, counted in the receipt after AAM's fields", () =>
 		// p1's third line (trait 3) was past the cap; the second part was read whole.
 		expect(await membershipsOf(U1)).toEqual([1, 5]);
 		expect(await membershipsOf(U2)).toEqual([2, 4]);
-		expect(await env.EXCHANGE.head(chunkKey(id, 0))).toBeNull();
+		expect(await env.EXCHANGE.head(chunk0)).toBeNull();
+		expect((await env.EXCHANGE.list({ prefix: "work/inbound/" })).objects).toEqual([]);
 	});
 });
 
