@@ -12,7 +12,6 @@ import {
 	SESSION_PATH,
 	SESSION_TTL_SECONDS,
 	type Session,
-	sameText,
 	sealSessionId,
 	sessionIdOf,
 } from "./session";
@@ -58,7 +57,10 @@ async function sessionOf(c: DashContext): Promise<Session | null> {
 	const id = await sessionIdOf(sessionSecret, getCookie(c, SESSION_COOKIE));
 	const row = id === null ? null : await liveSession(c.env.DB, id, Date.now());
 	if (!row) return null;
-	if (row.role === "operator" && !(await sameText(row.credential ?? "", await credentialOf(sessionSecret, adminToken))))
+	if (
+		row.role === "operator" &&
+		!(await secretsEqual(row.credential ?? "", await credentialOf(sessionSecret, adminToken)))
+	)
 		return null;
 	return { id: row.id, role: row.role, dpid: row.dpid, keyId: row.key_id, expiresAt: row.expires_at };
 }
