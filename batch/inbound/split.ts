@@ -1,5 +1,5 @@
 import { settingsOf } from "../../core/config/settings";
-import { getPartner } from "../../core/partners/queries";
+import { getPartner } from "../../core/partners/store";
 import { emptyTally, sample, type Tally } from "./counts";
 import { chunkKey, loadDelivery } from "./delivery";
 import {

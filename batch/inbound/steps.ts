@@ -1,5 +1,5 @@
 import { settingsOf } from "../../core/config/settings";
-import { getPartner } from "../../core/partners/queries";
+import { getPartner } from "../../core/partners/store";
 import { receiptKey } from "../exchange-layout";
 import { receiptMail } from "../receipts/mail";
 import { buildReceipt, type Receipt } from "../receipts/receipt";

@@ -2,9 +2,9 @@
 // CSRF defences, what the operator and a partner each see, and the static assets.
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { revokePartnerKey } from "../../worker/auth/partner-keys";
+import { revokePartnerKey } from "../../worker/auth/store";
 import type { ChartData } from "../../worker/dashboard/chart-data";
-import { pruneDashboardSessions } from "../../worker/dashboard/queries";
+import { pruneDashboardSessions } from "../../worker/dashboard/store";
 import { addCounters } from "../../worker/stats/aggregate";
 import { call, callWith, EDGE } from "./support/edge";
 import { seedPartnersWithKeys } from "./support/partners";

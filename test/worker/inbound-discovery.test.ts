@@ -5,7 +5,7 @@ import PostalMime from "postal-mime";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { DISCOVERY_LIMITS, discoverDeliveries, partnersThisPass } from "../../batch/inbound/discover";
 import { moveDeliveryFiles } from "../../batch/inbound/move-files";
-import { grantSource } from "../../core/grants/queries";
+import { grantSource } from "../../core/grants/store";
 import type { Partner } from "../../core/partners/partner";
 import { call } from "./support/edge";
 import { upload } from "./support/inbound";

@@ -4,7 +4,6 @@ import { secretsOf } from "../../core/config/secrets";
 import { secretsEqual } from "../../core/crypto";
 import { partnerOfKey } from "../auth/partner-keys";
 import type { AppEnv } from "../http/types";
-import { deleteSession, insertSession, liveSession } from "./queries";
 import {
 	credentialOf,
 	newSessionId,
@@ -15,6 +14,7 @@ import {
 	sealSessionId,
 	sessionIdOf,
 } from "./session";
+import { deleteSession, insertSession, liveSession } from "./store";
 
 export type DashEnv = { Bindings: Env; Variables: AppEnv["Variables"] & { session: Session } };
 export type DashContext = Context<DashEnv>;

@@ -2,7 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { DestinationInput, DestinationSchema } from "../../../batch/outbound/destination";
 import { deleteDestination, getDestination, listDestinations, putDestination } from "../../../batch/outbound/queries";
 import { existingSegmentIds } from "../../../batch/segments/queries";
-import { getPartner } from "../../../core/partners/queries";
+import { getPartner } from "../../../core/partners/store";
 import { requireAdmin } from "../../auth/middleware";
 import { fail } from "../../http/errors";
 import { apiApp, BEARER, ERROR_SCHEMA, ID_PARAM, jsonOf, NOT_FOUND, UNAUTHORIZED } from "../openapi";

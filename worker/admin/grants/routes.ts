@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { grantSource, listGrants, revokeSource } from "../../../core/grants/queries";
-import { getPartner } from "../../../core/partners/queries";
+import { grantSource, listGrants, revokeSource } from "../../../core/grants/store";
+import { getPartner } from "../../../core/partners/store";
 import { requireAdmin } from "../../auth/middleware";
 import { fail } from "../../http/errors";
 import { apiApp, BEARER, ERROR_SCHEMA, jsonOf, NOT_FOUND, UNAUTHORIZED } from "../openapi";

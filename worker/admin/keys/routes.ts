@@ -1,9 +1,10 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { exchangeAreas } from "../../../batch/exchange-layout";
-import { listGrants } from "../../../core/grants/queries";
-import { getPartner } from "../../../core/partners/queries";
+import { listGrants } from "../../../core/grants/store";
+import { getPartner } from "../../../core/partners/store";
 import { requireAdmin, requirePartner } from "../../auth/middleware";
-import { createPartnerKey, listPartnerKeys, revokePartnerKey } from "../../auth/partner-keys";
+import { createPartnerKey } from "../../auth/partner-keys";
+import { listPartnerKeys, revokePartnerKey } from "../../auth/store";
 import { fail } from "../../http/errors";
 import { apiApp, BEARER, ERROR_SCHEMA, jsonOf, UNAUTHORIZED } from "../openapi";
 import { DpidParam } from "../partners/schema";
