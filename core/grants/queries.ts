@@ -1,15 +1,6 @@
-/**
- * Access mappings (table `source_grants`): the data sources a partner may name in its inbound files
- * besides its own DPID. Written by the operator only (admin API, dashboard).
- */
+import type { SourceGrant } from "./grant";
 
-export interface SourceGrant {
-	/** The partner that may name the source. */
-	dpid: number;
-	/** The data source it may name (target of `ftp_dpm_`, master of `adobe_id_`). */
-	sourceDpid: number;
-	createdAt: number;
-}
+/** SQL of the access mappings (table `source_grants`, migrations/0007) and its row mapping. */
 
 export interface GrantRow {
 	dpid: number;

@@ -1,7 +1,8 @@
+import type { SourceGrant } from "./grant";
 import * as sql from "./queries";
 
 /** Functions over the access mappings (core/grants/queries.ts). */
-export async function listGrants(db: D1Database, dpid: number | null): Promise<sql.SourceGrant[]> {
+export async function listGrants(db: D1Database, dpid: number | null): Promise<SourceGrant[]> {
 	const { results } = await db.prepare(sql.LIST_GRANTS).bind(dpid).all<sql.GrantRow>();
 	return results.map(sql.toGrant);
 }

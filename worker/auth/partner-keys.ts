@@ -1,5 +1,6 @@
 import { randomToken, secretsEqual, sha256Hex } from "../../core/crypto";
-import { type PartnerKey, toKey } from "./queries";
+import type { PartnerKey } from "./partner-key";
+import { toKey } from "./queries";
 import { insertKey, keyById } from "./store";
 
 /**

@@ -1,16 +1,6 @@
-/** SQL of the auth area: partner keys (migrations/0001) and the failed-credential throttle (0008). */
+import type { PartnerKey } from "./partner-key";
 
-/**
- * A partner key as the admin API shows it. The key itself is `es_<id>_<secret>`; only the SHA-256 of
- * the secret is stored.
- */
-export interface PartnerKey {
-	id: string;
-	dpid: number;
-	label: string;
-	createdAt: number;
-	revokedAt: number | null;
-}
+/** SQL of the auth area: partner keys (migrations/0001) and the failed-credential throttle (0008). */
 
 export interface KeyRow {
 	id: string;

@@ -1,3 +1,4 @@
+import type { PartnerKey } from "./partner-key";
 import * as sql from "./queries";
 
 /** Functions over the auth area's statements (worker/auth/queries.ts). */
@@ -10,7 +11,7 @@ export async function insertKey(
 	return db.prepare(sql.INSERT_KEY).bind(key.id, key.dpid, key.secretSha256, key.label, now).first<sql.KeyRow>();
 }
 
-export async function listPartnerKeys(db: D1Database, dpid: number): Promise<sql.PartnerKey[]> {
+export async function listPartnerKeys(db: D1Database, dpid: number): Promise<PartnerKey[]> {
 	const { results } = await db.prepare(sql.LIST_KEYS).bind(dpid).all<sql.KeyRow>();
 	return results.map(sql.toKey);
 }

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { sourceGrantSchema } from "../../../core/grants/grant";
 import { grantSource, listGrants, revokeSource } from "../../../core/grants/store";
 import { getPartner } from "../../../core/partners/store";
 import { requireAdmin } from "../../auth/middleware";
@@ -6,13 +7,7 @@ import { fail } from "../../http/errors";
 import { apiApp, BEARER, ERROR_SCHEMA, jsonOf, NOT_FOUND, UNAUTHORIZED } from "../openapi";
 import { DpidParam } from "../partners/schema";
 
-const GrantSchema = z
-	.object({
-		dpid: z.number().openapi({ description: "the partner that may name the source" }),
-		sourceDpid: z.number().openapi({ description: "the data source it may name as target or master" }),
-		createdAt: z.number(),
-	})
-	.openapi("SourceGrant");
+const GrantSchema = sourceGrantSchema.openapi("SourceGrant");
 const GrantParams = DpidParam.extend({
 	sourceDpid: DpidParam.shape.dpid.openapi({ param: { name: "sourceDpid", in: "path" }, example: "2000" }),
 });

@@ -1,5 +1,5 @@
 import type { FC } from "hono/jsx";
-import type { SourceGrant } from "../../../core/grants/queries";
+import type { SourceGrant } from "../../../core/grants/grant";
 import type { Partner } from "../../../core/partners/partner";
 import type { Stats } from "../../stats/read";
 import type { RecentInbound, RecentOutbound } from "../../stats/store";

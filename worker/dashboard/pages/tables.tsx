@@ -1,6 +1,6 @@
 import type { FC } from "hono/jsx";
 import { partnerPrefix } from "../../../batch/exchange-layout";
-import type { SourceGrant } from "../../../core/grants/queries";
+import type { SourceGrant } from "../../../core/grants/grant";
 import type { Partner } from "../../../core/partners/partner";
 import type { RecentInbound, RecentOutbound } from "../../stats/store";
 import { fmtInt, fmtRate, fmtTime, Scroll, Status } from "../layout";
