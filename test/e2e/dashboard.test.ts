@@ -7,11 +7,11 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../../scripts/lib/wait.ts";
+import { DEMO_SEED, DEV_SECRETS, type Edge, startEdge, stopEdges } from "../../scripts/lib/wrangler-dev.ts";
 import { launchChromium } from "./support/browser.js";
-import { E2E_SECRETS, type Edge, startEdge, stopEdges } from "./support/edge.js";
-import { eventually } from "./support/wait.js";
 
-const ADMIN = E2E_SECRETS.ADMIN_TOKEN;
+const ADMIN = DEV_SECRETS.ADMIN_TOKEN;
 const SHOTS = path.join(import.meta.dirname, "..", "..", "test-results", "dashboard");
 const DAY = 86_400_000;
 /** Partner keys in the stored format (es_<id>_<secret>, SHA-256 of the secret in D1). */
@@ -98,7 +98,7 @@ let context: BrowserContext;
 beforeAll(async () => {
 	await mkdir(SHOTS, { recursive: true });
 	browser = await launchChromium();
-	edge = await startEdge({ DEMO: "true" });
+	edge = await startEdge({ seed: { file: DEMO_SEED }, vars: { DEMO: "true" } });
 	await edge.query(historySql(Date.now()));
 });
 afterAll(async () => {
