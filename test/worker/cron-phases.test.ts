@@ -4,8 +4,8 @@
 import { createScheduledController, introspectWorkflowInstance } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { workflowIdOf as inboundWorkflowId } from "../../batch/inbound/delivery";
-import { workflowIdOf as outboundWorkflowId, runIdOf } from "../../batch/outbound/runs/start";
+import { runIdOf } from "../../batch/outbound/runs/start";
+import { inboundWorkflowId, outboundWorkflowId } from "../../batch/workflows";
 import worker from "../../worker";
 import { upload } from "./support/inbound";
 import { seedDestination, seedSegments } from "./support/outbound";
