@@ -1,5 +1,5 @@
 import type { Mode } from "../destinations/schema";
-import { type Run, RunSchema, type RunStatus } from "./schema";
+import { type Run, RunSchema, type RunStatus, type Trigger } from "./schema";
 
 // SQL of outbound runs: scheduling state, run records, member pages and opt-out tombstones.
 // Times are Unix ms.
@@ -55,7 +55,7 @@ export interface RunRow {
 	destination_id: number;
 	dpid: number;
 	mode: Mode;
-	trigger: string;
+	trigger: Trigger;
 	/** Unix ms, the TIMESTAMP13 of the run's file names. */
 	timestamp: number;
 	since: number;

@@ -24,6 +24,12 @@ export type TargetOutcome = z.infer<typeof TargetOutcomeSchema>;
 export const TriggerSchema = z.enum(["schedule", "manual"]);
 export type Trigger = z.infer<typeof TriggerSchema>;
 
+/** A run id asked for (`<destination id>-<timestamp13>`): anything else is refused before D1 is read. */
+export const RunIdSchema = z
+	.string()
+	.regex(/^\d{1,10}-\d{13}$/)
+	.openapi({ example: "1-1790000000000" });
+
 export const RunStatusSchema = z.enum(["running", "sent", "failed"]);
 export type RunStatus = z.infer<typeof RunStatusSchema>;
 

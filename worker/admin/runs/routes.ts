@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { findDestination } from "../../../batch/outbound/destinations/store";
-import { RunSchema } from "../../../batch/outbound/runs/schema";
+import { RunIdSchema, RunSchema } from "../../../batch/outbound/runs/schema";
 import { startRunNow } from "../../../batch/outbound/runs/start";
 import { findRun, listRuns } from "../../../batch/outbound/runs/store";
 import { assertMayActFor, requireAdmin, requireAdminOrPartner } from "../../auth/middleware";
 import { fail } from "../../http/errors";
-import { apiApp, BEARER, ERROR_SCHEMA, jsonOf } from "../openapi";
+import { apiApp, BEARER, ERROR_SCHEMA, ID_PARAM, jsonOf } from "../openapi";
 
 const errors = {
 	400: { description: "bad input", content: ERROR_SCHEMA },
@@ -50,7 +50,7 @@ runRoutes.openapi(
 		method: "get",
 		path: "/outbound-runs/{id}",
 		security: BEARER,
-		request: { params: z.object({ id: z.string().regex(/^\d{1,10}-\d{13}$/) }) },
+		request: { params: z.object({ id: RunIdSchema }) },
 		responses: { 200: { description: "the run", content: jsonOf(RunSchema) }, ...errors },
 	}),
 	async (c) => {
@@ -66,7 +66,7 @@ runRoutes.openapi(
 		method: "post",
 		path: "/destinations/{id}/runs",
 		security: BEARER,
-		request: { params: z.object({ id: z.coerce.number().int().min(1) }) },
+		request: { params: ID_PARAM },
 		responses: {
 			202: { description: "run started", content: jsonOf(RunSchema) },
 			409: { description: "a run of this destination is under way", content: ERROR_SCHEMA },
