@@ -103,6 +103,31 @@ describe("outbound runs in the admin API", () => {
 		).toBe(401);
 	});
 
+	it("serve a run recorded before migration 0010 in today's words: an outcome's delivered is sent", async () => {
+		await env.DB.prepare(
+			`INSERT INTO outbound_runs (id, destination_id, dpid, mode, trigger, timestamp, since, until, status, outcomes, started_at, finished_at)
+			 VALUES ('1-1790000000000', 1, 1000, 'full', 'manual', 1790000000000, 0, 1789999940000, 'sent', ?1, 1790000000000, 1790000001000)`,
+		)
+			.bind(
+				JSON.stringify({
+					r2: { status: "delivered", target: "1000/outbound/", files: 2 },
+					https: { status: "delivered", target: "https://partner.example/in", files: 2 },
+				}),
+			)
+			.run();
+		const res = await call("/api/v1/outbound-runs/1-1790000000000", { headers: ADMIN });
+		expect(res.status).toBe(200);
+		expect(await res.json()).toMatchObject({
+			id: "1-1790000000000",
+			status: "sent",
+			outcomes: {
+				r2: { status: "sent", target: "1000/outbound/", files: 2 },
+				https: { status: "sent", target: "https://partner.example/in", files: 2 },
+			},
+			durationMs: 1000,
+		});
+	});
+
 	it("answer 404 for unknown destinations and runs, 400 for malformed run ids", async () => {
 		expect((await call("/api/v1/destinations/99/runs", { method: "POST", headers: ADMIN })).status).toBe(404);
 		expect((await call(`/api/v1/outbound-runs/99-${T0}`, { headers: ADMIN })).status).toBe(404);
