@@ -25,7 +25,7 @@ function seedSql(members: number): string {
 		SELECT 1000, printf('p%07d', i), printf('%038d', i), 1, 1, 1 FROM n;
 	INSERT INTO segment_memberships (segment_id, uuid, entered_at) SELECT 10, printf('%038d', i), 1 FROM n;
 	INSERT INTO segment_memberships (segment_id, uuid, entered_at) SELECT 11, printf('%038d', i), 1 FROM n WHERE i % 2 = 0;
-	INSERT INTO destinations (id, dpid, name, segments, mode, schedule, gzip, split_lines, delivery, created_at, updated_at)
+	INSERT INTO destinations (id, dpid, name, segments, mode, schedule, gzip, split_lines, targets, created_at, updated_at)
 		VALUES (1, 1000, 'bench', '[10,11]', 'full', '0 0 1 1 *', 1, 1000000, '{}', 0, 0);`;
 }
 
@@ -67,7 +67,7 @@ async function edgeRun(dir: string, members: number) {
 	const anonAfterKb = edge.workerdKb("RssAnon");
 	const fileAfterKb = edge.workerdKb("RssFile");
 	await edge.stop();
-	if (done.status !== "delivered") throw new Error(`run ${done.id} ${done.status}: ${done.error}`);
+	if (done.status !== "sent") throw new Error(`run ${done.id} ${done.status}: ${done.error}`);
 	if (done.lines !== members) throw new Error(`run wrote ${done.lines} lines, expected ${members}`);
 	return { seconds, run: done, heapPeak, peakKb, rssBeforeKb, anonBeforeKb, anonAfterKb, fileBeforeKb, fileAfterKb };
 }

@@ -2,7 +2,7 @@ import { allInSlices, slices } from "../../core/db/json-each";
 import { MAX_LINES_PER_USER } from "../../core/inbound-limits";
 import { isUuid } from "../../core/uuid";
 import { segmentStatementsAfter } from "../segments/membership";
-import type { Segment } from "../segments/queries";
+import type { Segment } from "../segments/schema";
 import type { TraitCatalog } from "../traits/queries";
 import { emptyTally, sample, type Tally } from "./counts";
 import * as sql from "./queries";

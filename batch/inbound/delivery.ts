@@ -55,11 +55,6 @@ export function chunkKey(deliveryId: string, chunk: number): string {
 	return `work/inbound/${deliveryId}/${String(chunk).padStart(6, "0")}.ndjson`;
 }
 
-/** Workflow instance ids allow [A-Za-z0-9_-] only; delivery ids are file names with dots. */
-export function workflowIdOf(deliveryId: string): string {
-	return `inbound-${deliveryId.replace(/[^A-Za-z0-9_-]/g, "-")}`.slice(0, 100);
-}
-
 export async function listDeliveries(db: D1Database, dpid: number | null, limit: number): Promise<Delivery[]> {
 	const { results } = await db.prepare(sql.LIST_DELIVERIES).bind(dpid, limit).all<sql.DeliveryRow>();
 	return results.map(toDelivery);

@@ -4,7 +4,7 @@ import { receiptKey } from "../exchange-layout";
 import { receiptMail } from "../receipts/mail";
 import { buildReceipt, type Receipt } from "../receipts/receipt";
 import { outboxPath, sendMail } from "../receipts/send";
-import { listSegments } from "../segments/queries";
+import { listSegments } from "../segments/store";
 import { catalogOf, traitsOfSource } from "../traits/queries";
 import { applyChunk, type ChunkLine } from "./apply-chunk";
 import { applyIdSyncChunk, type IdChunkLine } from "./apply-id-chunk";

@@ -82,7 +82,7 @@ function historySql(now: number): string {
 			VALUES ('${id}', ${dpid}, 'traits', 'sync', 1, '[]', '${status}', ${r ? `'${r}'` : "NULL"}, ${now - (i + 1) * 3_600_000})`);
 	});
 	for (const [id, dpid, status, error] of [
-		["1-1790000000000", 2000, "delivered", null],
+		["1-1790000000000", 2000, "sent", null],
 		["2-1790000000000", 3000, "failed", "'https: 503 after 3 tries'"],
 	]) {
 		sql.push(`INSERT INTO outbound_runs (id, destination_id, dpid, mode, trigger, timestamp, since, until, status, lines, error, started_at, finished_at)

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { applyChunk, type ChunkLine, type ChunkTarget } from "../../batch/inbound/apply-chunk";
 import type { LineSignal } from "../../batch/inbound/realize";
-import { listSegments } from "../../batch/segments/queries";
+import { listSegments } from "../../batch/segments/store";
 import { catalogOf, putTrait, traitsOfSource } from "../../batch/traits/queries";
 import { d1PairStore } from "../../core/graph/store";
 import { call } from "./support/edge";

@@ -3,7 +3,8 @@ import { csrf } from "hono/csrf";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import { z } from "zod";
 import { findDelivery } from "../../batch/inbound/delivery";
-import { getRun } from "../../batch/outbound/runs/records";
+import { RunIdSchema } from "../../batch/outbound/runs/schema";
+import { findRun } from "../../batch/outbound/runs/store";
 import { secretsOf } from "../../core/config/secrets";
 import { listGrants } from "../../core/grants/store";
 import { getPartner, listPartners } from "../../core/partners/store";
@@ -116,7 +117,7 @@ dashboardRoutes.get("/runs/:id", requireSession, async (c) => {
 	const session = c.get("session");
 	const token = await csrfToken(secretsOf(c.env).sessionSecret, session);
 	const id = c.req.param("id");
-	const run = /^\d{1,10}-\d{13}$/.test(id) ? await getRun(c.env.DB, id) : null;
+	const run = RunIdSchema.safeParse(id).success ? await findRun(c.env.DB, id) : null;
 	const dpid = scopeOf(c);
 	// Another partner's run is "not found", like its deliveries.
 	if (!run || (dpid !== null && run.dpid !== dpid))

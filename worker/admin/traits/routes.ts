@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { segmentsUsingTrait } from "../../../batch/segments/queries";
+import { segmentsUsingTrait } from "../../../batch/segments/store";
 import { deleteTrait, getTrait, listTraits, putTrait } from "../../../batch/traits/queries";
 import { getPartner } from "../../../core/partners/store";
 import { requireAdmin } from "../../auth/middleware";
