@@ -20,7 +20,7 @@ export const TEST_VARS = {
 	SITE_ORIGINS: "https://site.example",
 	OPERATOR_EMAIL: "ops@edge.example",
 	RECEIPT_FROM: "receipts@edge.example",
-	// Outbound delivery: secrets the test destinations name (delivery secrets are named DELIVERY_…), and a
+	// Outbound targets: secrets the test destinations name (target secrets are named DELIVERY_…), and a
 	// short upload timeout for the "endpoint answers slowly" cases.
 	OUTBOUND_HTTP_TIMEOUT_SECONDS: "0.5",
 	DELIVERY_PARTNER_POST_TOKEN: "Bearer partner-post-secret",

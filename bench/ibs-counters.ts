@@ -2,11 +2,9 @@
 // started with STATS_COUNTERS=off, driven alternately round by round with the same mix of calls (stored
 // pairs, consent-blocked, bad input), so drift of the machine hits both alike. Prints req/s and latency
 // percentiles per configuration and the difference; then checks the "on" edge's counters reached D1.
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { admin, prepareState, startEdge, waitFor } from "./lib/edge.ts";
-import { stopAll } from "./lib/proc.ts";
+import { eventually } from "../scripts/lib/wait.ts";
+import { startEdge, stopEdges } from "../scripts/lib/wrangler-dev.ts";
+import { admin } from "./lib/admin.ts";
 
 const REQUESTS = Number(process.env.BENCH_IBS_REQUESTS ?? 900);
 const ROUNDS = Number(process.env.BENCH_IBS_ROUNDS ?? 16);
@@ -52,12 +50,11 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * p)] ?? 0;
 
 export async function benchIbsCounters(): Promise<void> {
-	const dirs = [mkdtempSync(join(tmpdir(), "edgesync-ibs-on-")), mkdtempSync(join(tmpdir(), "edgesync-ibs-off-"))];
 	try {
-		for (const dir of dirs) prepareState(dir, SEED);
+		const seed = { sqlite3: SEED };
 		const edges = {
-			on: await startEdge(dirs[0] as string),
-			off: await startEdge(dirs[1] as string, { STATS_COUNTERS: "off" }),
+			on: (await startEdge({ seed })).origin,
+			off: (await startEdge({ seed, vars: { STATS_COUNTERS: "off" } })).origin,
 		};
 		await round(edges.on); // warm-up: JIT, partner cache, local queue
 		await round(edges.off);
@@ -88,7 +85,7 @@ export async function benchIbsCounters(): Promise<void> {
 		// Sanity: the "on" edge's counters reach D1 through the queue; the "off" edge counted nothing.
 		type Totals = { totals: { consentBlocked: number; badInput: number } };
 		const expected = ((ROUNDS + 1) * REQUESTS) / 3;
-		const on = await waitFor("the counters in D1", 60_000, async () => {
+		const on = await eventually("the counters in D1", 60_000, async () => {
 			const s = await admin<Totals>(edges.on, "/stats?days=1");
 			return s.totals.badInput >= Math.floor(expected) ? s : undefined;
 		});
@@ -97,8 +94,7 @@ export async function benchIbsCounters(): Promise<void> {
 			`counted (on): ${on.totals.badInput} bad input, ${on.totals.consentBlocked} consent-blocked; (off): ${off.totals.badInput}, ${off.totals.consentBlocked}`,
 		);
 	} finally {
-		stopAll();
-		for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+		await stopEdges();
 	}
 }
 

@@ -2,12 +2,9 @@
 // queue send) and, in the same run, against a bare Worker that only returns the same GIF — the
 // runtime's own limit on this machine. Rounds alternate between the two so machine drift hits both.
 // Target: the edge at ≥ 70% of the bare Worker's requests/s, p99 ≤ 2×.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import autocannon from "autocannon";
-import { prepareState, startEdge } from "./lib/edge.ts";
-import { stopAll } from "./lib/proc.ts";
+import { startEdge, stopEdges } from "../scripts/lib/wrangler-dev.ts";
 
 const SECONDS = Number(process.env.BENCH_IBS_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_IBS_ROUNDS ?? 3);
@@ -78,22 +75,14 @@ function summary(samples: Sample[]): Sample {
 }
 
 export async function benchIbs(): Promise<void> {
-	const dir = mkdtempSync(join(tmpdir(), "edgesync-bench-ibs-"));
 	try {
 		writeEdgeConfig();
-		const persist = join(dir, "edge");
-		prepareState(persist, SEED, EDGE_CONFIG);
-		const edge = await startEdge(persist, { DEMO: "false" }, { config: EDGE_CONFIG });
+		const seed = { sqlite3: SEED };
+		const edge = (await startEdge({ config: EDGE_CONFIG, seed })).origin;
 		// The same edge without its rate limits: locally the binding is simulated by a separate service
 		// called twice per request, which costs far more than Cloudflare's in-memory counters do.
-		const unlimitedState = join(dir, "edge-unlimited");
-		prepareState(unlimitedState, SEED, EDGE_CONFIG);
-		const unlimited = await startEdge(
-			unlimitedState,
-			{ DEMO: "false", IBS_RATE_LIMITS: "false" },
-			{ config: EDGE_CONFIG },
-		);
-		const bare = await startEdge(join(dir, "bare"), {}, { config: "bench/workers/bare.toml", probe: "/" });
+		const unlimited = (await startEdge({ config: EDGE_CONFIG, seed, vars: { IBS_RATE_LIMITS: "false" } })).origin;
+		const bare = (await startEdge({ config: "bench/workers/bare.toml", migrate: false, probe: "/" })).origin;
 		// Warm both (JIT, first D1 read of the partner list).
 		for (const base of [edge, unlimited, bare]) await load(base);
 		const edgeSamples: Sample[] = [];
@@ -121,9 +110,8 @@ export async function benchIbs(): Promise<void> {
 			`  without local rate limits / bare    ${(u.rps / b.rps).toFixed(2)} throughput, ${(u.p99 / b.p99).toFixed(2)} p99`,
 		);
 	} finally {
-		stopAll();
+		await stopEdges();
 		rmSync(EDGE_CONFIG, { force: true });
-		if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
 	}
 }
 

@@ -14,9 +14,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGunzip, createGzip } from "node:zlib";
-import { admin, inspectorPortOf, prepareState, startEdge, waitFor, workerdKb } from "./lib/edge.ts";
+import { eventually, GiveUp } from "../scripts/lib/wait.ts";
+import { prepareState, startEdge, stopEdges, wrangler } from "../scripts/lib/wrangler-dev.ts";
+import { admin } from "./lib/admin.ts";
 import { type HeapPeak, sampleHeap } from "./lib/heap.ts";
-import { run, stopAll } from "./lib/proc.ts";
+import { run } from "./lib/proc.ts";
 
 const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
 const TRAITS = 20;
@@ -59,9 +61,8 @@ async function edgeRun(
 	lines = LINES,
 ): Promise<{ seconds: number; receipt: Record<string, unknown>; rssKb: number; heap: HeapPeak }> {
 	const persist = join(dir, `state-${lines}`);
-	prepareState(persist, seedSql(lines));
-	run("npx", [
-		"wrangler",
+	await prepareState(persist, { sqlite3: seedSql(lines) });
+	await wrangler([
 		"r2",
 		"object",
 		"put",
@@ -72,19 +73,25 @@ async function edgeRun(
 		"--persist-to",
 		persist,
 	]);
-	const base = await startEdge(persist, { INBOUND_SETTLE_SECONDS: "0" });
-	const sampler = await sampleHeap(inspectorPortOf(base));
+	const edge = await startEdge({ persist, vars: { INBOUND_SETTLE_SECONDS: "0" } });
+	const sampler = await sampleHeap(edge.inspectorPort);
 	const t0 = performance.now();
-	await fetch(`${base}/__scheduled?cron=*+*+*+*+*`);
-	const delivery = await waitFor("the delivery", 30 * 60_000, async () => {
-		const body = await admin<{ status: string; receipt: Record<string, unknown> }>(base, `/inbound-files/${NAME}`);
-		if (body.status === "failed") throw new Error(`delivery failed: ${JSON.stringify(body.receipt)}`);
-		return body.status === "done" ? body : undefined;
-	});
+	await fetch(`${edge.origin}/__scheduled?cron=*+*+*+*+*`);
+	const delivery = await eventually(
+		"the delivery",
+		30 * 60_000,
+		async () => {
+			type Delivery = { status: string; receipt: Record<string, unknown> };
+			const body = await admin<Delivery>(edge.origin, `/inbound-files/${NAME}`);
+			if (body.status === "failed") throw new GiveUp(`delivery failed: ${JSON.stringify(body.receipt)}`);
+			return body.status === "done" ? body : undefined;
+		},
+		250,
+	);
 	const seconds = (performance.now() - t0) / 1000;
 	const heap = await sampler.stop();
-	const rssKb = workerdKb(base, "VmHWM");
-	stopAll();
+	const rssKb = edge.workerdKb("VmHWM");
+	await edge.stop();
 	return { seconds, receipt: delivery.receipt, rssKb, heap };
 }
 
@@ -153,7 +160,7 @@ export async function benchInbound(): Promise<void> {
 			`  receipt: received ${r["Records received"]}, no matching ID ${r["No matching ID"]}, stored ${r["Stored records"]}, realized traits ${r["Total realized traits"]}`,
 		);
 	} finally {
-		stopAll();
+		await stopEdges();
 		if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
 	}
 }

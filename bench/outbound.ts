@@ -5,9 +5,11 @@
 import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { admin, inspectorPortOf, prepareState, startEdge, waitFor, workerdKb } from "./lib/edge.ts";
+import { eventually } from "../scripts/lib/wait.ts";
+import { prepareState, startEdge, stopEdges } from "../scripts/lib/wrangler-dev.ts";
+import { admin } from "./lib/admin.ts";
 import { sampleHeap } from "./lib/heap.ts";
-import { run, stopAll } from "./lib/proc.ts";
+import { run } from "./lib/proc.ts";
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? process.env.BENCH_LINES ?? 1_000_000);
 
@@ -23,7 +25,7 @@ function seedSql(members: number): string {
 		SELECT 1000, printf('p%07d', i), printf('%038d', i), 1, 1, 1 FROM n;
 	INSERT INTO segment_memberships (segment_id, uuid, entered_at) SELECT 10, printf('%038d', i), 1 FROM n;
 	INSERT INTO segment_memberships (segment_id, uuid, entered_at) SELECT 11, printf('%038d', i), 1 FROM n WHERE i % 2 = 0;
-	INSERT INTO destinations (id, dpid, name, segments, mode, schedule, gzip, split_lines, delivery, created_at, updated_at)
+	INSERT INTO destinations (id, dpid, name, segments, mode, schedule, gzip, split_lines, targets, created_at, updated_at)
 		VALUES (1, 1000, 'bench', '[10,11]', 'full', '0 0 1 1 *', 1, 1000000, '{}', 0, 0);`;
 }
 
@@ -39,27 +41,33 @@ interface Run {
 
 async function edgeRun(dir: string, members: number) {
 	const persist = join(dir, `state-${members}`);
-	prepareState(persist, seedSql(members));
-	const base = await startEdge(persist);
+	await prepareState(persist, { sqlite3: seedSql(members) });
+	const edge = await startEdge({ persist });
+	const base = edge.origin;
 	// Warm: the destination and partner read once, so "before" holds the runtime and the open database.
 	await admin(base, "/destinations/1");
-	const rssBeforeKb = workerdKb(base, "VmRSS");
-	const anonBeforeKb = workerdKb(base, "RssAnon");
-	const fileBeforeKb = workerdKb(base, "RssFile");
-	const heap = await sampleHeap(inspectorPortOf(base));
+	const rssBeforeKb = edge.workerdKb("VmRSS");
+	const anonBeforeKb = edge.workerdKb("RssAnon");
+	const fileBeforeKb = edge.workerdKb("RssFile");
+	const heap = await sampleHeap(edge.inspectorPort);
 	const t0 = performance.now();
 	const started = await admin<Run>(base, "/destinations/1/runs", { method: "POST" });
-	const done = await waitFor("the outbound run", 30 * 60_000, async () => {
-		const r = await admin<Run>(base, `/outbound-runs/${started.id}`);
-		return r.status === "running" ? undefined : r;
-	});
+	const done = await eventually(
+		"the outbound run",
+		30 * 60_000,
+		async () => {
+			const r = await admin<Run>(base, `/outbound-runs/${started.id}`);
+			return r.status === "running" ? undefined : r;
+		},
+		250,
+	);
 	const seconds = (performance.now() - t0) / 1000;
 	const heapPeak = await heap.stop();
-	const peakKb = workerdKb(base, "VmHWM");
-	const anonAfterKb = workerdKb(base, "RssAnon");
-	const fileAfterKb = workerdKb(base, "RssFile");
-	stopAll();
-	if (done.status !== "delivered") throw new Error(`run ${done.id} ${done.status}: ${done.error}`);
+	const peakKb = edge.workerdKb("VmHWM");
+	const anonAfterKb = edge.workerdKb("RssAnon");
+	const fileAfterKb = edge.workerdKb("RssFile");
+	await edge.stop();
+	if (done.status !== "sent") throw new Error(`run ${done.id} ${done.status}: ${done.error}`);
 	if (done.lines !== members) throw new Error(`run wrote ${done.lines} lines, expected ${members}`);
 	return { seconds, run: done, heapPeak, peakKb, rssBeforeKb, anonBeforeKb, anonAfterKb, fileBeforeKb, fileAfterKb };
 }
@@ -110,7 +118,7 @@ export async function benchOutbound(): Promise<void> {
 			);
 		}
 	} finally {
-		stopAll();
+		await stopEdges();
 		if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
 	}
 }

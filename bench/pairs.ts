@@ -1,10 +1,6 @@
 // Pair consumer writes: pairs per second into D1 (+ one R2 object per batch) for batches of 100,
 // written the edge's way (one bulk statement) against one statement per pair, in one runtime.
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { prepareState, startEdge } from "./lib/edge.ts";
-import { stopAll } from "./lib/proc.ts";
+import { startEdge, stopEdges } from "../scripts/lib/wrangler-dev.ts";
 
 const BATCHES = Number(process.env.BENCH_PAIR_BATCHES ?? 100);
 const CONFIG = "bench/workers/pairs.toml";
@@ -15,11 +11,8 @@ const MODES = [
 ] as const;
 
 export async function benchPairs(): Promise<void> {
-	const dir = mkdtempSync(join(tmpdir(), "edgesync-bench-pairs-"));
 	try {
-		const persist = join(dir, "state");
-		prepareState(persist, "SELECT 1;", CONFIG);
-		const base = await startEdge(persist, {}, { config: CONFIG, probe: "/bulk?batches=0" });
+		const base = (await startEdge({ config: CONFIG, probe: "/bulk?batches=0" })).origin;
 		const rates = new Map<string, number[]>();
 		// Three rounds, modes interleaved, each on fresh pairs (inserts, as the edge mostly does).
 		for (let round = 0; round < 3; round++) {
@@ -40,8 +33,7 @@ export async function benchPairs(): Promise<void> {
 			console.log(`  ${what.padEnd(42)} ${Math.round(rate).toLocaleString("en-US").padStart(8)} pairs/s${slower}`);
 		}
 	} finally {
-		stopAll();
-		if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
+		await stopEdges();
 	}
 }
 

@@ -20,6 +20,6 @@ ON CONFLICT (id) DO NOTHING;
 INSERT INTO segments (id, name, rule, created_at, updated_at)
 VALUES (10, 'Demo audience', 'T1 OR T2', unixepoch() * 1000, unixepoch() * 1000)
 ON CONFLICT (id) DO NOTHING;
-INSERT INTO destinations (id, dpid, name, segments, mode, schedule, gzip, split_lines, delivery, created_at, updated_at)
+INSERT INTO destinations (id, dpid, name, segments, mode, schedule, gzip, split_lines, targets, created_at, updated_at)
 VALUES (1, 1000, 'Demo Vendor audiences', '[10]', 'iter', '0 * * * *', 1, 1000000, '{}', unixepoch() * 1000, unixepoch() * 1000)
 ON CONFLICT (id) DO NOTHING;

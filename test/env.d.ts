@@ -2,7 +2,7 @@
 declare namespace Cloudflare {
 	interface Env {
 		TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
-		// Delivery secrets that test destinations name (Worker secrets named DELIVERY_… in production).
+		// Target secrets that test destinations name (Worker secrets named DELIVERY_… in production).
 		DELIVERY_PARTNER_POST_TOKEN: string;
 		DELIVERY_S3_KEY_ID: string;
 		DELIVERY_S3_SECRET: string;

@@ -2,7 +2,7 @@ import { discoverDeliveries } from "../batch/inbound/discover";
 import { startDueDeliveries } from "../batch/inbound/start";
 import { startDueRuns } from "../batch/outbound/runs/start";
 import { pruneAuthFailures } from "./auth/failure-throttle";
-import { pruneDashboardSessions } from "./dashboard/queries";
+import { pruneDashboardSessions } from "./dashboard/store";
 import { pruneCounters } from "./stats/aggregate";
 
 /** One part of a cron pass; it may throw without keeping the others from running. */

@@ -1,9 +1,15 @@
-import { consumePairBatch } from "./pairs/consumer";
+import { consumePairMessages } from "./pairs/consumer";
 import { consumeDeadLetters } from "./pairs/dead-letter";
+import { consumeCounterMessages, countingSyncs } from "./stats/aggregate";
 
-/** Queue name (wrangler.toml) → consumer. A dead-letter queue is recognised by its suffix. */
+/**
+ * Queue name (wrangler.toml) → consumer. A dead-letter queue is recognised by its suffix. The pairs
+ * queue also carries the /ibs counter messages (stats): they are added up and acked first, and the
+ * pair consumer gets the stats counting handed in around its write.
+ */
 export async function handleQueue(batch: MessageBatch, env: Env): Promise<void> {
 	if (batch.queue.endsWith("-dlq")) return consumeDeadLetters(batch, env);
-	if (batch.queue.startsWith("edgesync-pairs")) return consumePairBatch(batch, env);
-	throw new Error(`no consumer for queue ${batch.queue}`);
+	if (!batch.queue.startsWith("edgesync-pairs")) throw new Error(`no consumer for queue ${batch.queue}`);
+	const pairMessages = await consumeCounterMessages(batch.messages, env.DB);
+	await consumePairMessages(pairMessages, batch.queue, env, (events, write) => countingSyncs(env.DB, events, write));
 }

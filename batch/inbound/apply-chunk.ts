@@ -1,6 +1,6 @@
 import { isUuid } from "../../core/uuid";
 import { segmentStatementsAfter } from "../segments/membership";
-import type { Segment } from "../segments/queries";
+import type { Segment } from "../segments/schema";
 import type { TraitCatalog } from "../traits/catalog";
 import { membershipStatements, sourceTraitsOf } from "../traits/store";
 import { type ChunkLine, type ChunkState, type ChunkTarget, decideChunk } from "./chunk-decision";

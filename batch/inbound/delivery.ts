@@ -39,8 +39,3 @@ export interface UserState {
 export function chunkKey(deliveryId: string, chunk: number): string {
 	return `work/inbound/${deliveryId}/${String(chunk).padStart(6, "0")}.ndjson`;
 }
-
-/** Workflow instance ids allow [A-Za-z0-9_-] only; delivery ids are file names with dots. */
-export function workflowIdOf(deliveryId: string): string {
-	return `inbound-${deliveryId.replace(/[^A-Za-z0-9_-]/g, "-")}`.slice(0, 100);
-}

@@ -1,6 +1,6 @@
 import { settingsOf } from "../../core/config/settings";
 import type { Partner } from "../../core/partners/partner";
-import { listPartners } from "../../core/partners/queries";
+import { listPartners } from "../../core/partners/store";
 import { discoverForPartner } from "./discover-partner";
 import { DISCOVERY_LIMITS } from "./discovery-limits";
 

@@ -1,5 +1,5 @@
 import { settingsOf } from "../../core/config/settings";
-import { getPartner } from "../../core/partners/queries";
+import { getPartner } from "../../core/partners/store";
 import { chunkKey } from "./delivery";
 import {
 	addSample,

@@ -1,4 +1,4 @@
-import { workflowIdOf } from "./delivery";
+import { createOrAdopt, inboundWorkflowId } from "../workflows";
 import * as sql from "./queries";
 
 /**
@@ -24,11 +24,12 @@ export async function startDueDeliveries(env: Env, now: number): Promise<string[
 }
 
 async function start(env: Env, id: string, now: number): Promise<boolean> {
-	const workflowId = workflowIdOf(id);
+	const workflowId = inboundWorkflowId(id);
 	const claim = await env.DB.prepare(sql.CLAIM).bind(id, workflowId, now).run();
 	if (claim.meta.changes !== 1) return false;
 	try {
-		await ensureInstance(env, workflowId, id);
+		// An instance an earlier, interrupted pass already created is adopted: it carries on.
+		await createOrAdopt(env.INBOUND_WORKFLOW, workflowId, { deliveryId: id });
 	} catch (err) {
 		// Without an instance nothing would ever finish it, and its data source would wait forever:
 		// hand it back to the next pass.
@@ -36,23 +37,4 @@ async function start(env: Env, id: string, now: number): Promise<boolean> {
 		throw err;
 	}
 	return true;
-}
-
-async function ensureInstance(env: Env, workflowId: string, deliveryId: string): Promise<void> {
-	try {
-		await env.INBOUND_WORKFLOW.create({ id: workflowId, params: { deliveryId } });
-	} catch (err) {
-		// Already created by an earlier, interrupted run: that instance carries on.
-		if (await exists(env, workflowId)) return;
-		throw err;
-	}
-}
-
-async function exists(env: Env, workflowId: string): Promise<boolean> {
-	try {
-		await env.INBOUND_WORKFLOW.get(workflowId);
-		return true;
-	} catch {
-		return false;
-	}
 }

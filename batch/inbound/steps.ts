@@ -1,10 +1,10 @@
 import { settingsOf } from "../../core/config/settings";
-import { getPartner } from "../../core/partners/queries";
+import { getPartner } from "../../core/partners/store";
 import { receiptKey } from "../exchange-layout";
 import { receiptMail } from "../receipts/mail";
 import { buildReceipt, type Receipt } from "../receipts/receipt";
 import { sendMail } from "../receipts/send";
-import { listSegments } from "../segments/queries";
+import { listSegments } from "../segments/store";
 import { catalogOf } from "../traits/catalog";
 import { traitsOfSource } from "../traits/store";
 import { applyChunk } from "./apply-chunk";

@@ -1,7 +1,7 @@
 import ipaddr from "ipaddr.js";
 
 /**
- * Delivery URLs (a partner's HTTPS endpoint, an S3 endpoint) must name a public https host: the edge
+ * Target URLs (a partner's HTTPS endpoint, an S3 endpoint) must name a public https host: the edge
  * sends files and secrets there, so a URL pointing at loopback, a private network or a cloud metadata
  * service would turn the Worker into a way in. The URL is read with the WHATWG parser, which turns
  * every IPv4 notation a browser accepts (2130706433, 0177.0.0.1, 0x7f.1, 127.1) into dotted form first,

@@ -1,5 +1,6 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
 import { D1_STEP } from "../step-configs";
+import { backfillWorkflowId, createOrAdopt } from "../workflows";
 import { BACKFILL_START, type BackfillCursor, backfillPage } from "./backfill";
 
 export interface BackfillParams {
@@ -31,19 +32,12 @@ export class SegmentBackfillWorkflow extends WorkflowEntrypoint<Env, BackfillPar
 	}
 }
 
-export function backfillIdOf(segmentId: number, updatedAt: number): string {
-	return `segment-${segmentId}-${updatedAt}`;
-}
-
-/** Starts the backfill of one edit; returns its instance id. Two edits in the same millisecond share one. */
+/**
+ * Starts the backfill of one edit; returns its instance id. One already started for this very edit is
+ * adopted: it reads the rule as saved, so it is enough.
+ */
 export async function startBackfill(env: Env, segment: { id: number; updatedAt: number }): Promise<string> {
-	const id = backfillIdOf(segment.id, segment.updatedAt);
-	try {
-		await env.SEGMENT_BACKFILL_WORKFLOW.create({ id, params: { segmentId: segment.id, updatedAt: segment.updatedAt } });
-	} catch (err) {
-		// Already started for this very edit: that instance reads the rule as saved, so it is enough.
-		const existing = await env.SEGMENT_BACKFILL_WORKFLOW.get(id).catch(() => null);
-		if (!existing) throw err;
-	}
+	const id = backfillWorkflowId(segment.id, segment.updatedAt);
+	await createOrAdopt(env.SEGMENT_BACKFILL_WORKFLOW, id, { segmentId: segment.id, updatedAt: segment.updatedAt });
 	return id;
 }

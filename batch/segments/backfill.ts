@@ -1,6 +1,12 @@
-import { allInSlices } from "../../core/db/json-each";
-import { activeKey, segmentChanges, segmentStatements } from "./membership";
-import * as sql from "./queries";
+import { activeKey, segmentChanges } from "./membership";
+import {
+	activeSegmentsOfUsers,
+	findSegment,
+	membershipStatements,
+	traitlessMembers,
+	traitsOfUsers,
+	usersWithTraits,
+} from "./store";
 
 /** Where a backfill stands: users with traits first, then members left with no trait at all. */
 export interface BackfillCursor {
@@ -21,22 +27,18 @@ export async function backfillPage(
 	cursor: BackfillCursor,
 	now: number,
 ): Promise<{ next: BackfillCursor | null; entered: number; left: number }> {
-	const segment = await sql.getSegment(db, target.segmentId);
+	const segment = await findSegment(db, target.segmentId);
 	if (segment?.updatedAt !== target.updatedAt) return { next: null, entered: 0, left: 0 };
-	const page =
+	const users =
 		cursor.phase === "with-traits"
-			? db.prepare(sql.USERS_WITH_TRAITS_PAGE).bind(cursor.after, PAGE_USERS)
-			: db.prepare(sql.TRAITLESS_MEMBERS_PAGE).bind(segment.id, cursor.after, PAGE_USERS);
-	const users = (await page.all<{ uuid: string }>()).results.map((r) => r.uuid);
-	const [traitRows, activeRows] = await Promise.all([
-		allInSlices<{ uuid: string; trait_id: number }>(db, sql.TRAITS_OF_USERS, users),
-		allInSlices<{ segment_id: number; uuid: string }>(db, sql.ACTIVE_SEGMENTS_OF_USERS, users),
-	]);
+			? await usersWithTraits(db, cursor.after, PAGE_USERS)
+			: await traitlessMembers(db, segment.id, cursor.after, PAGE_USERS);
+	const [traitRows, activeRows] = await Promise.all([traitsOfUsers(db, users), activeSegmentsOfUsers(db, users)]);
 	const traitsAfter = new Map(users.map((u) => [u, new Set<number>()]));
 	for (const r of traitRows) traitsAfter.get(r.uuid)?.add(r.trait_id);
 	const active = new Set(activeRows.map((r) => activeKey(r.segment_id, r.uuid)));
 	const changes = segmentChanges([segment], traitsAfter, active);
-	const statements = segmentStatements(db, changes, now);
+	const statements = membershipStatements(db, changes, now);
 	if (statements.length > 0) await db.batch(statements);
 	const last = users.at(-1);
 	const next: BackfillCursor | null =

@@ -1,9 +1,6 @@
-import { allInSlices, slices } from "../../core/db/json-each";
-import type { Segment } from "./queries";
-import * as sql from "./queries";
 import { evaluate } from "./rule";
-
-export type Membership = [segmentId: number, uuid: string];
+import type { Segment } from "./schema";
+import { activeSegmentsOfUsers, type Membership, membershipStatements, traitsOfUsers } from "./store";
 
 /**
  * Which users enter and leave which segments, given their traits after a change and the segments they
@@ -32,13 +29,6 @@ export function activeKey(segmentId: number, uuid: string): string {
 	return `${segmentId} ${uuid}`;
 }
 
-export function segmentStatements(db: D1Database, changes: ReturnType<typeof segmentChanges>, now: number) {
-	return [
-		...slices(changes.enter).map((part) => db.prepare(sql.ENTER_SEGMENTS).bind(JSON.stringify(part), now)),
-		...slices(changes.leave).map((part) => db.prepare(sql.LEAVE_SEGMENTS).bind(JSON.stringify(part), now)),
-	];
-}
-
 /**
  * The segment entries and exits caused by a chunk's trait changes, as statements for the chunk's own
  * transaction: reads the affected users' traits and segments, applies the chunk's effects in memory
@@ -56,10 +46,7 @@ export async function segmentStatementsAfter(
 ): Promise<D1PreparedStatement[]> {
 	const users = [...new Set([...change.cleared, ...change.effects.map((e) => e.uuid)])];
 	if (segments.length === 0 || users.length === 0) return [];
-	const [traitRows, activeRows] = await Promise.all([
-		allInSlices<{ uuid: string; trait_id: number; dpid: number }>(db, sql.TRAITS_OF_USERS, users),
-		allInSlices<{ segment_id: number; uuid: string }>(db, sql.ACTIVE_SEGMENTS_OF_USERS, users),
-	]);
+	const [traitRows, activeRows] = await Promise.all([traitsOfUsers(db, users), activeSegmentsOfUsers(db, users)]);
 	const cleared = new Set(change.cleared);
 	const after = new Map(users.map((u) => [u, new Set<number>()]));
 	for (const r of traitRows) {
@@ -70,5 +57,5 @@ export async function segmentStatementsAfter(
 		else after.get(e.uuid)?.delete(e.trait);
 	}
 	const active = new Set(activeRows.map((r) => activeKey(r.segment_id, r.uuid)));
-	return segmentStatements(db, segmentChanges(segments, after, active), now);
+	return membershipStatements(db, segmentChanges(segments, after, active), now);
 }

@@ -1,6 +1,7 @@
 // The Worker's own memory, as V8 sees it: samples the user Worker isolate's heap through the DevTools
-// inspector that `wrangler dev --inspector-port` exposes. Process RSS (bench/lib/proc.ts) also holds
-// workerd itself, the local D1/R2 engines and their caches; this is what the Worker code allocates.
+// inspector that `wrangler dev --inspector-port` exposes (`Edge.inspectorPort`). Process RSS
+// (`Edge.workerdKb`) also holds workerd itself, the local D1/R2 engines and their caches; this is what
+// the Worker code allocates.
 
 export interface HeapPeak {
 	/** Peak V8 heap in use, bytes. */

@@ -1,4 +1,4 @@
-import { listGrants } from "./queries";
+import { listGrants } from "./store";
 
 /** What an inbound file name says about data sources (see batch/inbound/parse/file-name.ts). */
 export interface NamedSources {

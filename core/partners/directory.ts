@@ -1,6 +1,6 @@
 import { settingsOf } from "../config/settings";
 import type { Partner } from "./partner";
-import { listPartners } from "./queries";
+import { listPartners } from "./store";
 
 /**
  * The partner list, cached per isolate: /ibs and /id need it on every request and it changes

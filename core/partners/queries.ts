@@ -1,7 +1,9 @@
-import type { Partner, PartnerInput } from "./partner";
+import type { Partner } from "./partner";
+
+/** SQL of the partners table (migrations/0001) and its row mapping; core/partners/store.ts runs it. */
 
 /** The partners table, row for row. */
-interface PartnerRow {
+export interface PartnerRow {
 	dpid: number;
 	name: string;
 	integration_code: string | null;
@@ -18,7 +20,30 @@ interface PartnerRow {
 const COLUMNS =
 	"dpid, name, integration_code, sync_url, redirect_hosts, tcf_vendor_id, resync_days, inbound_id_type, receipt_emails, created_at, updated_at";
 
-function toPartner(row: PartnerRow): Partner {
+export const LIST_PARTNERS = `SELECT ${COLUMNS} FROM partners ORDER BY dpid`;
+
+/** ?1 dpid. */
+export const GET_PARTNER = `SELECT ${COLUMNS} FROM partners WHERE dpid = ?1`;
+
+/**
+ * ?1 dpid, ?2 name, ?3 integration code, ?4 sync URL, ?5 redirect hosts JSON, ?6 TCF vendor id, ?7 resync
+ * days, ?8 inbound ID type, ?9 receipt e-mails JSON, ?10 now. Creates or replaces every field; `created_at`
+ * survives a replace.
+ */
+export const PUT_PARTNER = `INSERT INTO partners (${COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)
+ON CONFLICT (dpid) DO UPDATE SET name = ?2, integration_code = ?3, sync_url = ?4, redirect_hosts = ?5,
+	tcf_vendor_id = ?6, resync_days = ?7, inbound_id_type = ?8, receipt_emails = ?9, updated_at = ?10
+RETURNING ${COLUMNS}`;
+
+/** The parameters of PUT_PARTNER; nothing comes back when the DPID exists (one statement, so two racing creates cannot both win). */
+export const CREATE_PARTNER = `INSERT INTO partners (${COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)
+ON CONFLICT (dpid) DO NOTHING
+RETURNING ${COLUMNS}`;
+
+/** ?1 dpid. */
+export const DELETE_PARTNER = "DELETE FROM partners WHERE dpid = ?1";
+
+export function toPartner(row: PartnerRow): Partner {
 	return {
 		dpid: row.dpid,
 		name: row.name,
@@ -32,57 +57,4 @@ function toPartner(row: PartnerRow): Partner {
 		createdAt: row.created_at,
 		updatedAt: row.updated_at,
 	};
-}
-
-export async function listPartners(db: D1Database): Promise<Partner[]> {
-	const { results } = await db.prepare(`SELECT ${COLUMNS} FROM partners ORDER BY dpid`).all<PartnerRow>();
-	return results.map(toPartner);
-}
-
-export async function getPartner(db: D1Database, dpid: number): Promise<Partner | null> {
-	const row = await db.prepare(`SELECT ${COLUMNS} FROM partners WHERE dpid = ?1`).bind(dpid).first<PartnerRow>();
-	return row ? toPartner(row) : null;
-}
-
-/** Insert or replace every field of a partner; `created_at` survives a replace. */
-const REPLACE = `ON CONFLICT (dpid) DO UPDATE SET name = ?2, integration_code = ?3, sync_url = ?4,
-	redirect_hosts = ?5, tcf_vendor_id = ?6, resync_days = ?7, inbound_id_type = ?8, receipt_emails = ?9, updated_at = ?10`;
-
-/** Creates or replaces a partner. */
-export async function putPartner(db: D1Database, p: PartnerInput, now: number): Promise<Partner> {
-	const saved = await writePartner(db, p, now, REPLACE);
-	if (!saved) throw new Error(`partner ${p.dpid} was not written`);
-	return saved;
-}
-
-/** Creates a partner; null when the DPID exists (one statement, so two racing creates cannot both win). */
-export function createPartner(db: D1Database, p: PartnerInput, now: number): Promise<Partner | null> {
-	return writePartner(db, p, now, "ON CONFLICT (dpid) DO NOTHING");
-}
-
-async function writePartner(db: D1Database, p: PartnerInput, now: number, onConflict: string): Promise<Partner | null> {
-	const row = await db
-		.prepare(
-			`INSERT INTO partners (${COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10) ${onConflict}
-			 RETURNING ${COLUMNS}`,
-		)
-		.bind(
-			p.dpid,
-			p.name,
-			p.integrationCode,
-			p.syncUrl,
-			JSON.stringify(p.redirectHosts),
-			p.tcfVendorId,
-			p.resyncDays,
-			p.inboundIdType,
-			JSON.stringify(p.receiptEmails),
-			now,
-		)
-		.first<PartnerRow>();
-	return row ? toPartner(row) : null;
-}
-
-export async function deletePartner(db: D1Database, dpid: number): Promise<boolean> {
-	const result = await db.prepare("DELETE FROM partners WHERE dpid = ?1").bind(dpid).run();
-	return result.meta.changes > 0;
 }

@@ -7,11 +7,11 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../../scripts/lib/wait.ts";
+import { DEMO_SEED, DEV_SECRETS, type Edge, startEdge, stopEdges } from "../../scripts/lib/wrangler-dev.ts";
 import { launchChromium } from "./support/browser.js";
-import { E2E_SECRETS, type Edge, startEdge, stopEdges } from "./support/edge.js";
-import { eventually } from "./support/wait.js";
 
-const ADMIN = E2E_SECRETS.ADMIN_TOKEN;
+const ADMIN = DEV_SECRETS.ADMIN_TOKEN;
 const SHOTS = path.join(import.meta.dirname, "..", "..", "test-results", "dashboard");
 const DAY = 86_400_000;
 /** Partner keys in the stored format (es_<id>_<secret>, SHA-256 of the secret in D1). */
@@ -82,7 +82,7 @@ function historySql(now: number): string {
 			VALUES ('${id}', ${dpid}, 'traits', 'sync', 1, '[]', '${status}', ${r ? `'${r}'` : "NULL"}, ${now - (i + 1) * 3_600_000})`);
 	});
 	for (const [id, dpid, status, error] of [
-		["1-1790000000000", 2000, "delivered", null],
+		["1-1790000000000", 2000, "sent", null],
 		["2-1790000000000", 3000, "failed", "'https: 503 after 3 tries'"],
 	]) {
 		sql.push(`INSERT INTO outbound_runs (id, destination_id, dpid, mode, trigger, timestamp, since, until, status, lines, error, started_at, finished_at)
@@ -98,7 +98,7 @@ let context: BrowserContext;
 beforeAll(async () => {
 	await mkdir(SHOTS, { recursive: true });
 	browser = await launchChromium();
-	edge = await startEdge({ DEMO: "true" });
+	edge = await startEdge({ seed: { file: DEMO_SEED }, vars: { DEMO: "true" } });
 	await edge.query(historySql(Date.now()));
 });
 afterAll(async () => {

@@ -2,9 +2,9 @@
 // `wrangler dev`; afterwards every pair is in D1 and in the R2 archive exactly once.
 // `npm test` runs 1,000 calls; `npm run test:soak` runs 20,000 (EDGESYNC_LOAD_CALLS).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../../scripts/lib/wait.ts";
+import { DEMO_SEED, type Edge, startEdge, stopEdges } from "../../scripts/lib/wrangler-dev.ts";
 import { archivedPairs } from "./support/archive.js";
-import { type Edge, startEdge, stopEdges } from "./support/edge.js";
-import { eventually } from "./support/wait.js";
 
 const CALLS = Number(process.env.EDGESYNC_LOAD_CALLS ?? 1_000);
 const CONCURRENCY = 32;
@@ -15,7 +15,7 @@ let edge: Edge;
 beforeAll(async () => {
 	// The partner list is reloaded every second, so many calls are in flight while it is: a load shared
 	// between requests failed some of them with 500 ("Cannot perform I/O on behalf of a different request").
-	edge = await startEdge({ DEMO: "true", PARTNER_CACHE_SECONDS: "1" });
+	edge = await startEdge({ seed: { file: DEMO_SEED }, vars: { DEMO: "true", PARTNER_CACHE_SECONDS: "1" } });
 });
 afterAll(stopEdges);
 

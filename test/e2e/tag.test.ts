@@ -2,11 +2,11 @@
 // under `wrangler dev`; every expectation waits for the request, response or D1 row it needs.
 import type { Browser, BrowserContext, Page, Request } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { eventually } from "../../scripts/lib/wait.ts";
+import { DEMO_SEED, type Edge, startEdge, stopEdges } from "../../scripts/lib/wrangler-dev.ts";
 import { launchChromium } from "./support/browser.js";
-import { type Edge, startEdge, stopEdges } from "./support/edge.js";
 import { type Site, startSite } from "./support/site.js";
 import { EDGE_VENDOR, tcString } from "./support/tcf.js";
-import { eventually } from "./support/wait.js";
 
 const UUID = /^\d{38}$/;
 /** The tag's first-party copy: the UUID signed by the edge (`<uuid>.<22 base64url characters>`). */
@@ -25,11 +25,14 @@ beforeAll(async () => {
 	site = await startSite(() => edge.origin);
 	const sites = [`http://127.0.0.1:${site.port}`, `http://localhost:${site.port}`];
 	edge = await startEdge({
-		DEMO: "true",
-		SITE_ORIGINS: sites.join(","),
-		EDGE_TCF_VENDOR_ID: String(EDGE_VENDOR),
-		// As deployed on another site than the pages: the uuid cookie is a third-party cookie there.
-		COOKIE_SAMESITE: "None",
+		seed: { file: DEMO_SEED },
+		vars: {
+			DEMO: "true",
+			SITE_ORIGINS: sites.join(","),
+			EDGE_TCF_VENDOR_ID: String(EDGE_VENDOR),
+			// As deployed on another site than the pages: the uuid cookie is a third-party cookie there.
+			COOKIE_SAMESITE: "None",
+		},
 	});
 });
 

@@ -50,7 +50,7 @@ beforeEach(async () => {
 	otherKey = (await createPartnerKey(env.DB, 2000, "other", 0)).secret;
 	await env.DB.prepare(
 		`INSERT INTO outbound_runs (id, destination_id, dpid, mode, trigger, timestamp, since, until, status, started_at)
-		 VALUES ('1-1790000000000', 1, 1000, 'full', 'manual', 1790000000000, 0, 1, 'delivered', 1)`,
+		 VALUES ('1-1790000000000', 1, 1000, 'full', 'manual', 1790000000000, 0, 1, 'sent', 1)`,
 	).run();
 });
 
@@ -107,7 +107,7 @@ describe("SQL metacharacters in every string field", () => {
 		for (const [path, body] of [
 			["/segments/8", { name: "s", rule: SQL }],
 			["/destinations/8", { ...destination, schedule: SQL }],
-			["/destinations/8", { ...destination, delivery: { https: { url: "https://a.example/", secretBinding: SQL } } }],
+			["/destinations/8", { ...destination, targets: { https: { url: "https://a.example/", secretBinding: SQL } } }],
 			["/partners/3000", { name: "n", integrationCode: SQL }],
 		] as const) {
 			expect((await put(path, body)).status).toBe(400);

@@ -1,7 +1,7 @@
 import { introspectWorkflowInstance } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { workflowIdOf } from "../../batch/inbound/delivery";
+import { inboundWorkflowId as workflowIdOf } from "../../batch/workflows";
 import { call } from "./support/edge";
 import { runCron, upload } from "./support/inbound";
 import { seedPartnersWithKeys } from "./support/partners";

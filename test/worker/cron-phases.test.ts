@@ -4,8 +4,6 @@
 import { createScheduledController, introspectWorkflowInstance } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { workflowIdOf as inboundWorkflowId } from "../../batch/inbound/delivery";
-import { workflowIdOf as outboundWorkflowId, runIdOf } from "../../batch/outbound/runs/start";
 import worker from "../../worker";
 import { upload } from "./support/inbound";
 import { seedDestination, seedSegments } from "./support/outbound";
@@ -14,7 +12,10 @@ const DUE = 1_800_000_900_000;
 const T = 1_790_000_000;
 const WAITING = `ftp_dpm_1000_${T}.sync`; // recorded earlier: the inbound phase starts it
 const NEW = `ftp_dpm_1000_${T + 60}.sync`; // uploaded since: discovery records it
-const RUN = runIdOf(1, DUE);
+// The ids the edge gives them, stated: destination 1's run due at DUE, and the two Workflow instances.
+const RUN = "1-1800000900000";
+const INBOUND_INSTANCE = "inbound-ftp_dpm_1000_1790000000-sync";
+const OUTBOUND_INSTANCE = "outbound-1-1800000900000";
 
 beforeEach(async () => {
 	await seedSegments();
@@ -74,9 +75,9 @@ describe.each(Object.keys(FAULTS) as Array<keyof typeof FAULTS>)("a fault in the
 	it("is logged and reported, and every other phase still does its work", async () => {
 		// Instances are watched only where they will be created (a watched instance that never starts errs).
 		await using inbound =
-			broken === "inbound" ? null : await introspectWorkflowInstance(env.INBOUND_WORKFLOW, inboundWorkflowId(WAITING));
+			broken === "inbound" ? null : await introspectWorkflowInstance(env.INBOUND_WORKFLOW, INBOUND_INSTANCE);
 		await using outbound =
-			broken === "outbound" ? null : await introspectWorkflowInstance(env.OUTBOUND_WORKFLOW, outboundWorkflowId(RUN));
+			broken === "outbound" ? null : await introspectWorkflowInstance(env.OUTBOUND_WORKFLOW, OUTBOUND_INSTANCE);
 		const logged = vi.spyOn(console, "error").mockImplementation(() => {});
 		FAULTS[broken]();
 		const pass = worker.scheduled(createScheduledController({ scheduledTime: DUE, cron: "* * * * *" }), env);

@@ -2,9 +2,9 @@
 // CSRF defences, what the operator and a partner each see, and the static assets.
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { revokePartnerKey } from "../../worker/auth/partner-keys";
+import { revokePartnerKey } from "../../worker/auth/store";
 import type { ChartData } from "../../worker/dashboard/chart-data";
-import { pruneDashboardSessions } from "../../worker/dashboard/queries";
+import { pruneDashboardSessions } from "../../worker/dashboard/store";
 import { addCounters } from "../../worker/stats/aggregate";
 import { call, callWith, EDGE } from "./support/edge";
 import { seedPartnersWithKeys } from "./support/partners";
@@ -243,19 +243,20 @@ describe("what the operator and a partner see", () => {
 		expect(other.html).not.toContain("nobody-2000");
 	});
 
-	it("opens an outbound run with its files, MD5s and deliveries, for its own partner only", async () => {
+	it("opens an outbound run with its files, MD5s and each target's outcome, for its own partner only", async () => {
 		const files = [
 			{ name: "R2_1_1000_iter_1790000000000.sync.gz", sequence: 1, bytes: 99, lines: 7, md5: "ab".repeat(16) },
 		];
-		const deliveries = {
+		// Outcomes as recorded before migration 0010, when a target that took every file said "delivered".
+		const outcomes = {
 			r2: { status: "delivered", target: "outbound/1000/", files: 2 },
 			https: { status: "failed", target: "https", files: 0, error: "HTTP 500" },
 		};
 		await env.DB.prepare(
-			`INSERT INTO outbound_runs (id, destination_id, dpid, mode, trigger, timestamp, since, until, status, files, lines, bytes, deliveries, error, started_at, finished_at)
+			`INSERT INTO outbound_runs (id, destination_id, dpid, mode, trigger, timestamp, since, until, status, files, lines, bytes, outcomes, error, started_at, finished_at)
 			 VALUES ('1-1790000000000', 1, 1000, 'iter', 'schedule', 1790000000000, 1789990000000, 1789999940000, 'failed', ?1, 7, 99, ?2, 'https: HTTP 500', 1790000000000, 1790000002000)`,
 		)
-			.bind(JSON.stringify(files), JSON.stringify(deliveries))
+			.bind(JSON.stringify(files), JSON.stringify(outcomes))
 			.run();
 		const overview = await page("/admin", await login(ADMIN));
 		expect(overview.html).toContain('href="/admin/runs/1-1790000000000"');
@@ -265,6 +266,8 @@ describe("what the operator and a partner see", () => {
 		expect(html).toContain("ab".repeat(16));
 		expect(html).toContain("HTTP 500");
 		expect(html).toContain("took 2.0 s");
+		expect(html).toContain('<span class="status status-sent">sent</span>');
+		expect(html).not.toContain("delivered");
 		expect((await page("/admin/runs/1-1790000000000", await login(keys[1000]))).status).toBe(200);
 		expect((await page("/admin/runs/1-1790000000000", await login(keys[2000]))).status).toBe(404);
 		expect((await page("/admin/runs/nonsense", await login(ADMIN))).status).toBe(404);

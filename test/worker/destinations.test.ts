@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { putSegment } from "../../batch/segments/queries";
+import { putSegment } from "../../batch/segments/store";
 import { putTrait } from "../../batch/traits/store";
 import { call } from "./support/edge";
 import { seedPartner } from "./support/partners";
@@ -15,7 +15,7 @@ const destination = (overrides: Record<string, unknown> = {}) => ({
 	segments: [1],
 	mode: "iter",
 	schedule: "0 3 * * *",
-	delivery: {
+	targets: {
 		https: { url: "https://acme.example/inbound", secretBinding: "DELIVERY_ACME_TOKEN" },
 		s3: {
 			endpoint: "https://s3.acme.example",
@@ -34,14 +34,14 @@ beforeEach(async () => {
 });
 
 describe("destinations admin API", () => {
-	it("stores a destination with defaults, referring to delivery secrets by name only", async () => {
+	it("stores a destination with defaults, referring to target secrets by name only", async () => {
 		const res = await put(7, destination());
 		expect(res.status).toBe(200);
 		expect(await res.json()).toMatchObject({
 			id: 7,
 			gzip: true,
 			splitLines: 1_000_000,
-			delivery: {
+			targets: {
 				https: { secretHeader: "Authorization", secretBinding: "DELIVERY_ACME_TOKEN" },
 				s3: { region: "auto", prefix: "" },
 			},
@@ -66,7 +66,7 @@ describe("destinations admin API", () => {
 		[
 			"an S3 prefix that climbs out",
 			{
-				delivery: {
+				targets: {
 					s3: {
 						endpoint: "https://s3.example",
 						bucket: "b1",
@@ -80,16 +80,17 @@ describe("destinations admin API", () => {
 		],
 		["a bad summary address", { summaryEmails: ["not-an-address"] }, /summaryEmails/],
 		[
-			"plain http delivery",
-			{ delivery: { https: { url: "http://acme.example/x", secretBinding: "DELIVERY_T" } } },
+			"a plain http endpoint",
+			{ targets: { https: { url: "http://acme.example/x", secretBinding: "DELIVERY_T" } } },
 			/https/,
 		],
 		[
 			"a secret value instead of a name",
-			{ delivery: { https: { url: "https://a.example/", secretBinding: "s3cr3t value" } } },
+			{ targets: { https: { url: "https://a.example/", secretBinding: "s3cr3t value" } } },
 			/NAME of a Worker secret/,
 		],
-		["an unknown delivery kind", { delivery: { ftp: {} } }, /delivery/],
+		["an unknown kind of target", { targets: { ftp: {} } }, /targets/],
+		["targets under their old name, delivery", { delivery: {} }, /delivery/],
 	])("refuses %s with 400", async (_what, overrides, reason) => {
 		const res = await put(7, destination(overrides));
 		expect(res.status).toBe(400);
@@ -113,26 +114,26 @@ describe("destinations admin API", () => {
 		"https://api.localhost/in",
 		"https://partner/in",
 		"https://user:pass@partner.example/in",
-	])("refuses the non-public delivery URL %s, as HTTPS endpoint and as S3 endpoint", async (url) => {
-		const https = await put(7, destination({ delivery: { https: { url, secretBinding: "DELIVERY_T" } } }));
+	])("refuses the non-public target URL %s, as HTTPS endpoint and as S3 endpoint", async (url) => {
+		const https = await put(7, destination({ targets: { https: { url, secretBinding: "DELIVERY_T" } } }));
 		expect(https.status).toBe(400);
-		expect(JSON.stringify(await https.json())).toMatch(/delivery\.https\.url: (host|must not carry user info)/);
+		expect(JSON.stringify(await https.json())).toMatch(/targets\.https\.url: (host|must not carry user info)/);
 		const s3 = {
 			endpoint: url,
 			bucket: "b1",
 			accessKeyBinding: "DELIVERY_K",
 			secretKeyBinding: "DELIVERY_S",
 		};
-		const res = await put(7, destination({ delivery: { s3 } }));
+		const res = await put(7, destination({ targets: { s3 } }));
 		expect(res.status).toBe(400);
-		expect(JSON.stringify(await res.json())).toMatch(/delivery\.s3\.endpoint: (host|must not carry user info)/);
+		expect(JSON.stringify(await res.json())).toMatch(/targets\.s3\.endpoint: (host|must not carry user info)/);
 		expect((await call("/api/v1/destinations/7", { headers: ADMIN })).status).toBe(404);
 	});
 
 	it.each(["ADMIN_TOKEN", "SESSION_SECRET", "FPID_SECRET", "OPERATOR_EMAIL", "DB", "ACME_TOKEN", "DELIVERY_"])(
-		"refuses a secret binding named %s: only names reserved for delivery secrets (DELIVERY_…)",
+		"refuses a secret binding named %s: only names reserved for target secrets (DELIVERY_…)",
 		async (name) => {
-			for (const delivery of [
+			for (const targets of [
 				{ https: { url: "https://acme.example/in", secretBinding: name } },
 				{
 					s3: {
@@ -151,7 +152,7 @@ describe("destinations admin API", () => {
 					},
 				},
 			]) {
-				const res = await put(7, destination({ delivery }));
+				const res = await put(7, destination({ targets }));
 				expect(res.status).toBe(400);
 				expect(JSON.stringify(await res.json())).toMatch(/starting with DELIVERY_/);
 			}

@@ -16,7 +16,28 @@ type IdAnswer = {
 	optout?: boolean;
 	syncs: Array<{ dpid: number; url: string; type: string }>;
 };
+/** A signed copy to send as `fpid` (an input; answers are checked against SIGNED_U and expectedFpid). */
 const signed = (uuid: string) => signFpid(uuid, env.FPID_SECRET);
+/** U's signed copy under the tests' FPID_SECRET, worked out outside the edge. */
+const SIGNED_U = "33333333333333333333333333333333333333.Dh6dX9TLp6nWEtP47F4wPA";
+
+/**
+ * The signed copy the edge must answer for a UUID it minted, worked out here from the documented
+ * construction (HMAC-SHA-256 over "edgesync fpid", NUL, the UUID; 16 bytes, base64url), not by the edge's code.
+ */
+async function expectedFpid(uuid: string): Promise<string> {
+	const enc = new TextEncoder();
+	const key = await crypto.subtle.importKey(
+		"raw",
+		enc.encode(env.FPID_SECRET),
+		{ name: "HMAC", hash: "SHA-256" },
+		false,
+		["sign"],
+	);
+	const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, enc.encode(`edgesync fpid\0${uuid}`)), 0, 16);
+	const base64 = btoa(String.fromCharCode(...mac));
+	return `${uuid}.${base64.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "")}`;
+}
 
 beforeEach(async () => {
 	await seedPartner({ dpid: 1000, syncUrl: "/demo-vendor/sync?uid=${DD_UUID}&gdpr=${GDPR}", resyncDays: 7 });
@@ -48,10 +69,11 @@ describe("/id", () => {
 	it("answers the signed copy of the UUID for the tag's first-party cookie", async () => {
 		const body = await (await call("/id", { cookie: `uuid=${U}` })).json<IdAnswer>();
 		expect(body.fpid).toMatch(new RegExp(`^${U}\\.[A-Za-z0-9_-]{22}$`));
-		expect(body.fpid).toBe(await signed(U));
+		expect(body.fpid).toBe(SIGNED_U);
+		expect(await expectedFpid(U)).toBe(SIGNED_U);
 		expect(await verifiedFpid(body.fpid, env.FPID_SECRET)).toBe(U);
 		const minted = await (await call("/id")).json<IdAnswer>();
-		expect(minted.fpid).toBe(await signed(minted.uuid));
+		expect(minted.fpid).toBe(await expectedFpid(minted.uuid));
 	});
 
 	it("keeps the cookie's UUID, and falls back to a signed fpid only when the cookie is missing", async () => {
@@ -87,7 +109,7 @@ describe("/id", () => {
 			expect(body.uuid, name).toMatch(/^\d{38}$/);
 			expect(body.uuid, name).not.toBe(U);
 			expect(uuidFrom(res), name).toBe(body.uuid);
-			expect(body.fpid, name).toBe(await signed(body.uuid));
+			expect(body.fpid, name).toBe(await expectedFpid(body.uuid));
 		}
 	});
 

@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { discoverDeliveries, partnersThisPass } from "../../batch/inbound/discover";
 import { DISCOVERY_LIMITS } from "../../batch/inbound/discovery-limits";
 import { moveDeliveryFiles } from "../../batch/inbound/move-files";
-import { grantSource } from "../../core/grants/queries";
+import { grantSource } from "../../core/grants/store";
 import type { Partner } from "../../core/partners/partner";
 import { call } from "./support/edge";
 import { upload } from "./support/inbound";

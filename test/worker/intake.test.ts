@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { grantSource } from "../../core/grants/queries";
-import { createPartnerKey, revokePartnerKey } from "../../worker/auth/partner-keys";
+import { grantSource } from "../../core/grants/store";
+import { createPartnerKey } from "../../worker/auth/partner-keys";
+import { revokePartnerKey } from "../../worker/auth/store";
 import { call } from "./support/edge";
 import { seedPartnersWithKeys } from "./support/partners";
 import { beyondLimit } from "./support/rate-limit";

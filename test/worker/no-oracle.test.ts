@@ -21,7 +21,7 @@ beforeEach(async () => {
 	await env.DB.prepare(insert).bind("junk.csv@1790000000123", 0, "rejected").run();
 	await env.DB.prepare(
 		`INSERT INTO outbound_runs (id, destination_id, dpid, mode, trigger, timestamp, since, until, status, started_at)
-		 VALUES ('1-1790000000000', 1, 2000, 'full', 'manual', 1790000000000, 0, 1, 'delivered', 1)`,
+		 VALUES ('1-1790000000000', 1, 2000, 'full', 'manual', 1790000000000, 0, 1, 'sent', 1)`,
 	).run();
 	const login = await call("/admin/login", {
 		method: "POST",

@@ -4,7 +4,6 @@ import { d1PairStore } from "../../core/graph/store";
 import {
 	DPID,
 	infoOfRun,
-	md5Hex,
 	outboundBytes,
 	outboundLines,
 	pair,
@@ -27,7 +26,7 @@ beforeEach(async () => {
 
 async function linesOf(destinationId: number, at: number) {
 	const run = await runAt(destinationId, at);
-	expect(run.status).toBe("delivered");
+	expect(run.status).toBe("sent");
 	expect(run.files).toHaveLength(1);
 	return outboundLines(run.files[0]?.name ?? "");
 }
@@ -43,16 +42,16 @@ describe("full files", () => {
 		});
 		await seedDestination(1, { mode: "full" });
 		const run = await runAt(1, T0 + 10 * MIN);
-		expect(run).toMatchObject({ status: "delivered", mode: "full", trigger: "manual", lines: 2 });
-		expect(run.files.map((f) => f.name)).toEqual([`R2_1_1000_full_${T0 + 10 * MIN}.sync.gz`]);
+		expect(run).toMatchObject({ id: "1-1800000600000", status: "sent", mode: "full", trigger: "manual", lines: 2 });
+		expect(run.files.map((f) => f.name)).toEqual(["R2_1_1000_full_1800000600000.sync.gz"]);
 		expect(await outboundLines(run.files[0]?.name ?? "")).toEqual(["pa\t10,11", "pc\t11"]);
 		// In the partner's own prefix, and nowhere else.
 		const keys = (await env.EXCHANGE.list()).objects.map((o) => o.key);
 		expect(keys).toEqual([
-			`1000/outbound/R2_1_1000_full_${T0 + 10 * MIN}.info`,
-			`1000/outbound/R2_1_1000_full_${T0 + 10 * MIN}.sync.gz`,
+			"1000/outbound/R2_1_1000_full_1800000600000.info",
+			"1000/outbound/R2_1_1000_full_1800000600000.sync.gz",
 		]);
-		expect(run.deliveries.r2).toMatchObject({ status: "delivered", target: "1000/outbound/" });
+		expect(run.outcomes).toEqual({ r2: { status: "sent", target: "1000/outbound/", files: 2 } });
 	});
 
 	it("only carry the destination's own segments and repeat unchanged members every time", async () => {
@@ -96,7 +95,7 @@ describe("iter files for a scripted history of trait changes", () => {
 		await traitsChange(T0, { [U(1)]: { add: [2] } });
 		await linesOf(1, T0 + 10 * MIN);
 		const quiet = await runAt(1, T0 + 20 * MIN);
-		expect(quiet).toMatchObject({ status: "delivered", lines: 0 });
+		expect(quiet).toMatchObject({ status: "sent", lines: 0 });
 		expect(await outboundLines(quiet.files[0]?.name ?? "")).toEqual([]);
 		const info = await infoOfRun(quiet);
 		expect(info.totals).toEqual({ files: 1, lines: 0, bytes: quiet.files[0]?.bytes });
@@ -115,7 +114,7 @@ describe("iter files for a scripted history of trait changes", () => {
 	it("a destination with no members at all gets an empty file plus .info, not an error", async () => {
 		await seedDestination(1, { mode: "full" });
 		const run = await runAt(1, T0);
-		expect(run).toMatchObject({ status: "delivered", lines: 0, error: null });
+		expect(run).toMatchObject({ status: "sent", lines: 0, error: null });
 		expect((await infoOfRun(run)).files).toHaveLength(1);
 	});
 });
@@ -157,20 +156,22 @@ describe("the .info control file", () => {
 		await traitsChange(T0, { [U(1)]: { add: [1, 2] }, [U(2)]: { add: [1] }, [U(3)]: { add: [2] } });
 		await seedDestination(3, { mode: "full", gzip: false });
 		const run = await runAt(3, T0 + 10 * MIN);
-		const name = `R2_3_1000_full_${T0 + 10 * MIN}.sync`;
-		const bytes = await outboundBytes(name);
-		expect(new TextDecoder().decode(bytes)).toBe("pa\t10,11\npb\t10\npc\t11\n");
-		const info = await infoOfRun(run);
-		expect(info).toMatchObject({
-			run: run.id,
+		const name = "R2_3_1000_full_1800000600000.sync";
+		expect(new TextDecoder().decode(await outboundBytes(name))).toBe("pa\t10,11\npb\t10\npc\t11\n");
+		// The whole control file, as a partner reads it (MD5 of the 21 bytes above).
+		const file = { name, sequence: 1, bytes: 21, lines: 3, md5: "61f946a02a5e517afac0b109f5e89b2d" };
+		expect(await infoOfRun(run)).toEqual({
+			run: "3-1800000600000",
+			destination: { id: 3, name: "destination 3" },
 			dpid: DPID,
 			mode: "full",
-			timestamp: T0 + 10 * MIN,
-			until: T0 + 9 * MIN,
+			timestamp: 1_800_000_600_000,
+			since: 0,
+			until: 1_800_000_540_000,
+			files: [file],
+			totals: { files: 1, lines: 3, bytes: 21 },
 		});
-		expect(info.files).toEqual([{ name, sequence: 1, bytes: bytes.byteLength, lines: 3, md5: await md5Hex(bytes) }]);
-		expect(info.totals).toEqual({ files: 1, lines: 3, bytes: bytes.byteLength });
-		expect(run.files).toEqual(info.files);
-		expect(run.bytes).toBe(bytes.byteLength);
+		expect(run.files).toEqual([file]);
+		expect(run.bytes).toBe(21);
 	});
 });

@@ -2,10 +2,7 @@ import { createScheduledController, introspectWorkflowInstance } from "cloudflar
 import { env } from "cloudflare:workers";
 import PostalMime from "postal-mime";
 import { beforeEach, describe, expect, it } from "vitest";
-import { getRun, listRuns } from "../../batch/outbound/runs/records";
-import { runIdOf, workflowIdOf } from "../../batch/outbound/runs/start";
-import { runMailFolder } from "../../batch/outbound/runs/steps";
-import { outboxPath } from "../../batch/receipts/send";
+import { findRun, listRuns } from "../../batch/outbound/runs/store";
 import worker from "../../worker";
 import { createPartnerKey } from "../../worker/auth/partner-keys";
 import { call } from "./support/edge";
@@ -41,11 +38,11 @@ describe("scheduled runs", () => {
 		expect(await listRuns(env.DB, { destinationId: 1 })).toEqual([]);
 
 		const due = T0 + 15 * MIN;
-		await using instance = await introspectWorkflowInstance(env.OUTBOUND_WORKFLOW, workflowIdOf(runIdOf(1, due)));
+		await using instance = await introspectWorkflowInstance(env.OUTBOUND_WORKFLOW, "outbound-1-1800000900000");
 		await tick(due);
 		await instance.waitForStatus("complete");
-		const run = await getRun(env.DB, runIdOf(1, due));
-		expect(run).toMatchObject({ trigger: "schedule", status: "delivered", lines: 1 });
+		const run = await findRun(env.DB, "1-1800000900000");
+		expect(run).toMatchObject({ trigger: "schedule", status: "sent", lines: 1 });
 		expect(await state(1)).toEqual({ next_run_at: T0 + 30 * MIN, running_run: null });
 	});
 
@@ -62,10 +59,10 @@ describe("scheduled runs", () => {
 		await seedDestination(1, { schedule: "*/15 * * * *" });
 		await tick(T0);
 		const due = T0 + 15 * MIN;
-		await using instance = await introspectWorkflowInstance(env.OUTBOUND_WORKFLOW, workflowIdOf(runIdOf(1, due)));
+		await using instance = await introspectWorkflowInstance(env.OUTBOUND_WORKFLOW, "outbound-1-1800000900000");
 		await Promise.all([tick(due), tick(due)]);
 		await instance.waitForStatus("complete");
-		expect((await listRuns(env.DB, { destinationId: 1 })).map((r) => r.id)).toEqual([runIdOf(1, due)]);
+		expect((await listRuns(env.DB, { destinationId: 1 })).map((r) => r.id)).toEqual(["1-1800000900000"]);
 
 		await env.DB.prepare("UPDATE destination_state SET running_run = 'held' WHERE destination_id = 1").run();
 		await tick(T0 + 30 * MIN);
@@ -85,14 +82,14 @@ describe("outbound runs in the admin API", () => {
 		const run = (await started.json()) as { id: string; status: string; trigger: string; timestamp: number };
 		expect(run).toMatchObject({ status: "running", trigger: "manual" });
 		expect(run.timestamp).toBeGreaterThanOrEqual(before);
-		await using instance = await introspectWorkflowInstance(env.OUTBOUND_WORKFLOW, workflowIdOf(run.id));
+		await using instance = await introspectWorkflowInstance(env.OUTBOUND_WORKFLOW, `outbound-${run.id}`);
 		await instance.waitForStatus("complete");
 
 		const own = (await createPartnerKey(env.DB, 1000, "t", 0)).secret;
 		await seedPartner({ dpid: 2000 });
 		const other = (await createPartnerKey(env.DB, 2000, "t", 0)).secret;
 		const asPartner = await call(`/api/v1/outbound-runs/${run.id}`, { headers: { Authorization: `Bearer ${own}` } });
-		expect(await asPartner.json()).toMatchObject({ id: run.id, status: "delivered" });
+		expect(await asPartner.json()).toMatchObject({ id: run.id, status: "sent" });
 		expect(
 			(await call(`/api/v1/outbound-runs/${run.id}`, { headers: { Authorization: `Bearer ${other}` } })).status,
 		).toBe(404);
@@ -106,6 +103,31 @@ describe("outbound runs in the admin API", () => {
 		).toBe(401);
 	});
 
+	it("serve a run recorded before migration 0010 in today's words: an outcome's delivered is sent", async () => {
+		await env.DB.prepare(
+			`INSERT INTO outbound_runs (id, destination_id, dpid, mode, trigger, timestamp, since, until, status, outcomes, started_at, finished_at)
+			 VALUES ('1-1790000000000', 1, 1000, 'full', 'manual', 1790000000000, 0, 1789999940000, 'sent', ?1, 1790000000000, 1790000001000)`,
+		)
+			.bind(
+				JSON.stringify({
+					r2: { status: "delivered", target: "1000/outbound/", files: 2 },
+					https: { status: "delivered", target: "https://partner.example/in", files: 2 },
+				}),
+			)
+			.run();
+		const res = await call("/api/v1/outbound-runs/1-1790000000000", { headers: ADMIN });
+		expect(res.status).toBe(200);
+		expect(await res.json()).toMatchObject({
+			id: "1-1790000000000",
+			status: "sent",
+			outcomes: {
+				r2: { status: "sent", target: "1000/outbound/", files: 2 },
+				https: { status: "sent", target: "https://partner.example/in", files: 2 },
+			},
+			durationMs: 1000,
+		});
+	});
+
 	it("answer 404 for unknown destinations and runs, 400 for malformed run ids", async () => {
 		expect((await call("/api/v1/destinations/99/runs", { method: "POST", headers: ADMIN })).status).toBe(404);
 		expect((await call(`/api/v1/outbound-runs/99-${T0}`, { headers: ADMIN })).status).toBe(404);
@@ -114,20 +136,21 @@ describe("outbound runs in the admin API", () => {
 });
 
 describe("run summary e-mail", () => {
-	it("goes to the destination's recipients with the run's counts and deliveries", async () => {
+	it("goes to the destination's recipients with the run's counts and each target's outcome", async () => {
 		await seedDestination(1, { mode: "full", summaryEmails: ["audience@partner.example"] });
 		const run = await runAt(1, T0);
-		const raw = await env.ARCHIVE.get(outboxPath(runMailFolder(run.id), "audience@partner.example"));
+		const raw = await env.ARCHIVE.get("mail/runs/1-1800000000000/audience%40partner.example.eml");
 		const mail = await PostalMime.parse((await raw?.text()) ?? "");
-		expect(mail.subject).toBe(`edgesync full run ${run.id} for destination 1: delivered`);
+		expect(mail.subject).toBe("edgesync full run 1-1800000000000 for destination 1: sent");
 		expect(mail.to?.map((a) => a.address)).toEqual(["audience@partner.example"]);
 		expect(mail.text).toContain("Files: 1, lines: 1");
 		expect(mail.text).toContain(`MD5 ${run.files[0]?.md5}`);
+		expect(mail.text).toContain("Target r2: sent");
 	});
 
 	it("is not sent when the destination names no recipients", async () => {
 		await seedDestination(1, { mode: "full" });
-		const run = await runAt(1, T0);
-		expect((await env.ARCHIVE.list({ prefix: runMailFolder(run.id) })).objects).toEqual([]);
+		await runAt(1, T0);
+		expect((await env.ARCHIVE.list({ prefix: "mail/runs/1-1800000000000" })).objects).toEqual([]);
 	});
 });

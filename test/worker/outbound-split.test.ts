@@ -36,7 +36,7 @@ describe("split files", () => {
 		const ids = await seedBulkMembers(2_500, [11]);
 		await seedDestination(7, { mode: "full", splitLines: 1_000 });
 		const run = await runAt(7, AT);
-		const stem = `R2_7_1000_full_${AT}`;
+		const stem = "R2_7_1000_full_1800000000000";
 		expect(run.files.map((f) => [f.name, f.sequence, f.lines])).toEqual([
 			[`${stem}001.sync.gz`, 1, 1_000],
 			[`${stem}002.sync.gz`, 2, 1_000],
@@ -53,7 +53,7 @@ describe("split files", () => {
 		const run = await runAt(7, AT, "complete", async (m) => {
 			await m.mockStepError({ name: "write file 2" }, new Error("R2 went away mid-file"), 2);
 		});
-		expect(run.status).toBe("delivered");
+		expect(run.status).toBe("sent");
 		expect(run.files.map((f) => f.lines)).toEqual([1_000, 1_000, 500]);
 		expect((await readBack(run)).lines).toEqual(ids.map((id) => `${id}\t11`));
 	});
@@ -66,9 +66,9 @@ describe("split files", () => {
 		});
 		expect(run).toMatchObject({ status: "failed", error: "R2 is down" });
 		const state = await env.DB.prepare(
-			"SELECT running_run, delivered_until FROM destination_state WHERE destination_id = 7",
+			"SELECT running_run, sent_until FROM destination_state WHERE destination_id = 7",
 		).first();
-		expect(state).toEqual({ running_run: null, delivered_until: 0 });
+		expect(state).toEqual({ running_run: null, sent_until: 0 });
 	});
 
 	it("never adds an empty last file when the members fill the files exactly", async () => {
@@ -83,7 +83,7 @@ describe("split files", () => {
 		await seedBulkMembers(1_000, [10]);
 		await seedDestination(7, { mode: "full", splitLines: 1_000 });
 		const run = await runAt(7, AT);
-		expect(run.files.map((f) => f.name)).toEqual([`R2_7_1000_full_${AT}.sync.gz`]);
+		expect(run.files.map((f) => f.name)).toEqual(["R2_7_1000_full_1800000000000.sync.gz"]);
 		expect((await readBack(run)).lines).toHaveLength(1_000);
 	});
 
@@ -98,7 +98,7 @@ describe("split files", () => {
 			.bind(AT + 60_000, JSON.stringify(ids.slice(0, 800)))
 			.run();
 		const next = await runAt(7, AT + 10 * 60_000);
-		expect(next.files.map((f) => [f.name, f.lines])).toEqual([[`R2_7_1000_iter_${AT + 10 * 60_000}.sync.gz`, 800]]);
+		expect(next.files.map((f) => [f.name, f.lines])).toEqual([["R2_7_1000_iter_1800000600000.sync.gz", 800]]);
 		expect((await readBack(next)).lines).toEqual(ids.slice(0, 800).map((id) => `${id}\t\t11`));
 	});
 

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { applyChunk } from "../../batch/inbound/apply-chunk";
 import type { ChunkLine, ChunkTarget } from "../../batch/inbound/chunk-decision";
 import type { LineSignal } from "../../batch/inbound/realize";
-import { listSegments } from "../../batch/segments/queries";
+import { listSegments } from "../../batch/segments/store";
 import { catalogOf } from "../../batch/traits/catalog";
 import { putTrait, traitsOfSource } from "../../batch/traits/store";
 import { d1PairStore } from "../../core/graph/store";

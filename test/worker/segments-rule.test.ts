@@ -1,7 +1,6 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { listSegments, putSegment } from "../../batch/segments/queries";
 import {
 	evaluate,
 	parseSegmentRule,
@@ -9,6 +8,7 @@ import {
 	STORED_RULE_MAX_DEPTH,
 	traitsOf,
 } from "../../batch/segments/rule";
+import { listSegments, putSegment } from "../../batch/segments/store";
 import { InputError } from "../../core/input-error";
 import { call } from "./support/edge";
 

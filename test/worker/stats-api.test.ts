@@ -55,7 +55,7 @@ beforeEach(async () => {
 	// 2000: 50 valid of 55 (5 invalid IDs), 25 matched; a rejected file does not count toward the rate.
 	await delivery("d3", 2000, "done", { "Records received": 55, "Invalid IDs": 5, "No matching ID": 25 });
 	await delivery("d4", 2000, "rejected", { "Records received": 0 });
-	await run("1-1", 1000, "delivered");
+	await run("1-1", 1000, "sent");
 	await run("2-1", 2000, "failed");
 });
 
@@ -86,7 +86,7 @@ describe("/api/v1/stats", () => {
 			{ dpid: 2000, deliveries: 1, records: 50, matched: 25, rate: 0.5 },
 		]);
 		expect(stats.inbound.byStatus).toEqual({ done: 2, pending: 1, rejected: 1 });
-		expect(stats.outbound.byStatus).toEqual({ delivered: 1, failed: 1 });
+		expect(stats.outbound.byStatus).toEqual({ sent: 1, failed: 1 });
 	});
 
 	it("looks back as far as asked: one day is today only", async () => {

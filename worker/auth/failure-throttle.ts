@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { fail } from "../http/errors";
 import { clientKey } from "../http/rate-limit";
-import { GIVE_BACK_SLOT, PRUNE_ENDED_WINDOWS, TAKE_SLOT, WINDOW_OF, type WindowRow } from "./queries";
+import { deleteEndedWindows, giveBackSlot, takeSlot, windowStartOf } from "./store";
 
 /**
  * Failed credentials per client address (IPv4 address, IPv6 /64): the admin token, partner keys and
@@ -32,16 +32,16 @@ export async function beginAttempt<E extends { Bindings: Env }>(c: Context<E>): 
 	const db: D1Database = c.env.DB;
 	const now = Date.now();
 	const ended = now - AUTH_FAILURE_WINDOW_MS;
-	const slot = await db.prepare(TAKE_SLOT).bind(client, now, ended, MAX_AUTH_FAILURES).first<WindowRow>();
-	if (!slot) {
-		const current = await db.prepare(WINDOW_OF).bind(client).first<WindowRow>();
-		const retryAfter = Math.max(1, Math.ceil(((current?.window_start ?? now) - ended) / 1000));
+	const slot = await takeSlot(db, client, now, ended, MAX_AUTH_FAILURES);
+	if (slot === null) {
+		const current = await windowStartOf(db, client);
+		const retryAfter = Math.max(1, Math.ceil(((current ?? now) - ended) / 1000));
 		c.header("Retry-After", String(retryAfter));
 		fail(429, `too many failed credentials from this address; try again in ${Math.ceil(retryAfter / 60)} min`);
 	}
 	return {
 		settle: async (good) => {
-			if (good) await db.prepare(GIVE_BACK_SLOT).bind(client, slot.window_start).run();
+			if (good) await giveBackSlot(db, client, slot);
 			else await pruneAuthFailures(db, now);
 		},
 	};
@@ -49,8 +49,5 @@ export async function beginAttempt<E extends { Bindings: Env }>(c: Context<E>): 
 
 /** Deletes the counts of windows that have ended (also for the cron's pruning phase). */
 export async function pruneAuthFailures(db: D1Database, now: number): Promise<void> {
-	await db
-		.prepare(PRUNE_ENDED_WINDOWS)
-		.bind(now - AUTH_FAILURE_WINDOW_MS)
-		.run();
+	await deleteEndedWindows(db, now - AUTH_FAILURE_WINDOW_MS);
 }

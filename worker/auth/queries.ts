@@ -1,4 +1,34 @@
-/** SQL of the failed-credential throttle (migrations/0008_sessions_auth_failures.sql). */
+import type { PartnerKey } from "./partner-key";
+
+/** SQL of the auth area: partner keys (migrations/0001) and the failed-credential throttle (0008). */
+
+export interface KeyRow {
+	id: string;
+	dpid: number;
+	secret_sha256: string;
+	label: string;
+	created_at: number;
+	revoked_at: number | null;
+}
+
+export function toKey(row: KeyRow): PartnerKey {
+	return { id: row.id, dpid: row.dpid, label: row.label, createdAt: row.created_at, revokedAt: row.revoked_at };
+}
+
+const KEY_COLUMNS = "id, dpid, secret_sha256, label, created_at, revoked_at";
+
+/** ?1 key id, ?2 dpid, ?3 SHA-256 of the secret (hex), ?4 label, ?5 now. */
+export const INSERT_KEY = `INSERT INTO partner_keys (id, dpid, secret_sha256, label, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+RETURNING ${KEY_COLUMNS}`;
+
+/** ?1 dpid. */
+export const LIST_KEYS = `SELECT ${KEY_COLUMNS} FROM partner_keys WHERE dpid = ?1 ORDER BY created_at`;
+
+/** ?1 dpid, ?2 key id, ?3 now. */
+export const REVOKE_KEY = "UPDATE partner_keys SET revoked_at = ?3 WHERE dpid = ?1 AND id = ?2 AND revoked_at IS NULL";
+
+/** ?1 key id. */
+export const KEY_BY_ID = `SELECT ${KEY_COLUMNS} FROM partner_keys WHERE id = ?1`;
 
 /**
  * ?1 client, ?2 now, ?3 the newest window start that has ended (now − window), ?4 most failures per

@@ -4,7 +4,6 @@ import { secretsOf } from "../../core/config/secrets";
 import { secretsEqual } from "../../core/crypto";
 import { partnerOfKey } from "../auth/partner-keys";
 import type { AppEnv } from "../http/types";
-import { deleteSession, insertSession, liveSession } from "./queries";
 import {
 	credentialOf,
 	newSessionId,
@@ -12,10 +11,10 @@ import {
 	SESSION_PATH,
 	SESSION_TTL_SECONDS,
 	type Session,
-	sameText,
 	sealSessionId,
 	sessionIdOf,
 } from "./session";
+import { deleteSession, insertSession, liveSession } from "./store";
 
 export type DashEnv = { Bindings: Env; Variables: AppEnv["Variables"] & { session: Session } };
 export type DashContext = Context<DashEnv>;
@@ -58,7 +57,10 @@ async function sessionOf(c: DashContext): Promise<Session | null> {
 	const id = await sessionIdOf(sessionSecret, getCookie(c, SESSION_COOKIE));
 	const row = id === null ? null : await liveSession(c.env.DB, id, Date.now());
 	if (!row) return null;
-	if (row.role === "operator" && !(await sameText(row.credential ?? "", await credentialOf(sessionSecret, adminToken))))
+	if (
+		row.role === "operator" &&
+		!(await secretsEqual(row.credential ?? "", await credentialOf(sessionSecret, adminToken)))
+	)
 		return null;
 	return { id: row.id, role: row.role, dpid: row.dpid, keyId: row.key_id, expiresAt: row.expires_at };
 }

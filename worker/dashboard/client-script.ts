@@ -72,7 +72,7 @@ td.url, td.error-text { white-space: normal; overflow-wrap: anywhere; min-width:
 table.receipt th { width: 45%; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
 .status { padding: .05rem .45rem; border-radius: 999px; font-size: .85em; background: #e5e7eb; }
-.status-done, .status-delivered { background: #d1fae5; color: #065f46; }
+.status-done, .status-sent { background: #d1fae5; color: #065f46; }
 .status-failed, .status-rejected { background: #fee2e2; color: #991b1b; }
 .status-running, .status-pending { background: #dbeafe; color: #1e40af; }
 .bars { list-style: none; padding: 0; margin: 0; display: grid; gap: .5rem; }

@@ -3,14 +3,15 @@ import { csrf } from "hono/csrf";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import { z } from "zod";
 import { findDelivery } from "../../batch/inbound/store";
-import { getRun } from "../../batch/outbound/runs/records";
+import { RunIdSchema } from "../../batch/outbound/runs/schema";
+import { findRun } from "../../batch/outbound/runs/store";
 import { secretsOf } from "../../core/config/secrets";
-import { listGrants } from "../../core/grants/queries";
-import { getPartner, listPartners } from "../../core/partners/queries";
+import { listGrants } from "../../core/grants/store";
+import { getPartner, listPartners } from "../../core/partners/store";
 import { beginAttempt } from "../auth/failure-throttle";
 import { clientKey, enforceLimit } from "../http/rate-limit";
 import { readStats } from "../stats/read";
-import { recentInbound, recentOutbound } from "../stats/recent";
+import { recentInbound, recentOutbound } from "../stats/store";
 import { assetRoutes } from "./assets";
 import { type DashContext, type DashEnv, endSession, requireSession, scopeOf, startSession, whoIs } from "./auth";
 import { chartData } from "./chart-data";
@@ -116,7 +117,7 @@ dashboardRoutes.get("/runs/:id", requireSession, async (c) => {
 	const session = c.get("session");
 	const token = await csrfToken(secretsOf(c.env).sessionSecret, session);
 	const id = c.req.param("id");
-	const run = /^\d{1,10}-\d{13}$/.test(id) ? await getRun(c.env.DB, id) : null;
+	const run = RunIdSchema.safeParse(id).success ? await findRun(c.env.DB, id) : null;
 	const dpid = scopeOf(c);
 	// Another partner's run is "not found", like its deliveries.
 	if (!run || (dpid !== null && run.dpid !== dpid))

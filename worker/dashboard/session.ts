@@ -1,3 +1,6 @@
+import { hmacSha256, secretsEqual } from "../../core/crypto";
+import { base64url } from "../../core/encoding";
+
 /**
  * Dashboard sessions live in D1 (dashboard_sessions): the cookie carries only a random session id and
  * a MAC of it made with SESSION_SECRET, so a forged cookie is refused without a query, and logout
@@ -16,30 +19,14 @@ export interface Session {
 	expiresAt: number;
 }
 
-const encoder = new TextEncoder();
-// The imported key per secret. Only a finished key is shared between requests, never an import in
-// flight: a request must not await another request's work (see partners/directory.ts).
-const keys = new Map<string, CryptoKey>();
-
-async function hmacKey(secret: string): Promise<CryptoKey> {
-	const cached = keys.get(secret);
-	if (cached) return cached;
-	const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-		"sign",
-	]);
-	keys.set(secret, key);
-	return key;
-}
-
 /** A MAC of `text` for one purpose; purposes are kept apart so no MAC can stand in for another. */
 async function mac(secret: string, purpose: string, text: string): Promise<string> {
-	const sig = await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(`${purpose}\0${text}`));
-	return b64url(new Uint8Array(sig));
+	return base64url(await hmacSha256(secret, purpose, text));
 }
 
 /** A new session id: 32 random bytes. */
 export function newSessionId(): string {
-	return b64url(crypto.getRandomValues(new Uint8Array(32)));
+	return base64url(crypto.getRandomValues(new Uint8Array(32)));
 }
 
 /** The cookie value for a session id. */
@@ -51,7 +38,7 @@ export async function sealSessionId(secret: string, id: string): Promise<string>
 export async function sessionIdOf(secret: string, value: string | undefined): Promise<string | null> {
 	const m = /^([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})$/.exec(value ?? "");
 	if (!m?.[1] || !m[2]) return null;
-	return (await sameText(m[2], await mac(secret, "session", m[1]))) ? m[1] : null;
+	return (await secretsEqual(m[2], await mac(secret, "session", m[1]))) ? m[1] : null;
 }
 
 /**
@@ -68,18 +55,5 @@ export function csrfToken(secret: string, session: Session): Promise<string> {
 }
 
 export async function csrfValid(secret: string, session: Session, given: unknown): Promise<boolean> {
-	return typeof given === "string" && sameText(given, await csrfToken(secret, session));
-}
-
-/** Constant-time comparison of two MACs (hashed first so the lengths match). */
-export async function sameText(a: string, b: string): Promise<boolean> {
-	const [x, y] = await Promise.all([a, b].map((t) => crypto.subtle.digest("SHA-256", encoder.encode(t))));
-	return x !== undefined && y !== undefined && crypto.subtle.timingSafeEqual(x, y);
-}
-
-function b64url(bytes: Uint8Array): string {
-	return btoa(String.fromCharCode(...bytes))
-		.replace(/\+/g, "-")
-		.replace(/\//g, "_")
-		.replace(/=+$/, "");
+	return typeof given === "string" && secretsEqual(given, await csrfToken(secret, session));
 }

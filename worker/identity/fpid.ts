@@ -1,4 +1,5 @@
-import { secretsEqual } from "../../core/crypto";
+import { hmacSha256, secretsEqual } from "../../core/crypto";
+import { base64url } from "../../core/encoding";
 import { isUuid } from "../../core/uuid";
 
 /**
@@ -13,24 +14,9 @@ import { isUuid } from "../../core/uuid";
 export const FPID_MAC_BYTES = 16;
 const FPID_SHAPE = /^(\d{38})\.([A-Za-z0-9_-]{22})$/;
 
-const encoder = new TextEncoder();
-// The imported key, per secret. A resolved CryptoKey holds no request's I/O, so sharing it is safe.
-const keys = new Map<string, CryptoKey>();
-
-async function hmacKey(secret: string): Promise<CryptoKey> {
-	const cached = keys.get(secret);
-	if (cached) return cached;
-	const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-		"sign",
-	]);
-	keys.set(secret, key);
-	return key;
-}
-
 async function mac(uuid: string, secret: string): Promise<string> {
 	// The label keeps these MACs apart from anything else that might ever be signed with the same secret.
-	const full = await crypto.subtle.sign("HMAC", await hmacKey(secret), encoder.encode(`edgesync fpid\0${uuid}`));
-	return base64url(new Uint8Array(full, 0, FPID_MAC_BYTES));
+	return base64url((await hmacSha256(secret, "edgesync fpid", uuid)).subarray(0, FPID_MAC_BYTES));
 }
 
 /** The signed copy of `uuid` the tag stores and sends back. */
@@ -49,11 +35,4 @@ export async function verifiedFpid(value: string | undefined | null, secret: str
 	if (!match) return null;
 	const [, uuid = "", given = ""] = match;
 	return (await secretsEqual(given, await mac(uuid, secret))) ? uuid : null;
-}
-
-function base64url(bytes: Uint8Array): string {
-	return btoa(String.fromCharCode(...bytes))
-		.replace(/\+/g, "-")
-		.replace(/\//g, "_")
-		.replace(/=+$/, "");
 }

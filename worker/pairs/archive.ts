@@ -1,3 +1,5 @@
+import { sha256 } from "../../core/crypto";
+import { hex } from "../../core/encoding";
 import type { PairEvent } from "../../core/graph/pair-event";
 
 /** An event as archived: the queue message id lets readers drop the rare duplicate after a retry. */
@@ -37,8 +39,7 @@ export async function archivePairs(bucket: R2Bucket, pairs: readonly ArchivedPai
 /** `<earliest ms>-<hash of message ids>`: sorts by time when listed, stable across retries. */
 async function batchName(pairs: readonly ArchivedPair[]): Promise<string> {
 	const ids = [...new Set(pairs.map((p) => p.id))].sort().join("\n");
-	const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(ids)));
-	const hash = Array.from(digest.slice(0, 12), (b) => b.toString(16).padStart(2, "0")).join("");
+	const hash = hex((await sha256(ids)).subarray(0, 12));
 	const earliest = Math.min(...pairs.map((p) => p.at));
 	return `${earliest}-${hash}`;
 }

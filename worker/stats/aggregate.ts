@@ -1,6 +1,6 @@
 import type { PairEvent } from "../../core/graph/pair-event";
 import { type Counter, counterMessageSchema, mergeCounters, utcDay } from "./counters";
-import * as sql from "./queries";
+import { addCounterRows, deleteCountersBefore, tallyRows } from "./store";
 
 /** Pair events per tally statement, as the pair store slices them (one JSON value per 1,000). */
 const SLICE = 1_000;
@@ -19,26 +19,22 @@ export async function countingSyncs(db: D1Database, events: readonly PairEvent[]
 }
 
 async function tallyPairs(db: D1Database, events: readonly PairEvent[]): Promise<Counter[]> {
-	const statements: D1PreparedStatement[] = [];
-	for (let i = 0; i < events.length; i += SLICE) {
-		statements.push(db.prepare(sql.TALLY_PAIRS).bind(JSON.stringify(events.slice(i, i + SLICE))));
-	}
+	const slices: string[] = [];
+	for (let i = 0; i < events.length; i += SLICE) slices.push(JSON.stringify(events.slice(i, i + SLICE)));
 	const counters = new Map<string, Counter>();
-	for (const result of await db.batch<sql.TallyRow>(statements)) {
-		for (const row of result.results) {
-			const refreshed = row.events - row.new_pairs;
-			const base = { day: row.day, dpid: row.dpid, reason: "" };
-			const rows: Counter[] = [];
-			if (row.new_pairs > 0) rows.push({ ...base, metric: "new_pairs", n: row.new_pairs });
-			if (refreshed > 0) rows.push({ ...base, metric: "refreshed_pairs", n: refreshed });
-			mergeCounters(counters, rows);
-		}
+	for (const row of await tallyRows(db, slices)) {
+		const refreshed = row.events - row.new_pairs;
+		const base = { day: row.day, dpid: row.dpid, reason: "" };
+		const rows: Counter[] = [];
+		if (row.new_pairs > 0) rows.push({ ...base, metric: "new_pairs", n: row.new_pairs });
+		if (refreshed > 0) rows.push({ ...base, metric: "refreshed_pairs", n: refreshed });
+		mergeCounters(counters, rows);
 	}
 	return [...counters.values()];
 }
 
 export async function addCounters(db: D1Database, counters: readonly Counter[]): Promise<void> {
-	if (counters.length > 0) await db.prepare(sql.ADD_COUNTERS).bind(JSON.stringify(counters)).run();
+	if (counters.length > 0) await addCounterRows(db, JSON.stringify(counters));
 }
 
 /**
@@ -73,8 +69,5 @@ export const COUNTER_DAYS = 400;
 
 /** The cron's tidy-up: drops counters older than COUNTER_DAYS (a few rows per day, one indexed delete). */
 export async function pruneCounters(db: D1Database, now: number): Promise<void> {
-	await db
-		.prepare(sql.PRUNE_COUNTERS)
-		.bind(utcDay(now - COUNTER_DAYS * 86_400_000))
-		.run();
+	await deleteCountersBefore(db, utcDay(now - COUNTER_DAYS * 86_400_000));
 }

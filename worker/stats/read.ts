@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { utcDay } from "./counters";
-import * as sql from "./queries";
+import type * as sql from "./queries";
+import { statsRows } from "./store";
 
 const DAY_MS = 86_400_000;
 
@@ -52,16 +53,11 @@ export async function readStats(db: D1Database, opts: { days: number; dpid: numb
 	const from = utcDay(opts.now - (opts.days - 1) * DAY_MS);
 	const to = utcDay(opts.now);
 	const since = Date.parse(`${from}T00:00:00Z`);
-	const [counters, matches, inbound, outbound] = await db.batch<unknown>([
-		db.prepare(sql.COUNTERS_BETWEEN).bind(from, to, opts.dpid),
-		db.prepare(sql.MATCH_RATES).bind(since, opts.dpid),
-		db.prepare(sql.INBOUND_BY_STATUS).bind(since, opts.dpid),
-		db.prepare(sql.OUTBOUND_BY_STATUS).bind(since, opts.dpid),
-	]);
+	const { counters, matches, inbound, outbound } = await statsRows(db, { from, to, since, dpid: opts.dpid });
 	const days = new Map<string, Day>();
 	const reasons = new Map<string, number>();
 	const totals = zero();
-	for (const row of rowsOf<sql.CounterRow>(counters)) {
+	for (const row of counters) {
 		const field = FIELD[row.metric];
 		if (!field) continue;
 		const key = `${row.day}|${row.dpid}`;
@@ -82,12 +78,12 @@ export async function readStats(db: D1Database, opts: { days: number; dpid: numb
 		totals,
 		days: [...days.values()],
 		badInputByReason: [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count),
-		matchRates: rowsOf<sql.MatchRow>(matches).map((m) => ({
+		matchRates: matches.map((m) => ({
 			...m,
 			rate: m.records > 0 ? m.matched / m.records : null,
 		})),
-		inbound: { byStatus: byStatus(rowsOf<sql.StatusRow>(inbound)) },
-		outbound: { byStatus: byStatus(rowsOf<sql.StatusRow>(outbound)) },
+		inbound: { byStatus: byStatus(inbound) },
+		outbound: { byStatus: byStatus(outbound) },
 	});
 }
 
@@ -97,9 +93,4 @@ function zero() {
 
 function byStatus(rows: sql.StatusRow[]): Record<string, number> {
 	return Object.fromEntries(rows.map((r) => [r.status, r.count]));
-}
-
-/** D1's batch is typed per call, not per statement: each result is cast to the row type of its query. */
-function rowsOf<Row>(result: D1Result<unknown> | undefined): Row[] {
-	return (result?.results ?? []) as Row[];
 }

@@ -1,8 +1,9 @@
+import { sha256 } from "../../core/crypto";
+import { hex } from "../../core/encoding";
+
 /** A strong ETag: the first 128 bits of the SHA-256 of the UTF-8 bytes, hex. */
 export async function strongEtag(text: string): Promise<string> {
-	const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-	const hex = Array.from(digest.subarray(0, 16), (b) => b.toString(16).padStart(2, "0")).join("");
-	return `"${hex}"`;
+	return `"${hex((await sha256(text)).subarray(0, 16))}"`;
 }
 
 /**

@@ -1,10 +1,12 @@
-import * as sql from "./queries";
+import type { Mode } from "../destinations/schema";
+import type { MemberRow } from "./queries";
+import { memberBound, memberPage, tombstoneBound, tombstonePage } from "./store";
 
 /** What a run lists: whose memberships, which segments, and the window of changes (Unix ms). */
 export interface LineScope {
 	dpid: number;
 	segments: readonly number[];
-	mode: "full" | "iter";
+	mode: Mode;
 	/** iter: changes after this time (0 = first run: everyone in a segment, no removals). */
 	since: number;
 	/** Membership as of this time; changes after it belong to the next run. */
@@ -39,13 +41,11 @@ export async function* linePages(db: D1Database, scope: LineScope, from: Cursor)
 	if (cursor.phase === "removed" && baseline) cursor = { phase: "paired", after: "" };
 	const segments = JSON.stringify(scope.segments);
 	for (;;) {
-		const statement =
+		const query = { dpid: scope.dpid, after: cursor.after, segments };
+		const results =
 			cursor.phase === "removed"
-				? db.prepare(sql.TOMBSTONE_PAGE).bind(scope.dpid, cursor.after, segments, scope.since, PAGE_ROWS, scope.until)
-				: db
-						.prepare(sql.MEMBER_PAGE)
-						.bind(scope.dpid, cursor.after, segments, baseline ? scope.until : scope.since, PAGE_ROWS);
-		const { results } = await statement.all<sql.MemberRow>();
+				? await tombstonePage(db, { ...query, since: scope.since, until: scope.until }, PAGE_ROWS)
+				: await memberPage(db, { ...query, endedAfter: baseline ? scope.until : scope.since }, PAGE_ROWS);
 		const full = results.length === PAGE_ROWS;
 		const groups = groupByPartnerId(results);
 		// A full page may stop inside the last ID's rows: leave that ID to the next page. (One ID has at
@@ -70,10 +70,11 @@ export async function* linePages(db: D1Database, scope: LineScope, from: Cursor)
 export async function lineBound(db: D1Database, scope: LineScope): Promise<number> {
 	const segments = JSON.stringify(scope.segments);
 	const baseline = isBaseline(scope);
-	const members = db.prepare(sql.MEMBER_BOUND).bind(scope.dpid, segments, baseline ? scope.until : scope.since);
-	const tombstones = db.prepare(sql.TOMBSTONE_BOUND).bind(scope.dpid, segments, scope.since, scope.until);
-	const counts = await Promise.all([members.first<number>("n"), baseline ? 0 : tombstones.first<number>("n")]);
-	return counts.reduce<number>((sum, n) => sum + (n ?? 0), 0);
+	const counts = await Promise.all([
+		memberBound(db, scope.dpid, segments, baseline ? scope.until : scope.since),
+		baseline ? 0 : tombstoneBound(db, scope.dpid, segments, scope),
+	]);
+	return counts.reduce((sum, n) => sum + n, 0);
 }
 
 /** Full runs, and an iter destination's first run, list memberships only: no window, no removals. */
@@ -83,10 +84,10 @@ function isBaseline(scope: LineScope): boolean {
 
 interface Group {
 	dpuuid: string;
-	rows: sql.MemberRow[];
+	rows: MemberRow[];
 }
 
-function groupByPartnerId(rows: readonly sql.MemberRow[]): Group[] {
+function groupByPartnerId(rows: readonly MemberRow[]): Group[] {
 	const groups: Group[] = [];
 	for (const row of rows) {
 		const last = groups.at(-1);
@@ -103,8 +104,7 @@ export function formatLine(dpuuid: string, segments: readonly number[], removed:
 }
 
 function memberLine(g: Group, scope: LineScope, baseline: boolean): string | null {
-	const isCurrent = (r: sql.MemberRow) =>
-		r.entered_at <= scope.until && (r.left_at === null || r.left_at > scope.until);
+	const isCurrent = (r: MemberRow) => r.entered_at <= scope.until && (r.left_at === null || r.left_at > scope.until);
 	const current = g.rows.filter(isCurrent);
 	if (baseline) return current.length > 0 ? formatLine(g.dpuuid, current.map(segmentOf), []) : null;
 	const removed = g.rows.filter((r) => r.left_at !== null && r.left_at > scope.since && r.left_at <= scope.until);
@@ -124,4 +124,4 @@ function removalLine(g: Group): string | null {
 	return removed.length > 0 ? formatLine(g.dpuuid, [], removed.map(segmentOf)) : null;
 }
 
-const segmentOf = (r: sql.MemberRow) => r.segment_id;
+const segmentOf = (r: MemberRow) => r.segment_id;

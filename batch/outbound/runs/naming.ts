@@ -1,10 +1,10 @@
 import { outboundPrefix } from "../../exchange-layout";
-import type { Destination } from "../destination";
+import type { Mode, Targets } from "../destinations/schema";
 
 /** SPEC §6 SYNC_TYPE: how the files travel beyond R2, the strongest configured transport first. */
-export function syncTypeOf(destination: Pick<Destination, "delivery">): "S3" | "HTTPS" | "R2" {
-	if (destination.delivery.s3) return "S3";
-	if (destination.delivery.https) return "HTTPS";
+export function syncTypeOf(targets: Targets): "S3" | "HTTPS" | "R2" {
+	if (targets.s3) return "S3";
+	if (targets.https) return "HTTPS";
 	return "R2";
 }
 
@@ -12,7 +12,8 @@ export interface FileNaming {
 	syncType: string;
 	destinationId: number;
 	dpid: number;
-	mode: "full" | "iter";
+	mode: Mode;
+	/** The run's start, Unix ms (TIMESTAMP13). */
 	timestamp: number;
 	gzip: boolean;
 }

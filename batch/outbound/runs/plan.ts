@@ -1,8 +1,8 @@
-import type { Destination } from "../destination";
-import { getDestination } from "../queries";
+import type { Targets } from "../destinations/schema";
+import { findDestination } from "../destinations/store";
 import type { LineScope } from "./lines";
 import { type FileNaming, syncTypeOf } from "./naming";
-import { getRun } from "./records";
+import { findRun } from "./store";
 
 /**
  * Everything a run needs, read once at its start: editing the destination while a run is under way
@@ -13,14 +13,14 @@ export interface RunPlan {
 	scope: LineScope;
 	naming: FileNaming;
 	splitLines: number;
-	delivery: Destination["delivery"];
+	targets: Targets;
 	destinationName: string;
 }
 
 export async function planRun(db: D1Database, runId: string): Promise<RunPlan> {
-	const run = await getRun(db, runId);
+	const run = await findRun(db, runId);
 	if (!run) throw new Error(`outbound run ${runId} is not recorded`);
-	const destination = await getDestination(db, run.destinationId);
+	const destination = await findDestination(db, run.destinationId);
 	if (!destination) throw new Error(`destination ${run.destinationId} was deleted before run ${runId} started`);
 	return {
 		runId,
@@ -32,7 +32,7 @@ export async function planRun(db: D1Database, runId: string): Promise<RunPlan> {
 			until: run.until,
 		},
 		naming: {
-			syncType: syncTypeOf(destination),
+			syncType: syncTypeOf(destination.targets),
 			destinationId: destination.id,
 			dpid: destination.dpid,
 			mode: run.mode,
@@ -40,7 +40,7 @@ export async function planRun(db: D1Database, runId: string): Promise<RunPlan> {
 			gzip: destination.gzip,
 		},
 		splitLines: destination.splitLines,
-		delivery: destination.delivery,
+		targets: destination.targets,
 		destinationName: destination.name,
 	};
 }

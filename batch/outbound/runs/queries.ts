@@ -1,13 +1,8 @@
+import type { Mode } from "../destinations/schema";
+import { type Run, RunSchema, type RunStatus, type Trigger } from "./schema";
+
 // SQL of outbound runs: scheduling state, run records, member pages and opt-out tombstones.
 // Times are Unix ms.
-
-export interface StateRow {
-	destination_id: number;
-	schedule: string;
-	next_run_at: number;
-	running_run: string | null;
-	delivered_until: number;
-}
 
 /** Every destination with its scheduling state (NULL columns when it has never been scheduled). */
 export const DESTINATIONS_WITH_STATE = `SELECT d.id, d.schedule AS current_schedule, s.schedule, s.next_run_at, s.running_run
@@ -41,7 +36,7 @@ WHERE destination_id = ?1 AND running_run IS NULL AND (?5 = 0 OR next_run_at <= 
  */
 export const INSERT_CLAIMED_RUN = `INSERT INTO outbound_runs
 	(id, destination_id, dpid, mode, trigger, timestamp, since, until, status, started_at)
-SELECT ?1, d.id, d.dpid, d.mode, ?2, ?3, CASE d.mode WHEN 'iter' THEN s.delivered_until ELSE 0 END, ?4, 'running', ?5
+SELECT ?1, d.id, d.dpid, d.mode, ?2, ?3, CASE d.mode WHEN 'iter' THEN s.sent_until ELSE 0 END, ?4, 'running', ?5
 FROM destination_state s JOIN destinations d ON d.id = s.destination_id WHERE s.running_run = ?1
 ON CONFLICT (id) DO NOTHING`;
 
@@ -49,26 +44,29 @@ ON CONFLICT (id) DO NOTHING`;
 export const RELEASE_RUN =
 	"UPDATE destination_state SET running_run = NULL WHERE destination_id = ?1 AND running_run = ?2";
 
-/** ?1 destination, ?2 until: the iter watermark moves on only after a run was delivered everywhere. */
+/** ?1 destination, ?2 until: the iter watermark moves on only after a run was sent everywhere. */
 export const ADVANCE_WATERMARK =
-	"UPDATE destination_state SET delivered_until = max(delivered_until, ?2) WHERE destination_id = ?1";
+	"UPDATE destination_state SET sent_until = max(sent_until, ?2) WHERE destination_id = ?1";
 
 const RUN_COLUMNS = `id, destination_id, dpid, mode, trigger, timestamp, since, until, status, files, lines, bytes,
-	deliveries, error, started_at, finished_at`;
+	outcomes, error, started_at, finished_at`;
 export interface RunRow {
 	id: string;
 	destination_id: number;
 	dpid: number;
-	mode: "full" | "iter";
-	trigger: string;
+	mode: Mode;
+	trigger: Trigger;
+	/** Unix ms, the TIMESTAMP13 of the run's file names. */
 	timestamp: number;
 	since: number;
 	until: number;
-	status: "running" | "delivered" | "failed";
+	status: RunStatus;
+	/** JSON: the .info file's `files` entries. */
 	files: string;
 	lines: number;
 	bytes: number;
-	deliveries: string;
+	/** JSON: each target's outcome by name. */
+	outcomes: string;
 	error: string | null;
 	started_at: number;
 	finished_at: number | null;
@@ -81,8 +79,8 @@ ORDER BY started_at DESC LIMIT ?3`;
 
 /** ?1 run, ?2 files JSON, ?3 lines, ?4 bytes: what was written to R2. */
 export const RECORD_FILES = "UPDATE outbound_runs SET files = ?2, lines = ?3, bytes = ?4 WHERE id = ?1";
-/** ?1 run, ?2 status, ?3 deliveries JSON, ?4 error, ?5 finished at. */
-export const FINISH_RUN = `UPDATE outbound_runs SET status = ?2, deliveries = ?3, error = ?4, finished_at = ?5
+/** ?1 run, ?2 status, ?3 outcomes JSON, ?4 error, ?5 finished at. */
+export const FINISH_RUN = `UPDATE outbound_runs SET status = ?2, outcomes = ?3, error = ?4, finished_at = ?5
 WHERE id = ?1 AND status = 'running'`;
 
 /**
@@ -129,3 +127,36 @@ export interface MemberRow {
 
 /** ?1 time: tombstones older than every iter run could still need. */
 export const PRUNE_TOMBSTONES = "DELETE FROM outbound_tombstones WHERE removed_at < ?1";
+
+export function toRun(row: RunRow): Run {
+	return RunSchema.parse({
+		id: row.id,
+		destinationId: row.destination_id,
+		dpid: row.dpid,
+		mode: row.mode,
+		trigger: row.trigger,
+		timestamp: row.timestamp,
+		since: row.since,
+		until: row.until,
+		status: row.status,
+		files: JSON.parse(row.files),
+		lines: row.lines,
+		bytes: row.bytes,
+		outcomes: outcomesOf(row.outcomes),
+		error: row.error,
+		startedAt: row.started_at,
+		finishedAt: row.finished_at,
+		durationMs: row.finished_at === null ? null : row.finished_at - row.started_at,
+	});
+}
+
+// Runs recorded before migration 0010 keep their outcomes' JSON as written, where a target that took
+// every file says "delivered": read as "sent".
+const SENT_BEFORE_0010 = "delivered";
+
+function outcomesOf(json: string): Record<string, unknown> {
+	const stored = JSON.parse(json) as Record<string, { status?: unknown }>;
+	return Object.fromEntries(
+		Object.entries(stored).map(([kind, o]) => [kind, o.status === SENT_BEFORE_0010 ? { ...o, status: "sent" } : o]),
+	);
+}

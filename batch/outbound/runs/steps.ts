@@ -1,60 +1,49 @@
 import { settingsOf } from "../../../core/config/settings";
 import { sendMail } from "../../receipts/send";
-import { deliverHttps } from "../deliver/https";
-import { deliverS3 } from "../deliver/s3";
-import type { Shipment } from "../deliver/target";
-import { getDestination } from "../queries";
+import { findDestination } from "../destinations/store";
+import { type FileToSend, sendFiles } from "../send/loop";
+import { placeOf, type TargetKind, transportFor } from "../send/transports";
 import type { RunPlan } from "./plan";
-import { type DeliveryOutcome, finishRun, getRun } from "./records";
+import type { TargetOutcome } from "./schema";
+import { findRun, finishRun } from "./store";
 import { runSummaryMail } from "./summary-mail";
 
-export type Target = "https" | "s3";
-
-/** The delivery targets beyond R2 that a run's plan names, in the order they are served. */
-export function targetsOf(plan: RunPlan): Target[] {
-	return (["https", "s3"] as const).filter((t) => plan.delivery[t] !== undefined);
-}
-
-/** Step: ship every file of the run to one target; throws (and is retried) until the target took all. */
-export async function deliverTo(env: Env, plan: RunPlan, target: Target, shipment: Shipment): Promise<DeliveryOutcome> {
-	const timeoutMs = settingsOf(env).outboundHttpTimeoutSeconds * 1000;
-	const https = plan.delivery.https;
-	const s3 = plan.delivery.s3;
-	let files = 0;
-	if (target === "https" && https) files = await deliverHttps(env, https, shipment, timeoutMs);
-	if (target === "s3" && s3) files = await deliverS3(env, s3, shipment, timeoutMs);
-	return { status: "delivered", target: target === "https" ? (https?.url ?? "") : (s3?.bucket ?? ""), files };
-}
-
-/** Step: the run's end, with the outcome of every target; delivered only if all of them took it all. */
-export async function finishDelivery(
+/** Step: send every file of the run to one target; throws (and is retried) until the target took all. */
+export async function sendTo(
 	env: Env,
 	plan: RunPlan,
-	deliveries: Record<string, DeliveryOutcome>,
-): Promise<"delivered" | "failed"> {
-	const failures = Object.entries(deliveries).filter(([, d]) => d.status === "failed");
-	const status = failures.length === 0 ? "delivered" : "failed";
-	const error = failures.length === 0 ? null : failures.map(([t, d]) => `${t}: ${d.error}`).join("; ");
-	await finishRun(env.DB, runRef(plan), { status, deliveries, error }, Date.now());
+	kind: TargetKind,
+	files: readonly FileToSend[],
+): Promise<TargetOutcome> {
+	const timeoutMs = settingsOf(env).outboundHttpTimeoutSeconds * 1000;
+	const sent = await sendFiles(env.EXCHANGE, transportFor(env, kind, plan.targets), files, timeoutMs);
+	return { status: "sent", target: placeOf(kind, plan.targets), files: sent };
+}
+
+/** Step: the run's end, with every target's outcome; sent only if all of them took it all. */
+export async function settleRun(
+	env: Env,
+	plan: RunPlan,
+	outcomes: Record<string, TargetOutcome>,
+): Promise<"sent" | "failed"> {
+	const failures = Object.entries(outcomes).filter(([, o]) => o.status === "failed");
+	const status = failures.length === 0 ? "sent" : "failed";
+	const error = failures.length === 0 ? null : failures.map(([kind, o]) => `${kind}: ${o.error}`).join("; ");
+	await finishRun(env.DB, runRef(plan), { status, outcomes, error }, Date.now());
 	return status;
 }
 
-/** Step: out of retries before delivery; the run is failed and the destination free again. */
+/** Step: out of retries before the end; the run is failed and the destination free again. */
 export async function markRunFailed(env: Env, runId: string, reason: string): Promise<void> {
-	const run = await getRun(env.DB, runId);
+	const run = await findRun(env.DB, runId);
 	if (run?.status !== "running") return;
-	await finishRun(
-		env.DB,
-		run,
-		{ status: "failed", deliveries: run.deliveries, error: reason.slice(0, 500) },
-		Date.now(),
-	);
+	await finishRun(env.DB, run, { status: "failed", outcomes: run.outcomes, error: reason.slice(0, 500) }, Date.now());
 }
 
 /** Step: the optional summary e-mail to the destination's recipients. */
 export async function mailRunSummary(env: Env, runId: string): Promise<{ sent: number }> {
-	const run = await getRun(env.DB, runId);
-	const destination = run ? await getDestination(env.DB, run.destinationId) : null;
+	const run = await findRun(env.DB, runId);
+	const destination = run ? await findDestination(env.DB, run.destinationId) : null;
 	const from = settingsOf(env).receiptFrom;
 	if (!run || !destination || !from) return { sent: 0 };
 	const to = destination.summaryEmails;

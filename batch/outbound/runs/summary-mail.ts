@@ -1,7 +1,7 @@
 import { createMimeMessage } from "mimetext/browser";
-import type { Run } from "./records";
+import type { Run } from "./schema";
 
-/** The optional per-run summary: status, counts and each delivery's outcome, as plain text. */
+/** The optional per-run summary: status, counts and each target's outcome, as plain text. */
 export function runSummaryMail(run: Run, destinationName: string, from: string, to: readonly string[]): string {
 	const msg = createMimeMessage();
 	msg.setSender({ name: "edgesync outbound", addr: from });
@@ -13,9 +13,7 @@ export function runSummaryMail(run: Run, destinationName: string, from: string, 
 		`Status: ${run.status}${run.error ? ` (${run.error})` : ""}`,
 		`Files: ${run.files.length}, lines: ${run.lines}, bytes: ${run.bytes}`,
 		...run.files.map((f) => `  ${f.name}: ${f.lines} lines, ${f.bytes} bytes, MD5 ${f.md5}`),
-		...Object.entries(run.deliveries).map(
-			([target, d]) => `Delivery ${target}: ${d.status}${d.error ? ` (${d.error})` : ""}`,
-		),
+		...Object.entries(run.outcomes).map(([kind, o]) => `Target ${kind}: ${o.status}${o.error ? ` (${o.error})` : ""}`),
 		`Duration: ${run.durationMs ?? "-"} ms`,
 	];
 	msg.addMessage({ contentType: "text/plain", data: lines.join("\n") });

@@ -1,12 +1,16 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep, type WorkflowStepConfig } from "cloudflare:workers";
+import { outboundPrefix } from "../../exchange-layout";
 import { D1_STEP, MAIL_STEP } from "../../step-configs";
+import type { FileToSend } from "../send/loop";
+import { targetKinds } from "../send/transports";
 import { writeInfo } from "./info";
 import { type Cursor, START } from "./lines";
 import { outboundKey } from "./naming";
 import { planRun } from "./plan";
-import { type DeliveryOutcome, recordFiles } from "./records";
-import { deliverTo, finishDelivery, mailRunSummary, markRunFailed, targetsOf } from "./steps";
-import { type FileEntry, needsSplit, writeDataFile } from "./write-file";
+import type { RunFile, TargetOutcome } from "./schema";
+import { mailRunSummary, markRunFailed, sendTo, settleRun } from "./steps";
+import { recordFiles } from "./store";
+import { needsSplit, writeDataFile } from "./write-file";
 
 export interface OutboundParams {
 	runId: string;
@@ -18,21 +22,21 @@ const FILE_STEP: WorkflowStepConfig = {
 	timeout: "15 minutes",
 };
 // Bounded: a partner endpoint that is down for longer gets the changes in the next run instead.
-const DELIVERY_STEP: WorkflowStepConfig = {
+const SEND_STEP: WorkflowStepConfig = {
 	retries: { limit: 3, delay: "1 minute", backoff: "exponential" },
 	timeout: "15 minutes",
 };
 
 /**
- * One outbound run: plan → split? (decides the file names) → write each data file → .info → deliver to
+ * One outbound run: plan → split? (decides the file names) → write each data file → .info → send to
  * each configured target → finish (watermark moves only if every target took every file) → summary.
  * Steps are idempotent: a retried file step rewrites the same object from the same cursor.
  */
 export class OutboundWorkflow extends WorkflowEntrypoint<Env, OutboundParams> {
 	override async run(event: WorkflowEvent<OutboundParams>, step: WorkflowStep) {
 		const { runId } = event.payload;
-		let status: "delivered" | "failed";
-		let files: FileEntry[] = [];
+		let status: "sent" | "failed";
+		let files: RunFile[] = [];
 		try {
 			const plan = await step.do("plan", D1_STEP, () => planRun(this.env.DB, runId));
 			const split = await step.do("split?", D1_STEP, () => needsSplit(this.env.DB, plan));
@@ -55,23 +59,23 @@ export class OutboundWorkflow extends WorkflowEntrypoint<Env, OutboundParams> {
 				await recordFiles(this.env.DB, runId, files);
 				return name;
 			});
-			const shipment = {
-				dpid: plan.naming.dpid,
-				files: [...files.map((f) => ({ name: f.name, md5: f.md5 })), { name: info, md5: null }],
+			// In sending order: data files first, the .info control file last.
+			const dpid = plan.naming.dpid;
+			const toSend: FileToSend[] = [
+				...files.map((f) => ({ name: f.name, key: outboundKey(dpid, f.name), md5: f.md5 })),
+				{ name: info, key: outboundKey(dpid, info), md5: null },
+			];
+			const outcomes: Record<string, TargetOutcome> = {
+				r2: { status: "sent", target: outboundPrefix(dpid), files: toSend.length },
 			};
-			const deliveries: Record<string, DeliveryOutcome> = {
-				r2: { status: "delivered", target: outboundKey(plan.naming.dpid, ""), files: shipment.files.length },
-			};
-			for (const target of targetsOf(plan)) {
+			for (const kind of targetKinds(plan.targets)) {
 				try {
-					deliveries[target] = await step.do(`deliver ${target}`, DELIVERY_STEP, () =>
-						deliverTo(this.env, plan, target, shipment),
-					);
+					outcomes[kind] = await step.do(`send ${kind}`, SEND_STEP, () => sendTo(this.env, plan, kind, toSend));
 				} catch (err) {
-					deliveries[target] = { status: "failed", target, files: 0, error: messageOf(err) };
+					outcomes[kind] = { status: "failed", target: kind, files: 0, error: messageOf(err) };
 				}
 			}
-			status = await step.do("finish", D1_STEP, () => finishDelivery(this.env, plan, deliveries));
+			status = await step.do("finish", D1_STEP, () => settleRun(this.env, plan, outcomes));
 		} catch (err) {
 			await step.do("mark failed", D1_STEP, () => markRunFailed(this.env, runId, messageOf(err)));
 			throw err;

@@ -2,15 +2,7 @@ import { type Cursor, lineBound, linePages, type Page, START } from "./lines";
 import { dataFileName, outboundKey } from "./naming";
 import type { RunPlan } from "./plan";
 import { R2Sink } from "./r2-sink";
-
-/** One data file as the .info control file lists it. */
-export interface FileEntry {
-	name: string;
-	sequence: number;
-	bytes: number;
-	lines: number;
-	md5: string;
-}
+import type { RunFile } from "./schema";
 
 /**
  * Whether the run needs more than one file (and so SPLITNUM names), decided before the first byte is
@@ -37,7 +29,7 @@ export async function writeDataFile(
 	bucket: R2Bucket,
 	plan: RunPlan,
 	file: { sequence: number; split: boolean; from: Cursor; maxLines: number | null },
-): Promise<{ entry: FileEntry; next: Cursor | null }> {
+): Promise<{ entry: RunFile; next: Cursor | null }> {
 	const name = dataFileName(plan.naming, file.sequence, file.split);
 	const contentType = plan.naming.gzip ? "application/gzip" : "text/tab-separated-values; charset=utf-8";
 	const sink = new R2Sink(bucket, outboundKey(plan.naming.dpid, name), { contentType });

@@ -2,12 +2,13 @@ import { introspectWorkflowInstance } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { applyChunk } from "../../../batch/inbound/apply-chunk";
 import type { ChunkLine } from "../../../batch/inbound/chunk-decision";
-import type { DestinationInput } from "../../../batch/outbound/destination";
-import { putDestination } from "../../../batch/outbound/queries";
+import type { DestinationInput } from "../../../batch/outbound/destinations/schema";
+import { putDestination } from "../../../batch/outbound/destinations/store";
 import type { InfoFile } from "../../../batch/outbound/runs/info";
-import { getRun, type Run } from "../../../batch/outbound/runs/records";
-import { runIdOf, startRunNow, workflowIdOf } from "../../../batch/outbound/runs/start";
-import { listSegments, putSegment } from "../../../batch/segments/queries";
+import type { Run } from "../../../batch/outbound/runs/schema";
+import { startRunNow } from "../../../batch/outbound/runs/start";
+import { findRun } from "../../../batch/outbound/runs/store";
+import { listSegments, putSegment } from "../../../batch/segments/store";
 import { catalogOf } from "../../../batch/traits/catalog";
 import { putTrait, traitsOfSource } from "../../../batch/traits/store";
 import { d1PairStore } from "../../../core/graph/store";
@@ -37,7 +38,7 @@ export async function seedDestination(id: number, overrides: Partial<Destination
 			schedule: NEVER,
 			gzip: true,
 			splitLines: 1_000_000,
-			delivery: {},
+			targets: {},
 			summaryEmails: [],
 			...overrides,
 		},
@@ -79,7 +80,8 @@ type Modifier = Parameters<Awaited<ReturnType<typeof introspectWorkflowInstance>
 
 /**
  * Starts a run as "run now" at time `at` and waits for its workflow to finish; `modify` can inject
- * step failures (retry delays are always off).
+ * step failures (retry delays are always off). The run id is `<destination>-<at>` and its workflow
+ * instance `outbound-<run id>` (written out here, not computed by the edge's helpers).
  */
 export async function runAt(
 	destinationId: number,
@@ -87,14 +89,14 @@ export async function runAt(
 	expected: "complete" | "errored" = "complete",
 	modify?: Modifier,
 ): Promise<Run> {
-	const runId = runIdOf(destinationId, at);
-	await using instance = await introspectWorkflowInstance(env.OUTBOUND_WORKFLOW, workflowIdOf(runId));
+	const runId = `${destinationId}-${at}`;
+	await using instance = await introspectWorkflowInstance(env.OUTBOUND_WORKFLOW, `outbound-${runId}`);
 	await instance.modify(async (m) => m.disableRetryDelays());
 	if (modify) await instance.modify(modify);
 	const started = await startRunNow(env, destinationId, NEVER, at);
 	if (started !== runId) throw new Error(`run ${runId} did not start`);
 	await instance.waitForStatus(expected);
-	const run = await getRun(env.DB, runId);
+	const run = await findRun(env.DB, runId);
 	if (!run) throw new Error(`run ${runId} has no record`);
 	return run;
 }

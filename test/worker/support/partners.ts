@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { forgetPartnerDirectory } from "../../../core/partners/directory";
 import type { Partner, PartnerInput } from "../../../core/partners/partner";
-import { putPartner } from "../../../core/partners/queries";
+import { putPartner } from "../../../core/partners/store";
 import { createPartnerKey } from "../../../worker/auth/partner-keys";
 
 /** Writes a partner through the real queries module and drops the isolate's partner cache. */

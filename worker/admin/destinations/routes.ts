@@ -1,8 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { DestinationInput, DestinationSchema } from "../../../batch/outbound/destination";
-import { deleteDestination, getDestination, listDestinations, putDestination } from "../../../batch/outbound/queries";
-import { existingSegmentIds } from "../../../batch/segments/queries";
-import { getPartner } from "../../../core/partners/queries";
+import { DestinationInput, DestinationSchema } from "../../../batch/outbound/destinations/schema";
+import {
+	deleteDestination,
+	findDestination,
+	listDestinations,
+	putDestination,
+} from "../../../batch/outbound/destinations/store";
+import { existingSegmentIds } from "../../../batch/segments/store";
+import { getPartner } from "../../../core/partners/store";
 import { requireAdmin } from "../../auth/middleware";
 import { fail } from "../../http/errors";
 import { apiApp, BEARER, ERROR_SCHEMA, ID_PARAM, jsonOf, NOT_FOUND, UNAUTHORIZED } from "../openapi";
@@ -12,7 +17,7 @@ const errors = {
 	...UNAUTHORIZED,
 };
 
-/** Outbound destinations (SPEC §6); their runs are in ./runs.ts. */
+/** Outbound destinations (SPEC §6); their runs are in ../runs/routes.ts. */
 export const destinationRoutes = apiApp({ "/destinations": requireAdmin });
 
 destinationRoutes.openapi(
@@ -60,7 +65,7 @@ destinationRoutes.openapi(
 		},
 	}),
 	async (c) => {
-		const destination = await getDestination(c.env.DB, c.req.valid("param").id);
+		const destination = await findDestination(c.env.DB, c.req.valid("param").id);
 		if (!destination) fail(404, "no such destination");
 		return c.json(destination, 200);
 	},

@@ -1,18 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { grantSource, listGrants, revokeSource } from "../../../core/grants/queries";
-import { getPartner } from "../../../core/partners/queries";
+import { sourceGrantSchema } from "../../../core/grants/grant";
+import { grantSource, listGrants, revokeSource } from "../../../core/grants/store";
+import { getPartner } from "../../../core/partners/store";
 import { requireAdmin } from "../../auth/middleware";
 import { fail } from "../../http/errors";
 import { apiApp, BEARER, ERROR_SCHEMA, jsonOf, NOT_FOUND, UNAUTHORIZED } from "../openapi";
 import { DpidParam } from "../partners/schema";
 
-const GrantSchema = z
-	.object({
-		dpid: z.number().openapi({ description: "the partner that may name the source" }),
-		sourceDpid: z.number().openapi({ description: "the data source it may name as target or master" }),
-		createdAt: z.number(),
-	})
-	.openapi("SourceGrant");
+const GrantSchema = sourceGrantSchema.openapi("SourceGrant");
 const GrantParams = DpidParam.extend({
 	sourceDpid: DpidParam.shape.dpid.openapi({ param: { name: "sourceDpid", in: "path" }, example: "2000" }),
 });

@@ -1,22 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { exchangeAreas } from "../../../batch/exchange-layout";
-import { listGrants } from "../../../core/grants/queries";
-import { getPartner } from "../../../core/partners/queries";
+import { listGrants } from "../../../core/grants/store";
+import { getPartner } from "../../../core/partners/store";
 import { requireAdmin, requirePartner } from "../../auth/middleware";
-import { createPartnerKey, listPartnerKeys, revokePartnerKey } from "../../auth/partner-keys";
+import { partnerKeySchema } from "../../auth/partner-key";
+import { createPartnerKey } from "../../auth/partner-keys";
+import { listPartnerKeys, revokePartnerKey } from "../../auth/store";
 import { fail } from "../../http/errors";
 import { apiApp, BEARER, ERROR_SCHEMA, jsonOf, UNAUTHORIZED } from "../openapi";
 import { DpidParam } from "../partners/schema";
 
-const KeySchema = z
-	.object({
-		id: z.string(),
-		dpid: z.number(),
-		label: z.string(),
-		createdAt: z.number(),
-		revokedAt: z.number().nullable(),
-	})
-	.openapi("PartnerKey");
+const KeySchema = partnerKeySchema.openapi("PartnerKey");
 
 export const keyRoutes = apiApp({ "/partners/:dpid/keys": requireAdmin, "/partner/whoami": requirePartner });
 

@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { forgetPartnerDirectory } from "../../../core/partners/directory";
-import { createPartner, deletePartner, getPartner, listPartners, putPartner } from "../../../core/partners/queries";
+import { createPartner, deletePartner, getPartner, listPartners, putPartner } from "../../../core/partners/store";
 import { requireAdmin } from "../../auth/middleware";
 import { fail } from "../../http/errors";
 import { apiApp, BEARER, ERROR_SCHEMA, jsonOf, NOT_FOUND, UNAUTHORIZED } from "../openapi";

@@ -1,54 +1,17 @@
 import { z } from "@hono/zod-openapi";
+import { partnerSchema, redirectHostSchema } from "../../../core/partners/partner";
 import { wildcardBaseAllowed } from "../../sync/public-suffix";
 
-// Lowercase DNS names, optionally "*." for any subdomain: no scheme, port, path or user info.
-const HOST = /^(\*\.)?(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
-
 // A wildcard must sit below a registrable domain (Public Suffix List): "*.co.uk" or "*.github.io" would
-// let syncs redirect to every site anyone registers there.
-const redirectHost = z
-	.string()
-	.regex(HOST, "must be a lowercase host name, optionally *.")
-	.refine(
-		(entry) => !entry.startsWith("*.") || wildcardBaseAllowed(entry.slice(2)),
-		"a wildcard must be below a registrable domain (*.example.com); *.<public suffix> such as *.co.uk or *.github.io would allow every site under it",
-	);
+// let syncs redirect to every site anyone registers there. Checked where partners are written.
+const redirectHost = redirectHostSchema.refine(
+	(entry) => !entry.startsWith("*.") || wildcardBaseAllowed(entry.slice(2)),
+	"a wildcard must be below a registrable domain (*.example.com); *.<public suffix> such as *.co.uk or *.github.io would allow every site under it",
+);
 
-const syncUrl = z
-	.string()
-	.max(2_048)
-	.refine((value) => {
-		// The URL goes verbatim into Location headers and <img src>: whitespace or a control character
-		// would be re-encoded behind the operator's back, or break the header.
-		if (/[\s\p{Cc}]/u.test(value)) return false;
-		if (value.startsWith("/") && !value.startsWith("//")) return true;
-		try {
-			const url = new URL(value);
-			return (url.protocol === "https:" || url.protocol === "http:") && !url.username && !url.password;
-		} catch {
-			return false;
-		}
-	}, "must be an absolute http(s) URL or an edge path starting with /");
-
-/** A partner (data vendor) as the admin API shows and takes it. */
-export const PartnerSchema = z
-	.object({
-		dpid: z.number().int().min(1).max(2_147_483_647),
-		name: z.string().trim().min(1).max(200),
-		integrationCode: z
-			.string()
-			.regex(/^[A-Za-z0-9_.-]{1,64}$/)
-			.nullable()
-			.default(null),
-		syncUrl: syncUrl.nullable().default(null),
-		redirectHosts: z.array(redirectHost).max(50).default([]),
-		tcfVendorId: z.number().int().min(1).nullable().default(null),
-		resyncDays: z.number().min(0).max(3_650).nullable().default(null),
-		inboundIdType: z.enum(["partner", "uuid"]).default("partner"),
-		receiptEmails: z.array(z.email()).max(20).default([]),
-		createdAt: z.number().int(),
-		updatedAt: z.number().int(),
-	})
+/** A partner (data vendor) as the admin API shows and takes it: the one partner schema of core/. */
+export const PartnerSchema = partnerSchema
+	.extend({ redirectHosts: z.array(redirectHost).max(50).default([]) })
 	.openapi("Partner");
 
 /**

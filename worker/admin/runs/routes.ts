@@ -1,10 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { getDestination } from "../../../batch/outbound/queries";
-import { getRun, listRuns, RunSchema } from "../../../batch/outbound/runs/records";
+import { findDestination } from "../../../batch/outbound/destinations/store";
+import { RunIdSchema, RunSchema } from "../../../batch/outbound/runs/schema";
 import { startRunNow } from "../../../batch/outbound/runs/start";
+import { findRun, listRuns } from "../../../batch/outbound/runs/store";
 import { assertMayActFor, requireAdmin, requireAdminOrPartner } from "../../auth/middleware";
 import { fail } from "../../http/errors";
-import { apiApp, BEARER, ERROR_SCHEMA, jsonOf } from "../openapi";
+import { apiApp, BEARER, ERROR_SCHEMA, ID_PARAM, jsonOf } from "../openapi";
 
 const errors = {
 	400: { description: "bad input", content: ERROR_SCHEMA },
@@ -49,11 +50,11 @@ runRoutes.openapi(
 		method: "get",
 		path: "/outbound-runs/{id}",
 		security: BEARER,
-		request: { params: z.object({ id: z.string().regex(/^\d{1,10}-\d{13}$/) }) },
+		request: { params: z.object({ id: RunIdSchema }) },
 		responses: { 200: { description: "the run", content: jsonOf(RunSchema) }, ...errors },
 	}),
 	async (c) => {
-		const run = await getRun(c.env.DB, c.req.valid("param").id);
+		const run = await findRun(c.env.DB, c.req.valid("param").id);
 		if (!run) fail(404, "no such run");
 		assertMayActFor(c.get("partnerDpid"), run.dpid, "run");
 		return c.json(run, 200);
@@ -65,7 +66,7 @@ runRoutes.openapi(
 		method: "post",
 		path: "/destinations/{id}/runs",
 		security: BEARER,
-		request: { params: z.object({ id: z.coerce.number().int().min(1) }) },
+		request: { params: ID_PARAM },
 		responses: {
 			202: { description: "run started", content: jsonOf(RunSchema) },
 			409: { description: "a run of this destination is under way", content: ERROR_SCHEMA },
@@ -73,11 +74,11 @@ runRoutes.openapi(
 		},
 	}),
 	async (c) => {
-		const destination = await getDestination(c.env.DB, c.req.valid("param").id);
+		const destination = await findDestination(c.env.DB, c.req.valid("param").id);
 		if (!destination) fail(404, "no such destination");
 		const runId = await startRunNow(c.env, destination.id, destination.schedule, Date.now());
 		if (!runId) fail(409, "a run of this destination is under way; runs never overlap");
-		const run = await getRun(c.env.DB, runId);
+		const run = await findRun(c.env.DB, runId);
 		if (!run) fail(404, "no such run");
 		return c.json(run, 202);
 	},

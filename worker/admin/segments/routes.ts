@@ -1,26 +1,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { destinationsMapping } from "../../../batch/outbound/queries";
+import { destinationsMapping } from "../../../batch/outbound/destinations/store";
 import { startBackfill } from "../../../batch/segments/backfill-workflow";
-import { deleteSegment, getSegment, listSegments, putSegment } from "../../../batch/segments/queries";
 import { parseSegmentRule, traitsOf } from "../../../batch/segments/rule";
+import { SegmentInput, SegmentSchema, viewOf } from "../../../batch/segments/schema";
+import { deleteSegment, findSegment, listSegments, putSegment } from "../../../batch/segments/store";
 import { existingTraitIds } from "../../../batch/traits/store";
 import { requireAdmin } from "../../auth/middleware";
 import { fail } from "../../http/errors";
 import { apiApp, BEARER, ERROR_SCHEMA, ID_PARAM, jsonOf, NOT_FOUND, UNAUTHORIZED } from "../openapi";
 
-const SegmentSchema = z
-	.object({
-		id: z.number().int().min(1),
-		name: z.string().trim().min(1).max(200),
-		rule: z.string().min(1).max(4_000).openapi({ example: "T101 AND (T102 OR NOT T103)" }),
-		createdAt: z.number(),
-		updatedAt: z.number(),
-	})
-	.openapi("Segment");
-/** Create or replace: the id comes from the path, the timestamps from the edge. */
-const SegmentInput = SegmentSchema.pick({ name: true, rule: true }).strict().openapi("SegmentInput");
 const errors = { 400: { description: "bad rule or unknown trait", content: ERROR_SCHEMA }, ...UNAUTHORIZED };
-const view = ({ tree: _tree, ...segment }: Awaited<ReturnType<typeof putSegment>>) => segment;
 
 export const segmentRoutes = apiApp({ "/segments": requireAdmin });
 
@@ -34,7 +23,7 @@ segmentRoutes.openapi(
 			...errors,
 		},
 	}),
-	async (c) => c.json({ segments: (await listSegments(c.env.DB)).map(view) }, 200),
+	async (c) => c.json({ segments: (await listSegments(c.env.DB)).map(viewOf) }, 200),
 );
 
 segmentRoutes.openapi(
@@ -58,12 +47,12 @@ segmentRoutes.openapi(
 		const unknown = named.filter((id) => !known.has(id));
 		if (unknown.length > 0) fail(400, `rule names unknown traits: ${unknown.map((id) => `T${id}`).join(", ")}`);
 		const id = c.req.valid("param").id;
-		const before = await getSegment(c.env.DB, id);
+		const before = await findSegment(c.env.DB, id);
 		const saved = await putSegment(c.env.DB, { ...input, id }, Date.now());
 		// Users who already hold traits are evaluated in the background; a rename needs none of that.
 		let backfill: string | null = null;
 		if (before?.rule !== saved.rule) backfill = await startBackfill(c.env, saved);
-		return c.json({ ...view(saved), backfill }, 200);
+		return c.json({ ...viewOf(saved), backfill }, 200);
 	},
 );
 
@@ -80,9 +69,9 @@ segmentRoutes.openapi(
 		},
 	}),
 	async (c) => {
-		const segment = await getSegment(c.env.DB, c.req.valid("param").id);
+		const segment = await findSegment(c.env.DB, c.req.valid("param").id);
 		if (!segment) fail(404, "no such segment");
-		return c.json(view(segment), 200);
+		return c.json(viewOf(segment), 200);
 	},
 );
 

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { segmentsUsingTrait } from "../../../batch/segments/queries";
+import { segmentsUsingTrait } from "../../../batch/segments/store";
 import { deleteTrait, getTrait, listTraits, putTrait } from "../../../batch/traits/store";
-import { getPartner } from "../../../core/partners/queries";
+import { getPartner } from "../../../core/partners/store";
 import { requireAdmin } from "../../auth/middleware";
 import { fail } from "../../http/errors";
 import { apiApp, BEARER, ERROR_SCHEMA, ID_PARAM, jsonOf, NOT_FOUND, UNAUTHORIZED } from "../openapi";

@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { secretsOf } from "../../../core/config/secrets";
-import { grantSource, revokeSource } from "../../../core/grants/queries";
-import { getPartner } from "../../../core/partners/queries";
+import { grantSource, revokeSource } from "../../../core/grants/store";
+import { getPartner } from "../../../core/partners/store";
 import { type DashContext, type DashEnv, requireSession } from "../auth";
 import { NotFoundPage } from "../pages/receipt";
 import { csrfToken, csrfValid } from "../session";

@@ -1,6 +1,6 @@
 import type { FC } from "hono/jsx";
 import { exchangeAreas } from "../../../batch/exchange-layout";
-import type { SourceGrant } from "../../../core/grants/queries";
+import type { SourceGrant } from "../../../core/grants/grant";
 import { fmtTime, Scroll, Section } from "../layout";
 
 /** A partner's own view of where its files are, and which other data sources its files may name. */

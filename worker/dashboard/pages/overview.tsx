@@ -1,8 +1,8 @@
 import type { FC } from "hono/jsx";
-import type { SourceGrant } from "../../../core/grants/queries";
+import type { SourceGrant } from "../../../core/grants/grant";
 import type { Partner } from "../../../core/partners/partner";
 import type { Stats } from "../../stats/read";
-import type { RecentInbound, RecentOutbound } from "../../stats/recent";
+import type { RecentInbound, RecentOutbound } from "../../stats/store";
 import { type ChartData, jsonForScript } from "../chart-data";
 import { fmtInt, fmtRate, Layout, Scroll, Section } from "../layout";
 import type { Session } from "../session";

@@ -1,5 +1,5 @@
 import type { FC } from "hono/jsx";
-import type { Run } from "../../../batch/outbound/runs/records";
+import type { Run } from "../../../batch/outbound/runs/schema";
 import { fmtInt, fmtTime, Layout, Scroll, Section, Status } from "../layout";
 import type { Session } from "../session";
 
@@ -46,9 +46,9 @@ export const RunPage: FC<{ session: Session; csrf: string; run: Run }> = ({ sess
 			)}
 			<p class="sub">{`${fmtInt(run.lines)} lines, ${fmtInt(run.bytes)} bytes; ${windowOf(run)}${run.durationMs === null ? "" : `; took ${(run.durationMs / 1000).toFixed(1)} s`}`}</p>
 		</Section>
-		<Section id="deliveries" title="Deliveries">
-			{Object.keys(run.deliveries).length === 0 ? (
-				<p class="empty">Nothing delivered yet.</p>
+		<Section id="targets" title="Targets">
+			{Object.keys(run.outcomes).length === 0 ? (
+				<p class="empty">Nothing sent yet.</p>
 			) : (
 				<Scroll>
 					<table>
@@ -62,15 +62,15 @@ export const RunPage: FC<{ session: Session; csrf: string; run: Run }> = ({ sess
 							</tr>
 						</thead>
 						<tbody>
-							{Object.entries(run.deliveries).map(([target, d]) => (
+							{Object.entries(run.outcomes).map(([kind, o]) => (
 								<tr>
-									<td>{target}</td>
-									<td class="url">{d.target}</td>
+									<td>{kind}</td>
+									<td class="url">{o.target}</td>
 									<td>
-										<Status status={d.status} />
+										<Status status={o.status} />
 									</td>
-									<td class="num">{d.files}</td>
-									<td class="error-text">{d.error ?? ""}</td>
+									<td class="num">{o.files}</td>
+									<td class="error-text">{o.error ?? ""}</td>
 								</tr>
 							))}
 						</tbody>

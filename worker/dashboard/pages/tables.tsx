@@ -1,8 +1,8 @@
 import type { FC } from "hono/jsx";
 import { partnerPrefix } from "../../../batch/exchange-layout";
-import type { SourceGrant } from "../../../core/grants/queries";
+import type { SourceGrant } from "../../../core/grants/grant";
 import type { Partner } from "../../../core/partners/partner";
-import type { RecentInbound, RecentOutbound } from "../../stats/recent";
+import type { RecentInbound, RecentOutbound } from "../../stats/store";
 import { fmtInt, fmtRate, fmtTime, Scroll, Status } from "../layout";
 
 /** Recent inbound deliveries; each links to its full receipt. */

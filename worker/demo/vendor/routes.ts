@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { settingsOf } from "../../../core/config/settings";
+import { hex } from "../../../core/encoding";
 import type { AppEnv } from "../../http/types";
 
 export const DEMO_DPID = 1000;
@@ -17,7 +18,7 @@ demoVendorRoutes.get("/demo-vendor/sync", (c) => {
 	if (!settingsOf(c.env).demo) return c.notFound();
 	let vendorId = getCookie(c, VENDOR_COOKIE);
 	if (!vendorId || !/^dv-[0-9a-f]{16}$/.test(vendorId)) {
-		vendorId = `dv-${Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, "0")).join("")}`;
+		vendorId = `dv-${hex(crypto.getRandomValues(new Uint8Array(8)))}`;
 	}
 	setCookie(c, VENDOR_COOKIE, vendorId, { path: "/demo-vendor", httpOnly: true, sameSite: "Lax", maxAge: 31_536_000 });
 	const back = new URLSearchParams({ dpid: String(DEMO_DPID), dpuuid: vendorId });

@@ -1,38 +1,44 @@
 import { z } from "@hono/zod-openapi";
-import { publicUrlProblem } from "./public-url";
-import { scheduleProblem } from "./schedule";
+import { publicUrlProblem } from "../public-url";
+import { scheduleProblem } from "../schedule";
 
 /**
- * Delivery secrets are Worker secrets whose names start with this prefix. A destination can only name
- * those, never ADMIN_TOKEN, SESSION_SECRET, FPID_SECRET or any other setting: otherwise an operator's
- * typo (or a stolen admin token) could ship the edge's own secrets to a partner's endpoint.
+ * Target secrets (the HTTPS header value, S3 keys) are Worker secrets whose names start with this
+ * prefix. A destination can only name those, never ADMIN_TOKEN, SESSION_SECRET, FPID_SECRET or any
+ * other setting: otherwise an operator's typo (or a stolen admin token) could ship the edge's own
+ * secrets to a partner's endpoint. The prefix keeps its first name, `DELIVERY_`: deployed secrets and
+ * saved destinations use it.
  */
-export const DELIVERY_SECRET_PREFIX = "DELIVERY_";
-const DELIVERY_SECRET_NAME = /^DELIVERY_[A-Z0-9_]{1,55}$/;
+export const TARGET_SECRET_PREFIX = "DELIVERY_";
+const TARGET_SECRET_NAME = /^DELIVERY_[A-Z0-9_]{1,55}$/;
 
-export function isDeliverySecretName(name: string): boolean {
-	return DELIVERY_SECRET_NAME.test(name);
+export function isTargetSecretName(name: string): boolean {
+	return TARGET_SECRET_NAME.test(name);
 }
 
+/** How a run lists its members: everyone each time, or the changes since the last run sent. */
+export const ModeSchema = z.enum(["full", "iter"]);
+export type Mode = z.infer<typeof ModeSchema>;
+
 // As stored: any Worker binding name and any https URL, so a destination saved under older rules still
-// reads back (and lists); its delivery refuses it with a clear message (deliver/target.ts).
+// reads back (and lists); sending to it refuses it with a clear message (send/checks.ts).
 const STORED_BINDING = z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/, "must be the NAME of a Worker secret (A-Z, 0-9, _)");
 const STORED_URL = z.url().refine((u) => u.startsWith("https://"), "must be an https:// URL");
 
 // As accepted from the admin API.
-const DELIVERY_BINDING = z
+const TARGET_BINDING = z
 	.string()
 	.regex(
-		DELIVERY_SECRET_NAME,
-		`must be the NAME of a Worker secret starting with ${DELIVERY_SECRET_PREFIX} (A-Z, 0-9, _), e.g. DELIVERY_ACME_TOKEN`,
+		TARGET_SECRET_NAME,
+		`must be the NAME of a Worker secret starting with ${TARGET_SECRET_PREFIX} (A-Z, 0-9, _), e.g. DELIVERY_ACME_TOKEN`,
 	);
 const PUBLIC_URL = z.string().superRefine((u, ctx) => {
 	const problem = publicUrlProblem(u);
 	if (problem) ctx.addIssue({ code: "custom", message: problem });
 });
 
-/** Where files go besides R2 `outbound/` (always written). Secrets are referenced, never stored. */
-function deliverySchema(url: z.ZodType<string>, binding: z.ZodType<string>) {
+/** Where a run sends its files besides R2 `outbound/` (always written). Secrets are referenced, never stored. */
+function targetsSchema(url: z.ZodType<string>, binding: z.ZodType<string>) {
 	return z
 		.object({
 			https: z
@@ -66,9 +72,14 @@ function deliverySchema(url: z.ZodType<string>, binding: z.ZodType<string>) {
 		.strict();
 }
 
-export const DeliverySchema = deliverySchema(STORED_URL, STORED_BINDING).openapi("Delivery");
+export const TargetsSchema = targetsSchema(STORED_URL, STORED_BINDING).openapi("Targets", {
+	description: "Where a run sends its files besides R2 `<DPID>/outbound/`. Called `delivery` before migration 0010.",
+});
 /** Public https hosts only (public-url.ts) and DELIVERY_ secret names only. */
-export const DeliveryInput = deliverySchema(PUBLIC_URL, DELIVERY_BINDING).openapi("DeliveryInput");
+export const TargetsInput = targetsSchema(PUBLIC_URL, TARGET_BINDING).openapi("TargetsInput");
+export type Targets = z.infer<typeof TargetsSchema>;
+export type HttpsTarget = NonNullable<Targets["https"]>;
+export type S3Target = NonNullable<Targets["s3"]>;
 
 export const DestinationSchema = z
 	.object({
@@ -76,7 +87,7 @@ export const DestinationSchema = z
 		dpid: z.number().int().min(1).max(2_147_483_647),
 		name: z.string().trim().min(1).max(200),
 		segments: z.array(z.number().int().min(1)).min(1).max(500),
-		mode: z.enum(["full", "iter"]),
+		mode: ModeSchema,
 		schedule: z
 			.string()
 			.max(200)
@@ -87,7 +98,7 @@ export const DestinationSchema = z
 			.openapi({ example: "0 3 * * *", description: "five-field cron expression, UTC" }),
 		gzip: z.boolean().default(true),
 		splitLines: z.number().int().min(1_000).max(50_000_000).default(1_000_000),
-		delivery: DeliverySchema.default({}),
+		targets: TargetsSchema.default({}),
 		summaryEmails: z.array(z.email()).max(20).default([]),
 		createdAt: z.number(),
 		updatedAt: z.number(),
@@ -97,7 +108,7 @@ export const DestinationSchema = z
 export type Destination = z.infer<typeof DestinationSchema>;
 /** Create or replace: the id comes from the path, the timestamps from the edge. */
 export const DestinationInput = DestinationSchema.omit({ id: true, createdAt: true, updatedAt: true })
-	.extend({ delivery: DeliveryInput.default({}) })
+	.extend({ targets: TargetsInput.default({}) })
 	.strict()
 	.openapi("DestinationInput");
 export type DestinationInput = z.infer<typeof DestinationInput>;

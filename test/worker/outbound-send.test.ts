@@ -3,9 +3,7 @@ import { AwsV4Signer } from "aws4fetch";
 import { delay, HttpResponse, http } from "msw";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { ANSWER_READ_BYTES, contentMd5 } from "../../batch/outbound/deliver/target";
 import {
-	md5Hex,
 	outboundBytes,
 	outboundLines,
 	pair,
@@ -20,11 +18,13 @@ const S3_ENDPOINT = "https://s3.partner.example";
 const T0 = 1_800_000_000_000;
 const MIN = 60_000;
 const U = (n: number) => String(n).repeat(38);
+// Bytes of a partner's error answer the edge reads before it cancels the body.
+const ANSWER_READ_BYTES = 4_096;
 
-const httpsDelivery = (secretBinding = "DELIVERY_PARTNER_POST_TOKEN") => ({
+const httpsTarget = (secretBinding = "DELIVERY_PARTNER_POST_TOKEN") => ({
 	https: { url: PARTNER_URL, secretHeader: "Authorization", secretBinding },
 });
-const s3Delivery = (secretKeyBinding = "DELIVERY_S3_SECRET") => ({
+const s3Target = (secretKeyBinding = "DELIVERY_S3_SECRET") => ({
 	s3: {
 		endpoint: S3_ENDPOINT,
 		bucket: "partner-bucket",
@@ -108,30 +108,35 @@ beforeEach(async () => {
 	await traitsChange(T0, { [U(1)]: { add: [1, 2] } });
 });
 
-describe("HTTPS delivery", () => {
+describe("sending to an HTTPS endpoint", () => {
 	it("POSTs every data file, then the .info, with the secret header, the file name and Content-MD5", async () => {
 		const received = partnerEndpoint([200]);
-		await seedDestination(1, { delivery: httpsDelivery() });
+		await seedDestination(1, { gzip: false, targets: httpsTarget() });
 		const run = await runAt(1, T0 + 10 * MIN);
-		expect(run.status).toBe("delivered");
-		const data = `HTTPS_1_1000_iter_${T0 + 10 * MIN}.sync.gz`;
-		expect(received.map((r) => r.file)).toEqual([data, `HTTPS_1_1000_iter_${T0 + 10 * MIN}.info`]);
+		expect(run.status).toBe("sent");
+		expect(received.map((r) => r.file)).toEqual([
+			"HTTPS_1_1000_iter_1800000600000.sync",
+			"HTTPS_1_1000_iter_1800000600000.info",
+		]);
 		for (const r of received) expect(r.headers.get("authorization")).toBe("Bearer partner-post-secret");
-		const stored = await outboundBytes(data);
-		expect(received[0]?.body).toEqual(stored);
-		expect(received[0]?.headers.get("content-type")).toBe("application/gzip");
-		expect(received[0]?.headers.get("content-md5")).toBe(contentMd5(await md5Hex(stored)));
-		expect(run.deliveries).toMatchObject({
-			r2: { status: "delivered", files: 2 },
-			https: { status: "delivered", files: 2, target: PARTNER_URL },
+		expect(new TextDecoder().decode(received[0]?.body)).toBe("pa\t10,11\n");
+		expect(received[0]?.body).toEqual(await outboundBytes("HTTPS_1_1000_iter_1800000600000.sync"));
+		expect(received[0]?.headers.get("content-type")).toBe("text/tab-separated-values; charset=utf-8");
+		// RFC 1864: base64 of the MD5 digest of "pa\t10,11\n" (hex 78f6b4038424e54f529c533178b1dec3).
+		expect(received[0]?.headers.get("content-md5")).toBe("ePa0A4Qk5U9SnFMxeLHeww==");
+		// The .info has no MD5 of its own to send.
+		expect(received[1]?.headers.get("content-md5")).toBeNull();
+		expect(run.outcomes).toEqual({
+			r2: { status: "sent", target: "1000/outbound/", files: 2 },
+			https: { status: "sent", target: PARTNER_URL, files: 2 },
 		});
 	});
 
-	it("retries an endpoint that answers 500 and 503, and delivers once it recovers", async () => {
+	it("retries an endpoint that answers 500 and 503, and sends once it recovers", async () => {
 		const received = partnerEndpoint([500, 503, 200]);
-		await seedDestination(1, { delivery: httpsDelivery() });
+		await seedDestination(1, { targets: httpsTarget() });
 		const run = await runAt(1, T0 + 10 * MIN);
-		expect(run.status).toBe("delivered");
+		expect(run.status).toBe("sent");
 		expect(received.map((r) => r.file.split(".").slice(1).join("."))).toEqual([
 			"sync.gz",
 			"sync.gz",
@@ -141,9 +146,9 @@ describe("HTTPS delivery", () => {
 	});
 
 	it("gives up after bounded retries: run failed, the .info never sent, the changes carried into the next run", async () => {
-		await seedDestination(1, { delivery: httpsDelivery() });
+		await seedDestination(1, { targets: httpsTarget() });
 		partnerEndpoint([200]);
-		expect((await runAt(1, T0 + 10 * MIN)).status).toBe("delivered");
+		expect((await runAt(1, T0 + 10 * MIN)).status).toBe("sent");
 		server.resetHandlers();
 
 		await traitsChange(T0 + 15 * MIN, { [U(2)]: { add: [2] } });
@@ -151,29 +156,29 @@ describe("HTTPS delivery", () => {
 		const failed = await runAt(1, T0 + 20 * MIN);
 		expect(failed.status).toBe("failed");
 		expect(failed.error).toContain("HTTP 500");
-		expect(failed.deliveries).toMatchObject({ r2: { status: "delivered" }, https: { status: "failed" } });
-		// One try and three retries of the first file; nothing reported as delivered.
+		expect(failed.outcomes).toMatchObject({ r2: { status: "sent" }, https: { status: "failed" } });
+		// One try and three retries of the first file; nothing reported as sent.
 		expect(refused.map((r) => r.file)).toEqual(Array(4).fill(failed.files[0]?.name));
 		server.resetHandlers();
 
 		await traitsChange(T0 + 25 * MIN, { [U(3)]: { add: [2] } });
 		const received = partnerEndpoint([200]);
 		const next = await runAt(1, T0 + 30 * MIN);
-		expect(next).toMatchObject({ status: "delivered", since: T0 + 9 * MIN });
+		expect(next).toMatchObject({ status: "sent", since: T0 + 9 * MIN });
 		expect(await outboundLines(next.files[0]?.name ?? "")).toEqual(["pb\t11", "pc\t11"]);
 		expect(received).toHaveLength(2);
 	});
 
 	it("does not retry a refusal that retrying cannot fix (401)", async () => {
 		const received = partnerEndpoint([401]);
-		await seedDestination(1, { delivery: httpsDelivery() });
+		await seedDestination(1, { targets: httpsTarget() });
 		const run = await runAt(1, T0 + 10 * MIN);
 		expect(run).toMatchObject({ status: "failed" });
 		expect(run.error).toContain("HTTP 401 refused with 401");
 		expect(received).toHaveLength(1);
 	});
 
-	it("does not follow a redirect with the file and the secret: a 3xx fails the delivery at once", async () => {
+	it("does not follow a redirect with the file and the secret: a 3xx fails the send at once", async () => {
 		const received: string[] = [];
 		server.use(
 			http.post(PARTNER_URL, ({ request }) => {
@@ -182,7 +187,7 @@ describe("HTTPS delivery", () => {
 			}),
 			http.post("https://elsewhere.example/take", () => HttpResponse.text("should never be reached", { status: 500 })),
 		);
-		await seedDestination(1, { delivery: httpsDelivery() });
+		await seedDestination(1, { targets: httpsTarget() });
 		const run = await runAt(1, T0 + 10 * MIN);
 		expect(run.status).toBe("failed");
 		expect(run.error).toContain("HTTP 307");
@@ -191,16 +196,16 @@ describe("HTTPS delivery", () => {
 
 	it("treats an endpoint slower than the timeout as failed, with bounded retries", async () => {
 		const received = partnerEndpoint([200], 2_000);
-		await seedDestination(1, { delivery: httpsDelivery() });
+		await seedDestination(1, { targets: httpsTarget() });
 		const run = await runAt(1, T0 + 10 * MIN);
 		expect(run.status).toBe("failed");
 		expect(run.error).toMatch(/timed? ?out|abort/i);
 		expect(received).toHaveLength(4);
 	});
 
-	it("fails at once, naming it, when the delivery secret is not set", async () => {
+	it("fails at once, naming it, when the target secret is not set", async () => {
 		const received = partnerEndpoint([200]);
-		await seedDestination(1, { delivery: httpsDelivery("DELIVERY_NO_SUCH_SECRET") });
+		await seedDestination(1, { targets: httpsTarget("DELIVERY_NO_SUCH_SECRET") });
 		const run = await runAt(1, T0 + 10 * MIN);
 		expect(run.status).toBe("failed");
 		expect(run.error).toContain("Worker secret DELIVERY_NO_SUCH_SECRET is not set");
@@ -208,13 +213,13 @@ describe("HTTPS delivery", () => {
 	});
 });
 
-describe("destinations saved before the delivery rules", () => {
-	it("never reads a secret that is not a delivery secret: the delivery fails at once, saying why", async () => {
+describe("destinations saved before the target rules", () => {
+	it("never reads a secret that is not a target secret: sending fails at once, saying why", async () => {
 		const received = partnerEndpoint([200]);
-		await seedDestination(1, { delivery: httpsDelivery("ADMIN_TOKEN") });
+		await seedDestination(1, { targets: httpsTarget("ADMIN_TOKEN") });
 		const run = await runAt(1, T0 + 10 * MIN);
 		expect(run.status).toBe("failed");
-		expect(run.error).toContain("ADMIN_TOKEN is not a delivery secret");
+		expect(run.error).toContain("ADMIN_TOKEN is not a target secret");
 		expect(run.error).toContain("starting with DELIVERY_");
 		expect(JSON.stringify(run)).not.toContain(env.ADMIN_TOKEN);
 		expect(received).toHaveLength(0);
@@ -223,11 +228,11 @@ describe("destinations saved before the delivery rules", () => {
 	it("refuses S3 credentials named after another setting the same way", async () => {
 		const objects = partnerBucket();
 		await seedDestination(2, {
-			delivery: { s3: { ...s3Delivery().s3, accessKeyBinding: "SESSION_SECRET" } },
+			targets: { s3: { ...s3Target().s3, accessKeyBinding: "SESSION_SECRET" } },
 		});
 		const run = await runAt(2, T0 + 10 * MIN);
 		expect(run.status).toBe("failed");
-		expect(run.error).toContain("SESSION_SECRET is not a delivery secret");
+		expect(run.error).toContain("SESSION_SECRET is not a target secret");
 		expect(objects.size).toBe(0);
 	});
 
@@ -235,9 +240,9 @@ describe("destinations saved before the delivery rules", () => {
 		["https", "https://127.0.0.1/upload", /HTTPS endpoint https:\/\/127\.0\.0\.1\/upload is refused: .*loopback/],
 		["s3", "https://169.254.169.254", /S3 endpoint https:\/\/169\.254\.169\.254 is refused: .*linkLocal/],
 	])("refuses a stored %s endpoint on a non-public address before sending anything", async (kind, url, reason) => {
-		const delivery =
-			kind === "https" ? { https: { ...httpsDelivery().https, url } } : { s3: { ...s3Delivery().s3, endpoint: url } };
-		await seedDestination(3, { delivery });
+		const targets =
+			kind === "https" ? { https: { ...httpsTarget().https, url } } : { s3: { ...s3Target().s3, endpoint: url } };
+		await seedDestination(3, { targets });
 		// MSW fails any request no handler expects, so a fetch to the address would show up as another error.
 		const run = await runAt(3, T0 + 10 * MIN);
 		expect(run.status).toBe("failed");
@@ -273,7 +278,7 @@ describe("a partner's error answer is read up to a small limit, then cancelled",
 	it("HTTPS: a never-ending 401 body", async () => {
 		const answer = endlessBody("denied: token revoked ");
 		server.use(http.post(PARTNER_URL, () => new HttpResponse(answer.body, { status: 401 })));
-		await seedDestination(1, { delivery: httpsDelivery() });
+		await seedDestination(1, { targets: httpsTarget() });
 		const run = await runAt(1, T0 + 10 * MIN);
 		expect(run.status).toBe("failed");
 		expect(run.error).toContain("HTTP 401 denied: token revoked xxx");
@@ -289,7 +294,7 @@ describe("a partner's error answer is read up to a small limit, then cancelled",
 				return new HttpResponse(answer.body, { status: 500 });
 			}),
 		);
-		await seedDestination(1, { delivery: httpsDelivery() });
+		await seedDestination(1, { targets: httpsTarget() });
 		const run = await runAt(1, T0 + 10 * MIN);
 		expect(run.status).toBe("failed");
 		expect(run.error).toContain("HTTP 500 overloaded xxx");
@@ -302,7 +307,7 @@ describe("a partner's error answer is read up to a small limit, then cancelled",
 	it("S3: a never-ending 403 XML body", async () => {
 		const answer = endlessBody("<Error><Code>AccessDenied</Code>");
 		server.use(http.put(`${S3_ENDPOINT}/partner-bucket/*`, () => new HttpResponse(answer.body, { status: 403 })));
-		await seedDestination(2, { delivery: s3Delivery() });
+		await seedDestination(2, { targets: s3Target() });
 		const run = await runAt(2, T0 + 10 * MIN);
 		expect(run.status).toBe("failed");
 		expect(run.error).toContain("HTTP 403 <Error><Code>AccessDenied</Code>xxx");
@@ -310,21 +315,25 @@ describe("a partner's error answer is read up to a small limit, then cancelled",
 	});
 });
 
-describe("S3 delivery", () => {
+describe("sending to an S3 bucket", () => {
 	it("PUTs every file under the prefix, signed with the destination's credentials", async () => {
 		const objects = partnerBucket();
-		await seedDestination(2, { mode: "full", delivery: s3Delivery() });
+		await seedDestination(2, { mode: "full", targets: s3Target() });
 		const run = await runAt(2, T0 + 10 * MIN);
-		expect(run.status).toBe("delivered");
-		const stem = `S3_2_1000_full_${T0 + 10 * MIN}`;
-		expect([...objects.keys()]).toEqual([`edgesync/in/${stem}.sync.gz`, `edgesync/in/${stem}.info`]);
-		expect(objects.get(`edgesync/in/${stem}.sync.gz`)?.body).toEqual(await outboundBytes(`${stem}.sync.gz`));
-		expect(run.deliveries).toMatchObject({ s3: { status: "delivered", files: 2, target: "partner-bucket" } });
+		expect(run.status).toBe("sent");
+		expect([...objects.keys()]).toEqual([
+			"edgesync/in/S3_2_1000_full_1800000600000.sync.gz",
+			"edgesync/in/S3_2_1000_full_1800000600000.info",
+		]);
+		const sent = objects.get("edgesync/in/S3_2_1000_full_1800000600000.sync.gz");
+		expect(sent?.body).toEqual(await outboundBytes("S3_2_1000_full_1800000600000.sync.gz"));
+		expect(sent?.headers.get("content-type")).toBe("application/gzip");
+		expect(run.outcomes).toMatchObject({ s3: { status: "sent", files: 2, target: "partner-bucket" } });
 	});
 
 	it("records refused credentials as a failed run without retrying them", async () => {
 		const objects = partnerBucket();
-		await seedDestination(2, { delivery: s3Delivery("DELIVERY_S3_REVOKED_SECRET") });
+		await seedDestination(2, { targets: s3Target("DELIVERY_S3_REVOKED_SECRET") });
 		const run = await runAt(2, T0 + 10 * MIN);
 		expect(run.status).toBe("failed");
 		expect(run.error).toContain("SignatureDoesNotMatch");
@@ -334,13 +343,11 @@ describe("S3 delivery", () => {
 	it("with HTTPS and S3 both configured, one failing target fails the run and holds the watermark", async () => {
 		partnerBucket();
 		partnerEndpoint([500]);
-		await seedDestination(3, { delivery: { ...httpsDelivery(), ...s3Delivery() } });
+		await seedDestination(3, { targets: { ...httpsTarget(), ...s3Target() } });
 		const run = await runAt(3, T0 + 10 * MIN);
 		expect(run.status).toBe("failed");
-		expect(run.deliveries).toMatchObject({ https: { status: "failed" }, s3: { status: "delivered" } });
-		const state = await env.DB.prepare(
-			"SELECT delivered_until FROM destination_state WHERE destination_id = 3",
-		).first();
-		expect(state).toEqual({ delivered_until: 0 });
+		expect(run.outcomes).toMatchObject({ https: { status: "failed" }, s3: { status: "sent" } });
+		const state = await env.DB.prepare("SELECT sent_until FROM destination_state WHERE destination_id = 3").first();
+		expect(state).toEqual({ sent_until: 0 });
 	});
 });

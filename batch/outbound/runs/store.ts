@@ -1,0 +1,130 @@
+import * as sql from "./queries";
+import type { Run, RunFile, TargetOutcome, Trigger } from "./schema";
+
+export async function findRun(db: D1Database, id: string): Promise<Run | null> {
+	const row = await db.prepare(sql.GET_RUN).bind(id).first<sql.RunRow>();
+	return row ? sql.toRun(row) : null;
+}
+
+/** Newest first, optionally of one destination and/or one partner. */
+export async function listRuns(
+	db: D1Database,
+	filter: { destinationId?: number | undefined; dpid?: number | undefined },
+	limit = 50,
+): Promise<Run[]> {
+	const { results } = await db
+		.prepare(sql.LIST_RUNS)
+		.bind(filter.destinationId ?? null, filter.dpid ?? null, limit)
+		.all<sql.RunRow>();
+	return results.map(sql.toRun);
+}
+
+export async function recordFiles(db: D1Database, runId: string, files: readonly RunFile[]): Promise<void> {
+	const lines = files.reduce((n, f) => n + f.lines, 0);
+	const bytes = files.reduce((n, f) => n + f.bytes, 0);
+	await db.prepare(sql.RECORD_FILES).bind(runId, JSON.stringify(files), lines, bytes).run();
+}
+
+/**
+ * Ends a run in one transaction: its status and each target's outcome, the destination freed for the
+ * next run, and (only when every target took every file) the iter watermark moved to the run's `until`.
+ */
+export async function finishRun(
+	db: D1Database,
+	run: Pick<Run, "id" | "destinationId" | "until">,
+	end: { status: "sent" | "failed"; outcomes: Record<string, TargetOutcome>; error: string | null },
+	now: number,
+): Promise<void> {
+	const statements = [
+		db.prepare(sql.FINISH_RUN).bind(run.id, end.status, JSON.stringify(end.outcomes), end.error, now),
+		db.prepare(sql.RELEASE_RUN).bind(run.destinationId, run.id),
+	];
+	if (end.status === "sent") statements.push(db.prepare(sql.ADVANCE_WATERMARK).bind(run.destinationId, run.until));
+	await db.batch(statements);
+}
+
+/** Every destination with its scheduling state. */
+export async function schedulingStates(db: D1Database): Promise<sql.DestinationStateRow[]> {
+	return (await db.prepare(sql.DESTINATIONS_WITH_STATE).all<sql.DestinationStateRow>()).results;
+}
+
+export async function setNextRun(db: D1Database, destinationId: number, schedule: string, nextRun: number) {
+	await db.prepare(sql.SET_NEXT_RUN).bind(destinationId, schedule, nextRun).run();
+}
+
+/** The state row of a destination never scheduled yet; an existing one (and its next run) stays. */
+export async function ensureState(db: D1Database, destinationId: number, schedule: string, nextRun: number) {
+	await db.prepare(sql.ENSURE_STATE).bind(destinationId, schedule, nextRun).run();
+}
+
+/**
+ * Claims the destination for run `runId` and records the run, in one transaction; false when another
+ * run holds it (or, for `schedule`, when it is not due yet). `nextRun` null keeps the next scheduled run.
+ */
+export async function claimRun(
+	db: D1Database,
+	claim: { destinationId: number; runId: string; trigger: Trigger; now: number; until: number; nextRun: number | null },
+): Promise<boolean> {
+	const onlyWhenDue = claim.trigger === "schedule" ? 1 : 0;
+	const [claimed] = await db.batch([
+		db.prepare(sql.CLAIM_RUN).bind(claim.destinationId, claim.runId, claim.now, claim.nextRun, onlyWhenDue),
+		db.prepare(sql.INSERT_CLAIMED_RUN).bind(claim.runId, claim.trigger, claim.now, claim.until, claim.now),
+	]);
+	return claimed?.meta.changes === 1;
+}
+
+/** A claimed run whose Workflow could not be started: recorded as failed, the destination freed. */
+export async function failUnstartedRun(db: D1Database, destinationId: number, runId: string, error: string) {
+	await db.batch([
+		db.prepare(sql.FINISH_RUN).bind(runId, "failed", "{}", error, Date.now()),
+		db.prepare(sql.RELEASE_RUN).bind(destinationId, runId),
+	]);
+}
+
+export async function pruneTombstones(db: D1Database, before: number): Promise<void> {
+	await db.prepare(sql.PRUNE_TOMBSTONES).bind(before).run();
+}
+
+/** What a page of members reads: a partner's IDs after `after`, in the mapped segments (JSON ids). */
+export interface PageQuery {
+	dpid: number;
+	after: string;
+	segments: string;
+}
+
+/** Paired partner IDs with their memberships, skipping those that ended at or before `endedAfter` (MEMBER_PAGE). */
+export async function memberPage(
+	db: D1Database,
+	q: PageQuery & { endedAfter: number },
+	limit: number,
+): Promise<sql.MemberRow[]> {
+	const statement = db.prepare(sql.MEMBER_PAGE).bind(q.dpid, q.after, q.segments, q.endedAfter, limit);
+	return (await statement.all<sql.MemberRow>()).results;
+}
+
+/** Partner IDs an opt-out removed in (since, until], with the memberships they may still hold (TOMBSTONE_PAGE). */
+export async function tombstonePage(
+	db: D1Database,
+	q: PageQuery & { since: number; until: number },
+	limit: number,
+): Promise<sql.MemberRow[]> {
+	const statement = db.prepare(sql.TOMBSTONE_PAGE).bind(q.dpid, q.after, q.segments, q.since, limit, q.until);
+	return (await statement.all<sql.MemberRow>()).results;
+}
+
+/** Partner IDs with a membership row the member pages would read (MEMBER_BOUND). */
+export async function memberBound(db: D1Database, dpid: number, segments: string, endedAfter: number): Promise<number> {
+	return (await db.prepare(sql.MEMBER_BOUND).bind(dpid, segments, endedAfter).first<number>("n")) ?? 0;
+}
+
+/** Opt-out tombstones in the window (since, until] (TOMBSTONE_BOUND). */
+export async function tombstoneBound(
+	db: D1Database,
+	dpid: number,
+	segments: string,
+	window: { since: number; until: number },
+): Promise<number> {
+	return (
+		(await db.prepare(sql.TOMBSTONE_BOUND).bind(dpid, segments, window.since, window.until).first<number>("n")) ?? 0
+	);
+}

@@ -1,0 +1,51 @@
+/**
+ * The ids of the three Workflows' instances, and starting an instance exactly once. An id is derived
+ * from what its instance works on (an inbound delivery, an outbound run, a segment edit), so starting
+ * the same work again names the same instance rather than making a second one.
+ */
+
+/** Instance ids allow [A-Za-z0-9_-] only, at most 100 characters; delivery ids are file names with dots. */
+export function inboundWorkflowId(deliveryId: string): string {
+	return `inbound-${deliveryId.replace(/[^A-Za-z0-9_-]/g, "-")}`.slice(0, 100);
+}
+
+/** Run ids are `<destination id>-<timestamp13>`, already safe. */
+export function outboundWorkflowId(runId: string): string {
+	return `outbound-${runId}`;
+}
+
+/** One backfill per segment edit: two edits in the same millisecond share one. */
+export function backfillWorkflowId(segmentId: number, updatedAt: number): string {
+	return `segment-${segmentId}-${updatedAt}`;
+}
+
+/** What of a Workflow binding starting an instance needs. */
+export type WorkflowStarter<P> = Pick<Workflow<P>, "create" | "get">;
+
+/**
+ * Creates instance `id` with `params`, or adopts the instance an interrupted start already created
+ * (its create went through, but the caller failed or stopped before it could record that): that
+ * instance carries on, and no second one is made. Any other failure to create is thrown.
+ */
+export async function createOrAdopt<P>(
+	binding: WorkflowStarter<P>,
+	id: string,
+	params: P,
+): Promise<"created" | "adopted"> {
+	try {
+		await binding.create({ id, params });
+		return "created";
+	} catch (err) {
+		if (await exists(binding, id)) return "adopted";
+		throw err;
+	}
+}
+
+async function exists(binding: WorkflowStarter<unknown>, id: string): Promise<boolean> {
+	try {
+		await binding.get(id);
+		return true;
+	} catch {
+		return false;
+	}
+}
