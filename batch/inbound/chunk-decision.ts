@@ -3,7 +3,7 @@ import { isUuid } from "../../core/uuid";
 import type { TraitCatalog } from "../traits/catalog";
 import type { MembershipChange } from "../traits/store";
 import type { UserState } from "./delivery";
-import { addSample, emptyTally, PROBLEM_TEXT, type Tally } from "./parse";
+import { addSample, countFormatError, emptyTally, type Tally } from "./parse";
 import { type LineSignal, realize } from "./realize";
 
 /** One parsed line as the split step stores it in a chunk object. */
@@ -89,9 +89,8 @@ export function decideChunk(
 		const user = userOf(line.u);
 		user.lines++;
 		if (user.lines > MAX_LINES_PER_USER) {
-			c.formatErrors++;
-			tally.problems.too_many_lines_for_user = (tally.problems.too_many_lines_for_user ?? 0) + 1;
-			addSample(tally, "formatErrors", { line: line.n, why: PROBLEM_TEXT.too_many_lines_for_user });
+			// Sampled without the line's text, as receipts always showed it.
+			countFormatError(tally, line.n, "too_many_lines_for_user");
 			continue;
 		}
 		if (target.idType === "uuid" && !isUuid(line.u)) {

@@ -59,9 +59,14 @@ export function countSkippedLine(tally: Tally, outcome: FormatErrorOutcome | Inv
 		addSample(tally, "invalidIds", { line: outcome.line, why: outcome.problem, text: outcome.text });
 		return;
 	}
-	c.formatErrors++;
-	tally.problems[outcome.problem] = (tally.problems[outcome.problem] ?? 0) + 1;
-	addSample(tally, "formatErrors", { line: outcome.line, why: PROBLEM_TEXT[outcome.problem], text: outcome.text });
+	countFormatError(tally, outcome.line, outcome.problem, outcome.text);
+}
+
+/** A format error (the line is already counted as received): by problem, with a sample. */
+export function countFormatError(tally: Tally, line: number, problem: LineProblem, text?: string): void {
+	tally.counts.formatErrors++;
+	tally.problems[problem] = (tally.problems[problem] ?? 0) + 1;
+	addSample(tally, "formatErrors", { line, why: PROBLEM_TEXT[problem], text });
 }
 
 /** The signals a record had after the per-line cap: not read, counted. */

@@ -8,6 +8,7 @@ export {
 } from "../../../core/inbound-limits";
 export { type FileErrorCode, InboundFileError } from "./content";
 export {
+	countFormatError,
 	countOutcome,
 	countSignalsOverCap,
 	countSkippedLine,
