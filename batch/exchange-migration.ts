@@ -1,7 +1,7 @@
 import { inboundKey, LEGACY_INBOUND_PREFIX, outboundPrefix, processedKey, receiptsPrefix } from "./exchange-layout";
-import { findDelivery } from "./inbound/delivery";
 import { moveObject } from "./inbound/move-object";
 import { isFileNameError, parseInboundFileName } from "./inbound/parse";
+import { findDelivery } from "./inbound/store";
 
 /** Prefixes of the layout before partners had their own, in key order. */
 const LEGACY_PREFIXES = [LEGACY_INBOUND_PREFIX, "outbound/", "receipts/"] as const;

@@ -7,6 +7,7 @@
 //
 // BENCH_PARSER_ROOT=<dir> runs the same measurement against another checkout's batch/ (e.g. the code
 // before issue 11, to show what the fixes changed); BENCH_HOSTILE_LINES sets the lines per shape.
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { registerLocalImports } from "./lib/local-imports.ts";
 
@@ -105,7 +106,9 @@ interface Edge {
 async function loadEdge(root: string): Promise<Edge> {
 	registerLocalImports();
 	const parse = (await import(`${root}/batch/inbound/parse/index.ts`)) as ParseModule;
-	const traits = (await import(`${root}/batch/traits/queries.ts`)) as TraitsModule;
+	// The catalog had its own module from issue 12 on; older checkouts kept it with the traits' SQL.
+	const catalogModule = existsSync(`${root}/batch/traits/catalog.ts`) ? "catalog" : "queries";
+	const traits = (await import(`${root}/batch/traits/${catalogModule}.ts`)) as TraitsModule;
 	const { realize } = (await import(`${root}/batch/inbound/realize.ts`)) as RealizeModule;
 	const trait = (id: number, rule: string | null): Trait => ({
 		id,

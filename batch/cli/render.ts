@@ -1,11 +1,16 @@
-import { type FormatSample, PROBLEM_TEXT, type SampleKind } from "../inbound/parse";
+import { PROBLEM_TEXT, type Sample, type SampleKind } from "../inbound/parse";
 import type { Validation } from "./validate";
 
+/** In the order printed. Reading a file alone gives the first four; the others need the edge's data. */
 const SAMPLE_TITLES: Record<SampleKind, string> = {
 	formatErrors: "Format errors",
 	invalidIds: "Invalid IDs",
 	unusedSignals: "Unused signals",
 	signalsOverCap: "Signals over the per-line cap",
+	noMatchingId: "No matching ID",
+	noTraitRealized: "No trait realized",
+	traitsFailedValidation: "Traits failed validation",
+	filesCut: "Files cut at the size cap",
 };
 
 /** The validation as a vendor reads it in a terminal: the receipt's format counts, then samples. */
@@ -20,7 +25,7 @@ export function renderText(v: Validation): string {
 		const source = n.kind === "traits" ? `data source ${n.dpid}` : `ID sync ${n.masterDpid} ↔ ${n.dpid}`;
 		const target = n.targetDpid === null ? "" : `, traits of ${n.targetDpid}`;
 		const split = n.split === null ? "" : `, part ${n.split}`;
-		const when = new Date(n.timestamp * 1000).toISOString().replace("T", " ").slice(0, 19);
+		const when = new Date(n.timestampSeconds * 1000).toISOString().replace("T", " ").slice(0, 19);
 		out.push(`  ${source}${target}, .${n.mode}${split}, ${n.gzip ? "gzip" : "plain text"}, ${when} UTC`);
 	}
 	if (v.openError) {
@@ -90,6 +95,7 @@ function table(rows: Array<[string, number]>): string[] {
 	return rows.map(([label], i) => `  ${label.padEnd(width)}  ${(numbers[i] ?? "").padStart(numWidth)}`);
 }
 
-function sampleLine(s: FormatSample): string {
-	return `  line ${s.line}: ${s.why}: ${JSON.stringify(s.text)}`;
+function sampleLine({ line, why, text }: Sample): string {
+	const said = [why, text === undefined ? undefined : JSON.stringify(text)].filter((part) => part !== undefined);
+	return `  line ${line}: ${said.join(": ")}`;
 }

@@ -1,14 +1,14 @@
 import {
 	countOutcome,
-	emptyFormatTally,
+	emptyTally,
 	type FileNameError,
-	type FormatTally,
 	type InboundFileName,
 	type InboundIdType,
 	isFileNameError,
 	memoryUserLineCounter,
 	parseInboundFile,
 	parseInboundFileName,
+	type Tally,
 } from "../inbound/parse";
 
 /** 0: the file is valid; 1: some lines would be skipped or not read; 2: the file itself cannot be used. */
@@ -29,7 +29,8 @@ export interface Validation {
 	nameError: FileNameError | null;
 	/** The file could not be opened at all. */
 	openError: string | null;
-	tally: FormatTally;
+	/** The receipt's counts that reading the file decides (no matching ID, realized traits… stay 0: they need the edge's data). */
+	tally: Tally;
 	/** False when the file had too many distinct users to check the 200-lines rule for all of them. */
 	userLinesExact: boolean;
 	exitCode: ExitCode;
@@ -45,7 +46,7 @@ export async function validateFile(
 	options: ValidateOptions,
 ): Promise<Validation> {
 	const file = path.split(/[/\\]/).pop() ?? path;
-	const tally = emptyFormatTally();
+	const tally = emptyTally();
 	const parsed = parseInboundFileName(file);
 	const result = { file, name: null, nameError: null, openError: null, tally, userLinesExact: true };
 	if (isFileNameError(parsed)) return { ...result, nameError: parsed, exitCode: 2 };

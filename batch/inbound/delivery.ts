@@ -1,16 +1,18 @@
 import type { Receipt } from "../receipts/receipt";
-import * as sql from "./queries";
 
-/** An inbound delivery as the pipeline sees it (row mapping of inbound_deliveries). */
+export type DeliveryStatus = "pending" | "running" | "done" | "failed" | "rejected";
+
+/** An inbound delivery as the pipeline sees it (a row of inbound_deliveries, see queries.ts). */
 export interface Delivery {
 	id: string;
 	dpid: number;
 	targetDpid: number | null;
 	kind: "traits" | "id_sync";
 	mode: "sync" | "overwrite";
-	fileTimestamp: number;
+	/** The file name's timestamp (Unix seconds); a source's deliveries are applied in its order. */
+	fileTimestampSeconds: number;
 	files: string[];
-	status: sql.DeliveryRow["status"];
+	status: DeliveryStatus;
 	workflowId: string | null;
 	receipt: Receipt | null;
 	discoveredAt: number;
@@ -20,42 +22,20 @@ export interface Delivery {
 	filesMovedAt: number | null;
 }
 
-export function toDelivery(row: sql.DeliveryRow): Delivery {
-	return {
-		id: row.id,
-		dpid: row.dpid,
-		targetDpid: row.target_dpid,
-		kind: row.kind,
-		mode: row.mode,
-		fileTimestamp: row.file_timestamp,
-		files: JSON.parse(row.files) as string[],
-		status: row.status,
-		workflowId: row.workflow_id,
-		receipt: row.receipt ? (JSON.parse(row.receipt) as Receipt) : null,
-		discoveredAt: row.discovered_at,
-		startedAt: row.started_at,
-		finishedAt: row.finished_at,
-		filesMovedAt: row.files_moved_at,
-	};
-}
-
-export async function findDelivery(db: D1Database, id: string): Promise<Delivery | null> {
-	const row = await db.prepare(sql.GET_DELIVERY).bind(id).first<sql.DeliveryRow>();
-	return row ? toDelivery(row) : null;
-}
-
-export async function loadDelivery(db: D1Database, id: string): Promise<Delivery> {
-	const delivery = await findDelivery(db, id);
-	if (!delivery) throw new Error(`unknown delivery ${id}`);
-	return delivery;
+/** A user of a delivery while it is applied (inbound_users): what later chunks and the receipt need. */
+export interface UserState {
+	userId: string;
+	/** Lines of this user so far in the delivery. */
+	lines: number;
+	/** Some line of the user stored something ("Total devices"). */
+	stored: boolean;
+	/** An .overwrite already replaced the user's traits of the source (on an earlier line). */
+	overwritten: boolean;
+	/** Some line named a trait of another data source ("Users with traits that failed validation"). */
+	failedValidation: boolean;
 }
 
 /** Where the split step keeps parsed chunks while a delivery is applied (deleted afterwards). */
 export function chunkKey(deliveryId: string, chunk: number): string {
 	return `work/inbound/${deliveryId}/${String(chunk).padStart(6, "0")}.ndjson`;
-}
-
-export async function listDeliveries(db: D1Database, dpid: number | null, limit: number): Promise<Delivery[]> {
-	const { results } = await db.prepare(sql.LIST_DELIVERIES).bind(dpid, limit).all<sql.DeliveryRow>();
-	return results.map(toDelivery);
 }

@@ -1,12 +1,13 @@
-import { allInSlices } from "../../core/db/json-each";
 import { grantedSources, refusedSource } from "../../core/grants/access";
 import type { Partner } from "../../core/partners/partner";
 import { inboundPrefix } from "../exchange-layout";
-import type { DiscoveryLimits } from "./discover";
+import type { Refused } from "../receipts/rejections-mail";
+import type { DiscoveryLimits } from "./discovery-limits";
 import { isPathError, parseInboundPath } from "./inbound-path";
 import { type InboundFileName, parseInboundFileName } from "./parse";
-import * as sql from "./queries";
-import { type ListedObject, mailRefusals, type Refusal, type Refused, recordRefusal } from "./reject";
+import type { KnownDelivery } from "./queries";
+import { type ListedObject, mailRefusals, type Refusal, recordRefusal } from "./reject";
+import { insertDelivery, knownDeliveries } from "./store";
 
 interface Group {
 	name: InboundFileName;
@@ -68,15 +69,14 @@ export async function discoverForPartner(
 		for (const object of rest.objects) take(object);
 	}
 
-	const rows = await allInSlices<sql.KnownDeliveryRow>(env.DB, sql.KNOWN_DELIVERIES, [...groups.keys()]);
-	const known = new Map(rows.map((row) => [row.id, row]));
+	const known = await knownDeliveries(env.DB, [...groups.keys()]);
 	const granted = await grantedSources(env.DB, dpid);
 	const added: string[] = [];
 	const waiting: string[] = [];
 	for (const [id, group] of groups) {
-		const row = known.get(id);
-		if (row) {
-			const refusal = againstKnown(row, group);
+		const delivery = known.get(id);
+		if (delivery) {
+			const refusal = againstKnown(delivery, group);
 			if (refusal) refusals.push(refusal);
 		} else if (now - group.newest < settleMs || added.length >= limits.deliveriesPerPartner) {
 			waiting.push(id);
@@ -97,10 +97,12 @@ export async function discoverForPartner(
 
 async function record(env: Env, id: string, group: Group, now: number): Promise<string> {
 	const files = group.objects.sort((a, b) => a.split - b.split).map((o) => o.key);
-	const n = group.name;
-	await env.DB.prepare(sql.INSERT_DELIVERY)
-		.bind(id, n.dpid, n.targetDpid, n.kind, n.mode, n.timestamp, JSON.stringify(files), now)
-		.run();
+	const { dpid, targetDpid, kind, mode, timestampSeconds } = group.name;
+	await insertDelivery(
+		env.DB,
+		{ id, dpid, targetDpid, kind, mode, fileTimestampSeconds: timestampSeconds, files },
+		now,
+	);
 	return id;
 }
 
@@ -109,21 +111,21 @@ async function record(env: Env, id: string, group: Group, now: number): Promise<
  * moves them out once the receipt is written; anything else was uploaded after the delivery started
  * (a late split part) or after it finished (a second upload): a delivery is processed once.
  */
-function againstKnown(row: sql.KnownDeliveryRow, group: Group): Refusal | null {
-	if (row.status === "rejected") {
+function againstKnown(known: KnownDelivery, group: Group): Refusal | null {
+	if (known.status === "rejected") {
 		return {
-			label: row.id,
-			reason: `${row.id} was refused before; send it under a new timestamp`,
+			label: known.id,
+			reason: `${known.id} was refused before; send it under a new timestamp`,
 			objects: group.objects,
 		};
 	}
-	const files = new Set(JSON.parse(row.files) as string[]);
-	if (row.files_moved_at !== null) {
-		const reason = `delivery ${row.id} was already received (${row.status}); a delivery is processed once`;
-		return { label: row.id, reason, objects: group.objects };
+	if (known.filesMovedAt !== null) {
+		const reason = `delivery ${known.id} was already received (${known.status}); a delivery is processed once`;
+		return { label: known.id, reason, objects: group.objects };
 	}
+	const files = new Set(known.files);
 	const late = group.objects.filter((o) => !files.has(o.key));
 	if (late.length === 0) return null;
-	const reason = `delivery ${row.id} had already started (${row.status}) when this part arrived; it is not applied`;
-	return { label: row.id, reason, objects: late };
+	const reason = `delivery ${known.id} had already started (${known.status}) when this part arrived; it is not applied`;
+	return { label: known.id, reason, objects: late };
 }

@@ -1,7 +1,6 @@
 import { processedKey } from "../exchange-layout";
-import { loadDelivery } from "./delivery";
 import { moveObject } from "./move-object";
-import * as sql from "./queries";
+import { loadDelivery, markFilesMoved } from "./store";
 
 /**
  * Step: once a delivery is finished (receipt written, or given up), its files leave the partner's
@@ -17,6 +16,6 @@ export async function moveDeliveryFiles(env: Env, deliveryId: string): Promise<{
 		const outcome = await moveObject(env.EXCHANGE, key, processedKey(delivery.dpid, deliveryId, key));
 		if (outcome === "moved") moved++;
 	}
-	await env.DB.prepare(sql.FILES_MOVED).bind(deliveryId, Date.now()).run();
+	await markFilesMoved(env.DB, deliveryId, Date.now());
 	return { moved };
 }

@@ -1,13 +1,54 @@
+import type { Receipt } from "../receipts/receipt";
+import type { Delivery, DeliveryStatus } from "./delivery";
+
 /**
- * SQL of the inbound pipeline. Bulk statements take one JSON array parameter expanded with json_each
- * (D1 allows 100 bound parameters but 2 MB per value).
+ * SQL of the inbound pipeline, its rows and their mapping (batch/inbound/store.ts runs them). Bulk
+ * statements take one JSON array parameter expanded with json_each (D1 allows 100 bound parameters
+ * but 2 MB per value).
  */
 
 // ---- deliveries ----
 
-/** ?1 id, ?2 dpid, ?3 target_dpid, ?4 kind, ?5 mode, ?6 file_timestamp, ?7 files JSON, ?8 now. Known ids are left alone. */
+/** The inbound_deliveries table, row for row. */
+export interface DeliveryRow {
+	id: string;
+	dpid: number;
+	target_dpid: number | null;
+	kind: "traits" | "id_sync";
+	mode: "sync" | "overwrite";
+	file_timestamp_seconds: number;
+	files: string;
+	status: DeliveryStatus;
+	workflow_id: string | null;
+	receipt: string | null;
+	discovered_at: number;
+	started_at: number | null;
+	finished_at: number | null;
+	files_moved_at: number | null;
+}
+
+export function toDelivery(row: DeliveryRow): Delivery {
+	return {
+		id: row.id,
+		dpid: row.dpid,
+		targetDpid: row.target_dpid,
+		kind: row.kind,
+		mode: row.mode,
+		fileTimestampSeconds: row.file_timestamp_seconds,
+		files: JSON.parse(row.files) as string[],
+		status: row.status,
+		workflowId: row.workflow_id,
+		receipt: row.receipt ? (JSON.parse(row.receipt) as Receipt) : null,
+		discoveredAt: row.discovered_at,
+		startedAt: row.started_at,
+		finishedAt: row.finished_at,
+		filesMovedAt: row.files_moved_at,
+	};
+}
+
+/** ?1 id, ?2 dpid, ?3 target_dpid, ?4 kind, ?5 mode, ?6 file_timestamp_seconds, ?7 files JSON, ?8 now. Known ids are left alone. */
 export const INSERT_DELIVERY = `INSERT INTO inbound_deliveries
-	(id, dpid, target_dpid, kind, mode, file_timestamp, files, status, discovered_at)
+	(id, dpid, target_dpid, kind, mode, file_timestamp_seconds, files, status, discovered_at)
 	VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8)
 	ON CONFLICT (id) DO NOTHING`;
 
@@ -17,18 +58,17 @@ export const INSERT_DELIVERY = `INSERT INTO inbound_deliveries
  * never read; the ids carry `@` and so never equal a delivery id (batch/inbound/reject.ts).
  */
 export const INSERT_REJECTED = `INSERT INTO inbound_deliveries
-	(id, dpid, target_dpid, kind, mode, file_timestamp, files, status, receipt, discovered_at, finished_at, files_moved_at)
+	(id, dpid, target_dpid, kind, mode, file_timestamp_seconds, files, status, receipt, discovered_at, finished_at, files_moved_at)
 	VALUES (?1, ?2, NULL, 'traits', 'sync', 0, ?3, 'rejected', ?4, ?5, ?5, ?5)
 	ON CONFLICT (id) DO NOTHING`;
 
 /** What discovery needs to know of the deliveries among ?1 (JSON array of ids). */
 export const KNOWN_DELIVERIES = `SELECT id, status, files, files_moved_at FROM inbound_deliveries
 	WHERE id IN (SELECT value FROM json_each(?1))`;
-export interface KnownDeliveryRow {
-	id: string;
-	status: DeliveryRow["status"];
-	files: string;
-	files_moved_at: number | null;
+export type KnownDeliveryRow = Pick<DeliveryRow, "id" | "status" | "files" | "files_moved_at">;
+export type KnownDelivery = Pick<Delivery, "id" | "status" | "files" | "filesMovedAt">;
+export function toKnownDelivery(row: KnownDeliveryRow): KnownDelivery {
+	return { id: row.id, status: row.status, files: JSON.parse(row.files) as string[], filesMovedAt: row.files_moved_at };
 }
 
 /** ?1 id, ?2 now: the delivery's files have left the inbound area. */
@@ -41,8 +81,8 @@ export const FILES_MOVED = "UPDATE inbound_deliveries SET files_moved_at = ?2 WH
 export const NEXT_PER_SOURCE = `SELECT d.id FROM inbound_deliveries d
 	WHERE d.status = 'pending'
 	AND NOT EXISTS (SELECT 1 FROM inbound_deliveries r WHERE r.dpid = d.dpid AND r.status = 'running')
-	AND d.file_timestamp = (SELECT min(p.file_timestamp) FROM inbound_deliveries p WHERE p.dpid = d.dpid AND p.status = 'pending')
-	ORDER BY d.file_timestamp, d.id`;
+	AND d.file_timestamp_seconds = (SELECT min(p.file_timestamp_seconds) FROM inbound_deliveries p WHERE p.dpid = d.dpid AND p.status = 'pending')
+	ORDER BY d.file_timestamp_seconds, d.id`;
 
 /** ?1 id, ?2 workflow id, ?3 now. Changes a row only if still pending: the claim happens once. */
 export const CLAIM = `UPDATE inbound_deliveries SET status = 'running', workflow_id = ?2, started_at = ?3
@@ -55,73 +95,75 @@ export const UNCLAIM = `UPDATE inbound_deliveries SET status = 'pending', workfl
 /** ?1 id, ?2 status, ?3 receipt JSON, ?4 now. */
 export const FINISH = "UPDATE inbound_deliveries SET status = ?2, receipt = ?3, finished_at = ?4 WHERE id = ?1";
 
+/** ?1 id. */
 export const GET_DELIVERY = "SELECT * FROM inbound_deliveries WHERE id = ?1";
 
-// ---- chunks and per-user state ----
+/** ?1 dpid (NULL = every partner), ?2 limit: newest deliveries first. */
+export const LIST_DELIVERIES = `SELECT * FROM inbound_deliveries WHERE (?1 IS NULL OR dpid = ?1)
+	ORDER BY discovered_at DESC, id LIMIT ?2`;
 
+// ---- chunks: a chunk's counts are written in the same transaction as its effects ----
+
+/** ?1 delivery, ?2 chunk. */
 export const CHUNK_COUNTS = "SELECT counts FROM inbound_chunks WHERE delivery_id = ?1 AND chunk = ?2";
+export interface ChunkCountsRow {
+	/** A Tally as JSON (an older version's shape possibly: see StoredTally). */
+	counts: string;
+}
+
+/** ?1 delivery, ?2 chunk, ?3 counts JSON, ?4 now. */
 export const INSERT_CHUNK =
 	"INSERT INTO inbound_chunks (delivery_id, chunk, counts, applied_at) VALUES (?1, ?2, ?3, ?4)";
-export const ALL_CHUNK_COUNTS = "SELECT counts FROM inbound_chunks WHERE delivery_id = ?1 ORDER BY chunk";
+
+// ---- per-user state while a delivery is applied ----
 
 /** ?1 delivery, ?2 JSON array of user ids. */
 export const USER_STATE = `SELECT user_id, lines, overwritten FROM inbound_users
 	WHERE delivery_id = ?1 AND user_id IN (SELECT value FROM json_each(?2))`;
+export interface UserStateRow {
+	user_id: string;
+	lines: number;
+	overwritten: number;
+}
 
-/** ?1 delivery, ?2 JSON array of {u, l, s, o, f}. Flags only ever turn on. */
+/** ?1 delivery, ?2 JSON array of UserStateJson. Flags only ever turn on. */
 export const SAVE_USER_STATE = `INSERT INTO inbound_users (delivery_id, user_id, lines, stored, overwritten, failed_validation)
 	SELECT ?1, value ->> '$.u', value ->> '$.l', value ->> '$.s', value ->> '$.o', value ->> '$.f' FROM json_each(?2) WHERE true
 	ON CONFLICT (delivery_id, user_id) DO UPDATE SET lines = excluded.lines,
 		stored = max(stored, excluded.stored), overwritten = max(overwritten, excluded.overwritten),
 		failed_validation = max(failed_validation, excluded.failed_validation)`;
+/** A user's state as SAVE_USER_STATE reads it: short keys, since a chunk can carry thousands of users. */
+export interface UserStateJson {
+	u: string;
+	l: number;
+	s: 0 | 1;
+	o: 0 | 1;
+	f: 0 | 1;
+}
 
+/** ?1 delivery: distinct users who stored something, and who named traits of another source. */
 export const USER_TOTALS = `SELECT coalesce(sum(stored), 0) AS devices, coalesce(sum(failed_validation), 0) AS failed
 	FROM inbound_users WHERE delivery_id = ?1`;
+export interface UserTotalsRow {
+	devices: number;
+	failed: number;
+}
+
+/** ?1 delivery. */
 export const FORGET_USERS = "DELETE FROM inbound_users WHERE delivery_id = ?1";
 
-// ---- resolving IDs and memberships ----
+// ---- resolving user IDs (the ID graph and opt-outs, read while a chunk is applied) ----
 
 /** ?1 dpid, ?2 JSON array of partner user ids → their UUIDs. */
 export const RESOLVE_PARTNER_IDS = `SELECT dpuuid, uuid FROM id_pairs
 	WHERE dpid = ?1 AND dpuuid IN (SELECT value FROM json_each(?2))`;
+export interface ResolvedIdRow {
+	dpuuid: string;
+	uuid: string;
+}
 
 /** ?1 JSON array of UUIDs: those that opted out (their memberships must never be written). */
 export const OPTED_OUT_AMONG = "SELECT uuid FROM opt_outs WHERE uuid IN (SELECT value FROM json_each(?1))";
-
-/** ?1 source dpid, ?2 JSON array of UUIDs: the source's current traits of those users. */
-export const SOURCE_MEMBERSHIPS = `SELECT uuid, trait_id FROM trait_memberships
-	WHERE dpid = ?1 AND uuid IN (SELECT value FROM json_each(?2))`;
-
-/** ?1 source dpid, ?2 JSON array of UUIDs: an .overwrite clears these users' traits of that source. */
-export const CLEAR_SOURCE_MEMBERSHIPS = `DELETE FROM trait_memberships
-	WHERE dpid = ?1 AND uuid IN (SELECT value FROM json_each(?2))`;
-
-/** ?1 JSON array of [uuid, trait_id]. */
-export const REMOVE_MEMBERSHIPS = `DELETE FROM trait_memberships
-	WHERE (uuid, trait_id) IN (SELECT value ->> '$[0]', value ->> '$[1]' FROM json_each(?1))`;
-
-/** ?1 JSON array of [uuid, trait_id], ?2 source dpid, ?3 now. */
-export const ADD_MEMBERSHIPS = `INSERT INTO trait_memberships (uuid, trait_id, dpid, realized_at)
-	SELECT value ->> '$[0]', value ->> '$[1]', ?2, ?3 FROM json_each(?1) WHERE true
-	ON CONFLICT (uuid, trait_id) DO UPDATE SET realized_at = excluded.realized_at`;
-
-export interface DeliveryRow {
-	id: string;
-	dpid: number;
-	target_dpid: number | null;
-	kind: "traits" | "id_sync";
-	mode: "sync" | "overwrite";
-	file_timestamp: number;
-	files: string;
-	status: "pending" | "running" | "done" | "failed" | "rejected";
-	workflow_id: string | null;
-	receipt: string | null;
-	discovered_at: number;
-	started_at: number | null;
-	finished_at: number | null;
-	files_moved_at: number | null;
+export interface UuidRow {
+	uuid: string;
 }
-
-/** ?1 dpid (NULL = every partner), ?2 limit: newest deliveries first. */
-export const LIST_DELIVERIES = `SELECT * FROM inbound_deliveries WHERE (?1 IS NULL OR dpid = ?1)
-	ORDER BY discovered_at DESC, id LIMIT ?2`;

@@ -1,4 +1,4 @@
-import type { RuleTrait, TraitCatalog } from "../traits/queries";
+import type { RuleTrait, TraitCatalog } from "../traits/catalog";
 import { ruleMatches } from "../traits/rule";
 
 /** The signals of one inbound line, as the parser hands them over. */

@@ -2,9 +2,9 @@ import { settingsOf } from "../../core/config/settings";
 import type { Partner } from "../../core/partners/partner";
 import { receiptKey } from "../exchange-layout";
 import { rejectedReceipt } from "../receipts/receipt";
-import { rejectionsMail } from "../receipts/rejections-mail";
+import { type Refused, rejectionsMail } from "../receipts/rejections-mail";
 import { sendMail } from "../receipts/send";
-import * as sql from "./queries";
+import { insertRejected } from "./store";
 
 /** An object as discovery listed it. */
 export interface ListedObject {
@@ -19,13 +19,6 @@ export interface Refusal {
 	label: string;
 	reason: string;
 	objects: ListedObject[];
-}
-
-/** A refusal as recorded: listed in the pass's collapsed e-mail. */
-export interface Refused {
-	id: string;
-	label: string;
-	reason: string;
 }
 
 /**
@@ -55,9 +48,9 @@ export async function recordRefusal(env: Env, dpid: number, refusal: Refusal, no
 	const id = refusalId(refusal);
 	const files = refusal.objects.map((o) => o.key);
 	const reason = printable(refusal.reason);
-	const receipt = JSON.stringify(rejectedReceipt(id, files, reason, now));
-	await env.DB.prepare(sql.INSERT_REJECTED).bind(id, dpid, JSON.stringify(files), receipt, now).run();
-	await env.EXCHANGE.put(receiptKey(dpid, id), receipt, { httpMetadata: { contentType: "application/json" } });
+	const receiptJson = JSON.stringify(rejectedReceipt(id, files, reason, now));
+	await insertRejected(env.DB, { id, dpid, files, receiptJson }, now);
+	await env.EXCHANGE.put(receiptKey(dpid, id), receiptJson, { httpMetadata: { contentType: "application/json" } });
 	for (const object of refusal.objects) {
 		const current = await env.EXCHANGE.head(object.key);
 		if (current?.etag === object.etag) await env.EXCHANGE.delete(object.key);

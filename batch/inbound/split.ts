@@ -1,21 +1,27 @@
 import { settingsOf } from "../../core/config/settings";
 import { getPartner } from "../../core/partners/store";
-import { emptyTally, sample, type Tally } from "./counts";
-import { chunkKey, loadDelivery } from "./delivery";
+import { chunkKey } from "./delivery";
 import {
+	addSample,
+	countSignalsOverCap,
+	countSkippedLine,
+	emptyTally,
 	type FileCutOutcome,
 	type InboundFileName,
 	isFileNameError,
-	PROBLEM_TEXT,
+	noteFileCut,
+	noteFileError,
 	parseInboundFile,
 	parseInboundFileName,
+	SAMPLE_CHARS,
+	type Tally,
 } from "./parse";
+import { loadDelivery } from "./store";
 
 /** Lines per chunk: one chunk is one Workflow step and one D1 transaction (≈ 20 statements). */
 export const LINES_PER_CHUNK = 5_000;
 /** …or fewer when lines are long: a chunk object stays small enough to read in one go. */
 const CHUNK_BYTES = 4 * 1024 * 1024;
-const SAMPLE_CHARS = 200;
 
 export interface SplitResult {
 	chunks: number;
@@ -58,33 +64,28 @@ export async function splitDelivery(env: Env, deliveryId: string): Promise<Split
 		})) {
 			if (outcome.type === "file_error") {
 				// The lines before the damage count; the damaged remainder is one format error.
+				noteFileError(tally, outcome);
 				c.formatErrors++;
-				sample(tally.samples, "formatErrors", outcome.afterLine + 1, `${name.name}: ${outcome.message}`);
+				addSample(tally, "formatErrors", { line: outcome.afterLine + 1, why: `${name.name}: ${outcome.message}` });
 				nextLine = outcome.afterLine + 1;
 				continue;
 			}
 			if (outcome.type === "file_cut") {
 				// Not a format error: the lines read are counted as usual, the rest of the file is not read.
+				noteFileCut(tally, outcome);
 				c.filesCut++;
-				sample(tally.samples, "filesCut", outcome.afterLine + 1, cutWhy(name, object.size, outcome));
+				addSample(tally, "filesCut", { line: outcome.afterLine + 1, why: cutWhy(name, object.size, outcome) });
 				nextLine = outcome.afterLine + 1;
 				continue;
 			}
 			nextLine = outcome.line + 1;
 			if (outcome.type === "format_error" || outcome.type === "invalid_id") {
-				c.recordsReceived++;
-				const kind = outcome.type === "format_error" ? "formatErrors" : "invalidIds";
-				const why = outcome.type === "format_error" ? PROBLEM_TEXT[outcome.problem] : outcome.problem;
-				c[kind]++;
-				sample(tally.samples, kind, outcome.line, `${why}: ${outcome.text}`);
+				countSkippedLine(tally, outcome);
 				continue;
 			}
+			// Records and ID pairs go on to the chunk steps, which count them.
+			if (outcome.type === "record") countSignalsOverCap(tally, outcome);
 			const text = outcome.text.slice(0, SAMPLE_CHARS);
-			if (outcome.type === "record" && outcome.signalsOverCap > 0) {
-				c.signalsOverCap += outcome.signalsOverCap;
-				const why = `${outcome.signalsOverCap} signals after the first ${outcome.signals.length} not read`;
-				sample(tally.samples, "signalsOverCap", outcome.line, `${why}: ${text}`);
-			}
 			const json =
 				outcome.type === "record"
 					? JSON.stringify({ n: outcome.line, u: outcome.userId, s: outcome.signals, t: text })

@@ -3,15 +3,18 @@ import { getPartner } from "../../core/partners/store";
 import { receiptKey } from "../exchange-layout";
 import { receiptMail } from "../receipts/mail";
 import { buildReceipt, type Receipt } from "../receipts/receipt";
-import { outboxPath, sendMail } from "../receipts/send";
+import { sendMail } from "../receipts/send";
 import { listSegments } from "../segments/store";
-import { catalogOf, traitsOfSource } from "../traits/queries";
-import { applyChunk, type ChunkLine } from "./apply-chunk";
-import { applyIdSyncChunk, type IdChunkLine } from "./apply-id-chunk";
-import type { Tally } from "./counts";
-import { chunkKey, loadDelivery } from "./delivery";
-import * as sql from "./queries";
+import { catalogOf } from "../traits/catalog";
+import { traitsOfSource } from "../traits/store";
+import { applyChunk } from "./apply-chunk";
+import { applyIdSyncChunk } from "./apply-id-chunk";
+import type { ChunkLine } from "./chunk-decision";
+import { chunkKey } from "./delivery";
+import type { IdChunkLine } from "./id-chunk-decision";
+import { receiptSampleLines, type Tally } from "./parse";
 import { nameOf } from "./split";
+import { loadDelivery, recordFailure, recordReceipt, userTotals } from "./store";
 
 /** Step: apply chunk `chunk` of a delivery (see applyChunk / applyIdSyncChunk for exactly-once). */
 export async function applyStoredChunk(env: Env, deliveryId: string, chunk: number): Promise<Tally> {
@@ -56,23 +59,20 @@ export async function finishDelivery(
 ): Promise<{ stored: number }> {
 	const delivery = await loadDelivery(env.DB, deliveryId);
 	if (delivery.status === "done" && delivery.receipt) return { stored: delivery.receipt["Stored records"] };
-	const totals = await env.DB.prepare(sql.USER_TOTALS).bind(deliveryId).first<{ devices: number; failed: number }>();
-	const receipt = buildReceipt(
-		deliveryId,
-		delivery.files,
-		tally,
-		{ devices: totals?.devices ?? 0, failedValidation: totals?.failed ?? 0 },
-		startedAt,
-		Date.now(),
-	);
+	const receipt = buildReceipt({
+		delivery: deliveryId,
+		files: delivery.files,
+		counts: tally.counts,
+		sampleLines: receiptSampleLines(tally.samples),
+		users: await userTotals(env.DB, deliveryId),
+		start: startedAt,
+		end: Date.now(),
+	});
 	const json = JSON.stringify(receipt);
 	await env.EXCHANGE.put(receiptKey(delivery.dpid, deliveryId), json, {
 		httpMetadata: { contentType: "application/json" },
 	});
-	await env.DB.batch([
-		env.DB.prepare(sql.FINISH).bind(deliveryId, "done", json, Date.now()),
-		env.DB.prepare(sql.FORGET_USERS).bind(deliveryId),
-	]);
+	await recordReceipt(env.DB, deliveryId, json, Date.now());
 	await env.EXCHANGE.delete(Array.from({ length: chunks }, (_, i) => chunkKey(deliveryId, i)));
 	return { stored: receipt["Stored records"] };
 }
@@ -86,19 +86,11 @@ export async function sendReceipt(env: Env, deliveryId: string): Promise<{ sent:
 }
 
 /** Sends the receipt to the operator and the partner's recipients (copies kept, see sendMail). */
-export async function mailReceipt(
-	env: Env,
-	receipt: Receipt,
-	partnerEmails: readonly string[],
-): Promise<{ sent: number }> {
+async function mailReceipt(env: Env, receipt: Receipt, partnerEmails: readonly string[]): Promise<{ sent: number }> {
 	const { operatorEmail, receiptFrom } = settingsOf(env);
 	const to = [...new Set([operatorEmail, ...partnerEmails].filter(Boolean))];
 	if (to.length === 0 || !receiptFrom) return { sent: 0 };
 	return sendMail(env, receiptMail(receipt, receiptFrom, to), receiptFolder(receipt.Delivery));
-}
-
-export function outboxKey(deliveryId: string, recipient: string): string {
-	return outboxPath(receiptFolder(deliveryId), recipient);
 }
 
 function receiptFolder(deliveryId: string): string {
@@ -108,5 +100,5 @@ function receiptFolder(deliveryId: string): string {
 /** Step: the workflow gave up; keep a receipt that says so. */
 export async function markFailed(env: Env, deliveryId: string, reason: string): Promise<void> {
 	const failed = JSON.stringify({ Delivery: deliveryId, Status: "failed", Reason: reason.slice(0, 500) });
-	await env.DB.prepare(sql.FINISH).bind(deliveryId, "failed", failed, Date.now()).run();
+	await recordFailure(env.DB, deliveryId, failed, Date.now());
 }

@@ -1,7 +1,7 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
 import { D1_STEP, MAIL_STEP } from "../step-configs";
-import { mergeTallies, type Tally } from "./counts";
 import { moveDeliveryFiles } from "./move-files";
+import { mergeTallies, type Tally } from "./parse";
 import { splitDelivery } from "./split";
 import { applyStoredChunk, finishDelivery, markFailed, sendReceipt } from "./steps";
 

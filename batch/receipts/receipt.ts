@@ -1,4 +1,53 @@
-import { emptyTally, type Samples, type Tally } from "../inbound/counts";
+/**
+ * The receipt's per-line counters (SPEC §5), summed over the parts, chunks and steps of a delivery.
+ * The inbound pipeline counts them (batch/inbound/parse/tally.ts); the receipt prints them.
+ */
+export interface LineCounts {
+	recordsReceived: number;
+	formatErrors: number;
+	invalidIds: number;
+	noMatchingId: number;
+	noTraitRealized: number;
+	totalSignals: number;
+	totalUnusedSignals: number;
+	totalRealizedTraits: number;
+	totalRemovedTraits: number;
+	totalTraitsFailedValidation: number;
+	/** Signals after the per-line cap (INBOUND_MAX_SIGNALS_PER_LINE): not read, not in totalSignals. */
+	signalsOverCap: number;
+	/** Files whose content went past the size cap (INBOUND_MAX_FILE_BYTES): read up to it only. */
+	filesCut: number;
+}
+
+export function emptyCounts(): LineCounts {
+	return {
+		recordsReceived: 0,
+		formatErrors: 0,
+		invalidIds: 0,
+		noMatchingId: 0,
+		noTraitRealized: 0,
+		totalSignals: 0,
+		totalUnusedSignals: 0,
+		totalRealizedTraits: 0,
+		totalRemovedTraits: 0,
+		totalTraitsFailedValidation: 0,
+		signalsOverCap: 0,
+		filesCut: 0,
+	};
+}
+
+/** The error kinds the receipt shows sample lines of. */
+export type ReceiptSampleKind =
+	| "formatErrors"
+	| "invalidIds"
+	| "noMatchingId"
+	| "noTraitRealized"
+	| "traitsFailedValidation"
+	| "signalsOverCap"
+	| "filesCut";
+
+/** Up to 10 offending lines per error kind, as `line N: text` (text cut to 200 characters). */
+export type SampleLines = Partial<Record<ReceiptSampleKind, string[]>>;
 
 /**
  * The receipt of one inbound delivery, with exactly the fields of SPEC §5 (their names are the JSON
@@ -29,7 +78,7 @@ export interface Receipt {
 	"Signals over the per-line cap": number;
 	/** Files whose content (after gunzip) went past INBOUND_MAX_FILE_BYTES: the rest was not read. */
 	"Files cut at the size cap": number;
-	"Sample lines": Samples;
+	"Sample lines": SampleLines;
 	/** Why files were refused before processing (bad name or path, a data source not granted, a second upload). */
 	Reason?: string;
 }
@@ -39,15 +88,20 @@ export interface UserTotals {
 	failedValidation: number;
 }
 
-export function buildReceipt(
-	delivery: string,
-	files: readonly string[],
-	tally: Tally,
-	users: UserTotals,
-	start: number,
-	end: number,
-): Receipt {
-	const c = tally.counts;
+/** What a finished delivery's receipt is made of. */
+export interface ReceiptInput {
+	delivery: string;
+	/** The delivery's R2 keys (the receipt names the files only). */
+	files: readonly string[];
+	counts: LineCounts;
+	sampleLines: SampleLines;
+	users: UserTotals;
+	/** Unix ms. */
+	start: number;
+	end: number;
+}
+
+export function buildReceipt({ delivery, files, counts: c, sampleLines, users, start, end }: ReceiptInput): Receipt {
 	const processed = c.recordsReceived;
 	return {
 		Delivery: delivery,
@@ -71,18 +125,23 @@ export function buildReceipt(
 		"Job end time": receiptTime(end),
 		"Signals over the per-line cap": c.signalsOverCap,
 		"Files cut at the size cap": c.filesCut,
-		"Sample lines": tally.samples,
+		"Sample lines": sampleLines,
 	};
 }
 
 /** A receipt for files that were refused before processing; every count is zero. */
 export function rejectedReceipt(id: string, files: readonly string[], reason: string, at: number): Receipt {
-	const empty: Tally = emptyTally();
-	return {
-		...buildReceipt(id, files, empty, { devices: 0, failedValidation: 0 }, at, at),
-		Status: "rejected",
-		Reason: reason,
-	};
+	const users = { devices: 0, failedValidation: 0 };
+	const receipt = buildReceipt({
+		delivery: id,
+		files,
+		counts: emptyCounts(),
+		sampleLines: {},
+		users,
+		start: at,
+		end: at,
+	});
+	return { ...receipt, Status: "rejected", Reason: reason };
 }
 
 /** UTC, `YYYY-MM-DD HH:MM:SS`. */

@@ -1,6 +1,12 @@
 import { createMimeMessage } from "mimetext/browser";
-import type { Refused } from "../inbound/reject";
 import { escapeHtml, utf8Base64 } from "./mail";
+
+/** A refusal as recorded: its receipt id, what the partner called the files, and why they were refused. */
+export interface Refused {
+	id: string;
+	label: string;
+	reason: string;
+}
 
 /**
  * One e-mail per partner per cron pass listing every file refused in that pass, instead of one e-mail

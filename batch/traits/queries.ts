@@ -1,7 +1,9 @@
-import { allInSlices } from "../../core/db/json-each";
-import { parseTraitRule, type TraitRule } from "./rule";
+/**
+ * SQL of traits and of who holds them (trait_memberships). Bulk statements take one JSON array
+ * parameter expanded with json_each (core/db/json-each.ts).
+ */
 
-/** A trait as the inbound pipeline needs it: its data source and parsed key-value rule. */
+/** A trait: an id a data source (DPID) can set on visitors, with an optional key-value rule. */
 export interface Trait {
 	id: number;
 	dpid: number;
@@ -11,7 +13,8 @@ export interface Trait {
 	updatedAt: number;
 }
 
-interface TraitRow {
+/** The traits table, row for row. */
+export interface TraitRow {
 	id: number;
 	dpid: number;
 	name: string;
@@ -20,9 +23,7 @@ interface TraitRow {
 	updated_at: number;
 }
 
-const COLUMNS = "id, dpid, name, rule, created_at, updated_at";
-
-function toTrait(row: TraitRow): Trait {
+export function toTrait(row: TraitRow): Trait {
 	return {
 		id: row.id,
 		dpid: row.dpid,
@@ -33,93 +34,51 @@ function toTrait(row: TraitRow): Trait {
 	};
 }
 
-export async function traitsOfSource(db: D1Database, dpid: number): Promise<Trait[]> {
-	const { results } = await db
-		.prepare(`SELECT ${COLUMNS} FROM traits WHERE dpid = ?1 ORDER BY id`)
-		.bind(dpid)
-		.all<TraitRow>();
-	return results.map(toTrait);
+// ---- traits ----
+
+const COLUMNS = "id, dpid, name, rule, created_at, updated_at";
+
+export const LIST_TRAITS = `SELECT ${COLUMNS} FROM traits ORDER BY id`;
+
+/** ?1 dpid: the data source's traits. */
+export const TRAITS_OF_SOURCE = `SELECT ${COLUMNS} FROM traits WHERE dpid = ?1 ORDER BY id`;
+
+/** ?1 id. */
+export const GET_TRAIT = `SELECT ${COLUMNS} FROM traits WHERE id = ?1`;
+
+/** ?1 id, ?2 dpid, ?3 name, ?4 rule, ?5 now: insert or replace; `created_at` survives a replace. */
+export const PUT_TRAIT = `INSERT INTO traits (${COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+	ON CONFLICT (id) DO UPDATE SET dpid = ?2, name = ?3, rule = ?4, updated_at = ?5
+	RETURNING ${COLUMNS}`;
+
+/** ?1 id. */
+export const DELETE_TRAIT = "DELETE FROM traits WHERE id = ?1";
+
+/** ?1 JSON array of ids: those that are traits. */
+export const EXISTING_TRAIT_IDS = "SELECT id FROM traits WHERE id IN (SELECT value FROM json_each(?1))";
+
+// ---- who holds which trait ----
+
+/** ?1 trait id: a deleted trait is held by no one (re-created with the same id, it starts empty). */
+export const DELETE_MEMBERSHIPS_OF_TRAIT = "DELETE FROM trait_memberships WHERE trait_id = ?1";
+
+/** ?1 source dpid, ?2 JSON array of UUIDs: the source's current traits of those users. */
+export const SOURCE_MEMBERSHIPS = `SELECT uuid, trait_id FROM trait_memberships
+	WHERE dpid = ?1 AND uuid IN (SELECT value FROM json_each(?2))`;
+export interface MembershipRow {
+	uuid: string;
+	trait_id: number;
 }
 
-export async function listTraits(db: D1Database, dpid?: number): Promise<Trait[]> {
-	const statement =
-		dpid === undefined
-			? db.prepare(`SELECT ${COLUMNS} FROM traits ORDER BY id`)
-			: db.prepare(`SELECT ${COLUMNS} FROM traits WHERE dpid = ?1 ORDER BY id`).bind(dpid);
-	const { results } = await statement.all<TraitRow>();
-	return results.map(toTrait);
-}
+/** ?1 source dpid, ?2 JSON array of UUIDs: an .overwrite clears these users' traits of that source. */
+export const CLEAR_SOURCE_MEMBERSHIPS = `DELETE FROM trait_memberships
+	WHERE dpid = ?1 AND uuid IN (SELECT value FROM json_each(?2))`;
 
-export async function getTrait(db: D1Database, id: number): Promise<Trait | null> {
-	const row = await db.prepare(`SELECT ${COLUMNS} FROM traits WHERE id = ?1`).bind(id).first<TraitRow>();
-	return row ? toTrait(row) : null;
-}
+/** ?1 JSON array of [uuid, trait_id]. */
+export const REMOVE_MEMBERSHIPS = `DELETE FROM trait_memberships
+	WHERE (uuid, trait_id) IN (SELECT value ->> '$[0]', value ->> '$[1]' FROM json_each(?1))`;
 
-/** Insert or replace a trait; the rule is parsed first so a bad rule never reaches the table. */
-export async function putTrait(
-	db: D1Database,
-	t: Pick<Trait, "id" | "dpid" | "name" | "rule">,
-	now: number,
-): Promise<Trait> {
-	if (t.rule !== null) parseTraitRule(t.rule);
-	const row = await db
-		.prepare(
-			`INSERT INTO traits (${COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?5)
-			 ON CONFLICT (id) DO UPDATE SET dpid = ?2, name = ?3, rule = ?4, updated_at = ?5
-			 RETURNING ${COLUMNS}`,
-		)
-		.bind(t.id, t.dpid, t.name, t.rule, now)
-		.first<TraitRow>();
-	if (!row) throw new Error(`trait ${t.id} was not written`);
-	return toTrait(row);
-}
-
-/** Deletes a trait and who holds it (a trait re-created with the same id starts empty). */
-export async function deleteTrait(db: D1Database, id: number): Promise<boolean> {
-	const [deleted] = await db.batch([
-		db.prepare("DELETE FROM traits WHERE id = ?1").bind(id),
-		db.prepare("DELETE FROM trait_memberships WHERE trait_id = ?1").bind(id),
-	]);
-	return (deleted?.meta.changes ?? 0) > 0;
-}
-
-/** A trait with a key-value rule. */
-export interface RuleTrait {
-	id: number;
-	rule: TraitRule;
-}
-
-/** The data source's traits, indexed for applying a file: by id, and those with key-value rules. */
-export interface TraitCatalog {
-	ids: ReadonlySet<number>;
-	rules: readonly RuleTrait[];
-	/**
-	 * Rules by the key of the first comparison of each of their groups. A group holds only when the line
-	 * has every key it compares (`!=` included), so a line need only try the rules filed under its own
-	 * keys: the work per line follows the line's keys, never the number of rules times its signals.
-	 */
-	rulesByKey: ReadonlyMap<string, readonly RuleTrait[]>;
-}
-
-export function catalogOf(traits: readonly Trait[]): TraitCatalog {
-	const rules = traits.flatMap((t) => (t.rule ? [{ id: t.id, rule: parseTraitRule(t.rule) }] : []));
-	const rulesByKey = new Map<string, RuleTrait[]>();
-	for (const entry of rules) {
-		for (const key of new Set(entry.rule.map((group) => group[0]?.key ?? ""))) {
-			const filed = rulesByKey.get(key);
-			if (filed) filed.push(entry);
-			else rulesByKey.set(key, [entry]);
-		}
-	}
-	return { ids: new Set(traits.map((t) => t.id)), rules, rulesByKey };
-}
-
-/** Which of `ids` are traits (to refuse segment rules that name unknown ones). */
-export async function existingTraitIds(db: D1Database, ids: readonly number[]): Promise<Set<number>> {
-	const rows = await allInSlices<{ id: number }>(
-		db,
-		"SELECT id FROM traits WHERE id IN (SELECT value FROM json_each(?1))",
-		ids,
-	);
-	return new Set(rows.map((r) => r.id));
-}
+/** ?1 JSON array of [uuid, trait_id], ?2 source dpid, ?3 now. */
+export const ADD_MEMBERSHIPS = `INSERT INTO trait_memberships (uuid, trait_id, dpid, realized_at)
+	SELECT value ->> '$[0]', value ->> '$[1]', ?2, ?3 FROM json_each(?1) WHERE true
+	ON CONFLICT (uuid, trait_id) DO UPDATE SET realized_at = excluded.realized_at`;

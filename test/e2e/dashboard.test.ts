@@ -78,7 +78,7 @@ function historySql(now: number): string {
 		["ftp_dpm_3000_1790000200.sync", 3000, "running", null],
 	];
 	deliveries.forEach(([id, dpid, status, r], i) => {
-		sql.push(`INSERT INTO inbound_deliveries (id, dpid, kind, mode, file_timestamp, files, status, receipt, discovered_at)
+		sql.push(`INSERT INTO inbound_deliveries (id, dpid, kind, mode, file_timestamp_seconds, files, status, receipt, discovered_at)
 			VALUES ('${id}', ${dpid}, 'traits', 'sync', 1, '[]', '${status}', ${r ? `'${r}'` : "NULL"}, ${now - (i + 1) * 3_600_000})`);
 	});
 	for (const [id, dpid, status, error] of [

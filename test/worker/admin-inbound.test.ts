@@ -15,7 +15,7 @@ beforeEach(async () => {
 	// Rejected deliveries get their receipt at once, without a workflow.
 	await upload(`1000/inbound/ftp_dpm_1000_${T}.sync`, "");
 	await env.DB.prepare(
-		"INSERT INTO inbound_deliveries (id, dpid, kind, mode, file_timestamp, files, status, receipt, discovered_at) VALUES (?1, 2000, 'traits', 'sync', ?2, '[]', 'done', '{\"Stored records\":3}', 1)",
+		"INSERT INTO inbound_deliveries (id, dpid, kind, mode, file_timestamp_seconds, files, status, receipt, discovered_at) VALUES (?1, 2000, 'traits', 'sync', ?2, '[]', 'done', '{\"Stored records\":3}', 1)",
 	)
 		.bind(`ftp_dpm_2000_${T}.sync`, T)
 		.run();
@@ -33,7 +33,9 @@ describe("inbound files and receipts through the API", () => {
 	it("a partner sees only its own deliveries and receipts", async () => {
 		const own = await (await get("/inbound-files", key2000)).json<{ deliveries: Array<{ id: string }> }>();
 		expect(own.deliveries.map((d) => d.id)).toEqual([`ftp_dpm_2000_${T}.sync`]);
-		expect((await get(`/inbound-files/ftp_dpm_2000_${T}.sync`, key2000)).status).toBe(200);
+		const one = await get(`/inbound-files/ftp_dpm_2000_${T}.sync`, key2000);
+		expect(one.status).toBe(200);
+		expect(await one.json()).toMatchObject({ id: "ftp_dpm_2000_1790000000.sync", fileTimestampSeconds: 1_790_000_000 });
 		const theirs = await (await get("/inbound-files", key1000)).json<{ deliveries: unknown[] }>();
 		expect(theirs.deliveries).toEqual([]);
 		expect((await get(`/inbound-files/ftp_dpm_2000_${T}.sync`, key1000)).status).toBe(404);

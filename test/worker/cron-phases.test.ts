@@ -21,7 +21,7 @@ beforeEach(async () => {
 	await seedSegments();
 	await upload(`1000/inbound/${WAITING}`, "p1\t1\n");
 	await env.DB.prepare(
-		`INSERT INTO inbound_deliveries (id, dpid, kind, mode, file_timestamp, files, status, discovered_at)
+		`INSERT INTO inbound_deliveries (id, dpid, kind, mode, file_timestamp_seconds, files, status, discovered_at)
 		 VALUES (?1, 1000, 'traits', 'sync', ?2, ?3, 'pending', 1)`,
 	)
 		.bind(WAITING, T, JSON.stringify([`1000/inbound/${WAITING}`]))

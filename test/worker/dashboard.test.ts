@@ -23,7 +23,7 @@ async function delivery(id: string, dpid: number) {
 		"Sample lines": { noMatchingId: [`line 2: nobody-${dpid}\td_sid=1`] },
 	};
 	await env.DB.prepare(
-		`INSERT INTO inbound_deliveries (id, dpid, kind, mode, file_timestamp, files, status, receipt, discovered_at)
+		`INSERT INTO inbound_deliveries (id, dpid, kind, mode, file_timestamp_seconds, files, status, receipt, discovered_at)
 		VALUES (?1, ?2, 'traits', 'sync', 1, '[]', 'done', ?3, ?4)`,
 	)
 		.bind(id, dpid, JSON.stringify(receipt), Date.now())

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { putSegment } from "../../batch/segments/store";
-import { putTrait } from "../../batch/traits/queries";
+import { putTrait } from "../../batch/traits/store";
 import { call } from "./support/edge";
 import { seedPartner } from "./support/partners";
 

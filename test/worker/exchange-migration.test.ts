@@ -13,7 +13,7 @@ let key1000: string;
 
 async function delivery(id: string, status: string) {
 	await env.DB.prepare(
-		`INSERT INTO inbound_deliveries (id, dpid, kind, mode, file_timestamp, files, status, discovered_at)
+		`INSERT INTO inbound_deliveries (id, dpid, kind, mode, file_timestamp_seconds, files, status, discovered_at)
 		 VALUES (?1, 1000, 'traits', 'sync', 1, ?2, ?3, 1)`,
 	)
 		.bind(id, JSON.stringify([`inbound/${id}`]), status)

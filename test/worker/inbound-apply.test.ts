@@ -1,8 +1,10 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { applyChunk, type ChunkLine, type ChunkTarget } from "../../batch/inbound/apply-chunk";
+import { applyChunk } from "../../batch/inbound/apply-chunk";
+import type { ChunkLine, ChunkTarget } from "../../batch/inbound/chunk-decision";
 import type { LineSignal } from "../../batch/inbound/realize";
-import { catalogOf, putTrait, traitsOfSource } from "../../batch/traits/queries";
+import { catalogOf } from "../../batch/traits/catalog";
+import { putTrait, traitsOfSource } from "../../batch/traits/store";
 import { d1PairStore } from "../../core/graph/store";
 import { seedPartner } from "./support/partners";
 
@@ -78,7 +80,7 @@ describe("applying a chunk", () => {
 			signalsOverCap: 0,
 			filesCut: 0,
 		});
-		expect(tally.samples.noMatchingId).toEqual(["line 1: nobody\t…"]);
+		expect(tally.samples.noMatchingId).toEqual([{ line: 1, text: "nobody\t…" }]);
 		expect(await traitsOf(U1)).toEqual([1]);
 	});
 
@@ -110,7 +112,8 @@ describe("applying a chunk", () => {
 			Array.from({ length: 60 }, (_, i) => line(151 + i, "p1", add(2))),
 		);
 		expect(tally.counts.formatErrors).toBe(10);
-		expect(tally.samples.formatErrors?.[0]).toBe("line 201: more than 200 lines for this user");
+		expect(tally.samples.formatErrors?.[0]).toEqual({ line: 201, why: "more than 200 lines for this user" });
+		expect(tally.problems).toEqual({ too_many_lines_for_user: 10 });
 	});
 
 	it("with a UUID-typed partner, IDs must be 38 digits", async () => {

@@ -3,7 +3,8 @@
 import { env } from "cloudflare:workers";
 import PostalMime from "postal-mime";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { DISCOVERY_LIMITS, discoverDeliveries, partnersThisPass } from "../../batch/inbound/discover";
+import { discoverDeliveries, partnersThisPass } from "../../batch/inbound/discover";
+import { DISCOVERY_LIMITS } from "../../batch/inbound/discovery-limits";
 import { moveDeliveryFiles } from "../../batch/inbound/move-files";
 import { grantSource } from "../../core/grants/store";
 import type { Partner } from "../../core/partners/partner";

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
 	countOutcome,
-	emptyFormatTally,
+	emptyTally,
 	type InboundFileName,
 	type InboundOutcome,
 	type ParseFileOptions,
@@ -16,7 +16,8 @@ import {
 	SignalItems,
 } from "../../batch/inbound/parse";
 import { type LineSignal, realize } from "../../batch/inbound/realize";
-import { catalogOf, type Trait } from "../../batch/traits/queries";
+import { catalogOf } from "../../batch/traits/catalog";
+import type { Trait } from "../../batch/traits/queries";
 import { ruleMatches } from "../../batch/traits/rule";
 
 /** The item ends of a signal list as the parser walks them. */
@@ -267,7 +268,7 @@ describe("the per-file size cap", () => {
 	});
 
 	it("numbers the cut from the delivery's first line, and counts it in the tally", async () => {
-		const tally = emptyFormatTally();
+		const tally = emptyTally();
 		const options = { name: PLAIN, idType: "partner" as const, maxFileBytes: 7, firstLine: 101 };
 		for (const o of await parseAll(streamOf(text, 64), options)) countOutcome(tally, o);
 		expect(tally.counts.recordsReceived).toBe(1);
@@ -329,7 +330,7 @@ describe("the per-file size cap", () => {
 
 	it("caps signals per line in a file, counted per line and in the tally", async () => {
 		const file = new TextEncoder().encode(`u1\t${"1,".repeat(12)}\nu2\t24\n`);
-		const tally = emptyFormatTally();
+		const tally = emptyTally();
 		const outcomes = await parseAll(streamOf(file, 64), { name: PLAIN, idType: "partner", maxSignalsPerLine: 5 });
 		for (const o of outcomes) countOutcome(tally, o);
 		expect(outcomes.map((o) => o.type === "record" && [o.signals.length, o.signalsOverCap])).toEqual([

@@ -66,9 +66,15 @@ describe("edgesync validate", () => {
 			recordsReceived: 2,
 			formatErrors: 0,
 			invalidIds: 0,
+			noMatchingId: 0,
+			noTraitRealized: 0,
 			totalSignals: 3,
 			totalUnusedSignals: 0,
+			totalRealizedTraits: 0,
+			totalRemovedTraits: 0,
+			totalTraitsFailedValidation: 0,
 			signalsOverCap: 0,
+			filesCut: 0,
 		});
 	});
 

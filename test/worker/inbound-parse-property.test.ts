@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
 	countOutcome,
-	emptyFormatTally,
+	emptyTally,
 	type InboundFileName,
 	type InboundOutcome,
 	memoryUserLineCounter,
@@ -86,7 +86,7 @@ describe("property: the parser on arbitrary bytes", () => {
 				expect(outcomes.map((o) => ("line" in o ? o.line : -1))).toEqual(
 					Array.from({ length: lines }, (_, i) => i + 1),
 				);
-				const tally = emptyFormatTally();
+				const tally = emptyTally();
 				for (const o of outcomes) countOutcome(tally, o);
 				const c = tally.counts;
 				expect(c.recordsReceived).toBe(lines);

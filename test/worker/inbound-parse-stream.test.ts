@@ -1,22 +1,23 @@
 import { describe, expect, it } from "vitest";
 import {
 	countOutcome,
-	emptyFormatTally,
-	type FormatTally,
+	emptyTally,
 	type InboundFileName,
 	type InboundOutcome,
 	LineSplitter,
-	MAX_LINE_BYTES,
 	memoryUserLineCounter,
-	mergeFormatTallies,
+	mergeTallies,
 	type ParseFileOptions,
 	parseInboundFile,
 	parseInboundFileName,
 	type RawLine,
+	type Tally,
 } from "../../batch/inbound/parse";
 
 const enc = new TextEncoder();
 const UUID = "12345678901234567890123456789012345678";
+/** The contract's line limit (SPEC §5), stated here rather than read from the code under test. */
+const MAX_LINE_BYTES = 102_400;
 
 function bytesOf(text: string): Uint8Array {
 	return enc.encode(text);
@@ -51,8 +52,8 @@ async function parse(
 	bytes: Uint8Array,
 	file = PLAIN,
 	options: Partial<ParseFileOptions> & { chunkSize?: number } = {},
-): Promise<{ outcomes: InboundOutcome[]; tally: FormatTally }> {
-	const tally = emptyFormatTally();
+): Promise<{ outcomes: InboundOutcome[]; tally: Tally }> {
+	const tally = emptyTally();
 	const outcomes: InboundOutcome[] = [];
 	const body = streamOf(bytes, options.chunkSize);
 	for await (const o of parseInboundFile(body, { name: nameOf(file), idType: "partner", ...options })) {
@@ -144,9 +145,15 @@ describe("parsing a file", () => {
 			recordsReceived: 3,
 			formatErrors: 0,
 			invalidIds: 0,
+			noMatchingId: 0,
+			noTraitRealized: 0,
 			totalSignals: 5,
 			totalUnusedSignals: 0,
+			totalRealizedTraits: 0,
+			totalRemovedTraits: 0,
+			totalTraitsFailedValidation: 0,
 			signalsOverCap: 0,
+			filesCut: 0,
 		});
 		expect(tally.fileError).toBeNull();
 	});
@@ -225,7 +232,7 @@ describe("parsing a file", () => {
 		const a = await parse(bytesOf("u\t24\nbad\n"), "ftp_dpm_1000_1700000000.sync.1", { userLines });
 		const b = await parse(bytesOf("u\t25\nbad\n"), "ftp_dpm_1000_1700000000.sync.2", { userLines, firstLine: 3 });
 		expect(b.outcomes.map((o) => "line" in o && o.line)).toEqual([3, 4]);
-		const merged = mergeFormatTallies([a.tally, b.tally]);
+		const merged = mergeTallies([a.tally, b.tally]);
 		expect(merged.counts).toMatchObject({ recordsReceived: 4, formatErrors: 2, totalSignals: 2 });
 		expect(merged.samples.formatErrors?.map((s) => s.line)).toEqual([2, 4]);
 		expect(JSON.parse(JSON.stringify(merged))).toEqual(merged);
@@ -298,7 +305,7 @@ describe("broken files", () => {
 				controller.enqueue(content.slice(sent * 8192, ++sent * 8192));
 			},
 		});
-		const tally = emptyFormatTally();
+		const tally = emptyTally();
 		for await (const o of parseInboundFile(body, { name: nameOf(file), idType: "partner" })) countOutcome(tally, o);
 		expect(tally.fileError).toMatchObject({
 			code: "read_failed",

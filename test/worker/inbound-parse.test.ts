@@ -17,7 +17,7 @@ describe("inbound file names", () => {
 		],
 		["ftp_dpm_1000_1700000000.overwrite", { mode: "overwrite", deliveryKey: "ftp_dpm_1000_1700000000.overwrite" }],
 		["ftp_dpm_1000_2000_1700000000.sync.3.gz", { dpid: 1000, targetDpid: 2000, split: 3, gzip: true }],
-		["ftp_dpm_1000_1700000000.sync.gz", { split: null, gzip: true, timestamp: 1700000000 }],
+		["ftp_dpm_1000_1700000000.sync.gz", { split: null, gzip: true, timestampSeconds: 1700000000 }],
 		["ftp_dpm_2147483647_1700000000.sync", { dpid: 2147483647 }],
 		[
 			"adobe_id_0_1000_1700000000.sync.2.gz",

@@ -2,12 +2,12 @@ import { introspectWorkflowInstance } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import PostalMime from "postal-mime";
 import { beforeEach, describe, expect, it } from "vitest";
-import { mergeTallies } from "../../batch/inbound/counts";
-import { chunkKey, findDelivery } from "../../batch/inbound/delivery";
 import { discoverDeliveries } from "../../batch/inbound/discover";
+import { mergeTallies } from "../../batch/inbound/parse";
 import { splitDelivery } from "../../batch/inbound/split";
-import { applyStoredChunk, finishDelivery, outboxKey } from "../../batch/inbound/steps";
-import { putTrait } from "../../batch/traits/queries";
+import { applyStoredChunk, finishDelivery } from "../../batch/inbound/steps";
+import { findDelivery } from "../../batch/inbound/store";
+import { putTrait } from "../../batch/traits/store";
 import { inboundWorkflowId as workflowIdOf } from "../../batch/workflows";
 import { d1PairStore } from "../../core/graph/store";
 import { membershipsOf, runCron, upload } from "./support/inbound";
@@ -68,8 +68,11 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 		expect(keys).toEqual([`work/processed/1000/ftp_dpm_1000_${T}.sync/ftp_dpm_1000_${T}.sync.gz`]);
 		expect(delivery?.filesMovedAt).toEqual(expect.any(Number));
 
-		for (const to of ["ops@edge.example", "vendor@partner.example"]) {
-			const mail = await env.ARCHIVE.get(outboxKey(`ftp_dpm_1000_${T}.sync`, to));
+		for (const key of [
+			"mail/receipts/ftp_dpm_1000_1790000000.sync/ops%40edge.example.eml",
+			"mail/receipts/ftp_dpm_1000_1790000000.sync/vendor%40partner.example.eml",
+		]) {
+			const mail = await env.ARCHIVE.get(key);
 			const parsed = await PostalMime.parse((await mail?.text()) ?? "");
 			expect(parsed.text).toContain("Stored records: 2");
 			expect(parsed.text).toContain("Total devices: 2");
@@ -258,10 +261,16 @@ describe("the operator's caps, counted in the receipt after AAM's fields", () =>
 		const first = await splitDelivery(capped, id);
 		const retried = await splitDelivery(capped, id);
 		expect(retried).toEqual(first);
+		const chunk0 = "work/inbound/ftp_dpm_1000_1790000000.sync/000000.ndjson";
+		expect(await env.EXCHANGE.head(chunk0)).not.toBeNull();
 		expect(first.tally.counts.filesCut).toBe(1);
 		expect(first.tally.samples.filesCut).toEqual([
-			`line 3: size cap of 14 bytes: read through line 2 (10 bytes), the rest (5 bytes) not read: ${id}.1`,
+			{
+				line: 3,
+				why: "size cap of 14 bytes: read through line 2 (10 bytes), the rest (5 bytes) not read: ftp_dpm_1000_1790000000.sync.1",
+			},
 		]);
+		expect(first.tally.fileCut).toEqual({ afterLine: 2, bytesRead: 10, maxBytes: 14 });
 		const applied = [];
 		for (let chunk = 0; chunk < first.chunks; chunk++) applied.push(await applyStoredChunk(capped, id, chunk));
 		await finishDelivery(capped, id, mergeTallies([first.tally, ...applied]), Date.now(), first.chunks);
@@ -270,11 +279,17 @@ describe("the operator's caps, counted in the receipt after AAM's fields", () =>
 			"Stored records": 4,
 			"Files cut at the size cap": 1,
 			"Signals over the per-line cap": 0,
+			"Sample lines": {
+				filesCut: [
+					"line 3: size cap of 14 bytes: read through line 2 (10 bytes), the rest (5 bytes) not read: ftp_dpm_1000_1790000000.sync.1",
+				],
+			},
 		});
 		// p1's third line (trait 3) was past the cap; the second part was read whole.
 		expect(await membershipsOf(U1)).toEqual([1, 5]);
 		expect(await membershipsOf(U2)).toEqual([2, 4]);
-		expect(await env.EXCHANGE.head(chunkKey(id, 0))).toBeNull();
+		expect(await env.EXCHANGE.head(chunk0)).toBeNull();
+		expect((await env.EXCHANGE.list({ prefix: "work/inbound/" })).objects).toEqual([]);
 	});
 });
 

@@ -109,7 +109,7 @@ describe("data sources an upload may name", () => {
 
 	it("refuses a name whose delivery was already received, even after its file left the inbound area", async () => {
 		await env.DB.prepare(
-			`INSERT INTO inbound_deliveries (id, dpid, kind, mode, file_timestamp, files, status, discovered_at, files_moved_at)
+			`INSERT INTO inbound_deliveries (id, dpid, kind, mode, file_timestamp_seconds, files, status, discovered_at, files_moved_at)
 			 VALUES (?1, 1000, 'traits', 'sync', ?2, ?3, 'done', 1, 2)`,
 		)
 			.bind(`ftp_dpm_1000_${T}.sync`, T, JSON.stringify([`1000/inbound/ftp_dpm_1000_${T}.sync`]))

@@ -15,7 +15,7 @@ beforeEach(async () => {
 	keys = await seedPartnersWithKeys(1000, 2000);
 	key2000Id = /^es_([A-Za-z0-9]{12})_/.exec(keys[2000])?.[1] ?? "";
 	// What partner 2000 has: a processed delivery, a refused file's receipt, an outbound run.
-	const insert = `INSERT INTO inbound_deliveries (id, dpid, kind, mode, file_timestamp, files, status, receipt, discovered_at)
+	const insert = `INSERT INTO inbound_deliveries (id, dpid, kind, mode, file_timestamp_seconds, files, status, receipt, discovered_at)
 		VALUES (?1, 2000, 'traits', 'sync', ?2, '[]', ?3, '{}', 1)`;
 	await env.DB.prepare(insert).bind(`ftp_dpm_2000_${T}.sync`, T, "done").run();
 	await env.DB.prepare(insert).bind("junk.csv@1790000000123", 0, "rejected").run();

@@ -1,9 +1,11 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { applyChunk, type ChunkLine, type ChunkTarget } from "../../batch/inbound/apply-chunk";
+import { applyChunk } from "../../batch/inbound/apply-chunk";
+import type { ChunkLine, ChunkTarget } from "../../batch/inbound/chunk-decision";
 import type { LineSignal } from "../../batch/inbound/realize";
 import { listSegments } from "../../batch/segments/store";
-import { catalogOf, putTrait, traitsOfSource } from "../../batch/traits/queries";
+import { catalogOf } from "../../batch/traits/catalog";
+import { putTrait, traitsOfSource } from "../../batch/traits/store";
 import { d1PairStore } from "../../core/graph/store";
 import { call } from "./support/edge";
 import { seedPartner } from "./support/partners";

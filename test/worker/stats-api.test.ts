@@ -21,7 +21,7 @@ async function delivery(id: string, dpid: number, status: string, counts: Record
 		...counts,
 	};
 	await env.DB.prepare(
-		`INSERT INTO inbound_deliveries (id, dpid, kind, mode, file_timestamp, files, status, receipt, discovered_at)
+		`INSERT INTO inbound_deliveries (id, dpid, kind, mode, file_timestamp_seconds, files, status, receipt, discovered_at)
 		VALUES (?1, ?2, 'traits', 'sync', 1, '[]', ?3, ?4, ?5)`,
 	)
 		.bind(id, dpid, status, receipt && JSON.stringify(receipt), Date.now() - 3_600_000)

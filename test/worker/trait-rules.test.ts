@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type LineSignal, realize } from "../../batch/inbound/realize";
-import { catalogOf } from "../../batch/traits/queries";
+import { catalogOf } from "../../batch/traits/catalog";
 import { parseTraitRule, ruleMatches } from "../../batch/traits/rule";
 import { InputError } from "../../core/input-error";
 

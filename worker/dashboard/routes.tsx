@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { csrf } from "hono/csrf";
 import type { JSX } from "hono/jsx/jsx-runtime";
 import { z } from "zod";
-import { findDelivery } from "../../batch/inbound/delivery";
+import { findDelivery } from "../../batch/inbound/store";
 import { RunIdSchema } from "../../batch/outbound/runs/schema";
 import { findRun } from "../../batch/outbound/runs/store";
 import { secretsOf } from "../../core/config/secrets";

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { inboundKey } from "../../batch/exchange-layout";
-import { findDelivery } from "../../batch/inbound/delivery";
 import { isFileNameError, parseInboundFileName } from "../../batch/inbound/parse";
+import { findDelivery } from "../../batch/inbound/store";
 import { grantedSources, refusedSource } from "../../core/grants/access";
 import { requirePartner } from "../auth/middleware";
 import { fail } from "../http/errors";

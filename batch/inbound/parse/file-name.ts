@@ -18,7 +18,7 @@ export interface InboundFileName {
 	/** `adobe_id_<MASTER_DPID>_…`: whose IDs the first column holds (0 = edgesync UUIDs); null for traits. */
 	masterDpid: number | null;
 	/** Unix seconds, as written (10 digits). */
-	timestamp: number;
+	timestampSeconds: number;
 	mode: "sync" | "overwrite";
 	/** `.1`, `.2` … of a split delivery; null when the delivery is one file. */
 	split: number | null;
@@ -96,7 +96,7 @@ export function parseInboundFileName(name: string): InboundFileName | FileNameEr
 		dpid,
 		targetDpid,
 		masterDpid,
-		timestamp,
+		timestampSeconds: timestamp,
 		mode: mode === "overwrite" ? "overwrite" : "sync",
 		split,
 		gzip: gz !== undefined,

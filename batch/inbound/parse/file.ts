@@ -3,7 +3,7 @@ import { contentOf, InboundFileError } from "./content";
 import type { InboundFileName } from "./file-name";
 import { type InboundIdType, parseIdSyncLine, parseTraitLine } from "./line";
 import { LineSplitter, type RawLine } from "./lines";
-import { type InboundOutcome, SAMPLE_CHARS } from "./outcome";
+import { cutToSample, type InboundOutcome, SAMPLE_CHARS } from "./outcome";
 import type { UserLineCounter } from "./user-lines";
 
 export interface ParseFileOptions {
@@ -85,21 +85,22 @@ function lineReader(options: ParseFileOptions): (raw: RawLine) => InboundOutcome
 		try {
 			text = strict.decode(raw.bytes);
 		} catch {
-			return { type: "format_error", line, text: cut(lossy.decode(raw.bytes)), problem: "invalid_utf8" };
+			return { type: "format_error", line, text: cutToSample(lossy.decode(raw.bytes)), problem: "invalid_utf8" };
 		}
 		if (name.kind === "id_sync") {
 			const row = parseIdSyncLine(text, columns);
 			if (row.ok) return { type: "id_pair", line, text, ids: row.ids };
-			if ("invalidId" in row) return { type: "invalid_id", line, text: cut(text), problem: row.invalidId };
-			return { type: "format_error", line, text: cut(text), problem: row.problem };
+			if ("invalidId" in row) return { type: "invalid_id", line, text: cutToSample(text), problem: row.invalidId };
+			return { type: "format_error", line, text: cutToSample(text), problem: row.problem };
 		}
 		const parsed = parseTraitLine(text, idType, maxSignals);
 		if (!parsed.ok) {
-			if ("invalidId" in parsed) return { type: "invalid_id", line, text: cut(text), problem: parsed.invalidId };
-			return { type: "format_error", line, text: cut(text), problem: parsed.problem };
+			if ("invalidId" in parsed)
+				return { type: "invalid_id", line, text: cutToSample(text), problem: parsed.invalidId };
+			return { type: "format_error", line, text: cutToSample(text), problem: parsed.problem };
 		}
 		if (userLines && userLines.next(parsed.userId) > MAX_LINES_PER_USER) {
-			return { type: "format_error", line, text: cut(text), problem: "too_many_lines_for_user" };
+			return { type: "format_error", line, text: cutToSample(text), problem: "too_many_lines_for_user" };
 		}
 		let unusedSignals = 0;
 		for (const s of parsed.signals) {
@@ -115,8 +116,4 @@ function lineReader(options: ParseFileOptions): (raw: RawLine) => InboundOutcome
 			signalsOverCap: parsed.signalsOverCap,
 		};
 	};
-}
-
-function cut(text: string): string {
-	return text.length > SAMPLE_CHARS ? `${text.slice(0, SAMPLE_CHARS)}…` : text;
 }

@@ -7,6 +7,15 @@ export {
 	MAX_LINES_PER_USER,
 } from "../../../core/inbound-limits";
 export { type FileErrorCode, InboundFileError } from "./content";
+export {
+	countFormatError,
+	countOutcome,
+	countSignalsOverCap,
+	countSkippedLine,
+	noteFileCut,
+	noteFileError,
+	PROBLEM_TEXT,
+} from "./count";
 export { type ParseFileOptions, parseInboundFile } from "./file";
 export {
 	type FileNameError,
@@ -26,15 +35,20 @@ export type {
 	InvalidIdOutcome,
 	RecordOutcome,
 } from "./outcome";
+export { cutToSample, SAMPLE_CHARS } from "./outcome";
 export { parseSignals, readSignals, type Signal, SignalItems, type SignalList } from "./signals";
 export {
-	countOutcome,
-	emptyFormatTally,
-	type FormatCounts,
-	type FormatSample,
-	type FormatTally,
-	mergeFormatTallies,
-	PROBLEM_TEXT,
+	addSample,
+	emptyTally,
+	mergeTallies,
+	receiptSampleLine,
+	receiptSampleLines,
+	SAMPLES_PER_KIND,
+	type Sample,
 	type SampleKind,
+	type Samples,
+	type StoredTally,
+	samplesFull,
+	type Tally,
 } from "./tally";
 export { memoryUserLineCounter, type UserLineCounter } from "./user-lines";

@@ -75,3 +75,8 @@ export interface FileCutOutcome {
 
 /** Characters of a line kept in error outcomes and samples. */
 export const SAMPLE_CHARS = 200;
+
+/** A text cut to SAMPLE_CHARS, with `…` when something was cut. */
+export function cutToSample(text: string): string {
+	return text.length > SAMPLE_CHARS ? `${text.slice(0, SAMPLE_CHARS)}…` : text;
+}

@@ -1,6 +1,7 @@
 import { introspectWorkflowInstance } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { applyChunk, type ChunkLine } from "../../../batch/inbound/apply-chunk";
+import { applyChunk } from "../../../batch/inbound/apply-chunk";
+import type { ChunkLine } from "../../../batch/inbound/chunk-decision";
 import type { DestinationInput } from "../../../batch/outbound/destinations/schema";
 import { putDestination } from "../../../batch/outbound/destinations/store";
 import type { InfoFile } from "../../../batch/outbound/runs/info";
@@ -8,7 +9,8 @@ import type { Run } from "../../../batch/outbound/runs/schema";
 import { startRunNow } from "../../../batch/outbound/runs/start";
 import { findRun } from "../../../batch/outbound/runs/store";
 import { listSegments, putSegment } from "../../../batch/segments/store";
-import { catalogOf, putTrait, traitsOfSource } from "../../../batch/traits/queries";
+import { catalogOf } from "../../../batch/traits/catalog";
+import { putTrait, traitsOfSource } from "../../../batch/traits/store";
 import { d1PairStore } from "../../../core/graph/store";
 import { seedPartner } from "./partners";
 

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { findDelivery, listDeliveries } from "../../../batch/inbound/delivery";
+import { findDelivery, listDeliveries } from "../../../batch/inbound/store";
 import { assertMayActFor, requireAdminOrPartner } from "../../auth/middleware";
 import { fail } from "../../http/errors";
 import { apiApp, BEARER, ERROR_SCHEMA, jsonOf } from "../openapi";
@@ -11,7 +11,9 @@ const DeliverySchema = z
 		targetDpid: z.number().nullable(),
 		kind: z.enum(["traits", "id_sync"]),
 		mode: z.enum(["sync", "overwrite"]),
-		fileTimestamp: z.number(),
+		fileTimestampSeconds: z
+			.number()
+			.openapi({ description: "the timestamp of the file name, in Unix seconds (every other time here is Unix ms)" }),
 		files: z.array(z.string()),
 		status: z.enum(["pending", "running", "done", "failed", "rejected"]),
 		discoveredAt: z.number(),

@@ -4,7 +4,7 @@ import { startBackfill } from "../../../batch/segments/backfill-workflow";
 import { parseSegmentRule, traitsOf } from "../../../batch/segments/rule";
 import { SegmentInput, SegmentSchema, viewOf } from "../../../batch/segments/schema";
 import { deleteSegment, findSegment, listSegments, putSegment } from "../../../batch/segments/store";
-import { existingTraitIds } from "../../../batch/traits/queries";
+import { existingTraitIds } from "../../../batch/traits/store";
 import { requireAdmin } from "../../auth/middleware";
 import { fail } from "../../http/errors";
 import { apiApp, BEARER, ERROR_SCHEMA, ID_PARAM, jsonOf, NOT_FOUND, UNAUTHORIZED } from "../openapi";

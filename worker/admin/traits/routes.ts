@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { segmentsUsingTrait } from "../../../batch/segments/store";
-import { deleteTrait, getTrait, listTraits, putTrait } from "../../../batch/traits/queries";
+import { deleteTrait, getTrait, listTraits, putTrait } from "../../../batch/traits/store";
 import { getPartner } from "../../../core/partners/store";
 import { requireAdmin } from "../../auth/middleware";
 import { fail } from "../../http/errors";

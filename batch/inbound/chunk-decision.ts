@@ -1,0 +1,134 @@
+import { MAX_LINES_PER_USER } from "../../core/inbound-limits";
+import { isUuid } from "../../core/uuid";
+import type { TraitCatalog } from "../traits/catalog";
+import type { MembershipChange } from "../traits/store";
+import type { UserState } from "./delivery";
+import { addSample, countFormatError, emptyTally, type Tally } from "./parse";
+import { type LineSignal, realize } from "./realize";
+
+/** One parsed line as the split step stores it in a chunk object. */
+export interface ChunkLine {
+	/** Line number in the delivery (1-based, counting across split parts). */
+	n: number;
+	/** The user ID exactly as in the file. */
+	u: string;
+	s: LineSignal[];
+	/** The raw line (cut), for error samples. */
+	t: string;
+}
+
+export interface ChunkTarget {
+	deliveryId: string;
+	/** Whose user IDs the file carries. */
+	idSource: number;
+	idType: "partner" | "uuid";
+	/** Whose traits the file sets (the target DPID when the name has one). */
+	traitSource: number;
+	mode: "sync" | "overwrite";
+}
+
+/** What D1 holds that a chunk's outcome depends on, read before deciding. */
+export interface ChunkState {
+	/** The UUID of each user ID of the chunk that has one (partner IDs through the ID graph). */
+	uuidOf: ReadonlyMap<string, string>;
+	/** The users of the chunk that earlier chunks of the delivery had (only lines and overwritten carry over). */
+	users: ReadonlyMap<string, Pick<UserState, "lines" | "overwritten">>;
+	/** The UUIDs among them that opted out: nothing is ever written for them. */
+	optedOut: ReadonlySet<string>;
+	/** For an .overwrite: the traits of the source each UUID holds now. */
+	sourceTraits: ReadonlyMap<string, ReadonlySet<number>>;
+}
+
+/** What applying a chunk writes, in one transaction. */
+export interface ChunkDecision {
+	/** UUIDs whose traits of the source are dropped first (their first line in an .overwrite). */
+	cleared: string[];
+	/** Trait additions and removals, at most one per user and trait (the later line wins). */
+	effects: MembershipChange[];
+	/** Every user of the chunk, after it. */
+	users: UserState[];
+	tally: Tally;
+}
+
+/**
+ * Decides what a chunk of a trait file does, from its lines and what D1 holds (pure: no I/O). The rules,
+ * in the order a line meets them: at most 200 lines per user and delivery (the rest are format errors);
+ * a UUID partner's IDs must be UUIDs; a user without a UUID, or one that opted out, is not matched; the
+ * signals are realized against the source's traits (traits of another source fail validation); a line
+ * that realizes nothing counts as such; the first realizing line of a user in an .overwrite file
+ * replaces the source's traits of that user.
+ */
+export function decideChunk(
+	target: ChunkTarget,
+	lines: readonly ChunkLine[],
+	state: ChunkState,
+	catalog: TraitCatalog,
+): ChunkDecision {
+	const tally = emptyTally();
+	const c = tally.counts;
+	const users = new Map<string, UserState>();
+	const userOf = (userId: string): UserState => {
+		let user = users.get(userId);
+		if (!user) {
+			const before = state.users.get(userId);
+			user = {
+				userId,
+				lines: before?.lines ?? 0,
+				stored: false,
+				overwritten: before?.overwritten ?? false,
+				failedValidation: false,
+			};
+			users.set(userId, user);
+		}
+		return user;
+	};
+	const cleared: string[] = [];
+	const effect = new Map<string, MembershipChange>();
+	for (const line of lines) {
+		c.recordsReceived++;
+		const user = userOf(line.u);
+		user.lines++;
+		if (user.lines > MAX_LINES_PER_USER) {
+			// Sampled without the line's text, as receipts always showed it.
+			countFormatError(tally, line.n, "too_many_lines_for_user");
+			continue;
+		}
+		if (target.idType === "uuid" && !isUuid(line.u)) {
+			c.invalidIds++;
+			addSample(tally, "invalidIds", { line: line.n, text: line.t });
+			continue;
+		}
+		const uuid = state.uuidOf.get(line.u);
+		if (!uuid || state.optedOut.has(uuid)) {
+			c.noMatchingId++;
+			addSample(tally, "noMatchingId", { line: line.n, text: line.t });
+			continue;
+		}
+		const r = realize(line.s, catalog, target.mode);
+		c.totalSignals += r.signals;
+		c.totalUnusedSignals += r.unused;
+		c.totalTraitsFailedValidation += r.failedValidation;
+		if (r.failedValidation > 0) {
+			user.failedValidation = true;
+			addSample(tally, "traitsFailedValidation", { line: line.n, text: line.t });
+		}
+		if (r.adds.size === 0 && r.removes.size === 0) {
+			c.noTraitRealized++;
+			addSample(tally, "noTraitRealized", { line: line.n, text: line.t });
+			continue;
+		}
+		user.stored = true;
+		if (target.mode === "overwrite" && !user.overwritten) {
+			// The first line of a user in an .overwrite file replaces that source's traits of the user.
+			user.overwritten = true;
+			cleared.push(uuid);
+			for (const id of state.sourceTraits.get(uuid) ?? []) if (!r.adds.has(id)) c.totalRemovedTraits++;
+		}
+		c.totalRealizedTraits += r.adds.size;
+		c.totalRemovedTraits += r.removes.size;
+		// Later lines win over earlier ones for the same user and trait, as if applied one by one.
+		for (const id of r.removes) effect.set(`${uuid} ${id}`, { uuid, trait: id, add: false });
+		for (const id of r.adds) effect.set(`${uuid} ${id}`, { uuid, trait: id, add: true });
+	}
+	return { cleared, effects: [...effect.values()], users: [...users.values()], tally };
+}

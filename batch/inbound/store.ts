@@ -1,0 +1,139 @@
+import { allInSlices, slices } from "../../core/db/json-each";
+import type { UserTotals } from "../receipts/receipt";
+import type { Delivery, UserState } from "./delivery";
+import { mergeTallies, type StoredTally, type Tally } from "./parse";
+import * as sql from "./queries";
+
+// ---- deliveries ----
+
+export async function findDelivery(db: D1Database, id: string): Promise<Delivery | null> {
+	const row = await db.prepare(sql.GET_DELIVERY).bind(id).first<sql.DeliveryRow>();
+	return row ? sql.toDelivery(row) : null;
+}
+
+/** A delivery a step works on: it exists, or the workflow's invariant is broken. */
+export async function loadDelivery(db: D1Database, id: string): Promise<Delivery> {
+	const delivery = await findDelivery(db, id);
+	if (!delivery) throw new Error(`unknown delivery ${id}`);
+	return delivery;
+}
+
+/** Newest first; `dpid` null lists every partner's. */
+export async function listDeliveries(db: D1Database, dpid: number | null, limit: number): Promise<Delivery[]> {
+	const { results } = await db.prepare(sql.LIST_DELIVERIES).bind(dpid, limit).all<sql.DeliveryRow>();
+	return results.map(sql.toDelivery);
+}
+
+/** The deliveries among `ids` that are already recorded, by id. */
+export async function knownDeliveries(db: D1Database, ids: readonly string[]): Promise<Map<string, sql.KnownDelivery>> {
+	const rows = await allInSlices<sql.KnownDeliveryRow>(db, sql.KNOWN_DELIVERIES, ids);
+	return new Map(rows.map((row) => [row.id, sql.toKnownDelivery(row)]));
+}
+
+export type NewDelivery = Pick<
+	Delivery,
+	"id" | "dpid" | "targetDpid" | "kind" | "mode" | "fileTimestampSeconds" | "files"
+>;
+
+/** Records a discovered delivery as pending; an id already recorded is left alone (discovery retries). */
+export async function insertDelivery(db: D1Database, d: NewDelivery, now: number): Promise<void> {
+	await db
+		.prepare(sql.INSERT_DELIVERY)
+		.bind(d.id, d.dpid, d.targetDpid, d.kind, d.mode, d.fileTimestampSeconds, JSON.stringify(d.files), now)
+		.run();
+}
+
+/** Records files refused before processing, with their receipt; an id already recorded is left alone. */
+export async function insertRejected(
+	db: D1Database,
+	refused: { id: string; dpid: number; files: readonly string[]; receiptJson: string },
+	now: number,
+): Promise<void> {
+	const { id, dpid, files, receiptJson } = refused;
+	await db.prepare(sql.INSERT_REJECTED).bind(id, dpid, JSON.stringify(files), receiptJson, now).run();
+}
+
+export async function markFilesMoved(db: D1Database, id: string, now: number): Promise<void> {
+	await db.prepare(sql.FILES_MOVED).bind(id, now).run();
+}
+
+/** The delivery is done: its receipt is kept and its per-user working state dropped, together. */
+export async function recordReceipt(db: D1Database, id: string, receiptJson: string, now: number): Promise<void> {
+	await db.batch([db.prepare(sql.FINISH).bind(id, "done", receiptJson, now), db.prepare(sql.FORGET_USERS).bind(id)]);
+}
+
+/** The workflow gave up on the delivery; `receiptJson` says why. */
+export async function recordFailure(db: D1Database, id: string, receiptJson: string, now: number): Promise<void> {
+	await db.prepare(sql.FINISH).bind(id, "failed", receiptJson, now).run();
+}
+
+// ---- chunks ----
+
+/** The counts of a chunk already applied (then it must not be applied again), or null. */
+export async function findChunkTally(db: D1Database, deliveryId: string, chunk: number): Promise<Tally | null> {
+	const row = await db.prepare(sql.CHUNK_COUNTS).bind(deliveryId, chunk).first<sql.ChunkCountsRow>();
+	return row ? mergeTallies([JSON.parse(row.counts) as StoredTally]) : null;
+}
+
+/** Records a chunk as applied with its counts: goes in the same batch as the chunk's effects. */
+export function insertChunkStatement(
+	db: D1Database,
+	deliveryId: string,
+	chunk: number,
+	tally: Tally,
+	now: number,
+): D1PreparedStatement {
+	return db.prepare(sql.INSERT_CHUNK).bind(deliveryId, chunk, JSON.stringify(tally), now);
+}
+
+// ---- per-user state ----
+
+/** What earlier chunks of the delivery left of `userIds` (users not seen yet are left out). */
+export async function userStatesOf(
+	db: D1Database,
+	deliveryId: string,
+	userIds: readonly string[],
+): Promise<Map<string, Pick<UserState, "lines" | "overwritten">>> {
+	const rows = await allInSlices<sql.UserStateRow>(db, sql.USER_STATE, userIds, deliveryId);
+	return new Map(rows.map((r) => [r.user_id, { lines: r.lines, overwritten: r.overwritten !== 0 }]));
+}
+
+export function saveUserStatements(
+	db: D1Database,
+	deliveryId: string,
+	users: readonly UserState[],
+): D1PreparedStatement[] {
+	const rows = users.map(
+		(user): sql.UserStateJson => ({
+			u: user.userId,
+			l: user.lines,
+			s: user.stored ? 1 : 0,
+			o: user.overwritten ? 1 : 0,
+			f: user.failedValidation ? 1 : 0,
+		}),
+	);
+	return slices(rows).map((part) => db.prepare(sql.SAVE_USER_STATE).bind(deliveryId, JSON.stringify(part)));
+}
+
+export async function userTotals(db: D1Database, deliveryId: string): Promise<UserTotals> {
+	const row = await db.prepare(sql.USER_TOTALS).bind(deliveryId).first<sql.UserTotalsRow>();
+	return { devices: row?.devices ?? 0, failedValidation: row?.failed ?? 0 };
+}
+
+// ---- resolving user IDs ----
+
+/** The UUID each of `ids` (user IDs of partner `dpid`) is paired with; unknown IDs are left out. */
+export async function uuidsOfPartnerIds(
+	db: D1Database,
+	dpid: number,
+	ids: readonly string[],
+): Promise<Map<string, string>> {
+	const rows = await allInSlices<sql.ResolvedIdRow>(db, sql.RESOLVE_PARTNER_IDS, ids, dpid);
+	return new Map(rows.map((r) => [r.dpuuid, r.uuid]));
+}
+
+/** The visitors among `uuids` who opted out. */
+export async function optedOutAmong(db: D1Database, uuids: readonly string[]): Promise<Set<string>> {
+	const rows = await allInSlices<sql.UuidRow>(db, sql.OPTED_OUT_AMONG, uuids);
+	return new Set(rows.map((r) => r.uuid));
+}
