@@ -4,6 +4,10 @@ export function hex(bytes: Uint8Array): string {
 	return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+export function fromHex(text: string): Uint8Array {
+	return Uint8Array.from(text.match(/../g) ?? [], (pair) => Number.parseInt(pair, 16));
+}
+
 /** Standard base64 (with padding), as MIME and S3's Content-MD5 want it. */
 export function base64(bytes: Uint8Array): string {
 	let binary = "";

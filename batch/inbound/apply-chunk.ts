@@ -1,3 +1,4 @@
+import { d1PairStore } from "../../core/graph/store";
 import { isUuid } from "../../core/uuid";
 import { segmentStatementsAfter } from "../segments/membership";
 import type { Segment } from "../segments/schema";
@@ -5,14 +6,7 @@ import type { TraitCatalog } from "../traits/catalog";
 import { membershipStatements, sourceTraitsOf } from "../traits/store";
 import { type ChunkLine, type ChunkState, type ChunkTarget, decideChunk } from "./chunk-decision";
 import type { Tally } from "./parse";
-import {
-	findChunkTally,
-	insertChunkStatement,
-	optedOutAmong,
-	saveUserStatements,
-	userStatesOf,
-	uuidsOfPartnerIds,
-} from "./store";
+import { findChunkTally, insertChunkStatement, saveUserStatements, userStatesOf } from "./store";
 
 /**
  * Applies one chunk of a trait delivery to D1 exactly once: reads what the chunk's outcome depends on,
@@ -50,12 +44,12 @@ async function readChunkState(db: D1Database, target: ChunkTarget, lines: readon
 	const [uuidOf, users] = await Promise.all([
 		target.idType === "uuid"
 			? new Map(userIds.filter(isUuid).map((u) => [u, u]))
-			: uuidsOfPartnerIds(db, target.idSource, userIds),
+			: d1PairStore(db).uuidsOfPartnerIds(target.idSource, userIds),
 		userStatesOf(db, target.deliveryId, userIds),
 	]);
 	const uuids = [...new Set(uuidOf.values())];
 	const [optedOut, sourceTraits] = await Promise.all([
-		optedOutAmong(db, uuids),
+		d1PairStore(db).optedOutAmong(uuids),
 		target.mode === "overwrite" ? sourceTraitsOf(db, target.traitSource, uuids) : new Map<string, Set<number>>(),
 	]);
 	return { uuidOf, users, optedOut, sourceTraits };

@@ -1,9 +1,8 @@
-import { slices } from "../../core/db/json-each";
-import * as pairSql from "../../core/graph/queries";
+import { d1PairStore, pairUpsertStatements } from "../../core/graph/store";
 import { isUuid } from "../../core/uuid";
 import { decideIdChunk, type IdChunkLine } from "./id-chunk-decision";
 import type { InboundFileName, Tally } from "./parse";
-import { findChunkTally, insertChunkStatement, optedOutAmong, saveUserStatements, uuidsOfPartnerIds } from "./store";
+import { findChunkTally, insertChunkStatement, saveUserStatements } from "./store";
 
 /**
  * File-based ID sync: reads whose master IDs have UUIDs, decides the pairs (decideIdChunk, pure) and
@@ -26,12 +25,12 @@ export async function applyIdSyncChunk(
 	const uuidOf =
 		master === 0
 			? new Map(masterIds.filter(isUuid).map((id) => [id, id]))
-			: await uuidsOfPartnerIds(db, master, masterIds);
-	const optedOut = await optedOutAmong(db, [...new Set(uuidOf.values())]);
+			: await d1PairStore(db).uuidsOfPartnerIds(master, masterIds);
+	const optedOut = await d1PairStore(db).optedOutAmong([...new Set(uuidOf.values())]);
 	const decision = decideIdChunk(name, lines, { uuidOf, optedOut });
 	await db.batch([
 		// The pairs go in this chunk's transaction, so they are written with its counts or not at all.
-		...slices(decision.events).map((part) => db.prepare(pairSql.UPSERT_PAIRS).bind(pairSql.eventsJson(part), now)),
+		...pairUpsertStatements(db, decision.events, now),
 		...saveUserStatements(db, deliveryId, decision.users),
 		insertChunkStatement(db, deliveryId, chunk, decision.tally, now),
 	]);

@@ -151,19 +151,3 @@ export interface UserTotalsRow {
 
 /** ?1 delivery. */
 export const FORGET_USERS = "DELETE FROM inbound_users WHERE delivery_id = ?1";
-
-// ---- resolving user IDs (the ID graph and opt-outs, read while a chunk is applied) ----
-
-/** ?1 dpid, ?2 JSON array of partner user ids → their UUIDs. */
-export const RESOLVE_PARTNER_IDS = `SELECT dpuuid, uuid FROM id_pairs
-	WHERE dpid = ?1 AND dpuuid IN (SELECT value FROM json_each(?2))`;
-export interface ResolvedIdRow {
-	dpuuid: string;
-	uuid: string;
-}
-
-/** ?1 JSON array of UUIDs: those that opted out (their memberships must never be written). */
-export const OPTED_OUT_AMONG = "SELECT uuid FROM opt_outs WHERE uuid IN (SELECT value FROM json_each(?1))";
-export interface UuidRow {
-	uuid: string;
-}

@@ -1,5 +1,5 @@
 import { createOrAdopt, inboundWorkflowId } from "../workflows";
-import * as sql from "./queries";
+import { claimDelivery, nextDeliveryPerSource, unclaimDelivery } from "./store";
 
 /**
  * Starts the next delivery of every data source that has nothing running. The claim (pending →
@@ -7,10 +7,10 @@ import * as sql from "./queries";
  * workflow id is derived from the delivery id, so a repeated create cannot start a second instance.
  */
 export async function startDueDeliveries(env: Env, now: number): Promise<string[]> {
-	const { results } = await env.DB.prepare(sql.NEXT_PER_SOURCE).all<{ id: string }>();
+	const ids = await nextDeliveryPerSource(env.DB);
 	const started: string[] = [];
 	const failed: string[] = [];
-	for (const { id } of results) {
+	for (const id of ids) {
 		// One delivery that cannot start does not hold back the other data sources' deliveries.
 		try {
 			if (await start(env, id, now)) started.push(id);
@@ -25,15 +25,14 @@ export async function startDueDeliveries(env: Env, now: number): Promise<string[
 
 async function start(env: Env, id: string, now: number): Promise<boolean> {
 	const workflowId = inboundWorkflowId(id);
-	const claim = await env.DB.prepare(sql.CLAIM).bind(id, workflowId, now).run();
-	if (claim.meta.changes !== 1) return false;
+	if (!(await claimDelivery(env.DB, id, workflowId, now))) return false;
 	try {
 		// An instance an earlier, interrupted pass already created is adopted: it carries on.
 		await createOrAdopt(env.INBOUND_WORKFLOW, workflowId, { deliveryId: id });
 	} catch (err) {
 		// Without an instance nothing would ever finish it, and its data source would wait forever:
 		// hand it back to the next pass.
-		await env.DB.prepare(sql.UNCLAIM).bind(id, workflowId).run();
+		await unclaimDelivery(env.DB, id, workflowId);
 		throw err;
 	}
 	return true;

@@ -120,20 +120,18 @@ export async function userTotals(db: D1Database, deliveryId: string): Promise<Us
 	return { devices: row?.devices ?? 0, failedValidation: row?.failed ?? 0 };
 }
 
-// ---- resolving user IDs ----
-
-/** The UUID each of `ids` (user IDs of partner `dpid`) is paired with; unknown IDs are left out. */
-export async function uuidsOfPartnerIds(
-	db: D1Database,
-	dpid: number,
-	ids: readonly string[],
-): Promise<Map<string, string>> {
-	const rows = await allInSlices<sql.ResolvedIdRow>(db, sql.RESOLVE_PARTNER_IDS, ids, dpid);
-	return new Map(rows.map((r) => [r.dpuuid, r.uuid]));
+/** The oldest pending delivery of every data source that has none running. */
+export async function nextDeliveryPerSource(db: D1Database): Promise<string[]> {
+	const { results } = await db.prepare(sql.NEXT_PER_SOURCE).all<{ id: string }>();
+	return results.map((r) => r.id);
 }
 
-/** The visitors among `uuids` who opted out. */
-export async function optedOutAmong(db: D1Database, uuids: readonly string[]): Promise<Set<string>> {
-	const rows = await allInSlices<sql.UuidRow>(db, sql.OPTED_OUT_AMONG, uuids);
-	return new Set(rows.map((r) => r.uuid));
+/** pending → running with its Workflow id; false when another cron pass claimed it first. */
+export async function claimDelivery(db: D1Database, id: string, workflowId: string, now: number): Promise<boolean> {
+	return (await db.prepare(sql.CLAIM).bind(id, workflowId, now).run()).meta.changes === 1;
+}
+
+/** running → pending again, for a claim whose Workflow could not be created. */
+export async function unclaimDelivery(db: D1Database, id: string, workflowId: string): Promise<void> {
+	await db.prepare(sql.UNCLAIM).bind(id, workflowId).run();
 }

@@ -1,4 +1,5 @@
 import { createMimeMessage } from "mimetext/browser";
+import { base64 } from "../../core/encoding";
 import type { Receipt } from "./receipt";
 
 /** Counts shown in the e-mail body, in the order of SPEC §5. */
@@ -77,7 +78,5 @@ export function escapeHtml(text: string): string {
 }
 
 export function utf8Base64(text: string): string {
-	let binary = "";
-	for (const byte of new TextEncoder().encode(text)) binary += String.fromCharCode(byte);
-	return btoa(binary);
+	return base64(new TextEncoder().encode(text));
 }

@@ -73,3 +73,17 @@ export interface PositionRow {
 export function eventsJson(events: readonly PairEvent[]): string {
 	return JSON.stringify(events.map(({ dpid, dpuuid, uuid, at }) => ({ dpid, dpuuid, uuid, at })));
 }
+
+/** ?1 dpid, ?2 JSON array of partner user ids → their UUIDs (inbound files name users by partner ID). */
+export const UUIDS_OF_PARTNER_IDS = `SELECT dpuuid, uuid FROM id_pairs
+	WHERE dpid = ?1 AND dpuuid IN (SELECT value FROM json_each(?2))`;
+export interface ResolvedIdRow {
+	dpuuid: string;
+	uuid: string;
+}
+
+/** ?1 JSON array of UUIDs: those that opted out. */
+export const OPTED_OUT_AMONG = "SELECT uuid FROM opt_outs WHERE uuid IN (SELECT value FROM json_each(?1))";
+export interface UuidRow {
+	uuid: string;
+}

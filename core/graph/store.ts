@@ -1,4 +1,4 @@
-import { slices } from "../db/json-each";
+import { allInSlices, slices } from "../db/json-each";
 import type { PairEvent } from "./pair-event";
 import * as sql from "./queries";
 
@@ -15,6 +15,10 @@ export interface PairStore {
 	/** When each partner last synced with `uuid` (Unix ms). */
 	lastSeenByPartner(uuid: string): Promise<Map<number, number>>;
 	isOptedOut(uuid: string): Promise<boolean>;
+	/** The visitors among `uuids` who opted out. */
+	optedOutAmong(uuids: readonly string[]): Promise<Set<string>>;
+	/** The UUIDs that partner `dpid`'s user IDs are paired with (IDs the graph does not hold are left out). */
+	uuidsOfPartnerIds(dpid: number, dpuuids: readonly string[]): Promise<Map<string, string>>;
 	/**
 	 * Global opt-out: remembered for good; every pair and trait membership of the visitor removed, every
 	 * segment left; the deleted pairs kept as tombstones until outbound files have listed the removal.
@@ -32,7 +36,7 @@ export function d1PairStore(db: D1Database): PairStore {
 		async upsert(events, now = Date.now()) {
 			if (events.length === 0) return;
 			// One batch = one transaction: a retry after a failure re-applies the whole batch idempotently.
-			await db.batch(slices(events).map((part) => db.prepare(sql.UPSERT_PAIRS).bind(sql.eventsJson(part), now)));
+			await db.batch(pairUpsertStatements(db, events, now));
 		},
 		async optedOut(events) {
 			if (events.length === 0) return new Set();
@@ -45,6 +49,14 @@ export function d1PairStore(db: D1Database): PairStore {
 		},
 		async isOptedOut(uuid) {
 			return (await db.prepare(sql.IS_OPTED_OUT).bind(uuid).first()) !== null;
+		},
+		async optedOutAmong(uuids) {
+			const rows = await allInSlices<sql.UuidRow>(db, sql.OPTED_OUT_AMONG, uuids);
+			return new Set(rows.map((r) => r.uuid));
+		},
+		async uuidsOfPartnerIds(dpid, dpuuids) {
+			const rows = await allInSlices<sql.ResolvedIdRow>(db, sql.UUIDS_OF_PARTNER_IDS, dpuuids, dpid);
+			return new Map(rows.map((r) => [r.dpuuid, r.uuid]));
 		},
 		async forgetVisitor(uuid, at) {
 			await db.batch([
@@ -64,4 +76,12 @@ export function d1PairStore(db: D1Database): PairStore {
 			return (deleted?.meta.changes ?? 0) > 0;
 		},
 	};
+}
+
+/**
+ * The statements that upsert `events` (the D1 store's own write), for a caller that must commit them in
+ * its own transaction with other writes (the inbound ID-sync chunk: its pairs and its counts, or nothing).
+ */
+export function pairUpsertStatements(db: D1Database, events: readonly PairEvent[], now: number): D1PreparedStatement[] {
+	return slices(events).map((part) => db.prepare(sql.UPSERT_PAIRS).bind(sql.eventsJson(part), now));
 }

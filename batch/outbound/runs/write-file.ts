@@ -1,3 +1,4 @@
+import { hex } from "../../../core/encoding";
 import { type Cursor, lineBound, linePages, type Page, START } from "./lines";
 import { dataFileName, outboundKey } from "./naming";
 import type { RunPlan } from "./plan";
@@ -45,7 +46,7 @@ export async function writeDataFile(
 		}
 		await digestWriter.close();
 		await sink.close();
-		const md5 = [...new Uint8Array(await digest.digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+		const md5 = hex(new Uint8Array(await digest.digest));
 		const entry = { name, sequence: file.sequence, bytes: sink.bytes, lines: taken.state.lines, md5 };
 		return { entry, next: taken.state.next };
 	} catch (err) {

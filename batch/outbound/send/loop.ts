@@ -1,3 +1,4 @@
+import { base64, fromHex } from "../../../core/encoding";
 import { answerDetail, refusal } from "./refusal";
 
 /** One file of a run as it is sent: its name for the partner, where it is in R2, its MD5 (hex) if known. */
@@ -55,7 +56,6 @@ export async function sendFiles(
 }
 
 /** RFC 1864 Content-MD5: base64 of the digest bytes. */
-export function contentMd5(hex: string): string {
-	const bytes = hex.match(/../g)?.map((h) => Number.parseInt(h, 16)) ?? [];
-	return btoa(String.fromCharCode(...bytes));
+export function contentMd5(md5Hex: string): string {
+	return base64(fromHex(md5Hex));
 }

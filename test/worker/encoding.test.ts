@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { base64, base64url, fromBase64url, fromHex, hex } from "../../core/encoding";
+
+const BYTES = Uint8Array.from([0, 1, 0x7f, 0x80, 0xfb, 0xff, 0xfe]);
+
+describe("core/encoding", () => {
+	it("writes hex, base64 and base64url as the RFCs do", () => {
+		expect(hex(BYTES)).toBe("00017f80fbfffe");
+		expect(base64(BYTES)).toBe("AAF/gPv//g==");
+		expect(base64url(BYTES)).toBe("AAF_gPv__g");
+	});
+
+	it("reads back what it writes", () => {
+		expect(fromHex("00017f80fbfffe")).toEqual(BYTES);
+		expect(fromBase64url("AAF_gPv__g")).toEqual(BYTES);
+	});
+
+	it("encodes more bytes than one call may spread (base64 in slices)", () => {
+		const big = new Uint8Array(100_000).fill(0xab);
+		const text = base64(big);
+		expect(text).toHaveLength(133_336);
+		expect(text.slice(0, 8)).toBe("q6urq6ur");
+	});
+});
