@@ -1,5 +1,5 @@
-import type { Trait } from "./queries";
 import { parseTraitRule, type TraitRule } from "./rule";
+import type { Trait } from "./schema";
 
 /** A trait with a key-value rule. */
 export interface RuleTrait {

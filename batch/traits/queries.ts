@@ -2,16 +2,7 @@
  * SQL of traits and of who holds them (trait_memberships). Bulk statements take one JSON array
  * parameter expanded with json_each (core/db/json-each.ts).
  */
-
-/** A trait: an id a data source (DPID) can set on visitors, with an optional key-value rule. */
-export interface Trait {
-	id: number;
-	dpid: number;
-	name: string;
-	rule: string | null;
-	createdAt: number;
-	updatedAt: number;
-}
+import type { Trait } from "./schema";
 
 /** The traits table, row for row. */
 export interface TraitRow {

@@ -1,19 +1,20 @@
 import { allInSlices, slices } from "../../core/db/json-each";
 import * as sql from "./queries";
 import { parseTraitRule } from "./rule";
+import type { Trait } from "./schema";
 
-export async function listTraits(db: D1Database, dpid?: number): Promise<sql.Trait[]> {
+export async function listTraits(db: D1Database, dpid?: number): Promise<Trait[]> {
 	const statement = dpid === undefined ? db.prepare(sql.LIST_TRAITS) : db.prepare(sql.TRAITS_OF_SOURCE).bind(dpid);
 	const { results } = await statement.all<sql.TraitRow>();
 	return results.map(sql.toTrait);
 }
 
 /** The traits a data source's files can set. */
-export async function traitsOfSource(db: D1Database, dpid: number): Promise<sql.Trait[]> {
+export async function traitsOfSource(db: D1Database, dpid: number): Promise<Trait[]> {
 	return listTraits(db, dpid);
 }
 
-export async function getTrait(db: D1Database, id: number): Promise<sql.Trait | null> {
+export async function getTrait(db: D1Database, id: number): Promise<Trait | null> {
 	const row = await db.prepare(sql.GET_TRAIT).bind(id).first<sql.TraitRow>();
 	return row ? sql.toTrait(row) : null;
 }
@@ -21,9 +22,9 @@ export async function getTrait(db: D1Database, id: number): Promise<sql.Trait | 
 /** Insert or replace a trait; the rule is parsed first so a bad rule never reaches the table. */
 export async function putTrait(
 	db: D1Database,
-	t: Pick<sql.Trait, "id" | "dpid" | "name" | "rule">,
+	t: Pick<Trait, "id" | "dpid" | "name" | "rule">,
 	now: number,
-): Promise<sql.Trait> {
+): Promise<Trait> {
 	if (t.rule !== null) parseTraitRule(t.rule);
 	const row = await db.prepare(sql.PUT_TRAIT).bind(t.id, t.dpid, t.name, t.rule, now).first<sql.TraitRow>();
 	if (!row) throw new Error(`trait ${t.id} was not written`);

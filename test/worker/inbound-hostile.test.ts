@@ -17,8 +17,8 @@ import {
 } from "../../batch/inbound/parse";
 import { type LineSignal, realize } from "../../batch/inbound/realize";
 import { catalogOf } from "../../batch/traits/catalog";
-import type { Trait } from "../../batch/traits/queries";
 import { ruleMatches } from "../../batch/traits/rule";
+import type { Trait } from "../../batch/traits/schema";
 
 /** The item ends of a signal list as the parser walks them. */
 function itemsOf(list: string): { ends: Array<[number, boolean]>; charsRead: number } {

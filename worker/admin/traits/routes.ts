@@ -1,24 +1,14 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { segmentsUsingTrait } from "../../../batch/segments/store";
+import { traitSchema } from "../../../batch/traits/schema";
 import { deleteTrait, getTrait, listTraits, putTrait } from "../../../batch/traits/store";
 import { getPartner } from "../../../core/partners/store";
 import { requireAdmin } from "../../auth/middleware";
 import { fail } from "../../http/errors";
 import { apiApp, BEARER, ERROR_SCHEMA, ID_PARAM, jsonOf, NOT_FOUND, UNAUTHORIZED } from "../openapi";
 
-const TraitSchema = z
-	.object({
-		id: z
-			.number()
-			.int()
-			.min(1)
-			.max(2 ** 53 - 1),
-		dpid: z.number().int().min(1).max(2_147_483_647),
-		name: z.string().trim().min(1).max(200),
-		rule: z.string().max(1_000).nullable().default(null).openapi({ example: 'ic == "52"' }),
-		createdAt: z.number(),
-		updatedAt: z.number(),
-	})
+const TraitSchema = traitSchema
+	.extend({ rule: traitSchema.shape.rule.openapi({ example: 'ic == "52"' }) })
 	.openapi("Trait");
 /** Create: the edge sets the timestamps. */
 const TraitInput = TraitSchema.omit({ createdAt: true, updatedAt: true }).strict().openapi("TraitCreate");
