@@ -9,7 +9,7 @@
 // before issue 11, to show what the fixes changed); BENCH_HOSTILE_LINES sets the lines per shape.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { registerLocalImports } from "./lib/local-imports.ts";
+import { registerLocalImports } from "../batch/cli/local-imports.ts";
 
 const LINE_BYTES = 102_400;
 const LINES = Number(process.env.BENCH_HOSTILE_LINES ?? 100);
