@@ -13,9 +13,10 @@ interface Phase {
 
 /**
  * The Cron Trigger: find new inbound deliveries, start the ones whose turn it is, start due outbound
- * runs, prune old counters, expired dashboard sessions and failed-credential windows. The phases fail independently: one that throws (R2 or a Workflow binding
- * having a bad minute, one partner's broken data) is logged and the others still do their work. The
- * pass then throws, so Cloudflare records it as failed.
+ * runs, prune old counters, expired dashboard sessions and failed-credential windows. The phases fail
+ * independently: one that throws (R2 or a Workflow binding having a bad minute, one partner's broken
+ * data) is logged and the others still do their work. The pass then throws, so Cloudflare records it
+ * as failed.
  */
 export async function runSchedule(controller: ScheduledController, env: Env): Promise<void> {
 	const now = controller.scheduledTime;
