@@ -27,6 +27,9 @@ export const TEST_VARS = {
 	DELIVERY_S3_KEY_ID: "AKIDEDGESYNCTEST",
 	DELIVERY_S3_SECRET: "edgesync-test-secret-key",
 	DELIVERY_S3_REVOKED_SECRET: "a-secret-the-bucket-no-longer-accepts",
+	// A handful of shards, so every test spreads its visitors and partner IDs over several objects.
+	VISITOR_SHARD_COUNT: "4",
+	PARTNER_ID_SHARD_COUNT: "3",
 };
 
 // wrangler.toml requires these secrets; reading the config for the tests looks for them in the

@@ -6,6 +6,8 @@ import { handleQueue } from "./queue";
 export { InboundWorkflow } from "../batch/inbound/workflow";
 export { OutboundWorkflow } from "../batch/outbound/runs/workflow";
 export { SegmentBackfillWorkflow } from "../batch/segments/backfill-workflow";
+export { PartnerIdShard } from "../core/graph/shards/partner-id-shard";
+export { VisitorShard } from "../core/graph/shards/visitor-shard";
 
 export default {
 	fetch: app.fetch,

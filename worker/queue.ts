@@ -11,5 +11,5 @@ export async function handleQueue(batch: MessageBatch, env: Env): Promise<void> 
 	if (batch.queue.endsWith("-dlq")) return consumeDeadLetters(batch, env);
 	if (!batch.queue.startsWith("edgesync-pairs")) throw new Error(`no consumer for queue ${batch.queue}`);
 	const pairMessages = await consumeCounterMessages(batch.messages, env.DB);
-	await consumePairMessages(pairMessages, batch.queue, env, (events, write) => countingSyncs(env.DB, events, write));
+	await consumePairMessages(pairMessages, batch.queue, env, (write) => countingSyncs(env.DB, write));
 }

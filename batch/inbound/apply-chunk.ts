@@ -1,4 +1,4 @@
-import { d1PairStore } from "../../core/graph/store";
+import type { PairStore } from "../../core/graph/store";
 import { isUuid } from "../../core/uuid";
 import { segmentStatementsAfter } from "../segments/membership";
 import type { Segment } from "../segments/schema";
@@ -16,6 +16,7 @@ import { findChunkTally, insertChunkStatement, saveUserStatements, userStatesOf 
  */
 export async function applyChunk(
 	db: D1Database,
+	graph: PairStore,
 	target: ChunkTarget,
 	chunk: number,
 	lines: readonly ChunkLine[],
@@ -26,7 +27,7 @@ export async function applyChunk(
 	const done = await findChunkTally(db, target.deliveryId, chunk);
 	if (done) return done;
 
-	const decision = decideChunk(target, lines, await readChunkState(db, target, lines), catalog);
+	const decision = decideChunk(target, lines, await readChunkState(db, graph, target, lines), catalog);
 	const { traitSource: source } = target;
 	const { cleared, effects } = decision;
 	const segmentUpdates = await segmentStatementsAfter(db, segments, { traitSource: source, cleared, effects }, now);
@@ -39,17 +40,22 @@ export async function applyChunk(
 	return decision.tally;
 }
 
-async function readChunkState(db: D1Database, target: ChunkTarget, lines: readonly ChunkLine[]): Promise<ChunkState> {
+async function readChunkState(
+	db: D1Database,
+	graph: PairStore,
+	target: ChunkTarget,
+	lines: readonly ChunkLine[],
+): Promise<ChunkState> {
 	const userIds = [...new Set(lines.map((l) => l.u))];
 	const [uuidOf, users] = await Promise.all([
 		target.idType === "uuid"
 			? new Map(userIds.filter(isUuid).map((u) => [u, u]))
-			: d1PairStore(db).uuidsOfPartnerIds(target.idSource, userIds),
+			: graph.uuidsOfPartnerIds(target.idSource, userIds),
 		userStatesOf(db, target.deliveryId, userIds),
 	]);
 	const uuids = [...new Set(uuidOf.values())];
 	const [optedOut, sourceTraits] = await Promise.all([
-		d1PairStore(db).optedOutAmong(uuids),
+		graph.optedOutAmong(uuids),
 		target.mode === "overwrite" ? sourceTraitsOf(db, target.traitSource, uuids) : new Map<string, Set<number>>(),
 	]);
 	return { uuidOf, users, optedOut, sourceTraits };

@@ -1,16 +1,18 @@
-import { d1PairStore, pairUpsertStatements } from "../../core/graph/store";
+import type { PairStore } from "../../core/graph/store";
 import { isUuid } from "../../core/uuid";
 import { decideIdChunk, type IdChunkLine } from "./id-chunk-decision";
 import type { InboundFileName, Tally } from "./parse";
 import { findChunkTally, insertChunkStatement, saveUserStatements } from "./store";
 
 /**
- * File-based ID sync: reads whose master IDs have UUIDs, decides the pairs (decideIdChunk, pure) and
- * writes them with the chunk's users and counts in one transaction. The pair writes are idempotent
- * upserts and a chunk already recorded returns its stored counts, so a retry counts once.
+ * File-based ID sync: reads whose master IDs have UUIDs, decides the pairs (decideIdChunk, pure), writes
+ * them to the graph and then the chunk's users and counts in one D1 transaction. The pair write is an
+ * idempotent upsert (a repeat changes nothing), and a chunk already recorded returns its stored counts,
+ * so a retry after a failure between the two writes counts once.
  */
 export async function applyIdSyncChunk(
 	db: D1Database,
+	graph: PairStore,
 	deliveryId: string,
 	chunk: number,
 	name: InboundFileName,
@@ -25,12 +27,11 @@ export async function applyIdSyncChunk(
 	const uuidOf =
 		master === 0
 			? new Map(masterIds.filter(isUuid).map((id) => [id, id]))
-			: await d1PairStore(db).uuidsOfPartnerIds(master, masterIds);
-	const optedOut = await d1PairStore(db).optedOutAmong([...new Set(uuidOf.values())]);
+			: await graph.uuidsOfPartnerIds(master, masterIds);
+	const optedOut = await graph.optedOutAmong([...new Set(uuidOf.values())]);
 	const decision = decideIdChunk(name, lines, { uuidOf, optedOut });
+	await graph.upsert(decision.events, now);
 	await db.batch([
-		// The pairs go in this chunk's transaction, so they are written with its counts or not at all.
-		...pairUpsertStatements(db, decision.events, now),
 		...saveUserStatements(db, deliveryId, decision.users),
 		insertChunkStatement(db, deliveryId, chunk, decision.tally, now),
 	]);

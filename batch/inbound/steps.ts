@@ -1,4 +1,5 @@
 import { settingsOf } from "../../core/config/settings";
+import { pairStoreOf } from "../../core/graph/select";
 import { getPartner } from "../../core/partners/store";
 import { receiptKey } from "../exchange-layout";
 import { receiptMail } from "../receipts/mail";
@@ -27,6 +28,7 @@ export async function applyStoredChunk(env: Env, deliveryId: string, chunk: numb
 		const name = nameOf(delivery.files[0] ?? "");
 		return applyIdSyncChunk(
 			env.DB,
+			pairStoreOf(env),
 			deliveryId,
 			chunk,
 			name,
@@ -40,6 +42,7 @@ export async function applyStoredChunk(env: Env, deliveryId: string, chunk: numb
 	const catalog = catalogOf(await traitsOfSource(env.DB, traitSource));
 	return applyChunk(
 		env.DB,
+		pairStoreOf(env),
 		{ deliveryId, idSource: delivery.dpid, idType: partner.inboundIdType, traitSource, mode: delivery.mode },
 		chunk,
 		lines.map((l) => JSON.parse(l) as ChunkLine),

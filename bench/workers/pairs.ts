@@ -4,8 +4,8 @@
 // db.batch transaction) and `single` (one awaited statement per pair). R2 gets one object per batch
 // in every mode, as in the edge.
 
+import { d1PairStore } from "../../core/graph/d1-store";
 import * as sql from "../../core/graph/queries";
-import { d1PairStore } from "../../core/graph/store";
 import { archivePairs } from "../../worker/pairs/archive";
 
 interface PairsBenchBindings {

@@ -30,6 +30,9 @@ const settingsSchema = z.object({
 	partnerCacheSeconds: z.coerce.number().int().min(0).max(3600),
 	inboundMaxSignalsPerLine: z.coerce.number().int().min(1),
 	inboundMaxFileBytes: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+	graphStore: z.enum(["d1", "shards", "d1+shards", "shards+d1"]),
+	visitorShardCount: z.coerce.number().int().min(1).max(4096),
+	partnerIdShardCount: z.coerce.number().int().min(1).max(4096),
 });
 
 const cache = new WeakMap<object, Settings>();
@@ -55,6 +58,9 @@ export function settingsOf(env: Env): Settings {
 		partnerCacheSeconds: env.PARTNER_CACHE_SECONDS || "30",
 		inboundMaxSignalsPerLine: env.INBOUND_MAX_SIGNALS_PER_LINE || String(DEFAULT_MAX_SIGNALS_PER_LINE),
 		inboundMaxFileBytes: env.INBOUND_MAX_FILE_BYTES || String(DEFAULT_MAX_FILE_BYTES),
+		graphStore: env.GRAPH_STORE || "d1+shards",
+		visitorShardCount: env.VISITOR_SHARD_COUNT || "512",
+		partnerIdShardCount: env.PARTNER_ID_SHARD_COUNT || "256",
 	});
 	if (!parsed.success) {
 		// A misconfigured deployment must fail loudly, not run with guessed values.

@@ -1,4 +1,5 @@
 import type { PairEvent } from "./pair-event";
+import { REFRESH_AFTER_MS } from "./refresh";
 
 /**
  * SQL for the ID graph. Bulk writes pass a whole batch as one JSON parameter and expand it with
@@ -13,7 +14,8 @@ const OPTED_OUT = `(EXISTS (SELECT 1 FROM opt_outs o WHERE o.uuid = e.value ->> 
 
 /**
  * ?1 = JSON array of PairEvent, ?2 = now. The newest sighting decides the UUID; first/last seen widen;
- * paired_at is when this partner ID got (or moved to) its UUID, which is what iter files list.
+ * paired_at is when this partner ID got (or moved to) its UUID, which is what iter files list. A row
+ * is rewritten only when that changes something (refresh.ts): the rule of shards/mapping.ts, in SQL.
  */
 export const UPSERT_PAIRS = `INSERT INTO id_pairs (dpid, dpuuid, uuid, first_seen, last_seen, paired_at)
 SELECT e.value ->> '$.dpid', e.value ->> '$.dpuuid', e.value ->> '$.uuid', e.value ->> '$.at', e.value ->> '$.at', ?2
@@ -25,13 +27,46 @@ ON CONFLICT (dpid, dpuuid) DO UPDATE SET
 	paired_at = CASE WHEN excluded.last_seen >= id_pairs.last_seen AND excluded.uuid <> id_pairs.uuid
 		THEN excluded.paired_at ELSE id_pairs.paired_at END,
 	first_seen = min(id_pairs.first_seen, excluded.first_seen),
-	last_seen = max(id_pairs.last_seen, excluded.last_seen)`;
+	last_seen = max(id_pairs.last_seen, excluded.last_seen)
+WHERE (excluded.last_seen >= id_pairs.last_seen AND excluded.uuid <> id_pairs.uuid)
+	OR excluded.last_seen >= id_pairs.last_seen + ${REFRESH_AFTER_MS}
+	OR excluded.first_seen < id_pairs.first_seen`;
 
 /** ?1 = JSON array of PairEvent; returns the array positions of events that must not be kept. */
 export const OPTED_OUT_POSITIONS = `SELECT e.key AS position FROM json_each(?1) AS e WHERE ${OPTED_OUT}`;
 
-/** ?1 = uuid. Answered from the (uuid, dpid, last_seen) index alone. */
-export const LAST_SEEN_BY_PARTNER = "SELECT dpid, last_seen FROM id_pairs WHERE uuid = ?1";
+/** ?1 = JSON array of PairEvent; positions of kept events whose partner ID the graph does not hold yet. */
+export const NEW_POSITIONS = `SELECT e.key AS position FROM json_each(?1) AS e
+WHERE NOT ${OPTED_OUT} AND NOT EXISTS (SELECT 1 FROM id_pairs p
+	WHERE p.dpid = e.value ->> '$.dpid' AND p.dpuuid = e.value ->> '$.dpuuid')`;
+
+/** ?1 = uuid: the visitor's pairs, from the (uuid, dpid, last_seen) index and the table. */
+export const PAIRS_OF_UUID =
+	"SELECT dpid, dpuuid, first_seen, last_seen FROM id_pairs WHERE uuid = ?1 ORDER BY dpid, dpuuid";
+export interface VisitorPairRow {
+	dpid: number;
+	dpuuid: string;
+	first_seen: number;
+	last_seen: number;
+}
+
+export const OPTED_OUT_AT = "SELECT opted_out_at FROM opt_outs WHERE uuid = ?1";
+export interface OptedOutRow {
+	opted_out_at: number;
+}
+
+/** ?1 dpid, ?2 dpuuid: the mapping (if any) and the partner-level opt-out (if any). */
+export const PARTNER_ID = `SELECT p.uuid, p.first_seen, p.last_seen, p.paired_at, o.opted_out_at
+FROM (SELECT ?1 AS dpid, ?2 AS dpuuid) AS k
+LEFT JOIN id_pairs AS p ON p.dpid = k.dpid AND p.dpuuid = k.dpuuid
+LEFT JOIN partner_opt_outs AS o ON o.dpid = k.dpid AND o.dpuuid = k.dpuuid`;
+export interface PartnerIdRow {
+	uuid: string | null;
+	first_seen: number | null;
+	last_seen: number | null;
+	paired_at: number | null;
+	opted_out_at: number | null;
+}
 
 export const IS_OPTED_OUT = "SELECT 1 AS yes FROM opt_outs WHERE uuid = ?1";
 
@@ -60,11 +95,6 @@ export const DELETE_PARTNER_PAIR = "DELETE FROM id_pairs WHERE dpid = ?1 AND dpu
 export const TOMBSTONE_PARTNER_PAIR = `INSERT INTO outbound_tombstones (dpid, dpuuid, uuid, removed_at)
 SELECT dpid, dpuuid, uuid, ?3 FROM id_pairs WHERE dpid = ?1 AND dpuuid = ?2
 ON CONFLICT (dpid, dpuuid) DO UPDATE SET uuid = excluded.uuid, removed_at = excluded.removed_at`;
-
-export interface LastSeenRow {
-	dpid: number;
-	last_seen: number;
-}
 
 export interface PositionRow {
 	position: number;

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { d1PairStore } from "../../core/graph/store";
+import { pairStoreOf } from "../../core/graph/select";
 import { signFpid, verifiedFpid } from "../../worker/identity/fpid";
 import { call, callWith, uuidCookie, uuidFrom } from "./support/edge";
 import { seedPartner } from "./support/partners";
@@ -114,7 +114,7 @@ describe("/id", () => {
 	});
 
 	it("a forged fpid reveals nothing of the visitor it names (no syncs as if it were them)", async () => {
-		await d1PairStore(env.DB).upsert([{ dpid: 1000, dpuuid: "a", uuid: U, at: Date.now() }]);
+		await pairStoreOf(env).upsert([{ dpid: 1000, dpuuid: "a", uuid: U, at: Date.now() }]);
 		const asVisitor = await (await call(`/id?fpid=${await signed(U)}`)).json<IdAnswer>();
 		expect(asVisitor.syncs.map((s) => s.dpid)).toEqual([2000]);
 		const asStranger = await (await call(`/id?fpid=${U}`)).json<IdAnswer>();
@@ -123,7 +123,7 @@ describe("/id", () => {
 
 	it("offers only partners whose pair is missing or older than their resync interval", async () => {
 		const now = Date.now();
-		await d1PairStore(env.DB).upsert([
+		await pairStoreOf(env).upsert([
 			{ dpid: 1000, dpuuid: "a", uuid: U, at: now - 2 * DAY }, // 7-day interval: fresh
 			{ dpid: 2000, dpuuid: "b", uuid: U, at: now - 2 * DAY }, // 1-day interval: due
 		]);
@@ -132,7 +132,7 @@ describe("/id", () => {
 	});
 
 	it("caps the syncs per call, never-synced partners first", async () => {
-		await d1PairStore(env.DB).upsert([{ dpid: 2000, dpuuid: "b", uuid: U, at: Date.now() - 30 * DAY }]);
+		await pairStoreOf(env).upsert([{ dpid: 2000, dpuuid: "b", uuid: U, at: Date.now() - 30 * DAY }]);
 		await seedPartner({ dpid: 4000, syncUrl: "https://p4.example/s" });
 		const res = await callWith({ SYNCS_PER_CALL: "2" }, "/id", { cookie: `uuid=${U}` });
 		expect((await res.json<IdAnswer>()).syncs.map((s) => s.dpid)).toEqual([1000, 4000]);
@@ -152,7 +152,7 @@ describe("/id", () => {
 	it("opted-out visitors get NOTARGET, by cookie or by an opted-out fpid", async () => {
 		const byCookie = await call("/id", { cookie: "uuid=NOTARGET" });
 		expect(await byCookie.json()).toEqual({ uuid: "NOTARGET", optout: true, syncs: [] });
-		await d1PairStore(env.DB).forgetVisitor(U, Date.now());
+		await pairStoreOf(env).forgetVisitor(U, Date.now());
 		const byFpid = await call(`/id?fpid=${await signed(U)}`);
 		expect(await byFpid.json()).toEqual({ uuid: "NOTARGET", optout: true, syncs: [] });
 		expect(uuidFrom(byFpid)).toBe("NOTARGET");

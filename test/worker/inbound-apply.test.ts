@@ -5,7 +5,7 @@ import type { ChunkLine, ChunkTarget } from "../../batch/inbound/chunk-decision"
 import type { LineSignal } from "../../batch/inbound/realize";
 import { catalogOf } from "../../batch/traits/catalog";
 import { putTrait, traitsOfSource } from "../../batch/traits/store";
-import { d1PairStore } from "../../core/graph/store";
+import { pairStoreOf } from "../../core/graph/select";
 import { seedPartner } from "./support/partners";
 
 const U1 = "1".repeat(38);
@@ -30,7 +30,7 @@ async function traitsOf(uuid: string) {
 
 async function apply(t: ChunkTarget, chunk: number, lines: ChunkLine[]) {
 	const catalog = catalogOf(await traitsOfSource(env.DB, t.traitSource));
-	return applyChunk(env.DB, t, chunk, lines, catalog, Date.now());
+	return applyChunk(env.DB, pairStoreOf(env), t, chunk, lines, catalog, Date.now());
 }
 
 beforeEach(async () => {
@@ -38,7 +38,7 @@ beforeEach(async () => {
 	await seedPartner({ dpid: 2000 });
 	for (const id of [1, 2, 3, 4, 5]) await putTrait(env.DB, { id, dpid: 1000, name: `t${id}`, rule: null }, 0);
 	await putTrait(env.DB, { id: 9, dpid: 2000, name: "other source", rule: null }, 0);
-	await d1PairStore(env.DB).upsert([
+	await pairStoreOf(env).upsert([
 		{ dpid: 1000, dpuuid: "p1", uuid: U1, at: 1 },
 		{ dpid: 1000, dpuuid: "p2", uuid: U2, at: 1 },
 	]);
@@ -124,7 +124,7 @@ describe("applying a chunk", () => {
 	});
 
 	it("never writes traits of an opted-out visitor", async () => {
-		await d1PairStore(env.DB).forgetVisitor(U1, Date.now());
+		await pairStoreOf(env).forgetVisitor(U1, Date.now());
 		const t: ChunkTarget = { ...target("d1"), idType: "uuid" };
 		const tally = await apply(t, 0, [line(1, U1, add(1))]);
 		expect(tally.counts.noMatchingId).toBe(1);

@@ -9,7 +9,7 @@ import { applyStoredChunk, finishDelivery } from "../../batch/inbound/steps";
 import { findDelivery } from "../../batch/inbound/store";
 import { putTrait } from "../../batch/traits/store";
 import { inboundWorkflowId as workflowIdOf } from "../../batch/workflows";
-import { d1PairStore } from "../../core/graph/store";
+import { pairStoreOf } from "../../core/graph/select";
 import { membershipsOf, runCron, upload } from "./support/inbound";
 import { seedPartner } from "./support/partners";
 
@@ -21,7 +21,7 @@ beforeEach(async () => {
 	await seedPartner({ dpid: 1000, receiptEmails: ["vendor@partner.example"] });
 	for (const id of [1, 2, 3, 4, 5]) await putTrait(env.DB, { id, dpid: 1000, name: `t${id}`, rule: null }, 0);
 	await putTrait(env.DB, { id: 52, dpid: 1000, name: "ic 52", rule: 'ic == "52"' }, 0);
-	await d1PairStore(env.DB).upsert([
+	await pairStoreOf(env).upsert([
 		{ dpid: 1000, dpuuid: "p1", uuid: U1, at: 1 },
 		{ dpid: 1000, dpuuid: "p2", uuid: U2, at: 1 },
 	]);

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { d1PairStore } from "../../core/graph/store";
+import { pairStoreOf } from "../../core/graph/select";
 import { signFpid } from "../../worker/identity/fpid";
 import { call, uuidCookie } from "./support/edge";
 import { seedPartner } from "./support/partners";
@@ -27,7 +27,7 @@ beforeEach(async () => {
 	await seedPartner({ dpid: 1000 });
 	await seedPartner({ dpid: 2000, integrationCode: "ic-2000" });
 	const at = Date.now();
-	await d1PairStore(env.DB).upsert([
+	await pairStoreOf(env).upsert([
 		{ dpid: 1000, dpuuid: "a", uuid: U, at },
 		{ dpid: 2000, dpuuid: "b", uuid: U, at },
 		{ dpid: 1000, dpuuid: "c", uuid: OTHER, at },
@@ -41,7 +41,7 @@ describe("opt-out", () => {
 		expect(await res.text()).toBe("opted out");
 		expect(uuidCookie(res)).toMatch(/^uuid=NOTARGET; Max-Age=315360000;/);
 		expect(await pairs()).toEqual([{ dpid: 1000, dpuuid: "c", uuid: OTHER }]);
-		expect(await d1PairStore(env.DB).isOptedOut(U)).toBe(true);
+		expect(await pairStoreOf(env).isOptedOut(U)).toBe(true);
 	});
 
 	it("/demoptout.jpg answers a pixel; the tag's signed fpid identifies a visitor whose cookie is hidden", async () => {
@@ -49,7 +49,7 @@ describe("opt-out", () => {
 		expect(res.headers.get("Content-Type")).toBe("image/gif");
 		expect(uuidCookie(res)).toMatch(/^uuid=NOTARGET;/);
 		expect((await pairs()).map((p) => p.uuid)).toEqual([OTHER]);
-		expect(await d1PairStore(env.DB).isOptedOut(U)).toBe(true);
+		expect(await pairStoreOf(env).isOptedOut(U)).toBe(true);
 	});
 
 	it("a bare or forged fpid opts nobody out: knowing a visitor's UUID is not enough to erase them", async () => {
@@ -69,7 +69,7 @@ describe("opt-out", () => {
 			expect(uuidCookie(res), forged).toMatch(/^uuid=NOTARGET;/);
 		}
 		expect(await pairs()).toHaveLength(3);
-		expect(await d1PairStore(env.DB).isOptedOut(U)).toBe(false);
+		expect(await pairStoreOf(env).isOptedOut(U)).toBe(false);
 	});
 
 	it("a visitor with no UUID at all still gets the NOTARGET cookie", async () => {
@@ -87,7 +87,7 @@ describe("opt-out", () => {
 			{ dpid: 1000, dpuuid: "c", uuid: OTHER },
 			{ dpid: 2000, dpuuid: "b", uuid: U },
 		]);
-		await d1PairStore(env.DB).upsert([{ dpid: 1000, dpuuid: "a", uuid: OTHER, at: Date.now() }]);
+		await pairStoreOf(env).upsert([{ dpid: 1000, dpuuid: "a", uuid: OTHER, at: Date.now() }]);
 		expect((await pairs()).filter((p) => p.dpuuid === "a")).toEqual([]);
 	});
 
@@ -150,7 +150,7 @@ describe("opt-out", () => {
 			expect(uuidCookie(refused)).toBeNull();
 		}
 		expect(await pairs()).toHaveLength(3);
-		expect(await d1PairStore(env.DB).isOptedOut(U)).toBe(false);
+		expect(await pairStoreOf(env).isOptedOut(U)).toBe(false);
 		expect(await partnerOptOuts()).toEqual([]);
 	});
 });

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
-import { d1PairStore } from "../../core/graph/store";
+import { pairStoreOf } from "../../core/graph/select";
 import {
 	DPID,
 	infoOfRun,
@@ -125,7 +125,7 @@ describe("opt-outs", () => {
 		await seedDestination(2, { mode: "full" });
 		await traitsChange(T0, { [U(1)]: { add: [1, 2] }, [U(2)]: { add: [2] } });
 		await linesOf(1, T0 + 10 * MIN);
-		await d1PairStore(env.DB).forgetVisitor(U(1), T0 + 15 * MIN);
+		await pairStoreOf(env).forgetVisitor(U(1), T0 + 15 * MIN);
 		expect(await linesOf(1, T0 + 20 * MIN)).toEqual(["pa\t\t10,11"]);
 		expect(await linesOf(1, T0 + 30 * MIN)).toEqual([]);
 		expect(await linesOf(2, T0 + 30 * MIN)).toEqual(["pb\t11"]);
@@ -138,7 +138,7 @@ describe("opt-outs", () => {
 		await seedDestination(1);
 		await traitsChange(T0, { [U(2)]: { add: [1, 2] } });
 		await linesOf(1, T0 + 10 * MIN);
-		await d1PairStore(env.DB).forgetPartnerId(DPID, "pb", T0 + 15 * MIN);
+		await pairStoreOf(env).forgetPartnerId(DPID, "pb", T0 + 15 * MIN);
 		expect(await linesOf(1, T0 + 20 * MIN)).toEqual(["pb\t\t10,11"]);
 		expect(await linesOf(1, T0 + 30 * MIN)).toEqual([]);
 	});
@@ -146,7 +146,7 @@ describe("opt-outs", () => {
 	it("an opt-out before the destination's first run is not listed (the partner never had it)", async () => {
 		await seedDestination(1);
 		await traitsChange(T0, { [U(1)]: { add: [2] }, [U(3)]: { add: [2] } });
-		await d1PairStore(env.DB).forgetVisitor(U(1), T0 + 5 * MIN);
+		await pairStoreOf(env).forgetVisitor(U(1), T0 + 5 * MIN);
 		expect(await linesOf(1, T0 + 10 * MIN)).toEqual(["pc\t11"]);
 	});
 });

@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { d1PairStore } from "../../core/graph/store";
+import { pairStoreOf } from "../../core/graph/select";
 import { outboundLines, runAt, seedDestination, seedSegments, traitsChange } from "./support/outbound";
 import { seedPartner } from "./support/partners";
 
@@ -36,7 +36,7 @@ describe("property: iter files add up to the full file", () => {
 				await seedPartner({ dpid });
 				const uuid = (u: number) => `${k}`.padStart(19, "0") + `${u}`.padStart(19, "0");
 				const id = (u: number) => `p${k}-${u}`;
-				await d1PairStore(env.DB).upsert(
+				await pairStoreOf(env).upsert(
 					Array.from({ length: USERS }, (_, u) => ({ dpid, dpuuid: id(u), uuid: uuid(u), at: 1 })),
 					1,
 				);
@@ -55,8 +55,8 @@ describe("property: iter files add up to the full file", () => {
 					}
 					if (e.changes.length > 0) await traitsChange(t, byUser);
 					const out = e.optOut;
-					if (out?.global) await d1PairStore(env.DB).forgetVisitor(uuid(out.user), t + MIN);
-					else if (out) await d1PairStore(env.DB).forgetPartnerId(dpid, id(out.user), t + MIN);
+					if (out?.global) await pairStoreOf(env).forgetVisitor(uuid(out.user), t + MIN);
+					else if (out) await pairStoreOf(env).forgetPartnerId(dpid, id(out.user), t + MIN);
 					const at = t + 5 * MIN;
 					const iterRun = await runAt(iter, at);
 					for (const [line, current] of parse(await outboundLines(iterRun.files[0]?.name ?? "", dpid))) {

@@ -2,7 +2,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import type { PairMessage } from "../../core/graph/pair-event";
-import { d1PairStore } from "../../core/graph/store";
+import { pairStoreOf } from "../../core/graph/select";
 import worker from "../../worker";
 import { retryDelay } from "../../worker/pairs/consumer";
 
@@ -99,7 +99,7 @@ describe("pair queue consumer", () => {
 	});
 
 	it("skips pairs of opted-out visitors and opted-out partner IDs in D1 and R2", async () => {
-		const store = d1PairStore(env.DB);
+		const store = pairStoreOf(env);
 		await store.forgetVisitor(U2, T0);
 		// A partner-level opt-out needs the ID in the graph (made-up IDs leave no row): sync it first.
 		await store.upsert([{ dpid: 1000, dpuuid: "blocked", uuid: U1, at: T0 - 1 }]);

@@ -6,7 +6,7 @@ import type { LineSignal } from "../../batch/inbound/realize";
 import { listSegments } from "../../batch/segments/store";
 import { catalogOf } from "../../batch/traits/catalog";
 import { putTrait, traitsOfSource } from "../../batch/traits/store";
-import { d1PairStore } from "../../core/graph/store";
+import { pairStoreOf } from "../../core/graph/select";
 import { call } from "./support/edge";
 import { seedPartner } from "./support/partners";
 
@@ -26,7 +26,7 @@ const target = (deliveryId: string, mode: "sync" | "overwrite" = "sync"): ChunkT
 async function apply(t: ChunkTarget, lines: Array<[string, LineSignal[]]>, chunk = 0) {
 	const catalog = catalogOf(await traitsOfSource(env.DB, 1000));
 	const chunkLines: ChunkLine[] = lines.map(([u, s], i) => ({ n: i + 1, u, s, t: u }));
-	return applyChunk(env.DB, t, chunk, chunkLines, catalog, Date.now(), await listSegments(env.DB));
+	return applyChunk(env.DB, pairStoreOf(env), t, chunk, chunkLines, catalog, Date.now(), await listSegments(env.DB));
 }
 
 async function members(segmentId: number) {
@@ -79,7 +79,7 @@ describe("segment membership follows trait changes", () => {
 
 	it("an opted-out visitor leaves every segment", async () => {
 		await apply(target("d1"), [[U1, add(101)]]);
-		await d1PairStore(env.DB).forgetVisitor(U1, Date.now());
+		await pairStoreOf(env).forgetVisitor(U1, Date.now());
 		expect(await members(1)).toEqual(["1 left"]);
 	});
 });

@@ -2,7 +2,8 @@ import { Hono } from "hono";
 import { cors } from "hono/cors";
 import { secretsOf } from "../../core/config/secrets";
 import { settingsOf } from "../../core/config/settings";
-import { d1PairStore } from "../../core/graph/store";
+import { lastSeenByPartner } from "../../core/graph/records";
+import { pairStoreOf } from "../../core/graph/select";
 import { partnerDirectory } from "../../core/partners/directory";
 import { NOTARGET } from "../../core/uuid";
 import { consentSignalsFrom } from "../consent";
@@ -39,7 +40,6 @@ idRoutes.get("/id", async (c) => {
 	const settings = settingsOf(c.env);
 	const { fpidSecret } = secretsOf(c.env);
 	const consent = consentOf(consentSignalsFrom(c.req.query.bind(c.req)), settings);
-	const store = d1PairStore(c.env.DB);
 
 	const visitor = readVisitor(c);
 	// The tag's first-party copy counts only when our cookie is missing, and only with a valid MAC:
@@ -50,9 +50,10 @@ idRoutes.get("/id", async (c) => {
 			: visitor.kind === "unknown"
 				? await verifiedFpid(c.req.query("fpid"), fpidSecret)
 				: null;
-	const [optedOut, lastSeen] = candidate
-		? await Promise.all([store.isOptedOut(candidate), store.lastSeenByPartner(candidate)])
-		: [false, new Map<number, number>()];
+	// One read of one visitor shard: opt-out state and when each partner last synced.
+	const record = candidate ? await pairStoreOf(c.env).visitor(candidate) : null;
+	const optedOut = record?.optedOutAt != null;
+	const lastSeen = record ? lastSeenByPartner(record) : new Map<number, number>();
 	if (optedOut) setVisitorCookie(c, NOTARGET, settings);
 
 	const who = optedOut

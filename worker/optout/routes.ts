@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { secretsOf } from "../../core/config/secrets";
 import { settingsOf } from "../../core/config/settings";
-import { d1PairStore } from "../../core/graph/store";
+import { pairStoreOf } from "../../core/graph/select";
 import { partnerDirectory } from "../../core/partners/directory";
 import { NOTARGET } from "../../core/uuid";
 import { NO_STORE, sendPixel } from "../http/pixel";
@@ -27,7 +27,7 @@ optOutRoutes.get("/:path{demoptout(?:\\.jpg)?}", async (c) => {
 	// Before anything is erased or a cookie written: a refused call changes nothing.
 	const client = clientKey(c.req.header("CF-Connecting-IP"));
 	await enforceLimit(c.env.OPTOUT_PER_IP, client, "too many opt-out calls from this address; slow down");
-	const store = d1PairStore(c.env.DB);
+	const store = pairStoreOf(c.env);
 	const now = Date.now();
 
 	let done: string;

@@ -1,15 +1,18 @@
 import { eventsOf, type PairEvent, pairMessageSchema } from "../../core/graph/pair-event";
-import { d1PairStore, type PairStore } from "../../core/graph/store";
+import type { UpsertResult } from "../../core/graph/records";
+import { pairStoreOf } from "../../core/graph/select";
+import type { PairStore } from "../../core/graph/store";
 import { type ArchivedPair, archivePairs } from "./archive";
 import { deadLetter } from "./dead-letter";
 
 type Parsed = { message: Message; pairs: ArchivedPair[] };
 
 /**
- * Wraps the write of a batch's pairs (`write`) so whoever counts syncs can look before and after it;
- * the queue handler passes the stats counting in (the consumer knows nothing of stats).
+ * Wraps the write of a batch's pairs (`write`, which answers what the store kept and what was new) so
+ * whoever counts syncs can see it; the queue handler passes the stats counting in (the consumer
+ * knows nothing of stats).
  */
-export type AroundWrite = (events: readonly PairEvent[], write: () => Promise<unknown>) => Promise<void>;
+export type AroundWrite = (write: () => Promise<UpsertResult<PairEvent>>) => Promise<void>;
 
 /** Retry back-off in seconds by attempt: 10 s, 20 s, 40 s … capped at 5 minutes. */
 export function retryDelay(attempts: number): number {
@@ -17,7 +20,8 @@ export function retryDelay(attempts: number): number {
 }
 
 /**
- * Writes a batch of sync calls to D1 (one bulk statement) and R2 (one object). On failure each
+ * Writes a batch of sync calls to the ID graph (pairStoreOf: one RPC per shard and step, or one D1
+ * transaction) and then the pairs it kept to R2 (one object per day). On failure each
  * message is tried alone, so one poison message is retried (and finally dead-lettered) without
  * holding back the rest of the batch.
  */
@@ -27,7 +31,7 @@ export async function consumePairMessages(
 	env: Env,
 	aroundWrite: AroundWrite,
 ): Promise<void> {
-	const store = d1PairStore(env.DB);
+	const store = pairStoreOf(env);
 	const parsed: Parsed[] = [];
 	const malformed: Message[] = [];
 	for (const message of messages) {
@@ -59,11 +63,13 @@ export async function consumePairMessages(
 
 async function writeGroup(store: PairStore, archive: R2Bucket, aroundWrite: AroundWrite, group: readonly Parsed[]) {
 	const pairs = group.flatMap((p) => p.pairs);
-	const dropped: Set<PairEvent> = await store.optedOut(pairs);
-	const kept = pairs.filter((p) => !dropped.has(p));
-	await aroundWrite(kept, () =>
-		Promise.all([store.upsert(kept), kept.length > 0 ? archivePairs(archive, kept) : undefined]),
-	);
+	await aroundWrite(async () => {
+		// The archive gets what the graph kept (opted-out visitors and IDs are not archived either). A
+		// retry after an archive failure rewrites nothing in the graph and archives the batch again.
+		const result = await store.upsert(pairs);
+		if (result.kept.length > 0) await archivePairs(archive, result.kept);
+		return result;
+	});
 }
 
 function retry({ message }: Parsed, err: unknown): void {

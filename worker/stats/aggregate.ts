@@ -1,34 +1,27 @@
 import type { PairEvent } from "../../core/graph/pair-event";
+import type { UpsertResult } from "../../core/graph/records";
 import { type Counter, counterMessageSchema, mergeCounters, utcDay } from "./counters";
-import { addCounterRows, deleteCountersBefore, tallyRows } from "./store";
-
-/** Pair events per tally statement, as the pair store slices them (one JSON value per 1,000). */
-const SLICE = 1_000;
+import { addCounterRows, deleteCountersBefore } from "./store";
 
 /**
- * Runs `write` (the batch's upsert) between two cheap steps of the queue consumer: before it, which
- * of the events' partner IDs are not in the ID graph yet (new vs refreshed pairs); after it succeeded,
- * one statement adding the batch's counts. The /ibs path itself never touches these counters.
- * A failure to record is logged and dropped: counts are for the dashboard, and retrying the pairs for
- * them would count the whole batch again.
+ * Runs `write` (the batch's upsert) and, once it succeeded, adds the batch's counts in one statement:
+ * per UTC day and partner, the sightings the store kept, split into new pairs (the first sighting of a
+ * partner ID the graph did not hold) and refreshed ones. The store says which were new, whichever
+ * store it is; the /ibs path itself never touches these counters. A failure to record is logged and
+ * dropped: counts are for the dashboard, and retrying the pairs for them would count the batch again.
  */
-export async function countingSyncs(db: D1Database, events: readonly PairEvent[], write: () => Promise<unknown>) {
-	const tally = events.length === 0 ? [] : await tallyPairs(db, events);
-	await write();
+export async function countingSyncs(db: D1Database, write: () => Promise<UpsertResult<PairEvent>>): Promise<void> {
+	const { kept, created } = await write();
+	const tally = syncCounters(kept, created);
 	if (tally.length > 0) await addCounters(db, tally).catch((err) => console.error("sync counters not recorded", err));
 }
 
-async function tallyPairs(db: D1Database, events: readonly PairEvent[]): Promise<Counter[]> {
-	const slices: string[] = [];
-	for (let i = 0; i < events.length; i += SLICE) slices.push(JSON.stringify(events.slice(i, i + SLICE)));
+/** The counters of one written batch (pure: the test states its literals). */
+export function syncCounters(kept: readonly PairEvent[], created: ReadonlySet<PairEvent>): Counter[] {
 	const counters = new Map<string, Counter>();
-	for (const row of await tallyRows(db, slices)) {
-		const refreshed = row.events - row.new_pairs;
-		const base = { day: row.day, dpid: row.dpid, reason: "" };
-		const rows: Counter[] = [];
-		if (row.new_pairs > 0) rows.push({ ...base, metric: "new_pairs", n: row.new_pairs });
-		if (refreshed > 0) rows.push({ ...base, metric: "refreshed_pairs", n: refreshed });
-		mergeCounters(counters, rows);
+	for (const event of kept) {
+		const metric = created.has(event) ? "new_pairs" : "refreshed_pairs";
+		mergeCounters(counters, [{ day: utcDay(event.at), dpid: event.dpid, metric, reason: "", n: 1 }]);
 	}
 	return [...counters.values()];
 }

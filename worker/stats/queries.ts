@@ -1,23 +1,5 @@
 /** SQL of the stats area (table: migrations/0006_stats.sql; read-only views of inbound and outbound). */
 
-/**
- * ?1 = JSON array of PairEvent. Run before the batch is upserted: per UTC day and partner, how many
- * events there are and how many distinct partner IDs are not in the ID graph yet (new pairs). Grouped by
- * position: a bare `dpid` in GROUP BY would name id_pairs' column (NULL for new pairs), not the alias.
- */
-export const TALLY_PAIRS = `SELECT strftime('%Y-%m-%d', (e.value ->> '$.at') / 1000, 'unixepoch') AS day,
-	e.value ->> '$.dpid' AS dpid, count(*) AS events,
-	count(DISTINCT CASE WHEN p.dpid IS NULL THEN e.value ->> '$.dpuuid' END) AS new_pairs
-FROM json_each(?1) AS e
-LEFT JOIN id_pairs AS p ON p.dpid = e.value ->> '$.dpid' AND p.dpuuid = e.value ->> '$.dpuuid'
-GROUP BY 1, 2`;
-export interface TallyRow {
-	day: string;
-	dpid: number;
-	events: number;
-	new_pairs: number;
-}
-
 /** ?1 = JSON array of Counter. "WHERE true" keeps SQLite from reading ON CONFLICT as a join's ON. */
 export const ADD_COUNTERS = `INSERT INTO sync_counters (day, dpid, metric, reason, count)
 SELECT c.value ->> '$.day', c.value ->> '$.dpid', c.value ->> '$.metric', c.value ->> '$.reason', c.value ->> '$.n'

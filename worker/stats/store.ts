@@ -23,12 +23,6 @@ function rowsOf<Row>(result: D1Result<unknown> | undefined): Row[] {
 	return (result?.results ?? []) as Row[];
 }
 
-/** Per day and partner: how many of `events` (sliced, one JSON value each) are new to the ID graph. */
-export async function tallyRows(db: D1Database, slices: readonly string[]): Promise<sql.TallyRow[]> {
-	const results = await db.batch<sql.TallyRow>(slices.map((slice) => db.prepare(sql.TALLY_PAIRS).bind(slice)));
-	return results.flatMap((r) => r.results);
-}
-
 /** Adds counters (one JSON value) to the daily roll-ups. */
 export async function addCounterRows(db: D1Database, countersJson: string): Promise<void> {
 	await db.prepare(sql.ADD_COUNTERS).bind(countersJson).run();

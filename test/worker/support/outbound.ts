@@ -11,7 +11,7 @@ import { findRun } from "../../../batch/outbound/runs/store";
 import { listSegments, putSegment } from "../../../batch/segments/store";
 import { catalogOf } from "../../../batch/traits/catalog";
 import { putTrait, traitsOfSource } from "../../../batch/traits/store";
-import { d1PairStore } from "../../../core/graph/store";
+import { pairStoreOf } from "../../../core/graph/select";
 import { seedPartner } from "./partners";
 
 export const DPID = 1000;
@@ -47,7 +47,7 @@ export async function seedDestination(id: number, overrides: Partial<Destination
 }
 
 export async function pair(dpuuid: string, uuid: string, at = 1): Promise<void> {
-	await d1PairStore(env.DB).upsert([{ dpid: DPID, dpuuid, uuid, at }], at);
+	await pairStoreOf(env).upsert([{ dpid: DPID, dpuuid, uuid, at }], at);
 }
 
 let delivery = 0;
@@ -73,7 +73,7 @@ export async function traitsChange(at: number, changes: Record<string, { add?: n
 		traitSource: DPID,
 		mode: "sync" as const,
 	};
-	await applyChunk(env.DB, target, 0, lines, catalog, at, await listSegments(env.DB));
+	await applyChunk(env.DB, pairStoreOf(env), target, 0, lines, catalog, at, await listSegments(env.DB));
 }
 
 type Modifier = Parameters<Awaited<ReturnType<typeof introspectWorkflowInstance>>["modify"]>[0];

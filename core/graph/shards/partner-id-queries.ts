@@ -1,0 +1,57 @@
+/** SQL of a partner-ID shard (one SQLite database per Durable Object); schema steps only appended. */
+export const PARTNER_ID_SCHEMA = [
+	// Partner ID → visitor, the most recent mapping wins. Key order is the order of outbound files.
+	`CREATE TABLE ids (
+		dpid INTEGER NOT NULL,
+		dpuuid TEXT NOT NULL,
+		uuid TEXT NOT NULL,
+		first_seen INTEGER NOT NULL,
+		last_seen INTEGER NOT NULL,
+		paired_at INTEGER NOT NULL,
+		PRIMARY KEY (dpid, dpuuid)
+	) WITHOUT ROWID`,
+	// Partner IDs opted out of their partner: never paired again.
+	`CREATE TABLE opt_outs (
+		dpid INTEGER NOT NULL,
+		dpuuid TEXT NOT NULL,
+		opted_out_at INTEGER NOT NULL,
+		PRIMARY KEY (dpid, dpuuid)
+	) WITHOUT ROWID`,
+	// Mappings removed by an opt-out, so outbound files can list the removal once.
+	`CREATE TABLE tombstones (
+		dpid INTEGER NOT NULL,
+		dpuuid TEXT NOT NULL,
+		uuid TEXT NOT NULL,
+		removed_at INTEGER NOT NULL,
+		PRIMARY KEY (dpid, dpuuid)
+	) WITHOUT ROWID`,
+];
+
+export const MAPPING = "SELECT uuid, first_seen, last_seen, paired_at FROM ids WHERE dpid = ?1 AND dpuuid = ?2";
+export type MappingRow = {
+	uuid: string;
+	first_seen: number;
+	last_seen: number;
+	paired_at: number;
+};
+
+export const OPTED_OUT_AT = "SELECT opted_out_at FROM opt_outs WHERE dpid = ?1 AND dpuuid = ?2";
+export type OptedOutRow = {
+	opted_out_at: number;
+};
+
+/** ?1..?6: the row after an event; the caller has decided that it changed. */
+export const WRITE_MAPPING = `INSERT INTO ids (dpid, dpuuid, uuid, first_seen, last_seen, paired_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+ON CONFLICT (dpid, dpuuid) DO UPDATE SET uuid = excluded.uuid, first_seen = excluded.first_seen,
+	last_seen = excluded.last_seen, paired_at = excluded.paired_at`;
+
+/** ?1 dpid, ?2 dpuuid, ?3 uuid, ?4 time: remembers a removed mapping for the next outbound files. */
+export const TOMBSTONE = `INSERT INTO tombstones (dpid, dpuuid, uuid, removed_at) VALUES (?1, ?2, ?3, ?4)
+ON CONFLICT (dpid, dpuuid) DO UPDATE SET uuid = excluded.uuid, removed_at = excluded.removed_at`;
+export const DELETE_MAPPING = "DELETE FROM ids WHERE dpid = ?1 AND dpuuid = ?2";
+export const RECORD_OPT_OUT =
+	"INSERT INTO opt_outs (dpid, dpuuid, opted_out_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING";
+export const COUNT_IDS = "SELECT count(*) AS n FROM ids";
+export type CountRow = {
+	n: number;
+};

@@ -1,0 +1,126 @@
+import { DurableObject } from "cloudflare:workers";
+import type { PairEvent } from "../pair-event";
+import type { PartnerIdRecord } from "../records";
+import { REFRESH_AFTER_MS } from "../refresh";
+import { decideMapping } from "./mapping";
+import { migrate } from "./migrate";
+import * as sql from "./partner-id-queries";
+import type { AssertResult, PairChange, PartnerIdKey } from "./types";
+
+/**
+ * One partner-ID shard: partner ID → visitor for the keys whose buckets the shard map gives it, with
+ * partner-level opt-outs and tombstones. Called over RPC by the sharded store only; no method awaits,
+ * so each is atomic inside the object.
+ */
+export class PartnerIdShard extends DurableObject<Env> {
+	private readonly sql: SqlStorage;
+
+	constructor(ctx: DurableObjectState, env: Env) {
+		super(ctx, env);
+		this.sql = ctx.storage.sql;
+		migrate(ctx.storage, sql.PARTNER_ID_SCHEMA);
+	}
+
+	/** Positions of the keys that opted out. */
+	optedOutAmong(keys: readonly PartnerIdKey[]): number[] {
+		return keys.flatMap((k, i) => (this.optedOutAt(k) !== null ? [i] : []));
+	}
+
+	/**
+	 * Applies sightings in time order ("most recent mapping wins") and writes a row only when it
+	 * changes (see refresh.ts). Returns the rows written, each with the visitor it moved from.
+	 */
+	assert(events: readonly PairEvent[], now: number): AssertResult {
+		const result: AssertResult = { changes: [], created: [], refused: [], rowsWritten: 0 };
+		const changed = new Map<string, PairChange>();
+		const order = events.map((_, i) => i).sort((a, b) => (events[a]?.at ?? 0) - (events[b]?.at ?? 0));
+		this.ctx.storage.transactionSync(() => {
+			for (const position of order) {
+				const event = events[position] as PairEvent;
+				if (this.optedOutAt(event) !== null) {
+					result.refused.push(position);
+					continue;
+				}
+				const before = this.sql.exec<sql.MappingRow>(sql.MAPPING, event.dpid, event.dpuuid).toArray()[0] ?? null;
+				const after = decideMapping(before, event, now, REFRESH_AFTER_MS);
+				if (!after) continue;
+				if (!before) result.created.push(position);
+				result.rowsWritten += this.sql.exec(
+					sql.WRITE_MAPPING,
+					event.dpid,
+					event.dpuuid,
+					after.uuid,
+					after.first_seen,
+					after.last_seen,
+					after.paired_at,
+				).rowsWritten;
+				const key = `${event.dpid}:${event.dpuuid}`;
+				const movedFrom = changed.has(key) ? (changed.get(key)?.movedFrom ?? null) : (before?.uuid ?? null);
+				changed.set(key, {
+					dpid: event.dpid,
+					dpuuid: event.dpuuid,
+					uuid: after.uuid,
+					firstSeen: after.first_seen,
+					lastSeen: after.last_seen,
+					movedFrom: movedFrom === after.uuid ? null : movedFrom,
+				});
+			}
+		});
+		result.changes = [...changed.values()];
+		return result;
+	}
+
+	/** Lets go of mappings that still point at the named visitor (an opt-out), keeping tombstones. */
+	unmap(keys: ReadonlyArray<PartnerIdKey & { uuid: string }>, at: number): number {
+		let removed = 0;
+		this.ctx.storage.transactionSync(() => {
+			for (const k of keys) {
+				if (this.sql.exec<sql.MappingRow>(sql.MAPPING, k.dpid, k.dpuuid).toArray()[0]?.uuid !== k.uuid) continue;
+				this.sql.exec(sql.TOMBSTONE, k.dpid, k.dpuuid, k.uuid, at);
+				removed += this.sql.exec(sql.DELETE_MAPPING, k.dpid, k.dpuuid).rowsWritten;
+			}
+		});
+		return removed;
+	}
+
+	/** Partner-level opt-out of a held ID: remembered, tombstoned, erased. Unknown IDs leave no trace. */
+	forget(dpid: number, dpuuid: string, at: number): string | null {
+		const row = this.sql.exec<sql.MappingRow>(sql.MAPPING, dpid, dpuuid).toArray()[0];
+		if (!row) return null;
+		this.ctx.storage.transactionSync(() => {
+			this.sql.exec(sql.RECORD_OPT_OUT, dpid, dpuuid, at);
+			this.sql.exec(sql.TOMBSTONE, dpid, dpuuid, row.uuid, at);
+			this.sql.exec(sql.DELETE_MAPPING, dpid, dpuuid);
+		});
+		return row.uuid;
+	}
+
+	read(dpid: number, dpuuid: string): PartnerIdRecord {
+		const row = this.sql.exec<sql.MappingRow>(sql.MAPPING, dpid, dpuuid).toArray()[0];
+		return {
+			dpid,
+			dpuuid,
+			uuid: row?.uuid ?? null,
+			firstSeen: row?.first_seen ?? null,
+			lastSeen: row?.last_seen ?? null,
+			pairedAt: row?.paired_at ?? null,
+			optedOutAt: this.optedOutAt({ dpid, dpuuid }),
+		};
+	}
+
+	/** The visitors that `dpid`'s IDs map to (IDs the shard does not hold are left out). */
+	resolve(dpid: number, dpuuids: readonly string[]): Array<{ dpuuid: string; uuid: string }> {
+		return dpuuids.flatMap((dpuuid) => {
+			const uuid = this.sql.exec<sql.MappingRow>(sql.MAPPING, dpid, dpuuid).toArray()[0]?.uuid;
+			return uuid ? [{ dpuuid, uuid }] : [];
+		});
+	}
+
+	size(): { ids: number; bytes: number } {
+		return { ids: this.sql.exec<sql.CountRow>(sql.COUNT_IDS).one().n, bytes: this.sql.databaseSize };
+	}
+
+	private optedOutAt(key: PartnerIdKey): number | null {
+		return this.sql.exec<sql.OptedOutRow>(sql.OPTED_OUT_AT, key.dpid, key.dpuuid).toArray()[0]?.opted_out_at ?? null;
+	}
+}

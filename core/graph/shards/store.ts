@@ -1,0 +1,112 @@
+import { forgetMembershipStatements } from "../d1-store";
+import type { PairEvent } from "../pair-event";
+import type { PairStore } from "../store";
+import { partnerIdBucket, visitorBucket } from "./bucket";
+import { mirrorChanges } from "./mirror";
+import type { PartnerIdShard } from "./partner-id-shard";
+import { groupByShard, type ShardMap, shardName } from "./shard-map";
+import type { VisitorShard } from "./visitor-shard";
+
+export interface ShardNamespaces {
+	visitors: DurableObjectNamespace<VisitorShard>;
+	partnerIds: DurableObjectNamespace<PartnerIdShard>;
+}
+
+/**
+ * The ID graph on sharded SQLite Durable Objects (docs/storage.md "Shards"). Every call groups its
+ * keys by shard and makes one RPC per shard and step; a write touches the partner-ID shards first
+ * (they decide what changed) and then mirrors the changes into the visitor shards.
+ * `db` holds what has not moved yet: trait and segment memberships, removed on a global opt-out.
+ */
+export function shardedPairStore(ns: ShardNamespaces, shardMap: () => Promise<ShardMap>, db: D1Database): PairStore {
+	const visitorShard = (map: ShardMap, uuid: string) => stub(ns.visitors, shardName(map.visitor, visitorBucket(uuid)));
+	const partnerShard = (map: ShardMap, dpid: number, dpuuid: string) =>
+		stub(ns.partnerIds, shardName(map.partnerId, partnerIdBucket(dpid, dpuuid)));
+
+	async function optedOutAmong(map: ShardMap, uuids: Iterable<string>): Promise<Set<string>> {
+		const groups = groupByShard(map.visitor, new Set(uuids), visitorBucket);
+		const answers = await Promise.all([...groups].map(([name, list]) => stub(ns.visitors, name).optedOutAmong(list)));
+		return new Set(answers.flat());
+	}
+
+	return {
+		async upsert(events, now = Date.now()) {
+			if (events.length === 0) return { kept: [], created: new Set() };
+			const map = await shardMap();
+			// A visitor who opted out must not get a mapping at all: asked before any partner ID moves.
+			const optedOut = await optedOutAmong(
+				map,
+				events.map((e) => e.uuid),
+			);
+			const candidates = events.filter((e) => !optedOut.has(e.uuid));
+			const groups = groupByShard(map.partnerId, candidates, (e) => partnerIdBucket(e.dpid, e.dpuuid));
+			const refused = new Set<PairEvent>();
+			const created = new Set<(typeof events)[number]>();
+			const asserted = await Promise.all(
+				[...groups].map(async ([name, group]) => {
+					const result = await stub(ns.partnerIds, name).assert(group.map(plainEvent), now);
+					for (const i of result.refused) refused.add(group[i] as PairEvent);
+					for (const i of result.created) created.add(group[i] as (typeof events)[number]);
+					return result.changes;
+				}),
+			);
+			await mirrorChanges(asserted.flat(), now, {
+				visitor: (uuid) => visitorShard(map, uuid),
+				partner: (dpid, dpuuid) => partnerShard(map, dpid, dpuuid),
+			});
+			return { kept: candidates.filter((e) => !refused.has(e)), created };
+		},
+		async visitor(uuid) {
+			return visitorShard(await shardMap(), uuid).read(uuid);
+		},
+		async partnerId(dpid, dpuuid) {
+			return partnerShard(await shardMap(), dpid, dpuuid).read(dpid, dpuuid);
+		},
+		async isOptedOut(uuid) {
+			return (await optedOutAmong(await shardMap(), [uuid])).size > 0;
+		},
+		async optedOutAmong(uuids) {
+			return optedOutAmong(await shardMap(), uuids);
+		},
+		async uuidsOfPartnerIds(dpid, dpuuids) {
+			const map = await shardMap();
+			const groups = groupByShard(map.partnerId, new Set(dpuuids), (id) => partnerIdBucket(dpid, id));
+			const answers = await Promise.all([...groups].map(([name, ids]) => stub(ns.partnerIds, name).resolve(dpid, ids)));
+			return new Map(answers.flat().map((r) => [r.dpuuid, r.uuid]));
+		},
+		async forgetVisitor(uuid, at) {
+			const map = await shardMap();
+			const shard = visitorShard(map, uuid);
+			// Opt-out first: from here on no new pair of the visitor is accepted. A retry after a failure
+			// below finds the same pairs again (they go only once the partner-ID shards let go).
+			const held = await shard.optOut(uuid, at);
+			const groups = groupByShard(map.partnerId, held, (k) => partnerIdBucket(k.dpid, k.dpuuid));
+			await Promise.all(
+				[...groups].map(([name, keys]) =>
+					stub(ns.partnerIds, name).unmap(
+						keys.map((k) => ({ ...k, uuid })),
+						at,
+					),
+				),
+			);
+			await shard.dropPairs(uuid);
+			await db.batch(forgetMembershipStatements(db, uuid, at));
+		},
+		async forgetPartnerId(dpid, dpuuid, at) {
+			const map = await shardMap();
+			const uuid = await partnerShard(map, dpid, dpuuid).forget(dpid, dpuuid, at);
+			if (uuid === null) return false;
+			await visitorShard(map, uuid).removePair(uuid, dpid, dpuuid);
+			return true;
+		},
+	};
+}
+
+function stub<T extends Rpc.DurableObjectBranded | undefined>(ns: DurableObjectNamespace<T>, name: string) {
+	return ns.get(ns.idFromName(name));
+}
+
+/** Only the event's own fields cross to the shard (callers' events may carry more, e.g. a message id). */
+function plainEvent({ dpid, dpuuid, uuid, at }: PairEvent): PairEvent {
+	return { dpid, dpuuid, uuid, at };
+}

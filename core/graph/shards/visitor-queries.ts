@@ -1,0 +1,46 @@
+/**
+ * SQL of a visitor shard (one SQLite database per Durable Object). The schema steps are applied in
+ * order by migrate(); a new step is appended, never edited.
+ */
+export const VISITOR_SCHEMA = [
+	// The visitor's pairs, keyed for "everything of this visitor": /id, opt-out, the admin API.
+	`CREATE TABLE pairs (
+		uuid TEXT NOT NULL,
+		dpid INTEGER NOT NULL,
+		dpuuid TEXT NOT NULL,
+		first_seen INTEGER NOT NULL,
+		last_seen INTEGER NOT NULL,
+		PRIMARY KEY (uuid, dpid, dpuuid)
+	) WITHOUT ROWID`,
+	// Global opt-outs, remembered for good (late queue messages and inbound lines are refused).
+	`CREATE TABLE opt_outs (
+		uuid TEXT PRIMARY KEY,
+		opted_out_at INTEGER NOT NULL
+	) WITHOUT ROWID`,
+];
+
+export const OPTED_OUT_AT = "SELECT opted_out_at FROM opt_outs WHERE uuid = ?1";
+export type OptedOutRow = {
+	opted_out_at: number;
+};
+
+export const PAIRS_OF = "SELECT dpid, dpuuid, first_seen, last_seen FROM pairs WHERE uuid = ?1 ORDER BY dpid, dpuuid";
+export type PairRow = {
+	dpid: number;
+	dpuuid: string;
+	first_seen: number;
+	last_seen: number;
+};
+
+/** ?1 uuid, ?2 dpid, ?3 dpuuid, ?4 first seen, ?5 last seen: the partner-ID shard's row, mirrored; unchanged rows are not rewritten. */
+export const MIRROR_PAIR = `INSERT INTO pairs (uuid, dpid, dpuuid, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?5)
+ON CONFLICT (uuid, dpid, dpuuid) DO UPDATE SET first_seen = excluded.first_seen, last_seen = excluded.last_seen
+WHERE first_seen <> excluded.first_seen OR last_seen <> excluded.last_seen`;
+
+export const REMOVE_PAIR = "DELETE FROM pairs WHERE uuid = ?1 AND dpid = ?2 AND dpuuid = ?3";
+export const REMOVE_PAIRS_OF = "DELETE FROM pairs WHERE uuid = ?1";
+export const RECORD_OPT_OUT = "INSERT INTO opt_outs (uuid, opted_out_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
+export const COUNT_PAIRS = "SELECT count(*) AS n FROM pairs";
+export type CountRow = {
+	n: number;
+};

@@ -1,0 +1,83 @@
+import { DurableObject } from "cloudflare:workers";
+import type { VisitorRecord } from "../records";
+import { migrate } from "./migrate";
+import type { GraphPair, PartnerIdKey } from "./types";
+import * as sql from "./visitor-queries";
+
+/**
+ * One visitor shard: the pairs and opt-outs of the visitors whose buckets the shard map gives it.
+ * Its methods are called over RPC by the sharded store (core/graph/shards/store.ts) only; each runs
+ * without awaiting, so it is atomic inside the object.
+ */
+export class VisitorShard extends DurableObject<Env> {
+	private readonly sql: SqlStorage;
+
+	constructor(ctx: DurableObjectState, env: Env) {
+		super(ctx, env);
+		this.sql = ctx.storage.sql;
+		migrate(ctx.storage, sql.VISITOR_SCHEMA);
+	}
+
+	optedOutAmong(uuids: readonly string[]): string[] {
+		return uuids.filter((uuid) => this.optedOutAt(uuid) !== null);
+	}
+
+	read(uuid: string): VisitorRecord {
+		const pairs = this.sql.exec<sql.PairRow>(sql.PAIRS_OF, uuid).toArray();
+		return {
+			uuid,
+			optedOutAt: this.optedOutAt(uuid),
+			pairs: pairs.map((r) => ({ dpid: r.dpid, dpuuid: r.dpuuid, firstSeen: r.first_seen, lastSeen: r.last_seen })),
+		};
+	}
+
+	/**
+	 * Mirrors the partner-ID shards' changes: `pairs` as they now are, `removals` the visitors that
+	 * partner IDs moved away from. A pair of a visitor who opted out meanwhile is refused and named, so
+	 * the store can take the partner ID's mapping back.
+	 */
+	recordPairs(
+		pairs: readonly GraphPair[],
+		removals: ReadonlyArray<PartnerIdKey & { uuid: string }>,
+	): { refused: GraphPair[]; rowsWritten: number } {
+		const refused: GraphPair[] = [];
+		let rowsWritten = 0;
+		this.ctx.storage.transactionSync(() => {
+			for (const r of removals) rowsWritten += this.sql.exec(sql.REMOVE_PAIR, r.uuid, r.dpid, r.dpuuid).rowsWritten;
+			for (const p of pairs) {
+				if (this.optedOutAt(p.uuid) !== null) refused.push(p);
+				else
+					rowsWritten += this.sql.exec(sql.MIRROR_PAIR, p.uuid, p.dpid, p.dpuuid, p.firstSeen, p.lastSeen).rowsWritten;
+			}
+		});
+		return { refused, rowsWritten };
+	}
+
+	/** Records a global opt-out (from now on every pair of `uuid` is refused) and names the pairs it held. */
+	optOut(uuid: string, at: number): PartnerIdKey[] {
+		this.sql.exec(sql.RECORD_OPT_OUT, uuid, at);
+		return this.sql
+			.exec<sql.PairRow>(sql.PAIRS_OF, uuid)
+			.toArray()
+			.map((r) => ({ dpid: r.dpid, dpuuid: r.dpuuid }));
+	}
+
+	/** After the partner-ID shards have let go of them: the opted-out visitor's pairs go. */
+	dropPairs(uuid: string): number {
+		return this.sql.exec(sql.REMOVE_PAIRS_OF, uuid).rowsWritten;
+	}
+
+	removePair(uuid: string, dpid: number, dpuuid: string): number {
+		return this.sql.exec(sql.REMOVE_PAIR, uuid, dpid, dpuuid).rowsWritten;
+	}
+
+	/** Rows and bytes, for the migration check and the simulation bench. */
+	size(): { pairs: number; bytes: number } {
+		const n = this.sql.exec<sql.CountRow>(sql.COUNT_PAIRS).one().n;
+		return { pairs: n, bytes: this.sql.databaseSize };
+	}
+
+	private optedOutAt(uuid: string): number | null {
+		return this.sql.exec<sql.OptedOutRow>(sql.OPTED_OUT_AT, uuid).toArray()[0]?.opted_out_at ?? null;
+	}
+}

@@ -1,0 +1,92 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import * as sql from "../../core/graph/queries";
+import { BUCKETS, fnv1a, partnerIdBucket, visitorBucket } from "../../core/graph/shards/bucket";
+import { currentShardMap, forgetShardMap } from "../../core/graph/shards/map-store";
+import { initialRanges, lookupOf, shardName } from "../../core/graph/shards/shard-map";
+
+const A = "1".repeat(38);
+const B = "2".repeat(38);
+const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
+const HOUR = 3_600_000;
+
+describe("buckets", () => {
+	it("hash keys with 32-bit FNV-1a (stated values, so a changed hash cannot pass)", () => {
+		expect(BUCKETS).toBe(4096);
+		expect(fnv1a("")).toBe(0x811c9dc5);
+		expect(fnv1a("a")).toBe(0xe40c292c);
+		expect(fnv1a("foobar")).toBe(0xbf9cf968);
+		expect(partnerIdBucket(1000, "abc")).toBe(fnv1a("1000:abc") % 4096);
+		expect(visitorBucket(A)).toBe(fnv1a(A) % 4096);
+	});
+});
+
+describe("shard map", () => {
+	it("cuts the buckets into equal contiguous runs, and refuses a map with a gap or an overlap", () => {
+		expect(initialRanges("visitor", 3)).toEqual([
+			{ kind: "visitor", firstBucket: 0, lastBucket: 1364, shard: "visitors-0000" },
+			{ kind: "visitor", firstBucket: 1365, lastBucket: 2729, shard: "visitors-0001" },
+			{ kind: "visitor", firstBucket: 2730, lastBucket: 4095, shard: "visitors-0002" },
+		]);
+		const lookup = lookupOf("visitor", initialRanges("visitor", 3));
+		expect([0, 1364, 1365, 4095].map((b) => shardName(lookup, b))).toEqual([
+			"visitors-0000",
+			"visitors-0000",
+			"visitors-0001",
+			"visitors-0002",
+		]);
+		const gap = initialRanges("visitor", 2).slice(1);
+		expect(() => lookupOf("visitor", gap)).toThrow("visitor bucket 0 has no shard");
+		const overlap = [...initialRanges("visitor", 1), ...initialRanges("visitor", 2)];
+		expect(() => lookupOf("visitor", overlap)).toThrow("visitor bucket 0 is mapped twice");
+		expect(() => initialRanges("partner_id", 0)).toThrow("partner_id shards must be a whole number from 1 to 4096");
+	});
+
+	it("is written once from the configured counts, and the stored map wins over a changed count", async () => {
+		forgetShardMap();
+		const first = await currentShardMap(env.DB, { visitor: 4, partnerId: 3 }, T0);
+		expect(first.version).toBe(1);
+		expect(first.visitor.names).toEqual(["visitors-0000", "visitors-0001", "visitors-0002", "visitors-0003"]);
+		expect(first.partnerId.names).toEqual(["partner-ids-0000", "partner-ids-0001", "partner-ids-0002"]);
+		forgetShardMap();
+		const later = await currentShardMap(env.DB, { visitor: 16, partnerId: 16 }, T0 + HOUR);
+		expect(later.visitor.names).toHaveLength(4);
+		const { results } = await env.DB.prepare("SELECT count(*) AS n FROM shard_map").all<{ n: number }>();
+		expect(results[0]?.n).toBe(7);
+		forgetShardMap();
+	});
+});
+
+describe("writes only on change", () => {
+	it("a partner-ID shard writes no row for a refresh within a day, one for a move or a day-old refresh", async () => {
+		const shard = env.PARTNER_ID_SHARDS.getByName("rows-written");
+		const first = await shard.assert([{ dpid: 1000, dpuuid: "x", uuid: A, at: T0 }], T0);
+		expect(first.rowsWritten).toBe(1);
+		const refresh = await shard.assert([{ dpid: 1000, dpuuid: "x", uuid: A, at: T0 + HOUR }], T0);
+		expect(refresh).toEqual({ changes: [], created: [], refused: [], rowsWritten: 0 });
+		const move = await shard.assert([{ dpid: 1000, dpuuid: "x", uuid: B, at: T0 + 2 * HOUR }], T0);
+		expect(move.rowsWritten).toBe(1);
+		expect(move.changes).toEqual([
+			{ dpid: 1000, dpuuid: "x", uuid: B, firstSeen: T0, lastSeen: T0 + 2 * HOUR, movedFrom: A },
+		]);
+		const dayOld = await shard.assert([{ dpid: 1000, dpuuid: "x", uuid: B, at: T0 + 26 * HOUR }], T0);
+		expect(dayOld.rowsWritten).toBe(1);
+	});
+
+	it("a visitor shard rewrites no pair whose times did not change", async () => {
+		const shard = env.VISITOR_SHARDS.getByName("rows-written");
+		const pair = { dpid: 1000, dpuuid: "x", uuid: A, firstSeen: T0, lastSeen: T0 };
+		expect((await shard.recordPairs([pair], [])).rowsWritten).toBe(1);
+		expect((await shard.recordPairs([pair], [])).rowsWritten).toBe(0);
+	});
+
+	it("the D1 reference writes no row (nor index entry) for a refresh within a day", async () => {
+		const upsert = (uuid: string, at: number) =>
+			env.DB.prepare(sql.UPSERT_PAIRS)
+				.bind(sql.eventsJson([{ dpid: 1000, dpuuid: "x", uuid, at }]), at)
+				.run();
+		expect((await upsert(A, T0)).meta.rows_written).toBeGreaterThan(0);
+		expect((await upsert(A, T0 + HOUR)).meta.rows_written).toBe(0);
+		expect((await upsert(B, T0 + 2 * HOUR)).meta.rows_written).toBeGreaterThan(0);
+	});
+});

@@ -1,0 +1,129 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { PairStore } from "../../core/graph/store";
+import { graphStores } from "./support/graph";
+
+const A = "1".repeat(38);
+const B = "2".repeat(38);
+const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+// The same behaviours, asked of the D1 reference and of the sharded store.
+describe.each(["d1", "shards"] as const)("the ID graph (%s)", (kind) => {
+	const store = (): PairStore => graphStores()[kind];
+
+	it("records a new pair both ways and says it was new", async () => {
+		const graph = store();
+		const event = { dpid: 1000, dpuuid: "x1", uuid: A, at: T0 };
+		const result = await graph.upsert([event], T0);
+		expect(result.kept).toEqual([event]);
+		expect([...result.created]).toEqual([event]);
+		expect(await graph.visitor(A)).toEqual({
+			uuid: A,
+			optedOutAt: null,
+			pairs: [{ dpid: 1000, dpuuid: "x1", firstSeen: T0, lastSeen: T0 }],
+		});
+		expect(await graph.partnerId(1000, "x1")).toEqual({
+			dpid: 1000,
+			dpuuid: "x1",
+			uuid: A,
+			firstSeen: T0,
+			lastSeen: T0,
+			pairedAt: T0,
+			optedOutAt: null,
+		});
+	});
+
+	it("moves a partner ID to the visitor of its newest sighting, never to an older one", async () => {
+		const graph = store();
+		await graph.upsert([{ dpid: 1000, dpuuid: "x1", uuid: A, at: T0 }], T0);
+		await graph.upsert([{ dpid: 1000, dpuuid: "x1", uuid: B, at: T0 - HOUR }], T0 + 1);
+		expect((await graph.partnerId(1000, "x1")).uuid).toBe(A);
+		const moved = await graph.upsert([{ dpid: 1000, dpuuid: "x1", uuid: B, at: T0 + HOUR }], T0 + 2);
+		expect(moved.created.size).toBe(0);
+		expect(await graph.partnerId(1000, "x1")).toMatchObject({
+			uuid: B,
+			firstSeen: T0 - HOUR,
+			lastSeen: T0 + HOUR,
+			pairedAt: T0 + 2,
+		});
+		expect((await graph.visitor(A)).pairs).toEqual([]);
+		expect((await graph.visitor(B)).pairs).toEqual([
+			{ dpid: 1000, dpuuid: "x1", firstSeen: T0 - HOUR, lastSeen: T0 + HOUR },
+		]);
+		expect(await graph.uuidsOfPartnerIds(1000, ["x1", "unknown"])).toEqual(new Map([["x1", B]]));
+	});
+
+	it("keeps last_seen to the day: a refresh within a day changes nothing, a day later it moves", async () => {
+		const graph = store();
+		await graph.upsert([{ dpid: 1000, dpuuid: "x1", uuid: A, at: T0 }], T0);
+		await graph.upsert([{ dpid: 1000, dpuuid: "x1", uuid: A, at: T0 + 23 * HOUR }], T0);
+		expect((await graph.visitor(A)).pairs[0]?.lastSeen).toBe(T0);
+		await graph.upsert([{ dpid: 1000, dpuuid: "x1", uuid: A, at: T0 + DAY }], T0);
+		expect((await graph.visitor(A)).pairs[0]?.lastSeen).toBe(T0 + DAY);
+	});
+
+	it("a global opt-out erases the visitor's pairs, is remembered, and refuses later sightings", async () => {
+		const graph = store();
+		await graph.upsert(
+			[
+				{ dpid: 1000, dpuuid: "x1", uuid: A, at: T0 },
+				{ dpid: 2000, dpuuid: "y1", uuid: A, at: T0 },
+				{ dpid: 1000, dpuuid: "x2", uuid: B, at: T0 },
+			],
+			T0,
+		);
+		await graph.forgetVisitor(A, T0 + 5);
+		expect(await graph.visitor(A)).toEqual({ uuid: A, optedOutAt: T0 + 5, pairs: [] });
+		expect((await graph.partnerId(2000, "y1")).uuid).toBeNull();
+		expect(await graph.isOptedOut(A)).toBe(true);
+		expect(await graph.optedOutAmong([A, B])).toEqual(new Set([A]));
+		const late = { dpid: 3000, dpuuid: "z1", uuid: A, at: T0 + 10 };
+		expect(await graph.upsert([late], T0 + 10)).toEqual({ kept: [], created: new Set() });
+		expect((await graph.partnerId(3000, "z1")).uuid).toBeNull();
+		expect((await graph.visitor(B)).pairs).toHaveLength(1);
+	});
+
+	it("a partner opt-out erases a held ID for good and leaves no trace of an unknown one", async () => {
+		const graph = store();
+		await graph.upsert([{ dpid: 1000, dpuuid: "x1", uuid: A, at: T0 }], T0);
+		expect(await graph.forgetPartnerId(1000, "x1", T0 + 5)).toBe(true);
+		expect(await graph.forgetPartnerId(1000, "never-seen", T0 + 5)).toBe(false);
+		expect(await graph.partnerId(1000, "x1")).toMatchObject({ uuid: null, optedOutAt: T0 + 5 });
+		expect(await graph.partnerId(1000, "never-seen")).toMatchObject({ uuid: null, optedOutAt: null });
+		expect((await graph.visitor(A)).pairs).toEqual([]);
+		const again = { dpid: 1000, dpuuid: "x1", uuid: B, at: T0 + 10 };
+		expect((await graph.upsert([again], T0 + 10)).kept).toEqual([]);
+		expect((await graph.visitor(B)).pairs).toEqual([]);
+	});
+
+	it("counts a partner ID seen twice in one batch as one new pair (its first sighting)", async () => {
+		const graph = store();
+		const first = { dpid: 1000, dpuuid: "x1", uuid: A, at: T0 };
+		const second = { dpid: 1000, dpuuid: "x1", uuid: A, at: T0 + 1 };
+		const result = await graph.upsert([second, first], T0);
+		expect([...result.created]).toEqual([first]);
+		expect(result.kept).toEqual([second, first]);
+	});
+});
+
+describe("sharded store", () => {
+	it("spreads visitors and partner IDs over several shard objects", async () => {
+		const { shards, shardNames } = graphStores();
+		const events = Array.from({ length: 40 }, (_, i) => ({
+			dpid: 1000,
+			dpuuid: `id-${i}`,
+			uuid: String(i).padStart(38, "7"),
+			at: T0,
+		}));
+		await shards.upsert(events, T0);
+		const visitorSizes = await Promise.all(shardNames.visitor.map((n) => env.VISITOR_SHARDS.getByName(n).size()));
+		const partnerSizes = await Promise.all(shardNames.partnerId.map((n) => env.PARTNER_ID_SHARDS.getByName(n).size()));
+		expect(visitorSizes.map((s) => s.pairs > 0)).toEqual([true, true, true, true]);
+		expect(partnerSizes.map((s) => s.ids > 0)).toEqual([true, true, true]);
+		expect(visitorSizes.reduce((n, s) => n + s.pairs, 0)).toBe(40);
+		expect(partnerSizes.reduce((n, s) => n + s.ids, 0)).toBe(40);
+		for (const e of events) expect((await shards.partnerId(1000, e.dpuuid)).uuid).toBe(e.uuid);
+	});
+});

@@ -1,0 +1,29 @@
+import { env } from "cloudflare:workers";
+import { d1PairStore } from "../../../core/graph/d1-store";
+import { initialRanges, shardMapOf } from "../../../core/graph/shards/shard-map";
+import { shardedPairStore } from "../../../core/graph/shards/store";
+import type { PairStore } from "../../../core/graph/store";
+
+let stores = 0;
+
+/**
+ * The two implementations of the graph, each fresh: the D1 reference (reset before every test) and a
+ * sharded store on 4 visitor and 3 partner-ID objects of its own (names unique per call, so a test
+ * can hold two sharded stores that share nothing).
+ */
+export function graphStores(): Record<"d1" | "shards", PairStore> & {
+	shardNames: { visitor: string[]; partnerId: string[] };
+} {
+	const tag = `t${++stores}`;
+	const rename = (r: ReturnType<typeof initialRanges>[number]) => ({ ...r, shard: `${tag}-${r.shard}` });
+	const map = shardMapOf(1, [...initialRanges("visitor", 4), ...initialRanges("partner_id", 3)].map(rename));
+	return {
+		shardNames: { visitor: [...map.visitor.names], partnerId: [...map.partnerId.names] },
+		d1: d1PairStore(env.DB),
+		shards: shardedPairStore(
+			{ visitors: env.VISITOR_SHARDS, partnerIds: env.PARTNER_ID_SHARDS },
+			async () => map,
+			env.DB,
+		),
+	};
+}
