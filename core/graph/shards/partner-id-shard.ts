@@ -33,6 +33,8 @@ export class PartnerIdShard extends DurableObject<Env> {
 	assert(events: readonly PairEvent[], now: number): AssertResult {
 		const result: AssertResult = { changes: [], created: [], refused: [], rowsWritten: 0 };
 		const changed = new Map<string, PairChange>();
+		// The visitor each key had before this batch: a key may change twice in one batch.
+		const heldBefore = new Map<string, string | null>();
 		const order = events.map((_, i) => i).sort((a, b) => (events[a]?.at ?? 0) - (events[b]?.at ?? 0));
 		this.ctx.storage.transactionSync(() => {
 			for (const position of order) {
@@ -55,7 +57,8 @@ export class PartnerIdShard extends DurableObject<Env> {
 					after.paired_at,
 				).rowsWritten;
 				const key = `${event.dpid}:${event.dpuuid}`;
-				const movedFrom = changed.has(key) ? (changed.get(key)?.movedFrom ?? null) : (before?.uuid ?? null);
+				if (!heldBefore.has(key)) heldBefore.set(key, before?.uuid ?? null);
+				const movedFrom = heldBefore.get(key) ?? null;
 				changed.set(key, {
 					dpid: event.dpid,
 					dpuuid: event.dpuuid,
