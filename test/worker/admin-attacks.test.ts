@@ -40,6 +40,8 @@ const ROUTES: Array<{ method: string; path: string; body?: unknown; partner?: tr
 	{ method: "GET", path: "/inbound-files/ftp_dpm_2000_1790000000.sync", partner: true },
 	{ method: "GET", path: "/outbound-runs", partner: true },
 	{ method: "GET", path: "/outbound-runs/1-1790000000000", partner: true },
+	{ method: "GET", path: `/visitors/${"1".repeat(38)}` },
+	{ method: "GET", path: "/partners/1000/ids/x" },
 ];
 
 let otherKey: string;

@@ -6,6 +6,7 @@ import { destinationRoutes } from "./destinations/routes";
 import { docsRoutes } from "./docs/routes";
 import { exchangeRoutes } from "./exchange/routes";
 import { grantRoutes } from "./grants/routes";
+import { graphRoutes } from "./graph/routes";
 import { inboundRoutes } from "./inbound/routes";
 import { keyRoutes } from "./keys/routes";
 import { apiApp } from "./openapi";
@@ -45,13 +46,14 @@ api.route("/", destinationRoutes);
 api.route("/", runRoutes);
 api.route("/", statsRoutes);
 api.route("/", exchangeRoutes);
+api.route("/", graphRoutes);
 api.doc31("/openapi.json", {
 	openapi: "3.1.0",
 	info: {
 		title: "edgesync admin API",
 		version: "1",
 		description:
-			"Partners, keys, access mappings (grants), traits, segments, destinations, outbound runs, inbound files and receipts, stats, the exchange layout migration.",
+			"Partners, keys, access mappings (grants), traits, segments, destinations, outbound runs, inbound files and receipts, stats, the exchange layout migration, and the ID graph (a visitor, a partner ID) for access requests and support.",
 	},
 });
 

@@ -1,0 +1,112 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { activeSegmentsOfUsers, traitsOfUsers } from "../../../batch/segments/store";
+import { pairStoreOf } from "../../../core/graph/select";
+import { UUID_PATTERN } from "../../../core/uuid";
+import { requireAdmin } from "../../auth/middleware";
+import { fail } from "../../http/errors";
+import { apiApp, BEARER, ERROR_SCHEMA, jsonOf, UNAUTHORIZED } from "../openapi";
+
+/**
+ * The ID graph, read through the store that holds it (D1 or the shards): what an operator needs to
+ * answer a data subject's access request or a support question. Operator only: a partner must not
+ * learn another partner's IDs of its users.
+ */
+export const graphRoutes = apiApp({ "/visitors": requireAdmin, "/partners/:dpid/ids": requireAdmin });
+
+const PairSchema = z.object({ dpid: z.number(), dpuuid: z.string(), firstSeen: z.number(), lastSeen: z.number() });
+const VisitorSchema = z
+	.object({
+		uuid: z.string(),
+		optedOutAt: z.number().nullable().openapi({ description: "Unix ms of the global opt-out, or null" }),
+		pairs: z
+			.array(PairSchema)
+			.openapi({ description: "partner IDs mapped to this visitor, first and last seen in Unix ms" }),
+		traits: z.array(z.object({ traitId: z.number(), dpid: z.number() })),
+		segments: z.array(z.number()).openapi({ description: "ids of the segments the visitor is in now" }),
+	})
+	.openapi("Visitor");
+const PartnerIdSchema = z
+	.object({
+		dpid: z.number(),
+		dpuuid: z.string(),
+		uuid: z.string().nullable().openapi({ description: "the visitor it maps to; null once erased by an opt-out" }),
+		firstSeen: z.number().nullable(),
+		lastSeen: z.number().nullable(),
+		pairedAt: z.number().nullable().openapi({ description: "when it got (or moved to) this visitor" }),
+		optedOutAt: z.number().nullable(),
+	})
+	.openapi("PartnerId");
+const NOTHING = { description: "the graph holds nothing of it", content: ERROR_SCHEMA };
+
+graphRoutes.openapi(
+	createRoute({
+		method: "get",
+		path: "/visitors/{uuid}",
+		security: BEARER,
+		request: {
+			params: z.object({
+				uuid: z
+					.string()
+					.regex(UUID_PATTERN)
+					.openapi({ param: { name: "uuid", in: "path" } }),
+			}),
+		},
+		responses: {
+			200: { description: "everything held of the visitor", content: jsonOf(VisitorSchema) },
+			...UNAUTHORIZED,
+			404: NOTHING,
+		},
+	}),
+	async (c) => {
+		const { uuid } = c.req.valid("param");
+		const [record, traits, segments] = await Promise.all([
+			pairStoreOf(c.env).visitor(uuid),
+			traitsOfUsers(c.env.DB, [uuid]),
+			activeSegmentsOfUsers(c.env.DB, [uuid]),
+		]);
+		if (record.optedOutAt === null && record.pairs.length + traits.length + segments.length === 0) {
+			fail(404, "no such visitor in the graph");
+		}
+		return c.json(
+			{
+				...record,
+				traits: traits.map((t) => ({ traitId: t.trait_id, dpid: t.dpid })).sort((a, b) => a.traitId - b.traitId),
+				segments: segments.map((s) => s.segment_id).sort((a, b) => a - b),
+			},
+			200,
+		);
+	},
+);
+
+graphRoutes.openapi(
+	createRoute({
+		method: "get",
+		path: "/partners/{dpid}/ids/{dpuuid}",
+		security: BEARER,
+		request: {
+			params: z.object({
+				dpid: z.coerce
+					.number()
+					.int()
+					.min(1)
+					.openapi({ param: { name: "dpid", in: "path" } }),
+				dpuuid: z
+					.string()
+					.min(1)
+					.max(256)
+					.openapi({ param: { name: "dpuuid", in: "path" } }),
+			}),
+		},
+		responses: {
+			200: { description: "the visitor the partner ID maps to", content: jsonOf(PartnerIdSchema) },
+			...UNAUTHORIZED,
+			404: NOTHING,
+		},
+	}),
+	async (c) => {
+		const { dpid, dpuuid } = c.req.valid("param");
+		const record = await pairStoreOf(c.env).partnerId(dpid, dpuuid);
+		if (record.uuid === null && record.optedOutAt === null) fail(404, "no such partner ID in the graph");
+		return c.json(record, 200);
+	},
+);
