@@ -52,7 +52,12 @@ export default defineConfig({
 							bindings: { ...TEST_VARS, TEST_MIGRATIONS: migrations },
 							// Route tests send to a queue nobody consumes, so no background consumer writes
 							// into a later test; consumer tests drive batches with createMessageBatch.
-							queueProducers: { PAIRS_QUEUE: { queueName: "edgesync-pairs-unconsumed" } },
+							queueProducers: Object.fromEntries(
+								["PAIRS_QUEUE", "PAIRS_QUEUE_1", "PAIRS_QUEUE_2", "PAIRS_QUEUE_3"].map((b) => [
+									b,
+									{ queueName: "edgesync-pairs-unconsumed" },
+								]),
+							),
 						},
 					}),
 				],

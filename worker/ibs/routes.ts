@@ -7,6 +7,7 @@ import type { AppContext, AppEnv } from "../http/types";
 import { resolveVisitor } from "../identity/resolve";
 import { readVisitor } from "../identity/visitor-cookie";
 import { enqueuePairs } from "../pairs/enqueue";
+import { pairQueues } from "../pairs/partitions";
 import { countIbsCall, countRejectedIbsCalls } from "../stats/ibs-counters";
 import { consentOf } from "../sync/consent-gate";
 import { BOUNCE_MARKER, type IbsCall, parseIbsCall } from "../sync/ibs-request";
@@ -55,7 +56,7 @@ ibsRoutes.get(IBS_PATH, async (c) => {
 		countIbsCall(c, "consent_blocked", call.owner?.dpid ?? call.claims[0]?.partner.dpid ?? 0);
 	if (uuid && stored.length > 0) {
 		const pairs = stored.map((claim) => ({ dpid: claim.partner.dpid, dpuuid: claim.dpuuid }));
-		await enqueuePairs(c.env.PAIRS_QUEUE, uuid, pairs, Date.now()).catch((err) => {
+		await enqueuePairs(pairQueues(c.env), uuid, pairs, Date.now()).catch((err) => {
 			console.error("pair queue send failed", err);
 			fail(503, "could not record the sync; try again");
 		});
