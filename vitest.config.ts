@@ -38,39 +38,47 @@ process.env.ADMIN_TOKEN ??= TEST_VARS.ADMIN_TOKEN;
 process.env.SESSION_SECRET ??= TEST_VARS.SESSION_SECRET;
 process.env.FPID_SECRET ??= TEST_VARS.FPID_SECRET;
 
+const workerProject = (name: string, vars: Record<string, string>, include: string[]) => ({
+	plugins: [
+		cloudflareTest({
+			wrangler: { configPath: "./wrangler.toml" },
+			miniflare: {
+				bindings: { ...TEST_VARS, ...vars, TEST_MIGRATIONS: migrations },
+				// Route tests send to a queue nobody consumes, so no background consumer writes
+				// into a later test; consumer tests drive batches with createMessageBatch.
+				queueProducers: Object.fromEntries(
+					["PAIRS_QUEUE", "PAIRS_QUEUE_1", "PAIRS_QUEUE_2", "PAIRS_QUEUE_3"].map((b) => [
+						b,
+						{ queueName: "edgesync-pairs-unconsumed" },
+					]),
+				),
+			},
+		}),
+	],
+	test: {
+		name,
+		include,
+		setupFiles: ["test/worker/setup/apply-migrations.ts"],
+		restoreMocks: true,
+		// A few tests make hundreds of calls (rate limits) or write a 6 MB file; on a busy 2-core
+		// machine they need more than the default 5 s. Nothing here is timed.
+		testTimeout: 30_000,
+	},
+});
+
 export default defineConfig({
 	test: {
 		// Vitest's default on a 2-core machine is one worker; the workerd test files spend much of their
 		// time starting up and applying migrations, so two at once take about two thirds of the time.
 		maxWorkers: 2,
 		projects: [
-			{
-				plugins: [
-					cloudflareTest({
-						wrangler: { configPath: "./wrangler.toml" },
-						miniflare: {
-							bindings: { ...TEST_VARS, TEST_MIGRATIONS: migrations },
-							// Route tests send to a queue nobody consumes, so no background consumer writes
-							// into a later test; consumer tests drive batches with createMessageBatch.
-							queueProducers: Object.fromEntries(
-								["PAIRS_QUEUE", "PAIRS_QUEUE_1", "PAIRS_QUEUE_2", "PAIRS_QUEUE_3"].map((b) => [
-									b,
-									{ queueName: "edgesync-pairs-unconsumed" },
-								]),
-							),
-						},
-					}),
-				],
-				test: {
-					name: "worker",
-					include: ["test/worker/**/*.test.ts"],
-					setupFiles: ["test/worker/setup/apply-migrations.ts"],
-					restoreMocks: true,
-					// A few tests make hundreds of calls (rate limits) or write a 6 MB file; on a busy 2-core
-					// machine they need more than the default 5 s. Nothing here is timed.
-					testTimeout: 30_000,
-				},
-			},
+			// The worker suites on the configured store (wrangler.toml's GRAPH_STORE, which writes D1 and the shards)…
+			workerProject("worker", {}, ["test/worker/**/*.test.ts"]),
+			// …and the visitor-facing ones again with the graph on the shards alone.
+			workerProject("worker-shards", { GRAPH_STORE: "shards" }, [
+				"test/worker/id.test.ts",
+				"test/worker/optout.test.ts",
+			]),
 			{
 				// Pure logic of the browser tag (consent merging, URLs, config, the page API).
 				test: { name: "tag", environment: "node", include: ["tag/src/**/*.test.ts"], restoreMocks: true },

@@ -13,14 +13,28 @@ const MAX_OPT_OUT_IDS_PER_CALL = 10;
 
 const signed = (uuid: string) => signFpid(uuid, env.FPID_SECRET);
 
+// Every partner ID this file names, in (dpid, dpuuid) order: the graph is asked about each through the
+// store (whichever holds it), never by reading a table.
+const HELD: Array<[number, string]> = [
+	[1000, "a"],
+	[1000, "c"],
+	[2000, "b"],
+];
+const NAMED: Array<[number, string]> = [
+	...HELD,
+	...Array.from({ length: 11 }, (_, i): [number, string] => [1000, `x${i}`]),
+	...Array.from({ length: MAX_OPT_OUT_IDS_PER_CALL }, (_, i): [number, string] => [2000, `made-up-${i}`]),
+	...Array.from({ length: 40 }, (_, i): [number, string] => [1000, `unknown-${i}`]),
+];
+
 async function partnerOptOuts() {
-	const { results } = await env.DB.prepare("SELECT dpid, dpuuid FROM partner_opt_outs ORDER BY dpid, dpuuid").all();
-	return results;
+	const records = await Promise.all(NAMED.map(([dpid, dpuuid]) => pairStoreOf(env).partnerId(dpid, dpuuid)));
+	return records.filter((r) => r.optedOutAt !== null).map(({ dpid, dpuuid }) => ({ dpid, dpuuid }));
 }
 
 async function pairs() {
-	const { results } = await env.DB.prepare("SELECT dpid, dpuuid, uuid FROM id_pairs ORDER BY dpid, dpuuid").all();
-	return results;
+	const records = await Promise.all(HELD.map(([dpid, dpuuid]) => pairStoreOf(env).partnerId(dpid, dpuuid)));
+	return records.filter((r) => r.uuid !== null).map(({ dpid, dpuuid, uuid }) => ({ dpid, dpuuid, uuid }));
 }
 
 beforeEach(async () => {
