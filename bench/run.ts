@@ -8,6 +8,7 @@ import { benchIbsCounters } from "./ibs-counters.ts";
 import { benchInbound } from "./inbound.ts";
 import { benchOutbound } from "./outbound.ts";
 import { benchPairs } from "./pairs.ts";
+import { benchShards } from "./shards.ts";
 import { benchTag } from "./tag.ts";
 
 const workerd = execFileSync("npx", ["workerd", "--version"], { encoding: "utf8" }).trim();
@@ -23,3 +24,5 @@ await benchIbsCounters();
 await benchPairs();
 await benchInbound();
 await benchOutbound();
+// The simulation of the sharded graph at 1:1000 of the target fails the run if a projected share passes 50 %.
+if ((await benchShards()).worstShare > 0.5) process.exitCode = 1;

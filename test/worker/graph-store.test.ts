@@ -120,10 +120,10 @@ describe("sharded store", () => {
 		await shards.upsert(events, T0);
 		const visitorSizes = await Promise.all(shardNames.visitor.map((n) => env.VISITOR_SHARDS.getByName(n).size()));
 		const partnerSizes = await Promise.all(shardNames.partnerId.map((n) => env.PARTNER_ID_SHARDS.getByName(n).size()));
-		expect(visitorSizes.map((s) => s.pairs > 0)).toEqual([true, true, true, true]);
-		expect(partnerSizes.map((s) => s.ids > 0)).toEqual([true, true, true]);
-		expect(visitorSizes.reduce((n, s) => n + s.pairs, 0)).toBe(40);
-		expect(partnerSizes.reduce((n, s) => n + s.ids, 0)).toBe(40);
+		expect(visitorSizes.map((s) => s.rows > 0)).toEqual([true, true, true, true]);
+		expect(partnerSizes.map((s) => s.rows > 0)).toEqual([true, true, true]);
+		expect(visitorSizes.reduce((n, s) => n + s.rows, 0)).toBe(40);
+		expect(partnerSizes.reduce((n, s) => n + s.rows, 0)).toBe(40);
 		for (const e of events) expect((await shards.partnerId(1000, e.dpuuid)).uuid).toBe(e.uuid);
 	});
 });

@@ -5,7 +5,7 @@ import { REFRESH_AFTER_MS } from "../refresh";
 import { decideMapping } from "./mapping";
 import { migrate } from "./migrate";
 import * as sql from "./partner-id-queries";
-import type { AssertResult, PairChange, PartnerIdKey } from "./types";
+import type { AssertResult, PairChange, PartnerIdKey, ShardSize } from "./types";
 
 /**
  * One partner-ID shard: partner ID → visitor for the keys whose buckets the shard map gives it, with
@@ -14,6 +14,8 @@ import type { AssertResult, PairChange, PartnerIdKey } from "./types";
  */
 export class PartnerIdShard extends DurableObject<Env> {
 	private readonly sql: SqlStorage;
+	/** Rows written since the object woke (SQLite's own count, index entries included): for the bench. */
+	private written = 0;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -70,6 +72,7 @@ export class PartnerIdShard extends DurableObject<Env> {
 			}
 		});
 		result.changes = [...changed.values()];
+		this.written += result.rowsWritten;
 		return result;
 	}
 
@@ -79,10 +82,11 @@ export class PartnerIdShard extends DurableObject<Env> {
 		this.ctx.storage.transactionSync(() => {
 			for (const k of keys) {
 				if (this.sql.exec<sql.MappingRow>(sql.MAPPING, k.dpid, k.dpuuid).toArray()[0]?.uuid !== k.uuid) continue;
-				this.sql.exec(sql.TOMBSTONE, k.dpid, k.dpuuid, k.uuid, at);
+				this.written += this.sql.exec(sql.TOMBSTONE, k.dpid, k.dpuuid, k.uuid, at).rowsWritten;
 				removed += this.sql.exec(sql.DELETE_MAPPING, k.dpid, k.dpuuid).rowsWritten;
 			}
 		});
+		this.written += removed;
 		return removed;
 	}
 
@@ -91,9 +95,12 @@ export class PartnerIdShard extends DurableObject<Env> {
 		const row = this.sql.exec<sql.MappingRow>(sql.MAPPING, dpid, dpuuid).toArray()[0];
 		if (!row) return null;
 		this.ctx.storage.transactionSync(() => {
-			this.sql.exec(sql.RECORD_OPT_OUT, dpid, dpuuid, at);
-			this.sql.exec(sql.TOMBSTONE, dpid, dpuuid, row.uuid, at);
-			this.sql.exec(sql.DELETE_MAPPING, dpid, dpuuid);
+			for (const cursor of [
+				this.sql.exec(sql.RECORD_OPT_OUT, dpid, dpuuid, at),
+				this.sql.exec(sql.TOMBSTONE, dpid, dpuuid, row.uuid, at),
+				this.sql.exec(sql.DELETE_MAPPING, dpid, dpuuid),
+			])
+				this.written += cursor.rowsWritten;
 		});
 		return row.uuid;
 	}
@@ -119,8 +126,10 @@ export class PartnerIdShard extends DurableObject<Env> {
 		});
 	}
 
-	size(): { ids: number; bytes: number } {
-		return { ids: this.sql.exec<sql.CountRow>(sql.COUNT_IDS).one().n, bytes: this.sql.databaseSize };
+	/** Rows held, bytes on disk and rows written since waking: for the migration check and the bench. */
+	size(): ShardSize {
+		const rows = this.sql.exec<sql.CountRow>(sql.COUNT_IDS).one().n;
+		return { rows, bytes: this.sql.databaseSize, rowsWritten: this.written };
 	}
 
 	private optedOutAt(key: PartnerIdKey): number | null {

@@ -25,3 +25,9 @@ export interface AssertResult {
 	refused: number[];
 	rowsWritten: number;
 }
+
+export interface ShardSize {
+	rows: number;
+	bytes: number;
+	rowsWritten: number;
+}

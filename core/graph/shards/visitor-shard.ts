@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { VisitorRecord } from "../records";
 import { migrate } from "./migrate";
-import type { GraphPair, PartnerIdKey } from "./types";
+import type { GraphPair, PartnerIdKey, ShardSize } from "./types";
 import * as sql from "./visitor-queries";
 
 /**
@@ -11,6 +11,8 @@ import * as sql from "./visitor-queries";
  */
 export class VisitorShard extends DurableObject<Env> {
 	private readonly sql: SqlStorage;
+	/** Rows written since the object woke (SQLite's own count, index entries included): for the bench. */
+	private written = 0;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -50,12 +52,13 @@ export class VisitorShard extends DurableObject<Env> {
 					rowsWritten += this.sql.exec(sql.MIRROR_PAIR, p.uuid, p.dpid, p.dpuuid, p.firstSeen, p.lastSeen).rowsWritten;
 			}
 		});
+		this.written += rowsWritten;
 		return { refused, rowsWritten };
 	}
 
 	/** Records a global opt-out (from now on every pair of `uuid` is refused) and names the pairs it held. */
 	optOut(uuid: string, at: number): PartnerIdKey[] {
-		this.sql.exec(sql.RECORD_OPT_OUT, uuid, at);
+		this.written += this.sql.exec(sql.RECORD_OPT_OUT, uuid, at).rowsWritten;
 		return this.sql
 			.exec<sql.PairRow>(sql.PAIRS_OF, uuid)
 			.toArray()
@@ -64,17 +67,22 @@ export class VisitorShard extends DurableObject<Env> {
 
 	/** After the partner-ID shards have let go of them: the opted-out visitor's pairs go. */
 	dropPairs(uuid: string): number {
-		return this.sql.exec(sql.REMOVE_PAIRS_OF, uuid).rowsWritten;
+		return this.count(this.sql.exec(sql.REMOVE_PAIRS_OF, uuid).rowsWritten);
 	}
 
 	removePair(uuid: string, dpid: number, dpuuid: string): number {
-		return this.sql.exec(sql.REMOVE_PAIR, uuid, dpid, dpuuid).rowsWritten;
+		return this.count(this.sql.exec(sql.REMOVE_PAIR, uuid, dpid, dpuuid).rowsWritten);
 	}
 
-	/** Rows and bytes, for the migration check and the simulation bench. */
-	size(): { pairs: number; bytes: number } {
-		const n = this.sql.exec<sql.CountRow>(sql.COUNT_PAIRS).one().n;
-		return { pairs: n, bytes: this.sql.databaseSize };
+	/** Rows held, bytes on disk and rows written since waking: for the migration check and the bench. */
+	size(): ShardSize {
+		const rows = this.sql.exec<sql.CountRow>(sql.COUNT_PAIRS).one().n;
+		return { rows, bytes: this.sql.databaseSize, rowsWritten: this.written };
+	}
+
+	private count(rowsWritten: number): number {
+		this.written += rowsWritten;
+		return rowsWritten;
 	}
 
 	private optedOutAt(uuid: string): number | null {
