@@ -3,6 +3,7 @@ import { runSchedule } from "./cron";
 import { checkConfiguration } from "./http/refuse-misconfigured";
 import { handleQueue } from "./queue";
 
+export { GraphCopyWorkflow } from "../batch/graph-copy/workflow";
 export { InboundWorkflow } from "../batch/inbound/workflow";
 export { OutboundWorkflow } from "../batch/outbound/runs/workflow";
 export { SegmentBackfillWorkflow } from "../batch/segments/backfill-workflow";

@@ -117,3 +117,46 @@ export const OPTED_OUT_AMONG = "SELECT uuid FROM opt_outs WHERE uuid IN (SELECT 
 export interface UuidRow {
 	uuid: string;
 }
+
+/*
+ * The graph copy (D1 → shards) reads each table in key order, a page at a time (keyset pagination:
+ * ?1/?2 the last key copied, ?3 the page size), so a page costs the same at the start and the end.
+ */
+export const PAIRS_PAGE = `SELECT dpid, dpuuid, uuid, first_seen, last_seen, paired_at FROM id_pairs
+WHERE (dpid, dpuuid) > (?1, ?2) ORDER BY dpid, dpuuid LIMIT ?3`;
+export interface PairPageRow {
+	dpid: number;
+	dpuuid: string;
+	uuid: string;
+	first_seen: number;
+	last_seen: number;
+	paired_at: number;
+}
+export const OPT_OUTS_PAGE = "SELECT uuid, opted_out_at FROM opt_outs WHERE uuid > ?1 ORDER BY uuid LIMIT ?2";
+export interface OptOutPageRow {
+	uuid: string;
+	opted_out_at: number;
+}
+export const PARTNER_OPT_OUTS_PAGE = `SELECT dpid, dpuuid, opted_out_at FROM partner_opt_outs
+WHERE (dpid, dpuuid) > (?1, ?2) ORDER BY dpid, dpuuid LIMIT ?3`;
+export interface PartnerOptOutPageRow {
+	dpid: number;
+	dpuuid: string;
+	opted_out_at: number;
+}
+export const TOMBSTONES_PAGE = `SELECT dpid, dpuuid, uuid, removed_at FROM outbound_tombstones
+WHERE (dpid, dpuuid) > (?1, ?2) ORDER BY dpid, dpuuid LIMIT ?3`;
+export interface TombstonePageRow {
+	dpid: number;
+	dpuuid: string;
+	uuid: string;
+	removed_at: number;
+}
+/** What D1 holds, to compare with the shards when a copy ends. */
+export const GRAPH_COUNTS = `SELECT (SELECT count(*) FROM id_pairs) AS pairs, (SELECT count(*) FROM opt_outs) AS opt_outs,
+	(SELECT count(*) FROM partner_opt_outs) AS partner_opt_outs`;
+export interface GraphCountsRow {
+	pairs: number;
+	opt_outs: number;
+	partner_opt_outs: number;
+}

@@ -32,3 +32,25 @@ export function decideMapping(
 		last_seen: Math.max(before.last_seen, event.at),
 	};
 }
+
+/**
+ * Merging a mapping copied from D1 into what the shard holds (which dual writes may have made newer):
+ * the one seen last keeps the visitor (a tie keeps the shard's), first/last seen widen. Null when the
+ * shard's row already says it all.
+ */
+export function mergeCopiedMapping(before: MappingState | null, copied: MappingState): MappingState | null {
+	if (!before) return copied;
+	const copiedIsNewer = copied.last_seen > before.last_seen;
+	const merged = {
+		uuid: copiedIsNewer ? copied.uuid : before.uuid,
+		paired_at: copiedIsNewer ? copied.paired_at : before.paired_at,
+		first_seen: Math.min(before.first_seen, copied.first_seen),
+		last_seen: Math.max(before.last_seen, copied.last_seen),
+	};
+	const same =
+		merged.uuid === before.uuid &&
+		merged.paired_at === before.paired_at &&
+		merged.first_seen === before.first_seen &&
+		merged.last_seen === before.last_seen;
+	return same ? null : merged;
+}

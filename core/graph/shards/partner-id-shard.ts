@@ -2,10 +2,18 @@ import { DurableObject } from "cloudflare:workers";
 import type { PairEvent } from "../pair-event";
 import type { PartnerIdRecord } from "../records";
 import { REFRESH_AFTER_MS } from "../refresh";
-import { decideMapping } from "./mapping";
+import { decideMapping, type MappingState, mergeCopiedMapping } from "./mapping";
 import { migrate } from "./migrate";
 import * as sql from "./partner-id-queries";
-import type { AssertResult, PairChange, PartnerIdKey, ShardSize } from "./types";
+import type {
+	AssertResult,
+	CopiedMapping,
+	CopiedPartnerOptOut,
+	CopiedTombstone,
+	PairChange,
+	PartnerIdKey,
+	ShardSize,
+} from "./types";
 
 /**
  * One partner-ID shard: partner ID → visitor for the keys whose buckets the shard map gives it, with
@@ -76,6 +84,57 @@ export class PartnerIdShard extends DurableObject<Env> {
 		return result;
 	}
 
+	/**
+	 * The graph copy (D1 → shards): opt-outs and tombstones first, then mappings merged with what dual
+	 * writes already put here. Returns the mappings written, to mirror into the visitor shards. Copying
+	 * the same page again writes nothing.
+	 */
+	importRows(rows: {
+		optOuts?: readonly CopiedPartnerOptOut[];
+		tombstones?: readonly CopiedTombstone[];
+		mappings?: readonly CopiedMapping[];
+	}): PairChange[] {
+		const changes: PairChange[] = [];
+		this.ctx.storage.transactionSync(() => {
+			for (const o of rows.optOuts ?? [])
+				this.written += this.sql.exec(sql.IMPORT_OPT_OUT, o.dpid, o.dpuuid, o.optedOutAt).rowsWritten;
+			for (const t of rows.tombstones ?? []) {
+				this.written += this.sql.exec(sql.IMPORT_TOMBSTONE, t.dpid, t.dpuuid, t.uuid, t.removedAt).rowsWritten;
+			}
+			for (const m of rows.mappings ?? []) {
+				if (this.optedOutAt(m) !== null) continue;
+				const before = this.sql.exec<sql.MappingRow>(sql.MAPPING, m.dpid, m.dpuuid).toArray()[0] ?? null;
+				const copied: MappingState = {
+					uuid: m.uuid,
+					first_seen: m.firstSeen,
+					last_seen: m.lastSeen,
+					paired_at: m.pairedAt,
+				};
+				const after = mergeCopiedMapping(before, copied);
+				if (!after) continue;
+				this.written += this.sql.exec(
+					sql.WRITE_MAPPING,
+					m.dpid,
+					m.dpuuid,
+					after.uuid,
+					after.first_seen,
+					after.last_seen,
+					after.paired_at,
+				).rowsWritten;
+				const movedFrom = before && before.uuid !== after.uuid ? before.uuid : null;
+				changes.push({
+					dpid: m.dpid,
+					dpuuid: m.dpuuid,
+					uuid: after.uuid,
+					firstSeen: after.first_seen,
+					lastSeen: after.last_seen,
+					movedFrom,
+				});
+			}
+		});
+		return changes;
+	}
+
 	/** Lets go of mappings that still point at the named visitor (an opt-out), keeping tombstones. */
 	unmap(keys: ReadonlyArray<PartnerIdKey & { uuid: string }>, at: number): number {
 		let removed = 0;
@@ -129,7 +188,8 @@ export class PartnerIdShard extends DurableObject<Env> {
 	/** Rows held, bytes on disk and rows written since waking: for the migration check and the bench. */
 	size(): ShardSize {
 		const rows = this.sql.exec<sql.CountRow>(sql.COUNT_IDS).one().n;
-		return { rows, bytes: this.sql.databaseSize, rowsWritten: this.written };
+		const optOuts = this.sql.exec<sql.CountRow>(sql.COUNT_OPT_OUTS).one().n;
+		return { rows, optOuts, bytes: this.sql.databaseSize, rowsWritten: this.written };
 	}
 
 	private optedOutAt(key: PartnerIdKey): number | null {

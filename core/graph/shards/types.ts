@@ -27,7 +27,22 @@ export interface AssertResult {
 }
 
 export interface ShardSize {
+	/** Pairs (visitor shards) or mappings (partner-ID shards). */
 	rows: number;
+	optOuts: number;
+
 	bytes: number;
 	rowsWritten: number;
+}
+
+/** A mapping as D1 holds it, copied into the shards by the graph copy. */
+export interface CopiedMapping extends GraphPair {
+	pairedAt: number;
+}
+export interface CopiedPartnerOptOut extends PartnerIdKey {
+	optedOutAt: number;
+}
+export interface CopiedTombstone extends PartnerIdKey {
+	uuid: string;
+	removedAt: number;
 }

@@ -44,3 +44,4 @@ export const COUNT_PAIRS = "SELECT count(*) AS n FROM pairs";
 export type CountRow = {
 	n: number;
 };
+export const COUNT_OPT_OUTS = "SELECT count(*) AS n FROM opt_outs";

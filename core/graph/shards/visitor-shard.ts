@@ -65,6 +65,15 @@ export class VisitorShard extends DurableObject<Env> {
 			.map((r) => ({ dpid: r.dpid, dpuuid: r.dpuuid }));
 	}
 
+	/** The graph copy (D1 → shards): global opt-outs as D1 recorded them; one already here stays. */
+	importOptOuts(rows: ReadonlyArray<{ uuid: string; optedOutAt: number }>): number {
+		let written = 0;
+		this.ctx.storage.transactionSync(() => {
+			for (const r of rows) written += this.sql.exec(sql.RECORD_OPT_OUT, r.uuid, r.optedOutAt).rowsWritten;
+		});
+		return this.count(written);
+	}
+
 	/** After the partner-ID shards have let go of them: the opted-out visitor's pairs go. */
 	dropPairs(uuid: string): number {
 		return this.count(this.sql.exec(sql.REMOVE_PAIRS_OF, uuid).rowsWritten);
@@ -77,7 +86,8 @@ export class VisitorShard extends DurableObject<Env> {
 	/** Rows held, bytes on disk and rows written since waking: for the migration check and the bench. */
 	size(): ShardSize {
 		const rows = this.sql.exec<sql.CountRow>(sql.COUNT_PAIRS).one().n;
-		return { rows, bytes: this.sql.databaseSize, rowsWritten: this.written };
+		const optOuts = this.sql.exec<sql.CountRow>(sql.COUNT_OPT_OUTS).one().n;
+		return { rows, optOuts, bytes: this.sql.databaseSize, rowsWritten: this.written };
 	}
 
 	private count(rowsWritten: number): number {

@@ -1,5 +1,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { getCopy } from "../../../batch/graph-copy/store";
+import { startGraphCopy } from "../../../batch/graph-copy/workflow";
 import { activeSegmentsOfUsers, traitsOfUsers } from "../../../batch/segments/store";
+import { settingsOf } from "../../../core/config/settings";
 import { pairStoreOf } from "../../../core/graph/select";
 import { UUID_PATTERN } from "../../../core/uuid";
 import { requireAdmin } from "../../auth/middleware";
@@ -11,7 +14,11 @@ import { apiApp, BEARER, ERROR_SCHEMA, jsonOf, UNAUTHORIZED } from "../openapi";
  * answer a data subject's access request or a support question. Operator only: a partner must not
  * learn another partner's IDs of its users.
  */
-export const graphRoutes = apiApp({ "/visitors": requireAdmin, "/partners/:dpid/ids": requireAdmin });
+export const graphRoutes = apiApp({
+	"/visitors": requireAdmin,
+	"/partners/:dpid/ids": requireAdmin,
+	"/graph/copies": requireAdmin,
+});
 
 const PairSchema = z.object({ dpid: z.number(), dpuuid: z.string(), firstSeen: z.number(), lastSeen: z.number() });
 const VisitorSchema = z
@@ -108,5 +115,84 @@ graphRoutes.openapi(
 		const record = await pairStoreOf(c.env).partnerId(dpid, dpuuid);
 		if (record.uuid === null && record.optedOutAt === null) fail(404, "no such partner ID in the graph");
 		return c.json(record, 200);
+	},
+);
+
+const CopySchema = z
+	.object({
+		id: z.string(),
+		startedAt: z.number(),
+		finishedAt: z.number().nullable(),
+		phase: z.string().openapi({ description: "opt_outs, partner_opt_outs, tombstones, pairs, then done" }),
+		copied: z.record(z.string(), z.number()).openapi({ description: "rows copied per phase" }),
+		counts: z
+			.object({ d1: z.unknown(), shards: z.unknown(), complete: z.boolean() })
+			.nullable()
+			.openapi({ description: "at the end: D1's counts beside the shards'; complete = reads may switch" }),
+	})
+	.openapi("GraphCopy");
+
+graphRoutes.openapi(
+	createRoute({
+		method: "post",
+		path: "/graph/copies",
+		security: BEARER,
+		request: {
+			body: {
+				required: false,
+				content: {
+					"application/json": {
+						schema: z.object({ pageSize: z.number().int().min(100).max(10_000).optional() }).strict(),
+					},
+				},
+			},
+		},
+		responses: {
+			202: {
+				description: "the copy started; follow it at /graph/copies/{id}",
+				content: jsonOf(z.object({ id: z.string() })),
+			},
+			...UNAUTHORIZED,
+			409: {
+				description: "writes do not reach both stores (GRAPH_STORE is not d1+shards or shards+d1)",
+				content: ERROR_SCHEMA,
+			},
+		},
+	}),
+	async (c) => {
+		const { graphStore } = settingsOf(c.env);
+		// Without dual writes, whatever the edge writes during the copy would reach one store only.
+		if (graphStore !== "d1+shards" && graphStore !== "shards+d1") {
+			fail(409, `GRAPH_STORE is ${graphStore}: set d1+shards (write both, read D1) before copying`);
+		}
+		const { pageSize } = c.req.valid("json") ?? {};
+		const id = await startGraphCopy(c.env, Date.now(), pageSize ? { pageSize } : {});
+		return c.json({ id }, 202);
+	},
+);
+
+graphRoutes.openapi(
+	createRoute({
+		method: "get",
+		path: "/graph/copies/{id}",
+		security: BEARER,
+		request: {
+			params: z.object({
+				id: z
+					.string()
+					.regex(/^graph-copy-\d+$/)
+					.openapi({ param: { name: "id", in: "path" } }),
+			}),
+		},
+		responses: {
+			200: { description: "where the copy is, and its counts once done", content: jsonOf(CopySchema) },
+			...UNAUTHORIZED,
+			404: NOTHING,
+		},
+	}),
+	async (c) => {
+		const copy = await getCopy(c.env.DB, c.req.valid("param").id);
+		if (!copy) fail(404, "no such graph copy");
+		return c.json(copy, 200);
 	},
 );

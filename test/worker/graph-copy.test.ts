@@ -1,0 +1,122 @@
+import { introspectWorkflowInstance } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { beforeEach, describe, expect, it } from "vitest";
+import { d1PairStore } from "../../core/graph/d1-store";
+import { pairStoreOf } from "../../core/graph/select";
+import { forgetShardMap } from "../../core/graph/shards/map-store";
+import { mergeCopiedMapping } from "../../core/graph/shards/mapping";
+import { call, callWith } from "./support/edge";
+
+const ADMIN = { Authorization: "Bearer test-admin-token-9Qm2xK7vR4pL8sT1wZ6yB3nD", "Content-Type": "application/json" };
+const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
+const uuid = (n: number) => String(n).padStart(38, "6");
+
+/** A deployment's D1 graph before the shards existed: pairs, moves, opt-outs of both kinds, tombstones. */
+async function seedD1Only() {
+	const d1 = d1PairStore(env.DB);
+	const events = Array.from({ length: 45 }, (_, i) => ({
+		dpid: 1000 + (i % 3),
+		dpuuid: `id-${i}`,
+		uuid: uuid(i % 15),
+		at: T0 + i,
+	}));
+	await d1.upsert(events, T0);
+	await d1.upsert([{ dpid: 1000, dpuuid: "id-0", uuid: uuid(14), at: T0 + 1000 }], T0 + 1000);
+	await d1.forgetVisitor(uuid(3), T0 + 2000);
+	await d1.forgetPartnerId(1001, "id-1", T0 + 3000);
+}
+
+async function runCopy(body: unknown) {
+	const res = await call("/api/v1/graph/copies", { method: "POST", headers: ADMIN, body: JSON.stringify(body) });
+	expect(res.status).toBe(202);
+	const { id } = (await res.json()) as { id: string };
+	await using instance = await introspectWorkflowInstance(env.GRAPH_COPY_WORKFLOW, id);
+	await instance.waitForStatus("complete");
+	return id;
+}
+
+beforeEach(() => forgetShardMap());
+
+describe("copying the D1 graph into the shards", () => {
+	it("copies pairs, opt-outs and tombstones in pages, then says the shards hold what D1 holds", async () => {
+		await seedD1Only();
+		const id = await runCopy({ pageSize: 100 });
+		const copy = await (await call(`/api/v1/graph/copies/${id}`, { headers: ADMIN })).json();
+		expect(copy).toMatchObject({
+			id,
+			phase: "done",
+			copied: { opt_outs: 1, partner_opt_outs: 1, tombstones: 4, pairs: 41 },
+			counts: {
+				d1: { pairs: 41, optOuts: 1, partnerOptOuts: 1 },
+				shards: { pairs: 41, visitorPairs: 41, optOuts: 1, partnerOptOuts: 1 },
+				complete: true,
+			},
+		});
+		// Reads switched to the shards answer as D1 does.
+		for (const n of [0, 3, 14]) {
+			const path = `/api/v1/visitors/${uuid(n)}`;
+			const [fromD1, fromShards] = await Promise.all([
+				callWith({ GRAPH_STORE: "d1" }, path, { headers: ADMIN }),
+				callWith({ GRAPH_STORE: "shards" }, path, { headers: ADMIN }),
+			]);
+			expect(await fromShards.json()).toEqual(await fromD1.json());
+		}
+		const moved = await callWith({ GRAPH_STORE: "shards" }, "/api/v1/partners/1000/ids/id-0", { headers: ADMIN });
+		expect(await moved.json()).toMatchObject({ uuid: uuid(14), pairedAt: T0 + 1000 });
+	});
+
+	it("a second copy changes nothing, and keeps what dual writes made newer", async () => {
+		await seedD1Only();
+		await runCopy({});
+		// The edge keeps serving with dual writes: a newer sighting reaches both stores.
+		await pairStoreOf(env).upsert(
+			[{ dpid: 1002, dpuuid: "id-2", uuid: uuid(7), at: T0 + 86_400_000 }],
+			T0 + 86_400_000,
+		);
+		const again = await runCopy({});
+		const copy = (await (await call(`/api/v1/graph/copies/${again}`, { headers: ADMIN })).json()) as {
+			counts: { complete: boolean };
+		};
+		expect(copy.counts.complete).toBe(true);
+		expect((await pairStoreOf(env).partnerId(1002, "id-2")).uuid).toBe(uuid(7));
+		const shards = await callWith({ GRAPH_STORE: "shards" }, "/api/v1/partners/1002/ids/id-2", { headers: ADMIN });
+		expect(await shards.json()).toMatchObject({ uuid: uuid(7), lastSeen: T0 + 86_400_000 });
+	});
+
+	it("merging a copied mapping never undoes a newer one (a tie keeps the shard's)", () => {
+		const shard = { uuid: "B", first_seen: 5, last_seen: 20, paired_at: 20 };
+		expect(mergeCopiedMapping(shard, { uuid: "A", first_seen: 1, last_seen: 10, paired_at: 1 })).toEqual({
+			uuid: "B",
+			first_seen: 1,
+			last_seen: 20,
+			paired_at: 20,
+		});
+		expect(mergeCopiedMapping(shard, { uuid: "A", first_seen: 5, last_seen: 20, paired_at: 3 })).toBeNull();
+		expect(mergeCopiedMapping(shard, { uuid: "A", first_seen: 6, last_seen: 30, paired_at: 25 })).toEqual({
+			uuid: "A",
+			first_seen: 5,
+			last_seen: 30,
+			paired_at: 25,
+		});
+		expect(mergeCopiedMapping(null, shard)).toEqual(shard);
+	});
+
+	it("refuses to start without dual writes (409), and answers 404 for an unknown copy", async () => {
+		const res = await callWith({ GRAPH_STORE: "d1" }, "/api/v1/graph/copies", {
+			method: "POST",
+			headers: ADMIN,
+			body: "{}",
+		});
+		expect(res.status).toBe(409);
+		expect(await res.json()).toMatchObject({
+			error: "GRAPH_STORE is d1: set d1+shards (write both, read D1) before copying",
+		});
+		expect((await call("/api/v1/graph/copies/graph-copy-1", { headers: ADMIN })).status).toBe(404);
+		const bad = await call("/api/v1/graph/copies", {
+			method: "POST",
+			headers: ADMIN,
+			body: JSON.stringify({ pageSize: 5 }),
+		});
+		expect(bad.status).toBe(400);
+	});
+});
