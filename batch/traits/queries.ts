@@ -1,3 +1,5 @@
+import { REFRESH_AFTER_MS } from "../../core/graph/refresh";
+
 /**
  * SQL of traits and of who holds them (trait_memberships). Bulk statements take one JSON array
  * parameter expanded with json_each (core/db/json-each.ts).
@@ -69,7 +71,12 @@ export const CLEAR_SOURCE_MEMBERSHIPS = `DELETE FROM trait_memberships
 export const REMOVE_MEMBERSHIPS = `DELETE FROM trait_memberships
 	WHERE (uuid, trait_id) IN (SELECT value ->> '$[0]', value ->> '$[1]' FROM json_each(?1))`;
 
-/** ?1 JSON array of [uuid, trait_id], ?2 source dpid, ?3 now. */
+/**
+ * ?1 JSON array of [uuid, trait_id], ?2 source dpid, ?3 now. A trait re-asserted less than a day after
+ * it was last realized writes nothing (row and index untouched): `realized_at` has a day's precision,
+ * as a pair's `last_seen` has (core/graph/refresh.ts).
+ */
 export const ADD_MEMBERSHIPS = `INSERT INTO trait_memberships (uuid, trait_id, dpid, realized_at)
 	SELECT value ->> '$[0]', value ->> '$[1]', ?2, ?3 FROM json_each(?1) WHERE true
-	ON CONFLICT (uuid, trait_id) DO UPDATE SET realized_at = excluded.realized_at`;
+	ON CONFLICT (uuid, trait_id) DO UPDATE SET realized_at = excluded.realized_at
+	WHERE excluded.realized_at >= trait_memberships.realized_at + ${REFRESH_AFTER_MS}`;

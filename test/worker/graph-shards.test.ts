@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import * as traitSql from "../../batch/traits/queries";
 import * as sql from "../../core/graph/queries";
 import { BUCKETS, fnv1a, partnerIdBucket, visitorBucket } from "../../core/graph/shards/bucket";
 import { currentShardMap, forgetShardMap } from "../../core/graph/shards/map-store";
@@ -78,6 +79,16 @@ describe("writes only on change", () => {
 		const pair = { dpid: 1000, dpuuid: "x", uuid: A, firstSeen: T0, lastSeen: T0 };
 		expect((await shard.recordPairs([pair], [])).rowsWritten).toBe(1);
 		expect((await shard.recordPairs([pair], [])).rowsWritten).toBe(0);
+	});
+
+	it("a trait re-asserted within a day writes no row; a day later it does", async () => {
+		const add = (at: number) =>
+			env.DB.prepare(traitSql.ADD_MEMBERSHIPS)
+				.bind(JSON.stringify([[A, 7]]), 1000, at)
+				.run();
+		expect((await add(T0)).meta.rows_written).toBeGreaterThan(0);
+		expect((await add(T0 + HOUR)).meta.rows_written).toBe(0);
+		expect((await add(T0 + 25 * HOUR)).meta.rows_written).toBeGreaterThan(0);
 	});
 
 	it("the D1 reference writes no row (nor index entry) for a refresh within a day", async () => {

@@ -1,5 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { partnerIdBucket, visitorBucket } from "../../core/graph/shards/bucket";
+import { shardName } from "../../core/graph/shards/shard-map";
 import type { PairStore } from "../../core/graph/store";
 import { graphStores } from "./support/graph";
 
@@ -125,5 +127,31 @@ describe("sharded store", () => {
 		expect(visitorSizes.reduce((n, s) => n + s.rows, 0)).toBe(40);
 		expect(partnerSizes.reduce((n, s) => n + s.rows, 0)).toBe(40);
 		for (const e of events) expect((await shards.partnerId(1000, e.dpuuid)).uuid).toBe(e.uuid);
+	});
+});
+
+describe("sharded store, interrupted", () => {
+	it("a partner opt-out that stopped after its partner-ID shard step is finished by a retry", async () => {
+		const { shards, map } = graphStores();
+		await shards.upsert([{ dpid: 1000, dpuuid: "x1", uuid: A, at: T0 }], T0);
+		// The first step alone, as if the Worker died before the visitor shard was told.
+		const partnerShard = env.PARTNER_ID_SHARDS.getByName(shardName(map.partnerId, partnerIdBucket(1000, "x1")));
+		expect(await partnerShard.forget(1000, "x1", T0 + 5)).toEqual({ held: true, uuid: A });
+		expect((await shards.visitor(A)).pairs).toHaveLength(1);
+		// The retry: the ID is no longer held (same answer as the D1 reference), and the copy goes.
+		expect(await shards.forgetPartnerId(1000, "x1", T0 + 6)).toBe(false);
+		expect((await shards.visitor(A)).pairs).toEqual([]);
+	});
+
+	it("a global opt-out that stopped after recording the opt-out is finished by a retry", async () => {
+		const { shards, map } = graphStores();
+		await shards.upsert([{ dpid: 1000, dpuuid: "x1", uuid: A, at: T0 }], T0);
+		const visitorShard = env.VISITOR_SHARDS.getByName(shardName(map.visitor, visitorBucket(A)));
+		expect(await visitorShard.optOut(A, T0 + 5)).toEqual([{ dpid: 1000, dpuuid: "x1" }]);
+		// Meanwhile a late sighting is refused, and the mapping is still readable until the retry.
+		expect((await shards.upsert([{ dpid: 2000, dpuuid: "y", uuid: A, at: T0 + 6 }], T0 + 6)).kept).toEqual([]);
+		await shards.forgetVisitor(A, T0 + 7);
+		expect(await shards.visitor(A)).toEqual({ uuid: A, optedOutAt: T0 + 5, pairs: [] });
+		expect((await shards.partnerId(1000, "x1")).uuid).toBeNull();
 	});
 });

@@ -62,3 +62,7 @@ export const IMPORT_OPT_OUT = RECORD_OPT_OUT;
 export const IMPORT_TOMBSTONE = `INSERT INTO tombstones (dpid, dpuuid, uuid, removed_at) VALUES (?1, ?2, ?3, ?4)
 ON CONFLICT (dpid, dpuuid) DO NOTHING`;
 export const COUNT_OPT_OUTS = "SELECT count(*) AS n FROM opt_outs";
+export const TOMBSTONE_OF = "SELECT uuid FROM tombstones WHERE dpid = ?1 AND dpuuid = ?2";
+export type TombstoneRow = {
+	uuid: string;
+};

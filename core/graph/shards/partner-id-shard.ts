@@ -149,10 +149,18 @@ export class PartnerIdShard extends DurableObject<Env> {
 		return removed;
 	}
 
-	/** Partner-level opt-out of a held ID: remembered, tombstoned, erased. Unknown IDs leave no trace. */
-	forget(dpid: number, dpuuid: string, at: number): string | null {
+	/**
+	 * Partner-level opt-out of a held ID: remembered, tombstoned, erased. Unknown IDs leave no trace.
+	 * `held` says whether the ID was mapped; `uuid` names the visitor whose copy of the pair must go,
+	 * also when a retry finds the opt-out already done (its tombstone remembers the visitor).
+	 */
+	forget(dpid: number, dpuuid: string, at: number): { held: boolean; uuid: string | null } {
 		const row = this.sql.exec<sql.MappingRow>(sql.MAPPING, dpid, dpuuid).toArray()[0];
-		if (!row) return null;
+		if (!row) {
+			const done = this.optedOutAt({ dpid, dpuuid }) !== null;
+			const tombstone = done ? this.sql.exec<sql.TombstoneRow>(sql.TOMBSTONE_OF, dpid, dpuuid).toArray()[0] : undefined;
+			return { held: false, uuid: tombstone?.uuid ?? null };
+		}
 		this.ctx.storage.transactionSync(() => {
 			for (const cursor of [
 				this.sql.exec(sql.RECORD_OPT_OUT, dpid, dpuuid, at),
@@ -161,7 +169,7 @@ export class PartnerIdShard extends DurableObject<Env> {
 			])
 				this.written += cursor.rowsWritten;
 		});
-		return row.uuid;
+		return { held: true, uuid: row.uuid };
 	}
 
 	read(dpid: number, dpuuid: string): PartnerIdRecord {

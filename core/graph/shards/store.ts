@@ -94,10 +94,10 @@ export function shardedPairStore(ns: ShardNamespaces, shardMap: () => Promise<Sh
 		},
 		async forgetPartnerId(dpid, dpuuid, at) {
 			const map = await shardMap();
-			const uuid = await partnerShard(map, dpid, dpuuid).forget(dpid, dpuuid, at);
-			if (uuid === null) return false;
-			await visitorShard(map, uuid).removePair(uuid, dpid, dpuuid);
-			return true;
+			const { held, uuid } = await partnerShard(map, dpid, dpuuid).forget(dpid, dpuuid, at);
+			// Also on a retry (held false, the tombstone names the visitor): the visitor's copy goes.
+			if (uuid !== null) await visitorShard(map, uuid).removePair(uuid, dpid, dpuuid);
+			return held;
 		},
 	};
 }

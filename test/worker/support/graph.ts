@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { d1PairStore } from "../../../core/graph/d1-store";
-import { initialRanges, shardMapOf } from "../../../core/graph/shards/shard-map";
+import { initialRanges, type ShardMap, shardMapOf } from "../../../core/graph/shards/shard-map";
 import { shardedPairStore } from "../../../core/graph/shards/store";
 import type { PairStore } from "../../../core/graph/store";
 
@@ -13,11 +13,13 @@ let stores = 0;
  */
 export function graphStores(): Record<"d1" | "shards", PairStore> & {
 	shardNames: { visitor: string[]; partnerId: string[] };
+	map: ShardMap;
 } {
 	const tag = `t${++stores}`;
 	const rename = (r: ReturnType<typeof initialRanges>[number]) => ({ ...r, shard: `${tag}-${r.shard}` });
 	const map = shardMapOf(1, [...initialRanges("visitor", 4), ...initialRanges("partner_id", 3)].map(rename));
 	return {
+		map,
 		shardNames: { visitor: [...map.visitor.names], partnerId: [...map.partnerId.names] },
 		d1: d1PairStore(env.DB),
 		shards: shardedPairStore(
