@@ -177,6 +177,8 @@ describe("OpenAPI", () => {
 			"/destinations/{id}/runs",
 			"/exchange/migrate-layout",
 			"/grants",
+			"/graph/copies",
+			"/graph/copies/{id}",
 			"/inbound-files",
 			"/inbound-files/{id}",
 			"/outbound-runs",
@@ -186,6 +188,7 @@ describe("OpenAPI", () => {
 			"/partners/{dpid}",
 			"/partners/{dpid}/grants",
 			"/partners/{dpid}/grants/{sourceDpid}",
+			"/partners/{dpid}/ids/{dpuuid}",
 			"/partners/{dpid}/keys",
 			"/partners/{dpid}/keys/{keyId}",
 			"/segments",
@@ -193,6 +196,7 @@ describe("OpenAPI", () => {
 			"/stats",
 			"/traits",
 			"/traits/{id}",
+			"/visitors/{uuid}",
 		]);
 		const docs = await call("/api/docs");
 		expect(docs.headers.get("Content-Type")).toMatch(/text\/html/);
