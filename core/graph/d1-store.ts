@@ -1,7 +1,7 @@
 import { allInSlices, slices } from "../db/json-each";
 import type { PairEvent } from "./pair-event";
 import * as sql from "./queries";
-import type { PartnerIdRecord, VisitorRecord } from "./records";
+import { partnerIdRecordOf, type VisitorRecord } from "./records";
 import type { PairStore } from "./store";
 
 /**
@@ -42,15 +42,7 @@ export function d1PairStore(db: D1Database): PairStore {
 		},
 		async partnerId(dpid, dpuuid) {
 			const row = await db.prepare(sql.PARTNER_ID).bind(dpid, dpuuid).first<sql.PartnerIdRow>();
-			return {
-				dpid,
-				dpuuid,
-				uuid: row?.uuid ?? null,
-				firstSeen: row?.first_seen ?? null,
-				lastSeen: row?.last_seen ?? null,
-				pairedAt: row?.paired_at ?? null,
-				optedOutAt: row?.opted_out_at ?? null,
-			} satisfies PartnerIdRecord;
+			return partnerIdRecordOf(dpid, dpuuid, row, row?.opted_out_at ?? null);
 		},
 		async isOptedOut(uuid) {
 			return (await db.prepare(sql.IS_OPTED_OUT).bind(uuid).first()) !== null;

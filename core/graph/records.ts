@@ -41,3 +41,28 @@ export interface UpsertResult<E> {
 	/** Of the kept events, the first sighting of each partner ID the graph did not hold before. */
 	created: Set<E>;
 }
+
+/** A mapping row as both stores read it (snake_case columns), or none. */
+export interface MappingColumns {
+	uuid: string | null;
+	first_seen: number | null;
+	last_seen: number | null;
+	paired_at: number | null;
+}
+
+export function partnerIdRecordOf(
+	dpid: number,
+	dpuuid: string,
+	row: MappingColumns | null | undefined,
+	optedOutAt: number | null,
+): PartnerIdRecord {
+	return {
+		dpid,
+		dpuuid,
+		uuid: row?.uuid ?? null,
+		firstSeen: row?.first_seen ?? null,
+		lastSeen: row?.last_seen ?? null,
+		pairedAt: row?.paired_at ?? null,
+		optedOutAt,
+	};
+}

@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { PairEvent } from "../pair-event";
-import type { PartnerIdRecord } from "../records";
+import { type PartnerIdRecord, partnerIdRecordOf } from "../records";
 import { REFRESH_AFTER_MS } from "../refresh";
 import { decideMapping, type MappingState, mergeCopiedMapping } from "./mapping";
 import { migrate } from "./migrate";
@@ -174,15 +174,7 @@ export class PartnerIdShard extends DurableObject<Env> {
 
 	read(dpid: number, dpuuid: string): PartnerIdRecord {
 		const row = this.sql.exec<sql.MappingRow>(sql.MAPPING, dpid, dpuuid).toArray()[0];
-		return {
-			dpid,
-			dpuuid,
-			uuid: row?.uuid ?? null,
-			firstSeen: row?.first_seen ?? null,
-			lastSeen: row?.last_seen ?? null,
-			pairedAt: row?.paired_at ?? null,
-			optedOutAt: this.optedOutAt({ dpid, dpuuid }),
-		};
+		return partnerIdRecordOf(dpid, dpuuid, row, this.optedOutAt({ dpid, dpuuid }));
 	}
 
 	/** The visitors that `dpid`'s IDs map to (IDs the shard does not hold are left out). */

@@ -68,7 +68,8 @@ const page = html`<!doctype html>
 			<button id="optout" type="button">Opt out</button>
 		</p>
 		<p>
-			See the pairs: <code>npx wrangler d1 execute DB --local --command "SELECT * FROM id_pairs"</code>
+			See your pairs: <code>curl -H "Authorization: Bearer $ADMIN_TOKEN" http://localhost:8787/api/v1/visitors/&lt;your uuid&gt;</code>
+			(<code>ADMIN_TOKEN</code> is in <code>.dev.vars</code>)
 		</p>
 		<script>
 			${raw(PAGE_SCRIPT)}
