@@ -19,13 +19,16 @@ export interface ShardNamespaces {
  * `db` holds what has not moved yet: trait and segment memberships, removed on a global opt-out.
  */
 export function shardedPairStore(ns: ShardNamespaces, shardMap: () => Promise<ShardMap>, db: D1Database): PairStore {
-	const visitorShard = (map: ShardMap, uuid: string) => stub(ns.visitors, shardName(map.visitor, visitorBucket(uuid)));
+	const visitorShard = (map: ShardMap, uuid: string) =>
+		ns.visitors.getByName(shardName(map.visitor, visitorBucket(uuid)));
 	const partnerShard = (map: ShardMap, dpid: number, dpuuid: string) =>
-		stub(ns.partnerIds, shardName(map.partnerId, partnerIdBucket(dpid, dpuuid)));
+		ns.partnerIds.getByName(shardName(map.partnerId, partnerIdBucket(dpid, dpuuid)));
 
 	async function optedOutAmong(map: ShardMap, uuids: Iterable<string>): Promise<Set<string>> {
 		const groups = groupByShard(map.visitor, new Set(uuids), visitorBucket);
-		const answers = await Promise.all([...groups].map(([name, list]) => stub(ns.visitors, name).optedOutAmong(list)));
+		const answers = await Promise.all(
+			[...groups].map(([name, list]) => ns.visitors.getByName(name).optedOutAmong(list)),
+		);
 		return new Set(answers.flat());
 	}
 
@@ -44,7 +47,7 @@ export function shardedPairStore(ns: ShardNamespaces, shardMap: () => Promise<Sh
 			const created = new Set<(typeof events)[number]>();
 			const asserted = await Promise.all(
 				[...groups].map(async ([name, group]) => {
-					const result = await stub(ns.partnerIds, name).assert(group.map(plainEvent), now);
+					const result = await ns.partnerIds.getByName(name).assert(group.map(plainEvent), now);
 					for (const i of result.refused) refused.add(group[i] as PairEvent);
 					for (const i of result.created) created.add(group[i] as (typeof events)[number]);
 					return result.changes;
@@ -71,7 +74,9 @@ export function shardedPairStore(ns: ShardNamespaces, shardMap: () => Promise<Sh
 		async uuidsOfPartnerIds(dpid, dpuuids) {
 			const map = await shardMap();
 			const groups = groupByShard(map.partnerId, new Set(dpuuids), (id) => partnerIdBucket(dpid, id));
-			const answers = await Promise.all([...groups].map(([name, ids]) => stub(ns.partnerIds, name).resolve(dpid, ids)));
+			const answers = await Promise.all(
+				[...groups].map(([name, ids]) => ns.partnerIds.getByName(name).resolve(dpid, ids)),
+			);
 			return new Map(answers.flat().map((r) => [r.dpuuid, r.uuid]));
 		},
 		async forgetVisitor(uuid, at) {
@@ -83,7 +88,7 @@ export function shardedPairStore(ns: ShardNamespaces, shardMap: () => Promise<Sh
 			const groups = groupByShard(map.partnerId, held, (k) => partnerIdBucket(k.dpid, k.dpuuid));
 			await Promise.all(
 				[...groups].map(([name, keys]) =>
-					stub(ns.partnerIds, name).unmap(
+					ns.partnerIds.getByName(name).unmap(
 						keys.map((k) => ({ ...k, uuid })),
 						at,
 					),
@@ -100,10 +105,6 @@ export function shardedPairStore(ns: ShardNamespaces, shardMap: () => Promise<Sh
 			return held;
 		},
 	};
-}
-
-function stub<T extends Rpc.DurableObjectBranded | undefined>(ns: DurableObjectNamespace<T>, name: string) {
-	return ns.get(ns.idFromName(name));
 }
 
 /** Only the event's own fields cross to the shard (callers' events may carry more, e.g. a message id). */
