@@ -1,7 +1,8 @@
 /**
- * The ids of the three Workflows' instances, and starting an instance exactly once. An id is derived
- * from what its instance works on (an inbound delivery, an outbound run, a segment edit), so starting
- * the same work again names the same instance rather than making a second one.
+ * The ids of the four Workflows' instances, and starting an instance exactly once. An id is derived
+ * from what its instance works on (an inbound delivery, an outbound run, a segment edit, a graph copy
+ * started at a given millisecond), so starting the same work again names the same instance rather than
+ * making a second one.
  */
 
 /** Instance ids allow [A-Za-z0-9_-] only, at most 100 characters; delivery ids are file names with dots. */
@@ -17,6 +18,11 @@ export function outboundWorkflowId(runId: string): string {
 /** One backfill per segment edit: two edits in the same millisecond share one. */
 export function backfillWorkflowId(segmentId: number, updatedAt: number): string {
 	return `segment-${segmentId}-${updatedAt}`;
+}
+
+/** A copy of the D1 graph into the shards, by its start time (Unix ms). */
+export function graphCopyWorkflowId(startedAt: number): string {
+	return `graph-copy-${startedAt}`;
 }
 
 /** What of a Workflow binding starting an instance needs. */

@@ -3,7 +3,7 @@ import { settingsOf } from "../../core/config/settings";
 import { COPY_PHASES, type CopyCursor, compareCounts, copyPage } from "../../core/graph/shards/copy";
 import { currentShardMap } from "../../core/graph/shards/map-store";
 import { D1_STEP } from "../step-configs";
-import { createOrAdopt } from "../workflows";
+import { createOrAdopt, graphCopyWorkflowId } from "../workflows";
 import { finishCopy, recordProgress, startCopyRecord } from "./store";
 
 export interface GraphCopyParams {
@@ -53,7 +53,7 @@ export class GraphCopyWorkflow extends WorkflowEntrypoint<Env, GraphCopyParams> 
 
 /** Starts a copy (instance id `graph-copy-<ms>`); returns its id. */
 export async function startGraphCopy(env: Env, at: number, params: GraphCopyParams = {}): Promise<string> {
-	const id = `graph-copy-${at}`;
+	const id = graphCopyWorkflowId(at);
 	await createOrAdopt(env.GRAPH_COPY_WORKFLOW, id, params);
 	return id;
 }

@@ -1,11 +1,12 @@
-// Workflow instance ids and createOrAdopt (batch/workflows.ts): the one way the inbound, outbound and
-// segment-backfill Workflows start an instance.
+// Workflow instance ids and createOrAdopt (batch/workflows.ts): the one way the inbound, outbound,
+// segment-backfill and graph-copy Workflows start an instance.
 import { introspectWorkflowInstance } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import {
 	backfillWorkflowId,
 	createOrAdopt,
+	graphCopyWorkflowId,
 	inboundWorkflowId,
 	outboundWorkflowId,
 	type WorkflowStarter,
@@ -19,6 +20,7 @@ describe("instance ids", () => {
 		);
 		expect(outboundWorkflowId("1-1800000000000")).toBe("outbound-1-1800000000000");
 		expect(backfillWorkflowId(10, 1_800_000_000_000)).toBe("segment-10-1800000000000");
+		expect(graphCopyWorkflowId(1_800_000_000_000)).toBe("graph-copy-1800000000000");
 	});
 
 	it("keep to the characters and length Workflows allow", () => {
