@@ -62,23 +62,72 @@ describe("writes only on change", () => {
 	it("a partner-ID shard writes no row for a refresh within a day, one for a move or a day-old refresh", async () => {
 		const shard = env.PARTNER_ID_SHARDS.getByName("rows-written");
 		const first = await shard.assert([{ dpid: 1000, dpuuid: "x", uuid: A, at: T0 }], T0);
-		expect(first.rowsWritten).toBe(1);
+		expect(first.rowsWritten).toBe(2); // the mapping and the shard's revision counter
 		const refresh = await shard.assert([{ dpid: 1000, dpuuid: "x", uuid: A, at: T0 + HOUR }], T0);
 		expect(refresh).toEqual({ changes: [], created: [], refused: [], rowsWritten: 0 });
 		const move = await shard.assert([{ dpid: 1000, dpuuid: "x", uuid: B, at: T0 + 2 * HOUR }], T0);
-		expect(move.rowsWritten).toBe(1);
+		expect(move.rowsWritten).toBe(2);
 		expect(move.changes).toEqual([
-			{ dpid: 1000, dpuuid: "x", uuid: B, firstSeen: T0, lastSeen: T0 + 2 * HOUR, movedFrom: A },
+			{ dpid: 1000, dpuuid: "x", uuid: B, firstSeen: T0, lastSeen: T0 + 2 * HOUR, rev: 2, movedFrom: A },
 		]);
 		const dayOld = await shard.assert([{ dpid: 1000, dpuuid: "x", uuid: B, at: T0 + 26 * HOUR }], T0);
-		expect(dayOld.rowsWritten).toBe(1);
+		expect(dayOld.rowsWritten).toBe(2);
 	});
 
-	it("a visitor shard rewrites no pair whose times did not change", async () => {
+	it("a visitor shard rewrites no copy of a revision it already holds", async () => {
 		const shard = env.VISITOR_SHARDS.getByName("rows-written");
-		const pair = { dpid: 1000, dpuuid: "x", uuid: A, firstSeen: T0, lastSeen: T0 };
-		expect((await shard.recordPairs([pair], [])).rowsWritten).toBe(1);
-		expect((await shard.recordPairs([pair], [])).rowsWritten).toBe(0);
+		const pair = { dpid: 1000, dpuuid: "x", uuid: A, firstSeen: T0, lastSeen: T0, rev: 1 };
+		expect((await shard.recordPairs([pair], [], T0)).rowsWritten).toBe(1);
+		expect((await shard.recordPairs([pair], [], T0)).rowsWritten).toBe(0);
+	});
+
+	it("a visitor shard puts writes of one partner ID mirrored out of order back in order", async () => {
+		const shard = env.VISITOR_SHARDS.getByName("out-of-order");
+		const pairs = async (uuid: string) => (await shard.read(uuid)).pairs.map((p) => [p.dpuuid, p.lastSeen]);
+		const copy = (dpuuid: string, uuid: string, lastSeen: number, rev: number) => ({
+			dpid: 1000,
+			dpuuid,
+			uuid,
+			firstSeen: T0,
+			lastSeen,
+			rev,
+		});
+		// x: A (revision 1), then B (revision 2). The move is mirrored first, A's own copy after it.
+		await shard.recordPairs([copy("x", B, T0 + HOUR, 2)], [{ dpid: 1000, dpuuid: "x", uuid: A, rev: 2 }], T0);
+		await shard.recordPairs([copy("x", A, T0, 1)], [], T0);
+		expect(await pairs(A)).toEqual([]);
+		expect(await pairs(B)).toEqual([["x", T0 + HOUR]]);
+		// y: A (1) → B (2) → A (3). The move back is mirrored first; the first move's removal must not
+		// erase it, nor its copy for B come back.
+		await shard.recordPairs([copy("y", A, T0 + 2 * HOUR, 3)], [{ dpid: 1000, dpuuid: "y", uuid: B, rev: 3 }], T0);
+		await shard.recordPairs([copy("y", B, T0 + HOUR, 2)], [{ dpid: 1000, dpuuid: "y", uuid: A, rev: 2 }], T0);
+		expect(await pairs(A)).toEqual([["y", T0 + 2 * HOUR]]);
+		expect(await pairs(B)).toEqual([["x", T0 + HOUR]]);
+		// An older copy of the current mapping mirrored after a newer one does not turn its times back.
+		await shard.recordPairs([copy("y", A, T0 + HOUR, 1)], [], T0);
+		expect(await pairs(A)).toEqual([["y", T0 + 2 * HOUR]]);
+		// z: taken from A (revision 5), later given back to A (revision 6): the move is no veto on newer writes.
+		await shard.recordPairs([], [{ dpid: 1000, dpuuid: "z", uuid: A, rev: 5 }], T0);
+		await shard.recordPairs([copy("z", A, T0, 6)], [], T0);
+		expect((await pairs(A)).map(([id]) => id)).toEqual(["y", "z"]);
+	});
+
+	it("a partner-ID shard numbers its writes: one revision per call that changes something", async () => {
+		const shard = env.PARTNER_ID_SHARDS.getByName("revisions");
+		const first = await shard.assert(
+			[
+				{ dpid: 1000, dpuuid: "a", uuid: A, at: T0 },
+				{ dpid: 1000, dpuuid: "b", uuid: A, at: T0 },
+			],
+			T0,
+		);
+		expect(first.changes.map((c) => c.rev)).toEqual([1, 1]);
+		expect((await shard.assert([{ dpid: 1000, dpuuid: "a", uuid: A, at: T0 + HOUR }], T0)).changes).toEqual([]);
+		const move = await shard.assert([{ dpid: 1000, dpuuid: "a", uuid: B, at: T0 + HOUR }], T0);
+		expect(move.changes.map((c) => c.rev)).toEqual([2]);
+		expect(await shard.forget(1000, "a", T0)).toEqual({ held: true, uuid: B, rev: 3 });
+		expect(await shard.forget(1000, "a", T0)).toEqual({ held: false, uuid: B, rev: 4 });
+		expect(await shard.forget(1000, "never", T0)).toEqual({ held: false, uuid: null, rev: 0 });
 	});
 
 	it("a trait re-asserted within a day writes no row; a day later it does", async () => {

@@ -136,7 +136,7 @@ describe("sharded store, interrupted", () => {
 		await shards.upsert([{ dpid: 1000, dpuuid: "x1", uuid: A, at: T0 }], T0);
 		// The first step alone, as if the Worker died before the visitor shard was told.
 		const partnerShard = env.PARTNER_ID_SHARDS.getByName(shardName(map.partnerId, partnerIdBucket(1000, "x1")));
-		expect(await partnerShard.forget(1000, "x1", T0 + 5)).toEqual({ held: true, uuid: A });
+		expect(await partnerShard.forget(1000, "x1", T0 + 5)).toEqual({ held: true, uuid: A, rev: 2 });
 		expect((await shards.visitor(A)).pairs).toHaveLength(1);
 		// The retry: the ID is no longer held (same answer as the D1 reference), and the copy goes.
 		expect(await shards.forgetPartnerId(1000, "x1", T0 + 6)).toBe(false);

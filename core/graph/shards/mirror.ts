@@ -1,8 +1,6 @@
 import type { PartnerIdShard } from "./partner-id-shard";
-import type { GraphPair, PairChange, PartnerIdKey } from "./types";
+import type { MirroredPair, MovedPair, PairChange } from "./types";
 import type { VisitorShard } from "./visitor-shard";
-
-type Removal = PartnerIdKey & { uuid: string };
 
 export interface ShardStubs {
 	visitor(uuid: string): DurableObjectStub<VisitorShard>;
@@ -17,11 +15,11 @@ export interface ShardStubs {
 export async function mirrorChanges(changes: readonly PairChange[], now: number, stubs: ShardStubs): Promise<void> {
 	if (changes.length === 0) return;
 	// Keyed by the object's id: the same shard may be reached from several visitors.
-	const byId = new Map<string, { stub: DurableObjectStub<VisitorShard>; pairs: GraphPair[]; removals: Removal[] }>();
+	const byId = new Map<string, { stub: DurableObjectStub<VisitorShard>; pairs: MirroredPair[]; moved: MovedPair[] }>();
 	const work = (uuid: string) => {
 		const s = stubs.visitor(uuid);
 		const key = s.id.toString();
-		const entry = byId.get(key) ?? { stub: s, pairs: [], removals: [] };
+		const entry = byId.get(key) ?? { stub: s, pairs: [], moved: [] };
 		byId.set(key, entry);
 		return entry;
 	};
@@ -32,11 +30,12 @@ export async function mirrorChanges(changes: readonly PairChange[], now: number,
 			uuid: c.uuid,
 			firstSeen: c.firstSeen,
 			lastSeen: c.lastSeen,
+			rev: c.rev,
 		});
-		if (c.movedFrom) work(c.movedFrom).removals.push({ dpid: c.dpid, dpuuid: c.dpuuid, uuid: c.movedFrom });
+		if (c.movedFrom) work(c.movedFrom).moved.push({ dpid: c.dpid, dpuuid: c.dpuuid, uuid: c.movedFrom, rev: c.rev });
 	}
 	const refused = (
-		await Promise.all([...byId.values()].map(async (e) => (await e.stub.recordPairs(e.pairs, e.removals)).refused))
+		await Promise.all([...byId.values()].map(async (e) => (await e.stub.recordPairs(e.pairs, e.moved, now)).refused))
 	).flat();
 	await Promise.all(refused.map((p) => stubs.partner(p.dpid, p.dpuuid).unmap([p], now)));
 }

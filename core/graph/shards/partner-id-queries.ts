@@ -25,6 +25,12 @@ export const PARTNER_ID_SCHEMA = [
 		removed_at INTEGER NOT NULL,
 		PRIMARY KEY (dpid, dpuuid)
 	) WITHOUT ROWID`,
+	// The shard's write counter: every write of a mapping gets the next revision, so the visitor shards
+	// can put mirrors that arrive out of order back in order.
+	`CREATE TABLE revisions (
+		id INTEGER PRIMARY KEY CHECK (id = 1),
+		rev INTEGER NOT NULL
+	)`,
 ];
 
 export const MAPPING = "SELECT uuid, first_seen, last_seen, paired_at FROM ids WHERE dpid = ?1 AND dpuuid = ?2";
@@ -65,4 +71,9 @@ export const COUNT_OPT_OUTS = "SELECT count(*) AS n FROM opt_outs";
 export const TOMBSTONE_OF = "SELECT uuid FROM tombstones WHERE dpid = ?1 AND dpuuid = ?2";
 export type TombstoneRow = {
 	uuid: string;
+};
+export const NEXT_REVISION = `INSERT INTO revisions (id, rev) VALUES (1, 1)
+ON CONFLICT (id) DO UPDATE SET rev = rev + 1 RETURNING rev`;
+export type RevisionRow = {
+	rev: number;
 };

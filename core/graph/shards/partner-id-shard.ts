@@ -46,6 +46,7 @@ export class PartnerIdShard extends DurableObject<Env> {
 		// The visitor each key had before this batch: a key may change twice in one batch.
 		const heldBefore = new Map<string, string | null>();
 		const order = events.map((_, i) => i).sort((a, b) => (events[a]?.at ?? 0) - (events[b]?.at ?? 0));
+		let rev: number | null = null;
 		this.ctx.storage.transactionSync(() => {
 			for (const position of order) {
 				const event = events[position] as PairEvent;
@@ -69,12 +70,17 @@ export class PartnerIdShard extends DurableObject<Env> {
 				const key = `${event.dpid}:${event.dpuuid}`;
 				if (!heldBefore.has(key)) heldBefore.set(key, before?.uuid ?? null);
 				const movedFrom = heldBefore.get(key) ?? null;
+				if (rev === null) {
+					rev = this.nextRevision();
+					result.rowsWritten++;
+				}
 				changed.set(key, {
 					dpid: event.dpid,
 					dpuuid: event.dpuuid,
 					uuid: after.uuid,
 					firstSeen: after.first_seen,
 					lastSeen: after.last_seen,
+					rev,
 					movedFrom: movedFrom === after.uuid ? null : movedFrom,
 				});
 			}
@@ -95,6 +101,7 @@ export class PartnerIdShard extends DurableObject<Env> {
 		mappings?: readonly CopiedMapping[];
 	}): PairChange[] {
 		const changes: PairChange[] = [];
+		let rev: number | null = null;
 		this.ctx.storage.transactionSync(() => {
 			for (const o of rows.optOuts ?? [])
 				this.written += this.sql.exec(sql.IMPORT_OPT_OUT, o.dpid, o.dpuuid, o.optedOutAt).rowsWritten;
@@ -122,12 +129,17 @@ export class PartnerIdShard extends DurableObject<Env> {
 					after.paired_at,
 				).rowsWritten;
 				const movedFrom = before && before.uuid !== after.uuid ? before.uuid : null;
+				if (rev === null) {
+					rev = this.nextRevision();
+					this.written++;
+				}
 				changes.push({
 					dpid: m.dpid,
 					dpuuid: m.dpuuid,
 					uuid: after.uuid,
 					firstSeen: after.first_seen,
 					lastSeen: after.last_seen,
+					rev,
 					movedFrom,
 				});
 			}
@@ -154,14 +166,19 @@ export class PartnerIdShard extends DurableObject<Env> {
 	 * `held` says whether the ID was mapped; `uuid` names the visitor whose copy of the pair must go,
 	 * also when a retry finds the opt-out already done (its tombstone remembers the visitor).
 	 */
-	forget(dpid: number, dpuuid: string, at: number): { held: boolean; uuid: string | null } {
+	forget(dpid: number, dpuuid: string, at: number): { held: boolean; uuid: string | null; rev: number } {
 		const row = this.sql.exec<sql.MappingRow>(sql.MAPPING, dpid, dpuuid).toArray()[0];
 		if (!row) {
 			const done = this.optedOutAt({ dpid, dpuuid }) !== null;
 			const tombstone = done ? this.sql.exec<sql.TombstoneRow>(sql.TOMBSTONE_OF, dpid, dpuuid).toArray()[0] : undefined;
-			return { held: false, uuid: tombstone?.uuid ?? null };
+			if (!tombstone) return { held: false, uuid: null, rev: 0 };
+			this.written++;
+			return { held: false, uuid: tombstone.uuid, rev: this.nextRevision() };
 		}
+		let rev = 0;
 		this.ctx.storage.transactionSync(() => {
+			rev = this.nextRevision();
+			this.written++;
 			for (const cursor of [
 				this.sql.exec(sql.RECORD_OPT_OUT, dpid, dpuuid, at),
 				this.sql.exec(sql.TOMBSTONE, dpid, dpuuid, row.uuid, at),
@@ -169,7 +186,7 @@ export class PartnerIdShard extends DurableObject<Env> {
 			])
 				this.written += cursor.rowsWritten;
 		});
-		return { held: true, uuid: row.uuid };
+		return { held: true, uuid: row.uuid, rev };
 	}
 
 	read(dpid: number, dpuuid: string): PartnerIdRecord {
@@ -190,6 +207,11 @@ export class PartnerIdShard extends DurableObject<Env> {
 		const rows = this.sql.exec<sql.CountRow>(sql.COUNT_IDS).one().n;
 		const optOuts = this.sql.exec<sql.CountRow>(sql.COUNT_OPT_OUTS).one().n;
 		return { rows, optOuts, bytes: this.sql.databaseSize, rowsWritten: this.written };
+	}
+
+	/** The next revision (one row written: the counter; callers count it with their own writes). */
+	private nextRevision(): number {
+		return this.sql.exec<sql.RevisionRow>(sql.NEXT_REVISION).one().rev;
 	}
 
 	private optedOutAt(key: PartnerIdKey): number | null {

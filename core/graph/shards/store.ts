@@ -99,9 +99,9 @@ export function shardedPairStore(ns: ShardNamespaces, shardMap: () => Promise<Sh
 		},
 		async forgetPartnerId(dpid, dpuuid, at) {
 			const map = await shardMap();
-			const { held, uuid } = await partnerShard(map, dpid, dpuuid).forget(dpid, dpuuid, at);
+			const { held, uuid, rev } = await partnerShard(map, dpid, dpuuid).forget(dpid, dpuuid, at);
 			// Also on a retry (held false, the tombstone names the visitor): the visitor's copy goes.
-			if (uuid !== null) await visitorShard(map, uuid).removePair(uuid, dpid, dpuuid);
+			if (uuid !== null) await visitorShard(map, uuid).removePair(uuid, dpid, dpuuid, rev, Date.now());
 			return held;
 		},
 	};

@@ -12,8 +12,16 @@ export interface GraphPair extends PartnerIdKey {
 	lastSeen: number;
 }
 
-/** What a partner-ID shard wrote for one key: the row now, and the visitor it left if it moved. */
-export interface PairChange extends GraphPair {
+/**
+ * A mapping as a visitor shard mirrors it. `rev` orders the writes of one partner ID (its partner-ID
+ * shard numbers every write it makes), so mirrors that arrive out of order are put back in order.
+ */
+export interface MirroredPair extends GraphPair {
+	rev: number;
+}
+
+/** What a partner-ID shard wrote for one key: the row now, its revision, and the visitor it left if it moved. */
+export interface PairChange extends MirroredPair {
 	movedFrom: string | null;
 }
 
@@ -24,6 +32,12 @@ export interface AssertResult {
 	/** Positions of events whose partner ID has opted out. */
 	refused: number[];
 	rowsWritten: number;
+}
+
+/** A pair taken from `uuid` (moved to another visitor, or opted out) by the partner ID's write `rev`. */
+export interface MovedPair extends PartnerIdKey {
+	uuid: string;
+	rev: number;
 }
 
 export interface ShardSize {

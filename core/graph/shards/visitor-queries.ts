@@ -17,6 +17,19 @@ export const VISITOR_SCHEMA = [
 		uuid TEXT PRIMARY KEY,
 		opted_out_at INTEGER NOT NULL
 	) WITHOUT ROWID`,
+	// Pairs taken from a visitor (moved to another, or opted out) and by which revision of the partner
+	// ID: concurrent consumers may mirror two writes of one partner ID out of order, and an older copy
+	// must not come back. Kept a day (moved_at is when the shard heard of it).
+	`CREATE TABLE moved_away (
+		uuid TEXT NOT NULL,
+		dpid INTEGER NOT NULL,
+		dpuuid TEXT NOT NULL,
+		rev INTEGER NOT NULL,
+		moved_at INTEGER NOT NULL,
+		PRIMARY KEY (uuid, dpid, dpuuid)
+	) WITHOUT ROWID`,
+	// The revision of the partner ID's write each copy mirrors.
+	"ALTER TABLE pairs ADD COLUMN rev INTEGER NOT NULL DEFAULT 0",
 ];
 
 export const OPTED_OUT_AT = "SELECT opted_out_at FROM opt_outs WHERE uuid = ?1";
@@ -32,12 +45,27 @@ export type PairRow = {
 	last_seen: number;
 };
 
-/** ?1 uuid, ?2 dpid, ?3 dpuuid, ?4 first seen, ?5 last seen: the partner-ID shard's row, mirrored; unchanged rows are not rewritten. */
-export const MIRROR_PAIR = `INSERT INTO pairs (uuid, dpid, dpuuid, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?5)
-ON CONFLICT (uuid, dpid, dpuuid) DO UPDATE SET first_seen = excluded.first_seen, last_seen = excluded.last_seen
-WHERE first_seen <> excluded.first_seen OR last_seen <> excluded.last_seen`;
+/**
+ * ?1 uuid, ?2 dpid, ?3 dpuuid, ?4 first seen, ?5 last seen, ?6 revision: the partner-ID shard's row,
+ * mirrored. Only a later revision replaces a copy, so a mirror arriving late changes nothing, nor does
+ * a repeated one.
+ */
+export const MIRROR_PAIR = `INSERT INTO pairs (uuid, dpid, dpuuid, first_seen, last_seen, rev) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+ON CONFLICT (uuid, dpid, dpuuid) DO UPDATE SET first_seen = excluded.first_seen, last_seen = excluded.last_seen,
+	rev = excluded.rev
+WHERE excluded.rev > rev`;
 
-export const REMOVE_PAIR = "DELETE FROM pairs WHERE uuid = ?1 AND dpid = ?2 AND dpuuid = ?3";
+/** ?1 uuid, ?2 dpid, ?3 dpuuid, ?4 revision of the move: the copy goes unless a later write is already here. */
+export const REMOVE_MOVED_PAIR = "DELETE FROM pairs WHERE uuid = ?1 AND dpid = ?2 AND dpuuid = ?3 AND rev < ?4";
+/** ?1 uuid, ?2 dpid, ?3 dpuuid, ?4 revision, ?5 now. */
+export const MARK_MOVED = `INSERT INTO moved_away (uuid, dpid, dpuuid, rev, moved_at) VALUES (?1, ?2, ?3, ?4, ?5)
+ON CONFLICT (uuid, dpid, dpuuid) DO UPDATE SET rev = max(rev, excluded.rev), moved_at = excluded.moved_at`;
+export const MOVED_REV = "SELECT rev FROM moved_away WHERE uuid = ?1 AND dpid = ?2 AND dpuuid = ?3";
+export type MovedRow = {
+	rev: number;
+};
+/** ?1 the oldest move still remembered (Unix ms). */
+export const FORGET_OLD_MOVES = "DELETE FROM moved_away WHERE moved_at < ?1";
 export const REMOVE_PAIRS_OF = "DELETE FROM pairs WHERE uuid = ?1";
 export const RECORD_OPT_OUT = "INSERT INTO opt_outs (uuid, opted_out_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
 export const COUNT_PAIRS = "SELECT count(*) AS n FROM pairs";

@@ -1,8 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
 import type { VisitorRecord } from "../records";
 import { migrate } from "./migrate";
-import type { GraphPair, PartnerIdKey, ShardSize } from "./types";
+import type { GraphPair, MirroredPair, MovedPair, PartnerIdKey, ShardSize } from "./types";
 import * as sql from "./visitor-queries";
+
+/** How long a move is remembered: far beyond any queue retry or Workflow step that could mirror late. */
+const MOVES_REMEMBERED_MS = 86_400_000;
 
 /**
  * One visitor shard: the pairs and opt-outs of the visitors whose buckets the shard map gives it.
@@ -34,22 +37,35 @@ export class VisitorShard extends DurableObject<Env> {
 	}
 
 	/**
-	 * Mirrors the partner-ID shards' changes: `pairs` as they now are, `removals` the visitors that
-	 * partner IDs moved away from. A pair of a visitor who opted out meanwhile is refused and named, so
-	 * the store can take the partner ID's mapping back.
+	 * Mirrors the partner-ID shards' writes: `pairs` as they now are, `moved` the pairs taken from these
+	 * visitors. Writes of one partner ID may be mirrored out of order (consumers run concurrently), so
+	 * each carries its revision: a copy is replaced only by a later one, removed only by a later move,
+	 * and a move is remembered for a day so an older copy does not come back. A pair of a visitor who
+	 * opted out meanwhile is refused and named, so the store can take the partner ID's mapping back.
 	 */
 	recordPairs(
-		pairs: readonly GraphPair[],
-		removals: ReadonlyArray<PartnerIdKey & { uuid: string }>,
+		pairs: readonly MirroredPair[],
+		moved: readonly MovedPair[],
+		now: number,
 	): { refused: GraphPair[]; rowsWritten: number } {
 		const refused: GraphPair[] = [];
 		let rowsWritten = 0;
 		this.ctx.storage.transactionSync(() => {
-			for (const r of removals) rowsWritten += this.sql.exec(sql.REMOVE_PAIR, r.uuid, r.dpid, r.dpuuid).rowsWritten;
+			rowsWritten += this.sql.exec(sql.FORGET_OLD_MOVES, now - MOVES_REMEMBERED_MS).rowsWritten;
+			for (const m of moved) rowsWritten += this.markMoved(m, now);
 			for (const p of pairs) {
 				if (this.optedOutAt(p.uuid) !== null) refused.push(p);
+				else if ((this.movedRev(p) ?? -1) > p.rev) continue;
 				else
-					rowsWritten += this.sql.exec(sql.MIRROR_PAIR, p.uuid, p.dpid, p.dpuuid, p.firstSeen, p.lastSeen).rowsWritten;
+					rowsWritten += this.sql.exec(
+						sql.MIRROR_PAIR,
+						p.uuid,
+						p.dpid,
+						p.dpuuid,
+						p.firstSeen,
+						p.lastSeen,
+						p.rev,
+					).rowsWritten;
 			}
 		});
 		this.written += rowsWritten;
@@ -79,8 +95,9 @@ export class VisitorShard extends DurableObject<Env> {
 		return this.count(this.sql.exec(sql.REMOVE_PAIRS_OF, uuid).rowsWritten);
 	}
 
-	removePair(uuid: string, dpid: number, dpuuid: string): number {
-		return this.count(this.sql.exec(sql.REMOVE_PAIR, uuid, dpid, dpuuid).rowsWritten);
+	/** A partner-level opt-out took the pair away (the partner ID's write `rev`): the copy goes for good. */
+	removePair(uuid: string, dpid: number, dpuuid: string, rev: number, now: number): number {
+		return this.count(this.markMoved({ uuid, dpid, dpuuid, rev }, now));
 	}
 
 	/** Rows held, bytes on disk and rows written since waking: for the migration check and the bench. */
@@ -93,6 +110,15 @@ export class VisitorShard extends DurableObject<Env> {
 	private count(rowsWritten: number): number {
 		this.written += rowsWritten;
 		return rowsWritten;
+	}
+
+	private markMoved(m: MovedPair, now: number): number {
+		const removed = this.sql.exec(sql.REMOVE_MOVED_PAIR, m.uuid, m.dpid, m.dpuuid, m.rev).rowsWritten;
+		return removed + this.sql.exec(sql.MARK_MOVED, m.uuid, m.dpid, m.dpuuid, m.rev, now).rowsWritten;
+	}
+
+	private movedRev(key: PartnerIdKey & { uuid: string }): number | null {
+		return this.sql.exec<sql.MovedRow>(sql.MOVED_REV, key.uuid, key.dpid, key.dpuuid).toArray()[0]?.rev ?? null;
 	}
 
 	private optedOutAt(uuid: string): number | null {
