@@ -1,10 +1,9 @@
-import { DurableObject } from "cloudflare:workers";
 import type { PairEvent } from "../pair-event";
 import { type PartnerIdRecord, partnerIdRecordOf } from "../records";
 import { REFRESH_AFTER_MS } from "../refresh";
 import { decideMapping, type MappingState, mergeCopiedMapping } from "./mapping";
-import { migrate } from "./migrate";
 import * as sql from "./partner-id-queries";
+import { SqliteShard } from "./sqlite-shard";
 import type {
 	AssertResult,
 	CopiedMapping,
@@ -20,15 +19,9 @@ import type {
  * partner-level opt-outs and tombstones. Called over RPC by the sharded store only; no method awaits,
  * so each is atomic inside the object.
  */
-export class PartnerIdShard extends DurableObject<Env> {
-	private readonly sql: SqlStorage;
-	/** Rows written since the object woke (SQLite's own count, index entries included): for the bench. */
-	private written = 0;
-
+export class PartnerIdShard extends SqliteShard {
 	constructor(ctx: DurableObjectState, env: Env) {
-		super(ctx, env);
-		this.sql = ctx.storage.sql;
-		migrate(ctx.storage, sql.PARTNER_ID_SCHEMA);
+		super(ctx, env, sql.PARTNER_ID_SCHEMA);
 	}
 
 	/** Positions of the keys that opted out. */

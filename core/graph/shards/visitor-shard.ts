@@ -1,6 +1,5 @@
-import { DurableObject } from "cloudflare:workers";
 import type { VisitorRecord } from "../records";
-import { migrate } from "./migrate";
+import { SqliteShard } from "./sqlite-shard";
 import type { GraphPair, MirroredPair, MovedPair, PartnerIdKey, ShardSize } from "./types";
 import * as sql from "./visitor-queries";
 
@@ -12,15 +11,9 @@ const MOVES_REMEMBERED_MS = 86_400_000;
  * Its methods are called over RPC by the sharded store (core/graph/shards/store.ts) only; each runs
  * without awaiting, so it is atomic inside the object.
  */
-export class VisitorShard extends DurableObject<Env> {
-	private readonly sql: SqlStorage;
-	/** Rows written since the object woke (SQLite's own count, index entries included): for the bench. */
-	private written = 0;
-
+export class VisitorShard extends SqliteShard {
 	constructor(ctx: DurableObjectState, env: Env) {
-		super(ctx, env);
-		this.sql = ctx.storage.sql;
-		migrate(ctx.storage, sql.VISITOR_SCHEMA);
+		super(ctx, env, sql.VISITOR_SCHEMA);
 	}
 
 	optedOutAmong(uuids: readonly string[]): string[] {
@@ -105,11 +98,6 @@ export class VisitorShard extends DurableObject<Env> {
 		const rows = this.sql.exec<sql.CountRow>(sql.COUNT_PAIRS).one().n;
 		const optOuts = this.sql.exec<sql.CountRow>(sql.COUNT_OPT_OUTS).one().n;
 		return { rows, optOuts, bytes: this.sql.databaseSize, rowsWritten: this.written };
-	}
-
-	private count(rowsWritten: number): number {
-		this.written += rowsWritten;
-		return rowsWritten;
 	}
 
 	private markMoved(m: MovedPair, now: number): number {
