@@ -1,9 +1,8 @@
 import { introspectWorkflowInstance } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { d1PairStore } from "../../core/graph/d1-store";
 import { pairStoreOf } from "../../core/graph/select";
-import { forgetShardMap } from "../../core/graph/shards/map-store";
 import { mergeCopiedMapping } from "../../core/graph/shards/mapping";
 import { call, callWith } from "./support/edge";
 
@@ -34,8 +33,6 @@ async function runCopy(body: unknown) {
 	await instance.waitForStatus("complete");
 	return id;
 }
-
-beforeEach(() => forgetShardMap());
 
 describe("copying the D1 graph into the shards", () => {
 	it("copies pairs, opt-outs and tombstones in pages, then says the shards hold what D1 holds", async () => {
