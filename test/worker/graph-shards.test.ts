@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import * as traitSql from "../../batch/traits/queries";
 import * as sql from "../../core/graph/queries";
 import { BUCKETS, fnv1a, partnerIdBucket, visitorBucket } from "../../core/graph/shards/bucket";
@@ -41,6 +41,17 @@ describe("shard map", () => {
 		const overlap = [...initialRanges("visitor", 1), ...initialRanges("visitor", 2)];
 		expect(() => lookupOf("visitor", overlap)).toThrow("visitor bucket 0 is mapped twice");
 		expect(() => initialRanges("partner_id", 0)).toThrow("partner_id shards must be a whole number from 1 to 4096");
+	});
+
+	it("is cached per isolate: a second call within a minute reads nothing from D1", async () => {
+		forgetShardMap();
+		const first = await currentShardMap(env.DB, { visitor: 4, partnerId: 3 }, T0);
+		const prepare = vi.spyOn(env.DB, "prepare");
+		expect(await currentShardMap(env.DB, { visitor: 4, partnerId: 3 }, T0 + 59_000)).toBe(first);
+		expect(prepare).not.toHaveBeenCalled();
+		await currentShardMap(env.DB, { visitor: 4, partnerId: 3 }, T0 + 60_000);
+		expect(prepare).toHaveBeenCalled();
+		forgetShardMap();
 	});
 
 	it("is written once from the configured counts, and the stored map wins over a changed count", async () => {

@@ -62,8 +62,6 @@ export type CountRow = {
 	n: number;
 };
 
-/** ?1 dpid, ?2 dpuuid, ?3 opted out at: a copied partner-level opt-out (the copy from D1). */
-export const IMPORT_OPT_OUT = RECORD_OPT_OUT;
 /** ?1..?4: a copied tombstone; one already here (a dual write) is newer or the same. */
 export const IMPORT_TOMBSTONE = `INSERT INTO tombstones (dpid, dpuuid, uuid, removed_at) VALUES (?1, ?2, ?3, ?4)
 ON CONFLICT (dpid, dpuuid) DO NOTHING`;

@@ -97,7 +97,7 @@ export class PartnerIdShard extends SqliteShard {
 		let rev: number | null = null;
 		this.ctx.storage.transactionSync(() => {
 			for (const o of rows.optOuts ?? [])
-				this.written += this.sql.exec(sql.IMPORT_OPT_OUT, o.dpid, o.dpuuid, o.optedOutAt).rowsWritten;
+				this.written += this.sql.exec(sql.RECORD_OPT_OUT, o.dpid, o.dpuuid, o.optedOutAt).rowsWritten;
 			for (const t of rows.tombstones ?? []) {
 				this.written += this.sql.exec(sql.IMPORT_TOMBSTONE, t.dpid, t.dpuuid, t.uuid, t.removedAt).rowsWritten;
 			}
