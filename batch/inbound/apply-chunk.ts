@@ -1,18 +1,17 @@
 import type { PairStore } from "../../core/graph/store";
 import { isUuid } from "../../core/uuid";
-import { segmentStatementsAfter } from "../segments/membership";
 import type { Segment } from "../segments/schema";
 import type { TraitCatalog } from "../traits/catalog";
-import { membershipStatements, sourceTraitsOf } from "../traits/store";
 import { type ChunkLine, type ChunkState, type ChunkTarget, decideChunk } from "./chunk-decision";
 import type { Tally } from "./parse";
 import { findChunkTally, insertChunkStatement, saveUserStatements, userStatesOf } from "./store";
 
 /**
- * Applies one chunk of a trait delivery to D1 exactly once: reads what the chunk's outcome depends on,
- * decides it (decideChunk, pure), and writes its trait changes, the segment entries and exits they
- * cause, its users' state and its counts in one transaction. A chunk already recorded returns its
- * stored counts and writes nothing.
+ * Applies one chunk of a trait delivery exactly once: reads what the chunk's outcome depends on,
+ * decides it (decideChunk, pure), hands its trait changes to the graph store (which evaluates the
+ * segments where the traits are, once per chunk key), then records the users' state and the counts in
+ * D1. A chunk already recorded returns its stored counts and writes nothing; a retry after the graph
+ * applied the change gets the graph's first answer back, so the counts stay exact.
  */
 export async function applyChunk(
 	db: D1Database,
@@ -28,13 +27,20 @@ export async function applyChunk(
 	if (done) return done;
 
 	const decision = decideChunk(target, lines, await readChunkState(db, graph, target, lines), catalog);
-	const { traitSource: source } = target;
-	const { cleared, effects } = decision;
-	const segmentUpdates = await segmentStatementsAfter(db, segments, { traitSource: source, cleared, effects }, now);
+	const change = {
+		key: `${target.deliveryId}/${chunk}`,
+		source: target.traitSource,
+		cleared: decision.cleared,
+		effects: decision.effects,
+	};
+	const applied = await graph.applyTraits(
+		change,
+		segments.map((s) => ({ id: s.id, tree: s.tree })),
+		now,
+	);
+	decision.tally.counts.totalRemovedTraits += applied.removedByOverwrite;
 	await db.batch([
-		...membershipStatements(db, { source, cleared, changes: effects }, now),
 		...saveUserStatements(db, target.deliveryId, decision.users),
-		...segmentUpdates,
 		insertChunkStatement(db, target.deliveryId, chunk, decision.tally, now),
 	]);
 	return decision.tally;
@@ -53,10 +59,6 @@ async function readChunkState(
 			: graph.uuidsOfPartnerIds(target.idSource, userIds),
 		userStatesOf(db, target.deliveryId, userIds),
 	]);
-	const uuids = [...new Set(uuidOf.values())];
-	const [optedOut, sourceTraits] = await Promise.all([
-		graph.optedOutAmong(uuids),
-		target.mode === "overwrite" ? sourceTraitsOf(db, target.traitSource, uuids) : new Map<string, Set<number>>(),
-	]);
-	return { uuidOf, users, optedOut, sourceTraits };
+	const optedOut = await graph.optedOutAmong([...new Set(uuidOf.values())]);
+	return { uuidOf, users, optedOut };
 }

@@ -1,7 +1,7 @@
+import type { MembershipChange, TraitChange } from "../../core/graph/memberships/types";
 import { MAX_LINES_PER_USER } from "../../core/inbound-limits";
 import { isUuid } from "../../core/uuid";
 import type { TraitCatalog } from "../traits/catalog";
-import type { MembershipChange } from "../traits/store";
 import type { UserState } from "./delivery";
 import { addSample, countFormatError, emptyTally, type Tally } from "./parse";
 import { type LineSignal, realize } from "./realize";
@@ -27,7 +27,7 @@ export interface ChunkTarget {
 	mode: "sync" | "overwrite";
 }
 
-/** What D1 holds that a chunk's outcome depends on, read before deciding. */
+/** What the graph and D1 hold that a chunk's outcome depends on, read before deciding. */
 export interface ChunkState {
 	/** The UUID of each user ID of the chunk that has one (partner IDs through the ID graph). */
 	uuidOf: ReadonlyMap<string, string>;
@@ -35,14 +35,15 @@ export interface ChunkState {
 	users: ReadonlyMap<string, Pick<UserState, "lines" | "overwritten">>;
 	/** The UUIDs among them that opted out: nothing is ever written for them. */
 	optedOut: ReadonlySet<string>;
-	/** For an .overwrite: the traits of the source each UUID holds now. */
-	sourceTraits: ReadonlyMap<string, ReadonlySet<number>>;
 }
 
-/** What applying a chunk writes, in one transaction. */
+/**
+ * What applying a chunk writes. The tally lacks one count the graph store adds when it applies the
+ * change: the traits an .overwrite took away (they are known only where the traits are).
+ */
 export interface ChunkDecision {
-	/** UUIDs whose traits of the source are dropped first (their first line in an .overwrite). */
-	cleared: string[];
+	/** UUIDs whose traits of the source go first (their first line in an .overwrite), with that line's traits. */
+	cleared: Array<TraitChange["cleared"][number]>;
 	/** Trait additions and removals, at most one per user and trait (the later line wins). */
 	effects: MembershipChange[];
 	/** Every user of the chunk, after it. */
@@ -51,7 +52,7 @@ export interface ChunkDecision {
 }
 
 /**
- * Decides what a chunk of a trait file does, from its lines and what D1 holds (pure: no I/O). The rules,
+ * Decides what a chunk of a trait file does, from its lines and what the graph holds (pure: no I/O). The rules,
  * in the order a line meets them: at most 200 lines per user and delivery (the rest are format errors);
  * a UUID partner's IDs must be UUIDs; a user without a UUID, or one that opted out, is not matched; the
  * signals are realized against the source's traits (traits of another source fail validation); a line
@@ -82,7 +83,7 @@ export function decideChunk(
 		}
 		return user;
 	};
-	const cleared: string[] = [];
+	const cleared: ChunkDecision["cleared"] = [];
 	const effect = new Map<string, MembershipChange>();
 	for (const line of lines) {
 		c.recordsReceived++;
@@ -121,8 +122,7 @@ export function decideChunk(
 		if (target.mode === "overwrite" && !user.overwritten) {
 			// The first line of a user in an .overwrite file replaces that source's traits of the user.
 			user.overwritten = true;
-			cleared.push(uuid);
-			for (const id of state.sourceTraits.get(uuid) ?? []) if (!r.adds.has(id)) c.totalRemovedTraits++;
+			cleared.push({ uuid, keep: [...r.adds] });
 		}
 		c.totalRealizedTraits += r.adds.size;
 		c.totalRemovedTraits += r.removes.size;

@@ -1,7 +1,9 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
+import { BACKFILL_START, type BackfillCursor } from "../../core/graph/memberships/types";
+import { pairStoreOf } from "../../core/graph/select";
 import { D1_STEP } from "../step-configs";
 import { backfillWorkflowId, createOrAdopt } from "../workflows";
-import { BACKFILL_START, type BackfillCursor, backfillPage } from "./backfill";
+import { backfillPage } from "./backfill";
 
 export interface BackfillParams {
 	segmentId: number;
@@ -22,7 +24,7 @@ export class SegmentBackfillWorkflow extends WorkflowEntrypoint<Env, BackfillPar
 		for (let page = 1; cursor !== null; page++) {
 			const from: BackfillCursor = cursor;
 			const done = await step.do(`page ${page}`, D1_STEP, () =>
-				backfillPage(this.env.DB, event.payload, from, Date.now()),
+				backfillPage(this.env.DB, pairStoreOf(this.env), event.payload, from, Date.now()),
 			);
 			entered += done.entered;
 			left += done.left;

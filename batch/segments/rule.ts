@@ -1,3 +1,4 @@
+import type { SegmentRule } from "../../core/graph/memberships/segment-rule";
 import { InputError } from "../../core/input-error";
 import { scan } from "../rules/scan";
 
@@ -6,10 +7,6 @@ import { scan } from "../rules/scan";
  * Precedence NOT > AND > OR; keywords are case-insensitive; a trait is `T<id>` (or a bare id).
  * Parsed once when a segment is saved into a checked tree; errors name the position.
  */
-export type SegmentRule =
-	| { op: "trait"; id: number }
-	| { op: "not"; arg: SegmentRule }
-	| { op: "and" | "or"; args: SegmentRule[] };
 
 const MAX_RULE_LENGTH = 4_000;
 const MAX_DEPTH = 50;
@@ -102,18 +99,4 @@ export function traitsOf(rule: SegmentRule): Set<number> {
 	};
 	walk(rule);
 	return out;
-}
-
-/** Is a user with these traits in the segment? */
-export function evaluate(rule: SegmentRule, traits: ReadonlySet<number>): boolean {
-	switch (rule.op) {
-		case "trait":
-			return traits.has(rule.id);
-		case "not":
-			return !evaluate(rule.arg, traits);
-		case "and":
-			return rule.args.every((a) => evaluate(a, traits));
-		case "or":
-			return rule.args.some((a) => evaluate(a, traits));
-	}
 }

@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { SegmentRule } from "./rule";
+import type { SegmentRule } from "../../core/graph/memberships/segment-rule";
 
 /** A segment as the admin API shows it: a rule over traits, as written. */
 export const SegmentSchema = z

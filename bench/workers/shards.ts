@@ -32,7 +32,6 @@ export default {
 			const store = shardedPairStore(
 				{ visitors: env.VISITOR_SHARDS, partnerIds: env.PARTNER_ID_SHARDS },
 				async () => map,
-				env.DB,
 			);
 			const t0 = performance.now();
 			await store.upsert(events, now);

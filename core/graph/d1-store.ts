@@ -1,4 +1,5 @@
 import { allInSlices, slices } from "../db/json-each";
+import { d1Memberships } from "./memberships/d1-memberships";
 import type { PairEvent } from "./pair-event";
 import * as sql from "./queries";
 import { partnerIdRecordOf, type VisitorRecord } from "./records";
@@ -10,6 +11,7 @@ import type { PairStore } from "./store";
  */
 export function d1PairStore(db: D1Database): PairStore {
 	return {
+		...d1Memberships(db),
 		async upsert(events, now = Date.now()) {
 			if (events.length === 0) return { kept: [], created: new Set() };
 			// One batch = one transaction: what is refused, what is new and the write see the same graph.
@@ -60,7 +62,8 @@ export function d1PairStore(db: D1Database): PairStore {
 				db.prepare(sql.RECORD_OPT_OUT).bind(uuid, at),
 				db.prepare(sql.TOMBSTONE_PAIRS_OF_UUID).bind(uuid, at),
 				db.prepare(sql.DELETE_PAIRS_OF_UUID).bind(uuid),
-				...forgetMembershipStatements(db, uuid, at),
+				db.prepare(sql.DELETE_MEMBERSHIPS_OF_UUID).bind(uuid),
+				db.prepare(sql.LEAVE_ALL_SEGMENTS).bind(uuid, at),
 			]);
 		},
 		async forgetPartnerId(dpid, dpuuid, at) {
@@ -80,14 +83,6 @@ export function d1PairStore(db: D1Database): PairStore {
  */
 function pairUpsertStatements(db: D1Database, events: readonly PairEvent[], now: number): D1PreparedStatement[] {
 	return slices(events).map((part) => db.prepare(sql.UPSERT_PAIRS).bind(sql.eventsJson(part), now));
-}
-
-/**
- * A visitor's trait and segment memberships live in D1 whichever store holds the pairs (they move to
- * the visitor shards with the batch pipelines): a global opt-out removes them here.
- */
-export function forgetMembershipStatements(db: D1Database, uuid: string, at: number): D1PreparedStatement[] {
-	return [db.prepare(sql.DELETE_MEMBERSHIPS_OF_UUID).bind(uuid), db.prepare(sql.LEAVE_ALL_SEGMENTS).bind(uuid, at)];
 }
 
 /** Of the events at `positions` (new partner IDs), the earliest sighting of each key. */

@@ -152,11 +152,32 @@ export interface TombstonePageRow {
 	uuid: string;
 	removed_at: number;
 }
+/** ?1/?2 the last (uuid, trait_id) copied, ?3 the page size. */
+export const TRAITS_PAGE = `SELECT uuid, trait_id AS id, dpid, realized_at FROM trait_memberships
+WHERE (uuid, trait_id) > (?1, ?2) ORDER BY uuid, trait_id LIMIT ?3`;
+export interface TraitPageRow {
+	uuid: string;
+	id: number;
+	dpid: number;
+	realized_at: number;
+}
+/** ?1/?2 the last (uuid, segment_id) copied, ?3 the page size (segment_memberships_by_uuid's order). */
+export const SEGMENT_ROWS_PAGE = `SELECT uuid, segment_id AS id, entered_at, left_at FROM segment_memberships
+WHERE (uuid, segment_id) > (?1, ?2) ORDER BY uuid, segment_id LIMIT ?3`;
+export interface SegmentPageRow {
+	uuid: string;
+	id: number;
+	entered_at: number;
+	left_at: number | null;
+}
 /** What D1 holds, to compare with the shards when a copy ends. */
 export const GRAPH_COUNTS = `SELECT (SELECT count(*) FROM id_pairs) AS pairs, (SELECT count(*) FROM opt_outs) AS opt_outs,
-	(SELECT count(*) FROM partner_opt_outs) AS partner_opt_outs`;
+	(SELECT count(*) FROM partner_opt_outs) AS partner_opt_outs, (SELECT count(*) FROM trait_memberships) AS traits,
+	(SELECT count(*) FROM segment_memberships) AS segment_rows`;
 export interface GraphCountsRow {
 	pairs: number;
 	opt_outs: number;
 	partner_opt_outs: number;
+	traits: number;
+	segment_rows: number;
 }

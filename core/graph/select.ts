@@ -13,10 +13,8 @@ export function pairStoreOf(env: Env): PairStore {
 	const { graphStore, visitorShardCount, partnerIdShardCount } = settingsOf(env);
 	const d1 = () => d1PairStore(env.DB);
 	const shards = () =>
-		shardedPairStore(
-			{ visitors: env.VISITOR_SHARDS, partnerIds: env.PARTNER_ID_SHARDS },
-			() => currentShardMap(env.DB, { visitor: visitorShardCount, partnerId: partnerIdShardCount }),
-			env.DB,
+		shardedPairStore({ visitors: env.VISITOR_SHARDS, partnerIds: env.PARTNER_ID_SHARDS }, () =>
+			currentShardMap(env.DB, { visitor: visitorShardCount, partnerId: partnerIdShardCount }),
 		);
 	switch (graphStore) {
 		case "d1":

@@ -1,3 +1,4 @@
+import type { GraphMemberships } from "./memberships/door";
 import type { PairEvent } from "./pair-event";
 import type { PartnerIdRecord, UpsertResult, VisitorRecord } from "./records";
 
@@ -6,7 +7,7 @@ import type { PartnerIdRecord, UpsertResult, VisitorRecord } from "./records";
  * interface only; `pairStoreOf` (select.ts) picks the implementation: the D1 reference (d1-store.ts),
  * the sharded Durable Objects (shards/store.ts), or both while a deployment migrates (dual-store.ts).
  */
-export interface PairStore {
+export interface PairStore extends GraphMemberships {
 	/**
 	 * Records sightings written at `now` ("most recent mapping wins"); events of opted-out visitors or
 	 * partner IDs are refused. A retry of the same batch changes nothing more.

@@ -22,15 +22,12 @@ beforeEach(async () => {
 	await env.DB.prepare(
 		"INSERT INTO traits (id, dpid, name, rule, created_at, updated_at) VALUES (7, 1000, 't7', NULL, 0, 0)",
 	).run();
-	await env.DB.prepare("INSERT INTO trait_memberships (uuid, trait_id, dpid, realized_at) VALUES (?1, 7, 1000, ?2)")
-		.bind(U, T0)
-		.run();
 	await env.DB.prepare(
 		"INSERT INTO segments (id, name, rule, created_at, updated_at) VALUES (3, 's3', 'T7', 0, 0)",
 	).run();
-	await env.DB.prepare("INSERT INTO segment_memberships (segment_id, uuid, entered_at) VALUES (3, ?1, ?2)")
-		.bind(U, T0)
-		.run();
+	// Trait 7 given by partner 1000, which puts the visitor in segment 3 (rule T7).
+	const change = { key: "seed", source: 1000, cleared: [], effects: [{ uuid: U, trait: 7, add: true }] };
+	await pairStoreOf(env).applyTraits(change, [{ id: 3, tree: { op: "trait", id: 7 } }], T0);
 });
 
 // Seeded through the configured store (which writes D1 and the shards); read from each store in turn.

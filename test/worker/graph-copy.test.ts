@@ -9,6 +9,7 @@ import { call, callWith } from "./support/edge";
 const ADMIN = { Authorization: "Bearer test-admin-token-9Qm2xK7vR4pL8sT1wZ6yB3nD", "Content-Type": "application/json" };
 const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
 const uuid = (n: number) => String(n).padStart(38, "6");
+const SEGMENT_2 = { id: 2, tree: { op: "trait" as const, id: 5 } };
 
 /** A deployment's D1 graph before the shards existed: pairs, moves, opt-outs of both kinds, tombstones. */
 async function seedD1Only() {
@@ -21,6 +22,9 @@ async function seedD1Only() {
 	}));
 	await d1.upsert(events, T0);
 	await d1.upsert([{ dpid: 1000, dpuuid: "id-0", uuid: uuid(14), at: T0 + 1000 }], T0 + 1000);
+	// Trait 5 for ten visitors, which puts them in segment 2 (rule T5).
+	const effects = Array.from({ length: 10 }, (_, i) => ({ uuid: uuid(i), trait: 5, add: true }));
+	await d1.applyTraits({ key: "seed", source: 1000, cleared: [], effects }, [SEGMENT_2], T0 + 1500);
 	await d1.forgetVisitor(uuid(3), T0 + 2000);
 	await d1.forgetPartnerId(1001, "id-1", T0 + 3000);
 }
@@ -35,20 +39,29 @@ async function runCopy(body: unknown) {
 }
 
 describe("copying the D1 graph into the shards", () => {
-	it("copies pairs, opt-outs and tombstones in pages, then says the shards hold what D1 holds", async () => {
+	it("copies pairs, opt-outs, tombstones, traits and segments in pages, then says the shards hold what D1 holds", async () => {
 		await seedD1Only();
 		const id = await runCopy({ pageSize: 100 });
 		const copy = await (await call(`/api/v1/graph/copies/${id}`, { headers: ADMIN })).json();
 		expect(copy).toMatchObject({
 			id,
 			phase: "done",
-			copied: { opt_outs: 1, partner_opt_outs: 1, tombstones: 4, pairs: 41 },
+			copied: { opt_outs: 1, partner_opt_outs: 1, tombstones: 4, pairs: 41, traits: 9, segments: 10 },
 			counts: {
-				d1: { pairs: 41, optOuts: 1, partnerOptOuts: 1 },
-				shards: { pairs: 41, visitorPairs: 41, optOuts: 1, partnerOptOuts: 1 },
+				d1: { pairs: 41, optOuts: 1, partnerOptOuts: 1, traits: 9, segmentRows: 10 },
+				shards: { pairs: 41, visitorPairs: 41, optOuts: 1, partnerOptOuts: 1, traits: 9, segmentRows: 10 },
 				complete: true,
 			},
 		});
+		// Outbound listings read from the shards list what D1 lists, removals included.
+		const [d1, shards] = [pairStoreOf({ ...env, GRAPH_STORE: "d1" }), pairStoreOf({ ...env, GRAPH_STORE: "shards" })];
+		const listing = { dpid: 1000, segments: [2], after: "", limit: 100 };
+		expect((await shards.memberPage({ ...listing, endedAfter: 0 })).rows).toEqual(
+			(await d1.memberPage({ ...listing, endedAfter: 0 })).rows,
+		);
+		const removals = { ...listing, since: T0, until: T0 + 5000 };
+		expect((await d1.removalPage(removals)).rows.map((r) => r.dpuuid)).toEqual(["id-18", "id-3", "id-33"]);
+		expect((await shards.removalPage(removals)).rows).toEqual((await d1.removalPage(removals)).rows);
 		// Reads switched to the shards answer as D1 does.
 		for (const n of [0, 3, 14]) {
 			const path = `/api/v1/visitors/${uuid(n)}`;

@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import * as traitSql from "../../batch/traits/queries";
+import * as membershipSql from "../../core/graph/memberships/d1-queries";
 import * as sql from "../../core/graph/queries";
 import { BUCKETS, fnv1a, partnerIdBucket, visitorBucket } from "../../core/graph/shards/bucket";
 import { currentShardMap, forgetShardMap } from "../../core/graph/shards/map-store";
@@ -143,7 +143,7 @@ describe("writes only on change", () => {
 
 	it("a trait re-asserted within a day writes no row; a day later it does", async () => {
 		const add = (at: number) =>
-			env.DB.prepare(traitSql.ADD_MEMBERSHIPS)
+			env.DB.prepare(membershipSql.ADD_TRAITS)
 				.bind(JSON.stringify([[A, 7]]), 1000, at)
 				.run();
 		expect((await add(T0)).meta.rows_written).toBeGreaterThan(0);

@@ -1,14 +1,9 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-	evaluate,
-	parseSegmentRule,
-	type SegmentRule,
-	STORED_RULE_MAX_DEPTH,
-	traitsOf,
-} from "../../batch/segments/rule";
+import { parseSegmentRule, STORED_RULE_MAX_DEPTH, traitsOf } from "../../batch/segments/rule";
 import { listSegments, putSegment } from "../../batch/segments/store";
+import { evaluate, type SegmentRule } from "../../core/graph/memberships/segment-rule";
 import { InputError } from "../../core/input-error";
 import { call } from "./support/edge";
 

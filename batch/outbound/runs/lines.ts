@@ -1,6 +1,6 @@
+import type { MemberRow } from "../../../core/graph/memberships/types";
+import type { PairStore } from "../../../core/graph/store";
 import type { Mode } from "../destinations/schema";
-import type { MemberRow } from "./queries";
-import { memberBound, memberPage, tombstoneBound, tombstonePage } from "./store";
 
 /** What a run lists: whose memberships, which segments, and the window of changes (Unix ms). */
 export interface LineScope {
@@ -32,49 +32,42 @@ export interface Page {
 const PAGE_ROWS = 10_000;
 
 /**
- * The run's lines in pages, from `from` on. Each entry is one partner user ID: a page ends on a whole
- * ID (a page cut inside one ID's rows is refetched from that ID), so a cursor after any entry is exact.
+ * The run's lines in pages, from `from` on, read through the graph store (D1 or the shards). Each
+ * entry is one partner user ID and a page holds whole IDs, so a cursor after any entry is exact.
  */
-export async function* linePages(db: D1Database, scope: LineScope, from: Cursor): AsyncGenerator<Page> {
+export async function* linePages(graph: PairStore, scope: LineScope, from: Cursor): AsyncGenerator<Page> {
 	const baseline = isBaseline(scope);
 	let cursor = from;
 	if (cursor.phase === "removed" && baseline) cursor = { phase: "paired", after: "" };
-	const segments = JSON.stringify(scope.segments);
 	for (;;) {
-		const query = { dpid: scope.dpid, after: cursor.after, segments };
-		const results =
+		const query = { dpid: scope.dpid, segments: scope.segments, after: cursor.after, limit: PAGE_ROWS };
+		const page =
 			cursor.phase === "removed"
-				? await tombstonePage(db, { ...query, since: scope.since, until: scope.until }, PAGE_ROWS)
-				: await memberPage(db, { ...query, endedAfter: baseline ? scope.until : scope.since }, PAGE_ROWS);
-		const full = results.length === PAGE_ROWS;
-		const groups = groupByPartnerId(results);
-		// A full page may stop inside the last ID's rows: leave that ID to the next page. (One ID has at
-		// most one row per mapped segment, 500, far below a page.)
-		if (full && groups.length > 1) groups.pop();
-		const entries = groups.flatMap((g) => {
+				? await graph.removalPage({ ...query, since: scope.since, until: scope.until })
+				: await graph.memberPage({ ...query, endedAfter: baseline ? scope.until : scope.since });
+		const entries = groupByPartnerId(page.rows).flatMap((g) => {
 			const line = cursor.phase === "removed" ? removalLine(g) : memberLine(g, scope, baseline);
 			return line === null ? [] : [{ dpuuid: g.dpuuid, line }];
 		});
 		if (entries.length > 0) yield { phase: cursor.phase, entries };
-		const last = groups.at(-1);
-		if (full && last) cursor = { phase: cursor.phase, after: last.dpuuid };
+		if (page.next !== null) cursor = { phase: cursor.phase, after: page.next };
 		else if (cursor.phase === "removed") cursor = { phase: "paired", after: "" };
 		else return;
 	}
 }
 
 /**
- * At least as many as the run's lines, counted inside D1 (no rows move): every line comes from a
- * partner ID that has a membership row the pages read, or from a tombstone in the window.
+ * At least as many as the run's lines, counted where the graph is (no rows move): every line comes from
+ * a partner ID the member listing reads, or from an opt-out removal in the window.
  */
-export async function lineBound(db: D1Database, scope: LineScope): Promise<number> {
-	const segments = JSON.stringify(scope.segments);
+export function lineBound(graph: PairStore, scope: LineScope): Promise<number> {
 	const baseline = isBaseline(scope);
-	const counts = await Promise.all([
-		memberBound(db, scope.dpid, segments, baseline ? scope.until : scope.since),
-		baseline ? 0 : tombstoneBound(db, scope.dpid, segments, scope),
-	]);
-	return counts.reduce((sum, n) => sum + n, 0);
+	return graph.listingBound({
+		dpid: scope.dpid,
+		segments: scope.segments,
+		endedAfter: baseline ? scope.until : scope.since,
+		window: baseline ? null : { since: scope.since, until: scope.until },
+	});
 }
 
 /** Full runs, and an iter destination's first run, list memberships only: no window, no removals. */

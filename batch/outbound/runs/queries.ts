@@ -1,7 +1,7 @@
 import type { Mode } from "../destinations/schema";
 import { type Run, RunSchema, type RunStatus, type Trigger } from "./schema";
 
-// SQL of outbound runs: scheduling state, run records, member pages and opt-out tombstones.
+// SQL of outbound runs: scheduling state and run records (member listings are the graph store's).
 // Times are Unix ms.
 
 /** Every destination with its scheduling state (NULL columns when it has never been scheduled). */
@@ -82,51 +82,6 @@ export const RECORD_FILES = "UPDATE outbound_runs SET files = ?2, lines = ?3, by
 /** ?1 run, ?2 status, ?3 outcomes JSON, ?4 error, ?5 finished at. */
 export const FINISH_RUN = `UPDATE outbound_runs SET status = ?2, outcomes = ?3, error = ?4, finished_at = ?5
 WHERE id = ?1 AND status = 'running'`;
-
-/**
- * A page of a partner's paired users with their memberships in the mapped segments, in partner-ID
- * order. ?1 dpid, ?2 after this partner ID, ?3 JSON segment ids, ?4 memberships that ended at or before
- * this time are skipped, ?5 most rows. The CROSS JOIN keeps SQLite walking id_pairs' primary key, so
- * each page is a range scan that stops at the limit rather than a sort of every member.
- */
-export const MEMBER_PAGE = `SELECT p.dpuuid, p.paired_at AS since, m.segment_id, m.entered_at, m.left_at
-FROM id_pairs p CROSS JOIN segment_memberships m ON m.uuid = p.uuid
-WHERE p.dpid = ?1 AND p.dpuuid > ?2 AND m.segment_id IN (SELECT value FROM json_each(?3))
-	AND (m.left_at IS NULL OR m.left_at > ?4)
-ORDER BY p.dpuuid LIMIT ?5`;
-
-/**
- * The same for partner IDs whose pair an opt-out deleted in (?4, ?6]: `since` is the removal time.
- * Every membership the partner may still hold matters: active at the window's start or entered since
- * (a segment left in the window, before the opt-out, was never reported as left).
- */
-export const TOMBSTONE_PAGE = `SELECT t.dpuuid, t.removed_at AS since, m.segment_id, m.entered_at, m.left_at
-FROM outbound_tombstones t CROSS JOIN segment_memberships m ON m.uuid = t.uuid
-WHERE t.dpid = ?1 AND t.dpuuid > ?2 AND m.segment_id IN (SELECT value FROM json_each(?3))
-	AND t.removed_at > ?4 AND t.removed_at <= ?6 AND (m.left_at IS NULL OR m.left_at > ?4)
-ORDER BY t.dpuuid LIMIT ?5`;
-/**
- * Upper bounds on a run's lines, without moving rows: partner IDs with any membership row the pages
- * would read (MEMBER_PAGE's filter; ?1 dpid, ?2 JSON segment ids, ?3 the time as in its ?4), and
- * opt-out tombstones in the window (?1 dpid, ?2 segments, ?3 since, ?4 until).
- */
-export const MEMBER_BOUND = `SELECT count(DISTINCT p.dpuuid) AS n
-FROM id_pairs p CROSS JOIN segment_memberships m ON m.uuid = p.uuid
-WHERE p.dpid = ?1 AND m.segment_id IN (SELECT value FROM json_each(?2)) AND (m.left_at IS NULL OR m.left_at > ?3)`;
-export const TOMBSTONE_BOUND = `SELECT count(*) AS n FROM outbound_tombstones t
-WHERE t.dpid = ?1 AND t.removed_at > ?3 AND t.removed_at <= ?4
-	AND EXISTS (SELECT 1 FROM segment_memberships m WHERE m.uuid = t.uuid AND m.segment_id IN (SELECT value FROM json_each(?2)))`;
-
-export interface MemberRow {
-	dpuuid: string;
-	since: number;
-	segment_id: number;
-	entered_at: number;
-	left_at: number | null;
-}
-
-/** ?1 time: tombstones older than every iter run could still need. */
-export const PRUNE_TOMBSTONES = "DELETE FROM outbound_tombstones WHERE removed_at < ?1";
 
 export function toRun(row: RunRow): Run {
 	return RunSchema.parse({

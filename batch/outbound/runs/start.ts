@@ -1,7 +1,8 @@
+import { pairStoreOf } from "../../../core/graph/select";
 import { createOrAdopt, outboundWorkflowId } from "../../workflows";
 import { nextRunAfter } from "../schedule";
 import type { Trigger } from "./schema";
-import { claimRun, ensureState, failUnstartedRun, pruneTombstones, schedulingStates, setNextRun } from "./store";
+import { claimRun, ensureState, failUnstartedRun, schedulingStates, setNextRun } from "./store";
 
 // A run lists membership changes up to a minute before its timestamp: an inbound chunk that started
 // writing just before the run began has committed by then, so no change falls between two runs.
@@ -31,7 +32,7 @@ export async function startDueRuns(env: Env, now: number): Promise<string[]> {
 			failed.push(d.id);
 		}
 	}
-	await pruneTombstones(env.DB, now - TOMBSTONE_DAYS * 86_400_000);
+	await pairStoreOf(env).pruneRemovals(now - TOMBSTONE_DAYS * 86_400_000);
 	if (failed.length > 0) throw new Error(`could not start runs of destinations ${failed.join(", ")}`);
 	return started;
 }

@@ -1,4 +1,5 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep, type WorkflowStepConfig } from "cloudflare:workers";
+import { pairStoreOf } from "../../../core/graph/select";
 import { outboundPrefix } from "../../exchange-layout";
 import { D1_STEP, MAIL_STEP } from "../../step-configs";
 import type { FileToSend } from "../send/loop";
@@ -39,7 +40,7 @@ export class OutboundWorkflow extends WorkflowEntrypoint<Env, OutboundParams> {
 		let files: RunFile[] = [];
 		try {
 			const plan = await step.do("plan", D1_STEP, () => planRun(this.env.DB, runId));
-			const split = await step.do("split?", D1_STEP, () => needsSplit(this.env.DB, plan));
+			const split = await step.do("split?", D1_STEP, () => needsSplit(pairStoreOf(this.env), plan));
 			let from: Cursor | null = START;
 			for (let sequence = 1; from !== null; sequence++) {
 				const file: { sequence: number; split: boolean; from: Cursor; maxLines: number | null } = {
@@ -49,7 +50,7 @@ export class OutboundWorkflow extends WorkflowEntrypoint<Env, OutboundParams> {
 					maxLines: split ? plan.splitLines : null,
 				};
 				const written = await step.do(`write file ${sequence}`, FILE_STEP, () =>
-					writeDataFile(this.env.DB, this.env.EXCHANGE, plan, file),
+					writeDataFile(pairStoreOf(this.env), this.env.EXCHANGE, plan, file),
 				);
 				files = [...files, written.entry];
 				from = written.next;

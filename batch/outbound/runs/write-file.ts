@@ -1,4 +1,5 @@
 import { hex } from "../../../core/encoding";
+import type { PairStore } from "../../../core/graph/store";
 import { type Cursor, lineBound, linePages, type Page, START } from "./lines";
 import { dataFileName, outboundKey } from "./naming";
 import type { RunPlan } from "./plan";
@@ -7,13 +8,13 @@ import type { RunFile } from "./schema";
 
 /**
  * Whether the run needs more than one file (and so SPLITNUM names), decided before the first byte is
- * written. A bound counted inside D1 settles it for every run that clearly fits one file; only a run
+ * written. A bound counted where the graph is settles it for every run that clearly fits one file; only a run
  * that may not fit is counted exactly, and then only up to one line past the split size.
  */
-export async function needsSplit(db: D1Database, plan: RunPlan): Promise<boolean> {
-	if ((await lineBound(db, plan.scope)) <= plan.splitLines) return false;
+export async function needsSplit(graph: PairStore, plan: RunPlan): Promise<boolean> {
+	if ((await lineBound(graph, plan.scope)) <= plan.splitLines) return false;
 	let lines = 0;
-	for await (const page of linePages(db, plan.scope, START)) {
+	for await (const page of linePages(graph, plan.scope, START)) {
 		lines += page.entries.length;
 		if (lines > plan.splitLines) return true;
 	}
@@ -26,7 +27,7 @@ export async function needsSplit(db: D1Database, plan: RunPlan): Promise<boolean
  * entry and where the next file starts (null when nothing is left).
  */
 export async function writeDataFile(
-	db: D1Database,
+	graph: PairStore,
 	bucket: R2Bucket,
 	plan: RunPlan,
 	file: { sequence: number; split: boolean; from: Cursor; maxLines: number | null },
@@ -34,7 +35,7 @@ export async function writeDataFile(
 	const name = dataFileName(plan.naming, file.sequence, file.split);
 	const contentType = plan.naming.gzip ? "application/gzip" : "text/tab-separated-values; charset=utf-8";
 	const sink = new R2Sink(bucket, outboundKey(plan.naming.dpid, name), { contentType });
-	const taken = takeLines(linePages(db, plan.scope, file.from), file.maxLines);
+	const taken = takeLines(linePages(graph, plan.scope, file.from), file.maxLines);
 	try {
 		const encoded = textStream(taken.text).pipeThrough(new TextEncoderStream());
 		const bytes = plan.naming.gzip ? encoded.pipeThrough(new CompressionStream("gzip")) : encoded;

@@ -2,6 +2,8 @@ import type { PairEvent } from "../pair-event";
 import { type PartnerIdRecord, partnerIdRecordOf } from "../records";
 import { REFRESH_AFTER_MS } from "../refresh";
 import { decideMapping, type MappingState, mergeCopiedMapping } from "./mapping";
+import type { ListedId } from "./partner-id-listing";
+import * as listing from "./partner-id-listing";
 import * as sql from "./partner-id-queries";
 import { SqliteShard } from "./sqlite-shard";
 import type {
@@ -193,6 +195,25 @@ export class PartnerIdShard extends SqliteShard {
 			const uuid = this.sql.exec<sql.MappingRow>(sql.MAPPING, dpid, dpuuid).toArray()[0]?.uuid;
 			return uuid ? [{ dpuuid, uuid }] : [];
 		});
+	}
+
+	/** The partner's IDs after `after`, in key order (outbound listings). */
+	listIds(dpid: number, after: string, limit: number): ListedId[] {
+		return listing.listIds(this.sql, dpid, after, limit);
+	}
+
+	/** The partner's IDs an opt-out removed in (since, until], after `after`, in key order. */
+	listRemovals(q: { dpid: number; after: string; since: number; until: number }, limit: number): ListedId[] {
+		return listing.listRemovals(this.sql, q, limit);
+	}
+
+	countListing(dpid: number, window: { since: number; until: number } | null): number {
+		return listing.countListing(this.sql, dpid, window);
+	}
+
+	/** Forgets removals every iter run has listed. */
+	pruneTombstones(before: number): number {
+		return this.count(this.sql.exec(listing.PRUNE_TOMBSTONES, before).rowsWritten);
 	}
 
 	/** Rows held, bytes on disk and rows written since waking: for the migration check and the bench. */

@@ -1,24 +1,18 @@
-import { forgetMembershipStatements } from "../d1-store";
 import type { PairEvent } from "../pair-event";
 import type { PairStore } from "../store";
 import { partnerIdBucket, visitorBucket } from "./bucket";
+import { shardedMemberships } from "./membership-store";
 import { mirrorChanges } from "./mirror";
-import type { PartnerIdShard } from "./partner-id-shard";
+import type { ShardNamespaces } from "./namespaces";
 import { groupByShard, type ShardMap, shardName } from "./shard-map";
-import type { VisitorShard } from "./visitor-shard";
-
-export interface ShardNamespaces {
-	visitors: DurableObjectNamespace<VisitorShard>;
-	partnerIds: DurableObjectNamespace<PartnerIdShard>;
-}
 
 /**
  * The ID graph on sharded SQLite Durable Objects (docs/storage.md "Shards"). Every call groups its
  * keys by shard and makes one RPC per shard and step; a write touches the partner-ID shards first
  * (they decide what changed) and then mirrors the changes into the visitor shards.
- * `db` holds what has not moved yet: trait and segment memberships, removed on a global opt-out.
+ * Trait and segment memberships live in the visitor shards too (membership-store.ts).
  */
-export function shardedPairStore(ns: ShardNamespaces, shardMap: () => Promise<ShardMap>, db: D1Database): PairStore {
+export function shardedPairStore(ns: ShardNamespaces, shardMap: () => Promise<ShardMap>): PairStore {
 	const visitorShard = (map: ShardMap, uuid: string) =>
 		ns.visitors.getByName(shardName(map.visitor, visitorBucket(uuid)));
 	const partnerShard = (map: ShardMap, dpid: number, dpuuid: string) =>
@@ -33,6 +27,7 @@ export function shardedPairStore(ns: ShardNamespaces, shardMap: () => Promise<Sh
 	}
 
 	return {
+		...shardedMemberships(ns, shardMap),
 		async upsert(events, now = Date.now()) {
 			if (events.length === 0) return { kept: [], created: new Set() };
 			const map = await shardMap();
@@ -95,7 +90,6 @@ export function shardedPairStore(ns: ShardNamespaces, shardMap: () => Promise<Sh
 				),
 			);
 			await shard.dropPairs(uuid);
-			await db.batch(forgetMembershipStatements(db, uuid, at));
 		},
 		async forgetPartnerId(dpid, dpuuid, at) {
 			const map = await shardMap();

@@ -30,6 +30,29 @@ export const VISITOR_SCHEMA = [
 	) WITHOUT ROWID`,
 	// The revision of the partner ID's write each copy mirrors.
 	"ALTER TABLE pairs ADD COLUMN rev INTEGER NOT NULL DEFAULT 0",
+	// Who holds which trait; dpid (the trait's data source) so an .overwrite replaces one source's traits.
+	`CREATE TABLE traits (
+		uuid TEXT NOT NULL,
+		trait_id INTEGER NOT NULL,
+		dpid INTEGER NOT NULL,
+		realized_at INTEGER NOT NULL,
+		PRIMARY KEY (uuid, trait_id)
+	) WITHOUT ROWID`,
+	// Segment memberships; a row stays after leaving (left_at) so iter files can list the exit.
+	`CREATE TABLE segments (
+		uuid TEXT NOT NULL,
+		segment_id INTEGER NOT NULL,
+		entered_at INTEGER NOT NULL,
+		left_at INTEGER,
+		PRIMARY KEY (uuid, segment_id)
+	) WITHOUT ROWID`,
+	// Trait changes applied here, by key, with their result: a retried inbound step writes nothing twice.
+	`CREATE TABLE applied (
+		key TEXT PRIMARY KEY,
+		result TEXT NOT NULL,
+		applied_at INTEGER NOT NULL
+	) WITHOUT ROWID`,
+	"CREATE INDEX applied_by_time ON applied (applied_at)",
 ];
 
 export const OPTED_OUT_AT = "SELECT opted_out_at FROM opt_outs WHERE uuid = ?1";

@@ -1,13 +1,18 @@
+import type { SegmentDef } from "../memberships/segment-rule";
+import type { BackfillCursor, TraitApplyResult, TraitChange, VisitorMemberships } from "../memberships/types";
 import type { VisitorRecord } from "../records";
 import { SqliteShard } from "./sqlite-shard";
 import type { GraphPair, MirroredPair, MovedPair, PartnerIdKey, ShardSize } from "./types";
+import * as membershipSql from "./visitor-membership-queries";
+import * as memberships from "./visitor-memberships";
 import * as sql from "./visitor-queries";
 
 /** How long a move is remembered: far beyond any queue retry or Workflow step that could mirror late. */
 const MOVES_REMEMBERED_MS = 86_400_000;
 
 /**
- * One visitor shard: the pairs and opt-outs of the visitors whose buckets the shard map gives it.
+ * One visitor shard: the pairs, opt-outs, traits and segments of the visitors whose buckets the shard
+ * map gives it.
  * Its methods are called over RPC by the sharded store (core/graph/shards/store.ts) only; each runs
  * without awaiting, so it is atomic inside the object.
  */
@@ -65,13 +70,54 @@ export class VisitorShard extends SqliteShard {
 		return { refused, rowsWritten };
 	}
 
-	/** Records a global opt-out (from now on every pair of `uuid` is refused) and names the pairs it held. */
+	/**
+	 * Records a global opt-out (from now on every pair and trait of `uuid` is refused), drops its traits,
+	 * leaves its segments, and names the pairs it held.
+	 */
 	optOut(uuid: string, at: number): PartnerIdKey[] {
-		this.written += this.sql.exec(sql.RECORD_OPT_OUT, uuid, at).rowsWritten;
+		this.ctx.storage.transactionSync(() => {
+			this.count(this.sql.exec(sql.RECORD_OPT_OUT, uuid, at).rowsWritten);
+			this.count(memberships.forgetMemberships(this.sql, uuid, at));
+		});
 		return this.sql
 			.exec<sql.PairRow>(sql.PAIRS_OF, uuid)
 			.toArray()
 			.map((r) => ({ dpid: r.dpid, dpuuid: r.dpuuid }));
+	}
+
+	/** The shard's part of a trait change, with the segments it moves: once per key, in one transaction. */
+	applyTraits(change: TraitChange, segments: readonly SegmentDef[], now: number): TraitApplyResult {
+		const optedOut = (uuid: string) => this.optedOutAt(uuid) !== null;
+		const applied = this.ctx.storage.transactionSync(() =>
+			memberships.applyTraits(this.sql, change, segments, optedOut, now),
+		);
+		this.written += applied.rowsWritten;
+		return applied.result;
+	}
+
+	memberships(uuid: string): VisitorMemberships {
+		return memberships.membershipsOf(this.sql, uuid);
+	}
+
+	segmentRows(uuids: readonly string[], segments: readonly number[], endedAfter: number) {
+		return memberships.segmentRowsOf(this.sql, uuids, segments, endedAfter);
+	}
+
+	backfillPage(
+		segment: SegmentDef,
+		cursor: Pick<BackfillCursor, "phase" | "after">,
+		limit: number,
+		now: number,
+	): memberships.ShardBackfillPage {
+		return this.ctx.storage.transactionSync(() => memberships.backfillShardPage(this.sql, segment, cursor, limit, now));
+	}
+
+	dropTrait(traitId: number): number {
+		return this.count(this.sql.exec(membershipSql.DROP_TRAIT, traitId).rowsWritten);
+	}
+
+	dropSegment(segmentId: number): number {
+		return this.count(this.sql.exec(membershipSql.DROP_SEGMENT, segmentId).rowsWritten);
 	}
 
 	/** The graph copy (D1 → shards): global opt-outs as D1 recorded them; one already here stays. */
@@ -81,6 +127,16 @@ export class VisitorShard extends SqliteShard {
 			for (const r of rows) written += this.sql.exec(sql.RECORD_OPT_OUT, r.uuid, r.optedOutAt).rowsWritten;
 		});
 		return this.count(written);
+	}
+
+	/** The graph copy (D1 → shards): trait and segment rows; a row already here (a dual write) stays. */
+	importMemberships(rows: memberships.CopiedMemberships): number {
+		const optedOut = (uuid: string) => this.optedOutAt(uuid) !== null;
+		return this.count(this.ctx.storage.transactionSync(() => memberships.importMemberships(this.sql, rows, optedOut)));
+	}
+
+	membershipCounts(): { traits: number; segmentRows: number } {
+		return memberships.membershipCounts(this.sql);
 	}
 
 	/** After the partner-ID shards have let go of them: the opted-out visitor's pairs go. */

@@ -22,10 +22,6 @@ export function graphStores(): Record<"d1" | "shards", PairStore> & {
 		map,
 		shardNames: { visitor: [...map.visitor.names], partnerId: [...map.partnerId.names] },
 		d1: d1PairStore(env.DB),
-		shards: shardedPairStore(
-			{ visitors: env.VISITOR_SHARDS, partnerIds: env.PARTNER_ID_SHARDS },
-			async () => map,
-			env.DB,
-		),
+		shards: shardedPairStore({ visitors: env.VISITOR_SHARDS, partnerIds: env.PARTNER_ID_SHARDS }, async () => map),
 	};
 }

@@ -1,7 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { getCopy } from "../../../batch/graph-copy/store";
 import { startGraphCopy } from "../../../batch/graph-copy/workflow";
-import { activeSegmentsOfUsers, traitsOfUsers } from "../../../batch/segments/store";
 import { settingsOf } from "../../../core/config/settings";
 import { pairStoreOf } from "../../../core/graph/select";
 import { UUID_PATTERN } from "../../../core/uuid";
@@ -66,22 +65,12 @@ graphRoutes.openapi(
 	}),
 	async (c) => {
 		const { uuid } = c.req.valid("param");
-		const [record, traits, segments] = await Promise.all([
-			pairStoreOf(c.env).visitor(uuid),
-			traitsOfUsers(c.env.DB, [uuid]),
-			activeSegmentsOfUsers(c.env.DB, [uuid]),
-		]);
-		if (record.optedOutAt === null && record.pairs.length + traits.length + segments.length === 0) {
+		const graph = pairStoreOf(c.env);
+		const [record, held] = await Promise.all([graph.visitor(uuid), graph.memberships(uuid)]);
+		if (record.optedOutAt === null && record.pairs.length + held.traits.length + held.segments.length === 0) {
 			fail(404, "no such visitor in the graph");
 		}
-		return c.json(
-			{
-				...record,
-				traits: traits.map((t) => ({ traitId: t.trait_id, dpid: t.dpid })).sort((a, b) => a.traitId - b.traitId),
-				segments: segments.map((s) => s.segment_id).sort((a, b) => a - b),
-			},
-			200,
-		);
+		return c.json({ ...record, ...held }, 200);
 	},
 );
 

@@ -5,6 +5,7 @@ import { parseSegmentRule, traitsOf } from "../../../batch/segments/rule";
 import { SegmentInput, SegmentSchema, viewOf } from "../../../batch/segments/schema";
 import { deleteSegment, findSegment, listSegments, putSegment } from "../../../batch/segments/store";
 import { existingTraitIds } from "../../../batch/traits/store";
+import { pairStoreOf } from "../../../core/graph/select";
 import { requireAdmin } from "../../auth/middleware";
 import { fail } from "../../http/errors";
 import { apiApp, BEARER, ERROR_SCHEMA, ID_PARAM, jsonOf, NOT_FOUND, UNAUTHORIZED } from "../openapi";
@@ -93,7 +94,7 @@ segmentRoutes.openapi(
 		// Partners would never hear that its members left: unmap it from the destinations first.
 		const mapped = await destinationsMapping(c.env.DB, id);
 		if (mapped.length > 0) fail(409, `segment ${id} is mapped by destination(s) ${mapped.join(", ")}; unmap it first`);
-		if (!(await deleteSegment(c.env.DB, id))) fail(404, "no such segment");
+		if (!(await deleteSegment(c.env.DB, pairStoreOf(c.env), id))) fail(404, "no such segment");
 		return c.body(null, 204);
 	},
 );

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { segmentsUsingTrait } from "../../../batch/segments/store";
 import { traitSchema } from "../../../batch/traits/schema";
 import { deleteTrait, getTrait, listTraits, putTrait } from "../../../batch/traits/store";
+import { pairStoreOf } from "../../../core/graph/select";
 import { getPartner } from "../../../core/partners/store";
 import { requireAdmin } from "../../auth/middleware";
 import { fail } from "../../http/errors";
@@ -85,7 +86,7 @@ traitRoutes.openapi(
 		// A rule naming a missing trait would silently change who is in the segment.
 		const users = await segmentsUsingTrait(c.env.DB, id);
 		if (users.length > 0) fail(409, `trait ${id} is used by segment(s) ${users.join(", ")}; change their rules first`);
-		if (!(await deleteTrait(c.env.DB, id))) fail(404, "no such trait");
+		if (!(await deleteTrait(c.env.DB, pairStoreOf(c.env), id))) fail(404, "no such trait");
 		return c.body(null, 204);
 	},
 );

@@ -1,0 +1,140 @@
+import { allInSlices, slices } from "../../db/json-each";
+import * as graphSql from "../queries";
+import * as sql from "./d1-queries";
+import { APPLIED_KEYS_KEPT_MS, type GraphMemberships } from "./door";
+import {
+	activeKey,
+	planTraitChange,
+	segmentChanges,
+	type TraitWrites,
+	traitsByUser,
+	usersOf,
+	withoutVisitors,
+} from "./plan";
+import type { HeldTrait, MemberPage, MemberRow, TraitApplyResult } from "./types";
+
+/** Users a backfill page re-evaluates. */
+export const BACKFILL_PAGE_USERS = 2_000;
+
+/** Trait and segment memberships in the one D1 database (the reference the shards are held to). */
+export function d1Memberships(db: D1Database): GraphMemberships {
+	async function held(users: readonly string[]): Promise<{ traits: HeldTrait[]; active: Set<string> }> {
+		const [traitRows, activeRows] = await Promise.all([
+			allInSlices<sql.TraitRow>(db, sql.TRAITS_OF_USERS, users),
+			allInSlices<sql.ActiveSegmentRow>(db, sql.ACTIVE_SEGMENTS_OF_USERS, users),
+		]);
+		return {
+			traits: traitRows.map((r) => ({ uuid: r.uuid, traitId: r.trait_id, dpid: r.dpid })),
+			active: new Set(activeRows.map((r) => activeKey(r.segment_id, r.uuid))),
+		};
+	}
+
+	return {
+		async applyTraits(change, segments, now) {
+			const before = await db.prepare(sql.APPLIED_RESULT).bind(change.key).first<{ result: string }>();
+			if (before) return JSON.parse(before.result) as TraitApplyResult;
+			const optedOut = await allInSlices<graphSql.UuidRow>(db, graphSql.OPTED_OUT_AMONG, usersOf(change));
+			const refused = new Set(optedOut.map((r) => r.uuid));
+			const kept = withoutVisitors(change, (uuid) => refused.has(uuid));
+			const state = await held(usersOf(kept));
+			const writes = planTraitChange(kept, state.traits, state.active, segments);
+			const result: TraitApplyResult = {
+				removedByOverwrite: writes.removedByOverwrite,
+				entered: writes.enter.length,
+				left: writes.leave.length,
+			};
+			await db.batch([
+				...writeStatements(db, change.source, writes, now),
+				db.prepare(sql.PRUNE_APPLIED).bind(now - APPLIED_KEYS_KEPT_MS),
+				db.prepare(sql.RECORD_APPLIED).bind(change.key, JSON.stringify(result), now),
+			]);
+			return result;
+		},
+		async memberships(uuid) {
+			const state = await held([uuid]);
+			return {
+				traits: state.traits.map((t) => ({ traitId: t.traitId, dpid: t.dpid })).sort((a, b) => a.traitId - b.traitId),
+				segments: [...state.active].map((key) => Number(key.split(" ")[0])).sort((a, b) => a - b),
+			};
+		},
+		async memberPage(q) {
+			const page = db.prepare(sql.MEMBER_PAGE).bind(q.dpid, q.after, JSON.stringify(q.segments), q.endedAfter, q.limit);
+			return wholeIds((await page.all<MemberRow>()).results, q.limit);
+		},
+		async removalPage(q) {
+			const segments = JSON.stringify(q.segments);
+			const page = db.prepare(sql.REMOVAL_PAGE).bind(q.dpid, q.after, segments, q.since, q.limit, q.until);
+			return wholeIds((await page.all<MemberRow>()).results, q.limit);
+		},
+		async listingBound(q) {
+			const segments = JSON.stringify(q.segments);
+			const members = db.prepare(sql.MEMBER_BOUND).bind(q.dpid, segments, q.endedAfter);
+			const removals = q.window && db.prepare(sql.REMOVAL_BOUND).bind(q.dpid, segments, q.window.since, q.window.until);
+			const counts = await Promise.all([members.first<number>("n"), removals ? removals.first<number>("n") : 0]);
+			return counts.reduce<number>((sum, n) => sum + (n ?? 0), 0);
+		},
+		async backfillPage(segment, cursor, now) {
+			const users =
+				cursor.phase === "with-traits"
+					? await db.prepare(sql.USERS_WITH_TRAITS_PAGE).bind(cursor.after, BACKFILL_PAGE_USERS).all<sql.UuidRow>()
+					: await db
+							.prepare(sql.TRAITLESS_MEMBERS_PAGE)
+							.bind(segment.id, cursor.after, BACKFILL_PAGE_USERS)
+							.all<sql.UuidRow>();
+			const uuids = users.results.map((r) => r.uuid);
+			const state = await held(uuids);
+			const changes = segmentChanges([segment], traitsByUser(uuids, state.traits), state.active);
+			const statements = segmentStatements(db, changes, now);
+			if (statements.length > 0) await db.batch(statements);
+			const last = uuids.at(-1);
+			const next =
+				uuids.length === BACKFILL_PAGE_USERS && last
+					? { phase: cursor.phase, after: last }
+					: cursor.phase === "with-traits"
+						? { phase: "traitless-members" as const, after: "" }
+						: null;
+			return { next, entered: changes.enter.length, left: changes.leave.length };
+		},
+		async dropTrait(traitId) {
+			await db.prepare(sql.DROP_TRAIT).bind(traitId).run();
+		},
+		async dropSegment(segmentId) {
+			await db.prepare(sql.DROP_SEGMENT).bind(segmentId).run();
+		},
+		async pruneRemovals(before) {
+			await db.prepare(sql.PRUNE_REMOVALS).bind(before).run();
+		},
+	};
+}
+
+function writeStatements(db: D1Database, source: number, w: TraitWrites, now: number): D1PreparedStatement[] {
+	return [
+		...slices(w.clear).map((part) => db.prepare(sql.CLEAR_SOURCE_TRAITS).bind(source, JSON.stringify(part))),
+		...slices(w.removes).map((part) => db.prepare(sql.REMOVE_TRAITS).bind(JSON.stringify(part))),
+		...slices(w.adds).map((part) => db.prepare(sql.ADD_TRAITS).bind(JSON.stringify(part), source, now)),
+		...segmentStatements(db, w, now),
+	];
+}
+
+function segmentStatements(
+	db: D1Database,
+	changes: Pick<TraitWrites, "enter" | "leave">,
+	now: number,
+): D1PreparedStatement[] {
+	return [
+		...slices(changes.enter).map((part) => db.prepare(sql.ENTER_SEGMENTS).bind(JSON.stringify(part), now)),
+		...slices(changes.leave).map((part) => db.prepare(sql.LEAVE_SEGMENTS).bind(JSON.stringify(part), now)),
+	];
+}
+
+/**
+ * A page of rows holds whole partner IDs: a full page may stop inside its last ID's rows, so that ID is
+ * left to the next page (one ID has at most one row per mapped segment, far below a page).
+ */
+function wholeIds(rows: MemberRow[], limit: number): MemberPage {
+	if (rows.length < limit) return { rows, next: null };
+	const last = rows.at(-1)?.dpuuid;
+	const kept = rows.filter((r) => r.dpuuid !== last);
+	if (kept.length === 0) return { rows, next: last ?? null };
+	return { rows: kept, next: kept.at(-1)?.dpuuid ?? null };
+}

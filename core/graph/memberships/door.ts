@@ -1,0 +1,45 @@
+import type { SegmentDef } from "./segment-rule";
+import type {
+	BackfillCursor,
+	BackfillPage,
+	ListingQuery,
+	MemberPage,
+	TraitApplyResult,
+	TraitChange,
+	VisitorMemberships,
+} from "./types";
+
+/** How long an applied change's key is remembered: far beyond any Workflow step's retries. */
+export const APPLIED_KEYS_KEPT_MS = 30 * 86_400_000;
+
+/**
+ * The trait and segment half of the graph door (core/graph/store.ts): who holds which trait, who is in
+ * which segment, and the listings outbound files are written from. Segments are evaluated where the
+ * traits are, so a trait change and the segment entries and exits it causes are written together.
+ */
+export interface GraphMemberships {
+	/**
+	 * Applies one trait change of a data source and evaluates `segments` for its users; exactly once
+	 * per `change.key` (a second application answers the first result and writes nothing).
+	 */
+	applyTraits(change: TraitChange, segments: readonly SegmentDef[], now: number): Promise<TraitApplyResult>;
+	memberships(uuid: string): Promise<VisitorMemberships>;
+	/** Paired partner IDs of `dpid` with their memberships of `segments` that had not ended by `endedAfter`. */
+	memberPage(q: ListingQuery & { endedAfter: number }): Promise<MemberPage>;
+	/** Partner IDs an opt-out removed in (since, until], with the memberships they may still hold. */
+	removalPage(q: ListingQuery & { since: number; until: number }): Promise<MemberPage>;
+	/** At least as many partner IDs as the member listing (and the removal listing of `window`) holds. */
+	listingBound(q: {
+		dpid: number;
+		segments: readonly number[];
+		endedAfter: number;
+		window: { since: number; until: number } | null;
+	}): Promise<number>;
+	/** Re-evaluates one segment for a page of users (a backfill after the segment was saved). */
+	backfillPage(segment: SegmentDef, cursor: BackfillCursor, now: number): Promise<BackfillPage>;
+	/** A deleted trait is held by no one; a deleted segment has no members. */
+	dropTrait(traitId: number): Promise<void>;
+	dropSegment(segmentId: number): Promise<void>;
+	/** Forgets opt-out removals older than `before` (every iter run has listed them). */
+	pruneRemovals(before: number): Promise<void>;
+}

@@ -1,0 +1,95 @@
+/** Values of trait and segment memberships, whichever store holds them (RPC arguments and results too). */
+
+/** One trait given to (`add`) or taken from a visitor. */
+export interface MembershipChange {
+	uuid: string;
+	trait: number;
+	add: boolean;
+}
+
+/**
+ * What one inbound chunk does to the traits of one data source. `key` makes it exactly once: applying a
+ * change whose key was applied before writes nothing and answers what the first application answered.
+ */
+export interface TraitChange {
+	key: string;
+	source: number;
+	/**
+	 * Users whose traits of `source` an .overwrite replaces, with the traits their first line sets
+	 * (a held trait the line sets again is not counted as removed).
+	 */
+	cleared: ReadonlyArray<{ uuid: string; keep: readonly number[] }>;
+	/** At most one per user and trait. */
+	effects: readonly MembershipChange[];
+}
+
+export interface TraitApplyResult {
+	/** Traits of the source that an .overwrite took away (for the receipt's removed count). */
+	removedByOverwrite: number;
+	entered: number;
+	left: number;
+}
+
+/** A trait a visitor holds, with the data source that gave it. */
+export interface HeldTrait {
+	uuid: string;
+	traitId: number;
+	dpid: number;
+}
+
+/** A segment entered or left: [segment id, uuid]. */
+export type Membership = [segmentId: number, uuid: string];
+
+/** What a visitor holds besides pairs, for the admin API. */
+export interface VisitorMemberships {
+	/** In trait id order. */
+	traits: Array<{ traitId: number; dpid: number }>;
+	/** The segments the visitor is in now, in id order. */
+	segments: number[];
+}
+
+/**
+ * One row of an outbound listing: a partner ID with one membership of a mapped segment. `since` is
+ * when the ID got its visitor (paired rows) or lost it to an opt-out (removal rows).
+ */
+export interface MemberRow {
+	dpuuid: string;
+	since: number;
+	segment_id: number;
+	entered_at: number;
+	left_at: number | null;
+}
+
+/** A page of an outbound listing: whole partner IDs in key order, and where the next page starts. */
+export interface MemberPage {
+	rows: MemberRow[];
+	/** The last partner ID covered; null when the listing is done. */
+	next: string | null;
+}
+
+export interface ListingQuery {
+	dpid: number;
+	segments: readonly number[];
+	/** Partner IDs after this one (key order). */
+	after: string;
+	/** About how many rows a page holds. */
+	limit: number;
+}
+
+/**
+ * Where a segment backfill stands; `shard` is the sharded store's position (D1 has one), `also` marks
+ * the second store of a dual write.
+ */
+export interface BackfillCursor {
+	phase: "with-traits" | "traitless-members";
+	after: string;
+	shard?: number;
+	also?: boolean;
+}
+export const BACKFILL_START: BackfillCursor = { phase: "with-traits", after: "" };
+
+export interface BackfillPage {
+	next: BackfillCursor | null;
+	entered: number;
+	left: number;
+}

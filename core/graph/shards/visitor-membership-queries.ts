@@ -1,0 +1,71 @@
+import { REFRESH_AFTER_MS } from "../refresh";
+
+/**
+ * SQL of a visitor shard's trait and segment memberships (the schema steps are in visitor-queries.ts).
+ * Every statement is keyed by the visitor: the shard's keys are its visitors.
+ */
+
+export const TRAITS_OF = "SELECT trait_id, dpid FROM traits WHERE uuid = ?1 ORDER BY trait_id";
+export type TraitRow = {
+	trait_id: number;
+	dpid: number;
+};
+export const ACTIVE_SEGMENTS_OF =
+	"SELECT segment_id FROM segments WHERE uuid = ?1 AND left_at IS NULL ORDER BY segment_id";
+export type SegmentIdRow = {
+	segment_id: number;
+};
+/** ?1 uuid, ?2 memberships that ended at or before this time are skipped. */
+export const SEGMENT_ROWS_OF = `SELECT segment_id, entered_at, left_at FROM segments
+WHERE uuid = ?1 AND (left_at IS NULL OR left_at > ?2) ORDER BY segment_id`;
+export type SegmentRow = {
+	segment_id: number;
+	entered_at: number;
+	left_at: number | null;
+};
+
+/** ?1 uuid, ?2 source dpid. */
+export const CLEAR_SOURCE_TRAITS = "DELETE FROM traits WHERE uuid = ?1 AND dpid = ?2";
+export const REMOVE_TRAIT = "DELETE FROM traits WHERE uuid = ?1 AND trait_id = ?2";
+/** ?1 uuid, ?2 trait, ?3 source, ?4 now: a trait re-asserted within a day writes nothing (refresh.ts). */
+export const ADD_TRAIT = `INSERT INTO traits (uuid, trait_id, dpid, realized_at) VALUES (?1, ?2, ?3, ?4)
+ON CONFLICT (uuid, trait_id) DO UPDATE SET realized_at = excluded.realized_at
+WHERE excluded.realized_at >= realized_at + ${REFRESH_AFTER_MS}`;
+/** ?1 uuid, ?2 segment, ?3 now: enter (again). */
+export const ENTER_SEGMENT = `INSERT INTO segments (uuid, segment_id, entered_at, left_at) VALUES (?1, ?2, ?3, NULL)
+ON CONFLICT (uuid, segment_id) DO UPDATE SET entered_at = excluded.entered_at, left_at = NULL`;
+/** ?1 uuid, ?2 segment, ?3 now. */
+export const LEAVE_SEGMENT = "UPDATE segments SET left_at = ?3 WHERE uuid = ?1 AND segment_id = ?2 AND left_at IS NULL";
+/** ?1 uuid, ?2 now: a global opt-out leaves every segment and drops every trait. */
+export const LEAVE_ALL_SEGMENTS = "UPDATE segments SET left_at = ?2 WHERE uuid = ?1 AND left_at IS NULL";
+export const DROP_TRAITS_OF = "DELETE FROM traits WHERE uuid = ?1";
+
+export const APPLIED_RESULT = "SELECT result FROM applied WHERE key = ?1";
+export type AppliedRow = {
+	result: string;
+};
+export const RECORD_APPLIED = "INSERT INTO applied (key, result, applied_at) VALUES (?1, ?2, ?3)";
+export const PRUNE_APPLIED = "DELETE FROM applied WHERE applied_at < ?1";
+
+/** Deleting a trait or a segment: rare operator actions, so a scan of the shard is fine. */
+export const DROP_TRAIT = "DELETE FROM traits WHERE trait_id = ?1";
+export const DROP_SEGMENT = "DELETE FROM segments WHERE segment_id = ?1";
+
+/** ?1 after this UUID, ?2 most. */
+export const USERS_WITH_TRAITS_PAGE = "SELECT DISTINCT uuid FROM traits WHERE uuid > ?1 ORDER BY uuid LIMIT ?2";
+/** ?1 segment, ?2 after this UUID, ?3 most: members who hold no trait at all. */
+export const TRAITLESS_MEMBERS_PAGE = `SELECT s.uuid FROM segments s
+WHERE s.segment_id = ?1 AND s.left_at IS NULL AND s.uuid > ?2
+	AND NOT EXISTS (SELECT 1 FROM traits t WHERE t.uuid = s.uuid)
+ORDER BY s.uuid LIMIT ?3`;
+export type UuidRow = {
+	uuid: string;
+};
+export const COUNT_TRAITS = "SELECT count(*) AS n FROM traits";
+export const COUNT_SEGMENT_ROWS = "SELECT count(*) AS n FROM segments";
+
+/** The graph copy (D1 → shards): a row already here came from a dual write, as new or newer. */
+export const IMPORT_TRAIT = `INSERT INTO traits (uuid, trait_id, dpid, realized_at) VALUES (?1, ?2, ?3, ?4)
+ON CONFLICT (uuid, trait_id) DO NOTHING`;
+export const IMPORT_SEGMENT_ROW = `INSERT INTO segments (uuid, segment_id, entered_at, left_at) VALUES (?1, ?2, ?3, ?4)
+ON CONFLICT (uuid, segment_id) DO NOTHING`;

@@ -1,0 +1,151 @@
+import { APPLIED_KEYS_KEPT_MS } from "../memberships/door";
+import {
+	activeKey,
+	planTraitChange,
+	segmentChanges,
+	traitsByUser,
+	usersOf,
+	withoutVisitors,
+} from "../memberships/plan";
+import type { SegmentDef } from "../memberships/segment-rule";
+import type {
+	BackfillCursor,
+	HeldTrait,
+	TraitApplyResult,
+	TraitChange,
+	VisitorMemberships,
+} from "../memberships/types";
+import * as sql from "./visitor-membership-queries";
+
+/**
+ * A visitor shard's trait and segment memberships, as plain functions of its SQLite database (the
+ * VisitorShard class calls them inside its transactions). Each reads and writes one visitor's rows by
+ * key, so a trait change and the segments it moves are evaluated and written where the traits are.
+ */
+
+/** Applies the shard's part of a trait change once per key; `optedOut` visitors get nothing. */
+export function applyTraits(
+	db: SqlStorage,
+	change: TraitChange,
+	segments: readonly SegmentDef[],
+	optedOut: (uuid: string) => boolean,
+	now: number,
+): { result: TraitApplyResult; rowsWritten: number } {
+	const before = db.exec<sql.AppliedRow>(sql.APPLIED_RESULT, change.key).toArray()[0];
+	if (before) return { result: JSON.parse(before.result) as TraitApplyResult, rowsWritten: 0 };
+	const kept = withoutVisitors(change, optedOut);
+	const { traits, active } = heldBy(db, usersOf(kept));
+	const w = planTraitChange(kept, traits, active, segments);
+	let rowsWritten = 0;
+	const run = (query: string, ...args: unknown[]) => {
+		rowsWritten += db.exec(query, ...args).rowsWritten;
+	};
+	for (const uuid of w.clear) run(sql.CLEAR_SOURCE_TRAITS, uuid, change.source);
+	for (const [uuid, trait] of w.removes) run(sql.REMOVE_TRAIT, uuid, trait);
+	for (const [uuid, trait] of w.adds) run(sql.ADD_TRAIT, uuid, trait, change.source, now);
+	for (const [segment, uuid] of w.enter) run(sql.ENTER_SEGMENT, uuid, segment, now);
+	for (const [segment, uuid] of w.leave) run(sql.LEAVE_SEGMENT, uuid, segment, now);
+	const result = { removedByOverwrite: w.removedByOverwrite, entered: w.enter.length, left: w.leave.length };
+	run(sql.PRUNE_APPLIED, now - APPLIED_KEYS_KEPT_MS);
+	run(sql.RECORD_APPLIED, change.key, JSON.stringify(result), now);
+	return { result, rowsWritten };
+}
+
+export function membershipsOf(db: SqlStorage, uuid: string): VisitorMemberships {
+	return {
+		traits: db
+			.exec<sql.TraitRow>(sql.TRAITS_OF, uuid)
+			.toArray()
+			.map((r) => ({ traitId: r.trait_id, dpid: r.dpid })),
+		segments: db
+			.exec<sql.SegmentIdRow>(sql.ACTIVE_SEGMENTS_OF, uuid)
+			.toArray()
+			.map((r) => r.segment_id),
+	};
+}
+
+/** Each visitor's memberships of `segments` that had not ended by `endedAfter` (outbound listings). */
+export function segmentRowsOf(
+	db: SqlStorage,
+	uuids: readonly string[],
+	segments: readonly number[],
+	endedAfter: number,
+): Array<{ uuid: string; rows: sql.SegmentRow[] }> {
+	const mapped = new Set(segments);
+	return uuids.map((uuid) => ({
+		uuid,
+		rows: db
+			.exec<sql.SegmentRow>(sql.SEGMENT_ROWS_OF, uuid, endedAfter)
+			.toArray()
+			.filter((r) => mapped.has(r.segment_id)),
+	}));
+}
+
+/** A global opt-out: every trait dropped, every segment left (outbound files list the exits once). */
+export function forgetMemberships(db: SqlStorage, uuid: string, at: number): number {
+	return db.exec(sql.DROP_TRAITS_OF, uuid).rowsWritten + db.exec(sql.LEAVE_ALL_SEGMENTS, uuid, at).rowsWritten;
+}
+
+export interface ShardBackfillPage {
+	/** The last visitor evaluated (the next page starts after it). */
+	last: string | null;
+	users: number;
+	entered: number;
+	left: number;
+}
+
+/** One backfill page of this shard: `segment` re-evaluated for up to `limit` visitors after `cursor`. */
+export function backfillShardPage(
+	db: SqlStorage,
+	segment: SegmentDef,
+	cursor: Pick<BackfillCursor, "phase" | "after">,
+	limit: number,
+	now: number,
+): ShardBackfillPage {
+	const page =
+		cursor.phase === "with-traits"
+			? db.exec<sql.UuidRow>(sql.USERS_WITH_TRAITS_PAGE, cursor.after, limit)
+			: db.exec<sql.UuidRow>(sql.TRAITLESS_MEMBERS_PAGE, segment.id, cursor.after, limit);
+	const uuids = page.toArray().map((r) => r.uuid);
+	const { traits, active } = heldBy(db, uuids);
+	const { enter, leave } = segmentChanges([segment], traitsByUser(uuids, traits), active);
+	for (const [id, uuid] of enter) db.exec(sql.ENTER_SEGMENT, uuid, id, now);
+	for (const [id, uuid] of leave) db.exec(sql.LEAVE_SEGMENT, uuid, id, now);
+	return { last: uuids.at(-1) ?? null, users: uuids.length, entered: enter.length, left: leave.length };
+}
+
+function heldBy(db: SqlStorage, users: Iterable<string>): { traits: HeldTrait[]; active: Set<string> } {
+	const traits: HeldTrait[] = [];
+	const active = new Set<string>();
+	for (const uuid of users) {
+		for (const r of db.exec<sql.TraitRow>(sql.TRAITS_OF, uuid))
+			traits.push({ uuid, traitId: r.trait_id, dpid: r.dpid });
+		for (const r of db.exec<sql.SegmentIdRow>(sql.ACTIVE_SEGMENTS_OF, uuid)) active.add(activeKey(r.segment_id, uuid));
+	}
+	return { traits, active };
+}
+
+/** Rows the graph copy brings from D1, for visitors who have not opted out meanwhile. */
+export interface CopiedMemberships {
+	traits?: ReadonlyArray<{ uuid: string; traitId: number; dpid: number; realizedAt: number }>;
+	segments?: ReadonlyArray<{ uuid: string; segmentId: number; enteredAt: number; leftAt: number | null }>;
+}
+
+export function importMemberships(db: SqlStorage, rows: CopiedMemberships, optedOut: (uuid: string) => boolean) {
+	let written = 0;
+	for (const t of rows.traits ?? []) {
+		if (!optedOut(t.uuid)) written += db.exec(sql.IMPORT_TRAIT, t.uuid, t.traitId, t.dpid, t.realizedAt).rowsWritten;
+	}
+	for (const m of rows.segments ?? []) {
+		written += db.exec(sql.IMPORT_SEGMENT_ROW, m.uuid, m.segmentId, m.enteredAt, m.leftAt).rowsWritten;
+	}
+	return written;
+}
+
+/** Trait and segment rows held (the graph copy compares them with D1's). */
+export function membershipCounts(db: SqlStorage): { traits: number; segmentRows: number } {
+	return {
+		traits: db.exec<{ n: number }>(sql.COUNT_TRAITS).one().n,
+		segmentRows: db.exec<{ n: number }>(sql.COUNT_SEGMENT_ROWS).one().n,
+	};
+}
