@@ -72,12 +72,20 @@ export default defineConfig({
 		// time starting up and applying migrations, so two at once take about two thirds of the time.
 		maxWorkers: 2,
 		projects: [
-			// The worker suites on the configured store (wrangler.toml's GRAPH_STORE, which writes D1 and the shards)…
+			// The worker suites on the configured store (wrangler.toml's GRAPH_STORE: the shards)…
 			workerProject("worker", {}, ["test/worker/**/*.test.ts"]),
-			// …and the visitor-facing ones again with the graph on the shards alone.
-			workerProject("worker-shards", { GRAPH_STORE: "shards" }, [
+			// …and those that write or read the graph through the edge again on the D1 reference, which
+			// deployments that have not moved to the shards still run on.
+			workerProject("worker-d1", { GRAPH_STORE: "d1" }, [
 				"test/worker/id.test.ts",
 				"test/worker/optout.test.ts",
+				"test/worker/pairs-consumer.test.ts",
+				"test/worker/inbound-apply.test.ts",
+				"test/worker/inbound-workflow.test.ts",
+				"test/worker/segments-membership.test.ts",
+				"test/worker/segments-backfill.test.ts",
+				"test/worker/outbound-files.test.ts",
+				"test/worker/outbound-split.test.ts",
 			]),
 			{
 				// Pure logic of the browser tag (consent merging, URLs, config, the page API).

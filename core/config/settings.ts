@@ -58,7 +58,7 @@ export function settingsOf(env: Env): Settings {
 		partnerCacheSeconds: env.PARTNER_CACHE_SECONDS || "30",
 		inboundMaxSignalsPerLine: env.INBOUND_MAX_SIGNALS_PER_LINE || String(DEFAULT_MAX_SIGNALS_PER_LINE),
 		inboundMaxFileBytes: env.INBOUND_MAX_FILE_BYTES || String(DEFAULT_MAX_FILE_BYTES),
-		graphStore: env.GRAPH_STORE || "d1+shards",
+		graphStore: env.GRAPH_STORE || "shards",
 		visitorShardCount: env.VISITOR_SHARD_COUNT || "512",
 		partnerIdShardCount: env.PARTNER_ID_SHARD_COUNT || "256",
 	});

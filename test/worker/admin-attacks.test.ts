@@ -2,6 +2,7 @@
 // oversized body, and SQL metacharacters in every string field. Never a 500, never another partner's data.
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { pairStoreOf } from "../../core/graph/select";
 import { createPartnerKey } from "../../worker/auth/partner-keys";
 import { call } from "./support/edge";
 import { seedPartner } from "./support/partners";
@@ -181,10 +182,11 @@ describe("deleting what is in use", () => {
 
 	it("a deleted trait takes its memberships with it", async () => {
 		await put("/traits/1", { dpid: 1000, name: "t1" });
-		await env.DB.prepare(
-			"INSERT INTO trait_memberships (uuid, trait_id, dpid, realized_at) VALUES ('u', 1, 1000, 1)",
-		).run();
+		const graph = pairStoreOf(env);
+		const effects = [{ uuid: "u", trait: 1, add: true }];
+		await graph.applyTraits({ key: "seed", source: 1000, cleared: [], effects }, [], 1);
+		expect((await graph.memberships("u")).traits).toEqual([{ traitId: 1, dpid: 1000 }]);
 		expect((await del("/traits/1")).status).toBe(204);
-		expect(await env.DB.prepare("SELECT count(*) AS n FROM trait_memberships").first()).toEqual({ n: 0 });
+		expect((await graph.memberships("u")).traits).toEqual([]);
 	});
 });

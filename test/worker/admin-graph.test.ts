@@ -9,10 +9,13 @@ const ADMIN = { Authorization: "Bearer test-admin-token-9Qm2xK7vR4pL8sT1wZ6yB3nD
 const U = "3".repeat(38);
 const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
 
+// Written to both stores (as a deployment migrating to the shards does), then read from each in turn.
+const both = () => pairStoreOf({ ...env, GRAPH_STORE: "d1+shards" });
+
 beforeEach(async () => {
 	await seedPartner({ dpid: 1000 });
 	await seedPartner({ dpid: 2000 });
-	await pairStoreOf(env).upsert(
+	await both().upsert(
 		[
 			{ dpid: 1000, dpuuid: "a-1", uuid: U, at: T0 },
 			{ dpid: 2000, dpuuid: "b/2 x", uuid: U, at: T0 + 1000 },
@@ -27,10 +30,9 @@ beforeEach(async () => {
 	).run();
 	// Trait 7 given by partner 1000, which puts the visitor in segment 3 (rule T7).
 	const change = { key: "seed", source: 1000, cleared: [], effects: [{ uuid: U, trait: 7, add: true }] };
-	await pairStoreOf(env).applyTraits(change, [{ id: 3, tree: { op: "trait", id: 7 } }], T0);
+	await both().applyTraits(change, [{ id: 3, tree: { op: "trait", id: 7 } }], T0);
 });
 
-// Seeded through the configured store (which writes D1 and the shards); read from each store in turn.
 describe.each(["d1", "shards"])("the graph through the admin API, read from %s", (store) => {
 	const get = (path: string, init: RequestInit = { headers: ADMIN }) => callWith({ GRAPH_STORE: store }, path, init);
 
@@ -46,6 +48,7 @@ describe.each(["d1", "shards"])("the graph through the admin API, read from %s",
 			],
 			traits: [{ traitId: 7, dpid: 1000 }],
 			segments: [3],
+			segmentHistory: [{ segmentId: 3, enteredAt: T0, leftAt: null }],
 		});
 	});
 
@@ -64,9 +67,17 @@ describe.each(["d1", "shards"])("the graph through the admin API, read from %s",
 	});
 
 	it("after an opt-out, shows that it happened and nothing else", async () => {
-		await pairStoreOf(env).forgetVisitor(U, T0 + 5000);
+		await both().forgetVisitor(U, T0 + 5000);
 		const visitor = await get(`/api/v1/visitors/${U}`);
-		expect(await visitor.json()).toEqual({ uuid: U, optedOutAt: T0 + 5000, pairs: [], traits: [], segments: [] });
+		expect(await visitor.json()).toEqual({
+			uuid: U,
+			optedOutAt: T0 + 5000,
+			pairs: [],
+			traits: [],
+			segments: [],
+			// The exit stays until the outbound files have listed it.
+			segmentHistory: [{ segmentId: 3, enteredAt: T0, leftAt: T0 + 5000 }],
+		});
 		const id = await get("/api/v1/partners/1000/ids/a-1");
 		expect(id.status).toBe(404);
 	});

@@ -8,6 +8,9 @@ import { call, callWith } from "./support/edge";
 
 const ADMIN = { Authorization: "Bearer test-admin-token-9Qm2xK7vR4pL8sT1wZ6yB3nD", "Content-Type": "application/json" };
 const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
+// A deployment on its way to the shards: writes reach both stores, reads come from D1.
+const MIGRATING = { GRAPH_STORE: "d1+shards" } as const;
+const migrating = (path: string, init: RequestInit) => callWith(MIGRATING, path, init);
 const uuid = (n: number) => String(n).padStart(38, "6");
 const SEGMENT_2 = { id: 2, tree: { op: "trait" as const, id: 5 } };
 
@@ -30,7 +33,7 @@ async function seedD1Only() {
 }
 
 async function runCopy(body: unknown) {
-	const res = await call("/api/v1/graph/copies", { method: "POST", headers: ADMIN, body: JSON.stringify(body) });
+	const res = await migrating("/api/v1/graph/copies", { method: "POST", headers: ADMIN, body: JSON.stringify(body) });
 	expect(res.status).toBe(202);
 	const { id } = (await res.json()) as { id: string };
 	await using instance = await introspectWorkflowInstance(env.GRAPH_COPY_WORKFLOW, id);
@@ -79,7 +82,7 @@ describe("copying the D1 graph into the shards", () => {
 		await seedD1Only();
 		await runCopy({});
 		// The edge keeps serving with dual writes: a newer sighting reaches both stores.
-		await pairStoreOf(env).upsert(
+		await pairStoreOf({ ...env, ...MIGRATING }).upsert(
 			[{ dpid: 1002, dpuuid: "id-2", uuid: uuid(7), at: T0 + 86_400_000 }],
 			T0 + 86_400_000,
 		);
@@ -88,7 +91,7 @@ describe("copying the D1 graph into the shards", () => {
 			counts: { complete: boolean };
 		};
 		expect(copy.counts.complete).toBe(true);
-		expect((await pairStoreOf(env).partnerId(1002, "id-2")).uuid).toBe(uuid(7));
+		expect((await pairStoreOf({ ...env, ...MIGRATING }).partnerId(1002, "id-2")).uuid).toBe(uuid(7));
 		const shards = await callWith({ GRAPH_STORE: "shards" }, "/api/v1/partners/1002/ids/id-2", { headers: ADMIN });
 		expect(await shards.json()).toMatchObject({ uuid: uuid(7), lastSeen: T0 + 86_400_000 });
 	});
@@ -122,7 +125,7 @@ describe("copying the D1 graph into the shards", () => {
 			error: "GRAPH_STORE is d1: set d1+shards (write both, read D1) before copying",
 		});
 		expect((await call("/api/v1/graph/copies/graph-copy-1", { headers: ADMIN })).status).toBe(404);
-		const bad = await call("/api/v1/graph/copies", {
+		const bad = await migrating("/api/v1/graph/copies", {
 			method: "POST",
 			headers: ADMIN,
 			body: JSON.stringify({ pageSize: 5 }),

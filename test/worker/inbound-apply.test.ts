@@ -6,6 +6,7 @@ import type { LineSignal } from "../../batch/inbound/realize";
 import { catalogOf } from "../../batch/traits/catalog";
 import { putTrait, traitsOfSource } from "../../batch/traits/store";
 import { pairStoreOf } from "../../core/graph/select";
+import { traitIdsOf } from "./support/graph";
 import { seedPartner } from "./support/partners";
 
 const U1 = "1".repeat(38);
@@ -20,13 +21,6 @@ const target = (deliveryId: string, mode: "sync" | "overwrite" = "sync"): ChunkT
 	traitSource: 1000,
 	mode,
 });
-
-async function traitsOf(uuid: string) {
-	const { results } = await env.DB.prepare("SELECT trait_id FROM trait_memberships WHERE uuid = ?1 ORDER BY trait_id")
-		.bind(uuid)
-		.all<{ trait_id: number }>();
-	return results.map((r) => r.trait_id);
-}
 
 async function apply(t: ChunkTarget, chunk: number, lines: ChunkLine[]) {
 	const catalog = catalogOf(await traitsOfSource(env.DB, t.traitSource));
@@ -47,9 +41,9 @@ beforeEach(async () => {
 describe("applying a chunk", () => {
 	it(".sync a,b,c then .overwrite c,d,e leaves c,d,e (SPEC §5)", async () => {
 		await apply(target("d1"), 0, [line(1, "p1", add(1, 2, 3))]);
-		expect(await traitsOf(U1)).toEqual([1, 2, 3]);
+		expect(await traitIdsOf(U1)).toEqual([1, 2, 3]);
 		const tally = await apply(target("d2", "overwrite"), 0, [line(1, "p1", add(3, 4, 5))]);
-		expect(await traitsOf(U1)).toEqual([3, 4, 5]);
+		expect(await traitIdsOf(U1)).toEqual([3, 4, 5]);
 		expect(tally.counts).toMatchObject({ totalRealizedTraits: 3, totalRemovedTraits: 2 });
 	});
 
@@ -57,7 +51,7 @@ describe("applying a chunk", () => {
 		await apply(target("d1"), 0, [line(1, "p1", add(1))]);
 		await apply(target("d2", "overwrite"), 0, [line(1, "p1", add(2))]);
 		await apply(target("d2", "overwrite"), 1, [line(2, "p1", add(3))]);
-		expect(await traitsOf(U1)).toEqual([2, 3]);
+		expect(await traitIdsOf(U1)).toEqual([2, 3]);
 	});
 
 	it("counts unknown users, failed validation and lines that realize nothing", async () => {
@@ -81,26 +75,55 @@ describe("applying a chunk", () => {
 			filesCut: 0,
 		});
 		expect(tally.samples.noMatchingId).toEqual([{ line: 1, text: "nobody\t…" }]);
-		expect(await traitsOf(U1)).toEqual([1]);
+		expect(await traitIdsOf(U1)).toEqual([1]);
 	});
 
 	it("applies a chunk once: a retry after a committed chunk returns the stored counts and changes nothing", async () => {
 		const first = await apply(target("d1"), 0, [line(1, "p1", add(1))]);
-		await env.DB.prepare("DELETE FROM trait_memberships").run();
+		// Whatever happened to the visitor's traits since, the recorded chunk is not applied again.
+		await pairStoreOf(env).applyTraits(
+			{ key: "elsewhere", source: 1000, cleared: [], effects: [{ uuid: U1, trait: 1, add: false }] },
+			[],
+			Date.now(),
+		);
 		const again = await apply(target("d1"), 0, [line(1, "p1", add(1))]);
 		expect(again).toEqual(first);
-		expect(await traitsOf(U1)).toEqual([]);
+		expect(await traitIdsOf(U1)).toEqual([]);
+	});
+
+	it("a crash after the graph applied a chunk but before D1 recorded it: the retry writes nothing twice and counts the same", async () => {
+		await apply(target("d0"), 0, [line(1, "p1", add(1, 2))]);
+		const graph = pairStoreOf(env);
+		const crashingAfterGraph = {
+			...graph,
+			async applyTraits(...args: Parameters<typeof graph.applyTraits>) {
+				const result = await graph.applyTraits(...args);
+				vi.spyOn(env.DB, "batch").mockRejectedValueOnce(new Error("D1 went away"));
+				return result;
+			},
+		};
+		const lines = [line(1, "p1", add(3))];
+		const catalog = catalogOf(await traitsOfSource(env.DB, 1000));
+		const overwrite = target("d1", "overwrite");
+		await expect(applyChunk(env.DB, crashingAfterGraph, overwrite, 0, lines, catalog, Date.now())).rejects.toThrow(
+			"D1 went away",
+		);
+		vi.restoreAllMocks();
+		const tally = await apply(overwrite, 0, lines);
+		// The .overwrite took 1 and 2 away the first time; the retry is told so by the graph.
+		expect(tally.counts).toMatchObject({ totalRealizedTraits: 1, totalRemovedTraits: 2 });
+		expect(await traitIdsOf(U1)).toEqual([3]);
 	});
 
 	it("a crash inside the chunk's transaction leaves no trace; the retry applies it fully", async () => {
 		const batch = env.DB.batch.bind(env.DB);
 		vi.spyOn(env.DB, "batch").mockRejectedValueOnce(new Error("D1 went away"));
 		await expect(apply(target("d1"), 0, [line(1, "p1", add(1, 2))])).rejects.toThrow("D1 went away");
-		expect(await traitsOf(U1)).toEqual([]);
+		expect(await traitIdsOf(U1)).toEqual([]);
 		vi.mocked(env.DB.batch).mockImplementation(batch);
 		const tally = await apply(target("d1"), 0, [line(1, "p1", add(1, 2))]);
 		expect(tally.counts.totalRealizedTraits).toBe(2);
-		expect(await traitsOf(U1)).toEqual([1, 2]);
+		expect(await traitIdsOf(U1)).toEqual([1, 2]);
 	});
 
 	it("keeps at most 200 lines per user per delivery, counting across chunks", async () => {
@@ -120,7 +143,7 @@ describe("applying a chunk", () => {
 		const t: ChunkTarget = { ...target("d1"), idType: "uuid" };
 		const tally = await apply(t, 0, [line(1, U1, add(1)), line(2, "12345", add(1))]);
 		expect(tally.counts).toMatchObject({ invalidIds: 1, totalRealizedTraits: 1 });
-		expect(await traitsOf(U1)).toEqual([1]);
+		expect(await traitIdsOf(U1)).toEqual([1]);
 	});
 
 	it("never writes traits of an opted-out visitor", async () => {
@@ -128,7 +151,7 @@ describe("applying a chunk", () => {
 		const t: ChunkTarget = { ...target("d1"), idType: "uuid" };
 		const tally = await apply(t, 0, [line(1, U1, add(1))]);
 		expect(tally.counts.noMatchingId).toBe(1);
-		expect(await traitsOf(U1)).toEqual([]);
+		expect(await traitIdsOf(U1)).toEqual([]);
 	});
 
 	it("within a chunk the later line wins for the same user and trait", async () => {
@@ -138,7 +161,7 @@ describe("applying a chunk", () => {
 			line(3, "p2", [{ kind: "remove", traitId: 2 }]),
 			line(4, "p2", add(2)),
 		]);
-		expect(await traitsOf(U1)).toEqual([]);
-		expect(await traitsOf(U2)).toEqual([2]);
+		expect(await traitIdsOf(U1)).toEqual([]);
+		expect(await traitIdsOf(U2)).toEqual([2]);
 	});
 });

@@ -10,7 +10,8 @@ import { findDelivery } from "../../batch/inbound/store";
 import { putTrait } from "../../batch/traits/store";
 import { inboundWorkflowId as workflowIdOf } from "../../batch/workflows";
 import { pairStoreOf } from "../../core/graph/select";
-import { membershipsOf, runCron, upload } from "./support/inbound";
+import { traitIdsOf } from "./support/graph";
+import { runCron, upload } from "./support/inbound";
 import { seedPartner } from "./support/partners";
 
 const U1 = "1".repeat(38);
@@ -57,8 +58,8 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 			"Total realized traits": 4,
 			"Total unused signals": 1,
 		});
-		expect(await membershipsOf(U1)).toEqual([1, 2, 3]);
-		expect(await membershipsOf(U2)).toEqual([52]);
+		expect(await traitIdsOf(U1)).toEqual([1, 2, 3]);
+		expect(await traitIdsOf(U2)).toEqual([52]);
 		const stored = await env.EXCHANGE.get(`1000/receipts/ftp_dpm_1000_${T}.sync.json`);
 		expect(await stored?.json()).toEqual(receipt);
 		// Chunks are gone; the file left the partner's inbound area for the edge's own processed area.
@@ -100,9 +101,9 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 		await upload(`1000/inbound/ftp_dpm_1000_${T + 60}.overwrite`, "p1\t3,4,5\n");
 		await upload(`1000/inbound/ftp_dpm_1000_${T}.sync`, "p1\t1,2,3\n");
 		await processDelivery(`ftp_dpm_1000_${T}.sync`);
-		expect(await membershipsOf(U1)).toEqual([1, 2, 3]);
+		expect(await traitIdsOf(U1)).toEqual([1, 2, 3]);
 		await processDelivery(`ftp_dpm_1000_${T + 60}.overwrite`);
-		expect(await membershipsOf(U1)).toEqual([3, 4, 5]);
+		expect(await traitIdsOf(U1)).toEqual([3, 4, 5]);
 	});
 
 	it("a step that fails mid-file is retried and the counts stay exact", async () => {
@@ -157,7 +158,7 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 				reason: `delivery ftp_dpm_1000_${T}.sync was already received (done); a delivery is processed once`,
 			},
 		]);
-		expect(await membershipsOf(U1)).toEqual([1]);
+		expect(await traitIdsOf(U1)).toEqual([1]);
 		expect((await env.EXCHANGE.list({ prefix: "1000/inbound/" })).objects).toEqual([]);
 		// Another pass finds nothing left to list, refuse or mail.
 		await runCron(180);
@@ -213,12 +214,10 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 		await upload(`2000/inbound/adobe_id_0_2000_${T}.sync`, `${U1}\tq1\n${"3".repeat(38)}\tq2\nnot-a-uuid\tq3\n`);
 		const delivery = await processDelivery(`adobe_id_0_2000_${T}.sync`);
 		expect(delivery?.receipt).toMatchObject({ "Records received": 3, "Stored records": 2, "Invalid IDs": 1 });
-		const { results } = await env.DB.prepare(
-			"SELECT dpuuid, uuid FROM id_pairs WHERE dpid = 2000 ORDER BY dpuuid",
-		).all();
-		expect(results).toEqual([
-			{ dpuuid: "q1", uuid: U1 },
-			{ dpuuid: "q2", uuid: "3".repeat(38) },
+		const held = await pairStoreOf(env).uuidsOfPartnerIds(2000, ["q1", "q2", "q3"]);
+		expect([...held]).toEqual([
+			["q1", U1],
+			["q2", "3".repeat(38)],
 		]);
 	});
 });
@@ -247,7 +246,7 @@ describe("the operator's caps, counted in the receipt after AAM's fields", () =>
 			`line 1: ${`5 signals after the first 10000 not read: p1\t${"1,".repeat(10_004)}`.slice(0, 200)}`,
 		]);
 		// Trait 2 came after the cap: never read, never applied.
-		expect(await membershipsOf(U1)).toEqual([1]);
+		expect(await traitIdsOf(U1)).toEqual([1]);
 		const keys = Object.keys(receipt ?? {});
 		expect(keys.indexOf("Signals over the per-line cap")).toBeGreaterThan(keys.indexOf("Job end time"));
 	});
@@ -286,8 +285,8 @@ describe("the operator's caps, counted in the receipt after AAM's fields", () =>
 			},
 		});
 		// p1's third line (trait 3) was past the cap; the second part was read whole.
-		expect(await membershipsOf(U1)).toEqual([1, 5]);
-		expect(await membershipsOf(U2)).toEqual([2, 4]);
+		expect(await traitIdsOf(U1)).toEqual([1, 5]);
+		expect(await traitIdsOf(U2)).toEqual([2, 4]);
 		expect(await env.EXCHANGE.head(chunk0)).toBeNull();
 		expect((await env.EXCHANGE.list({ prefix: "work/inbound/" })).objects).toEqual([]);
 	});

@@ -9,6 +9,7 @@ import {
 	seedBulkMembers,
 	seedDestination,
 	seedSegments,
+	takeBulkTrait,
 } from "./support/outbound";
 
 const AT = 1_800_000_000_000;
@@ -92,11 +93,7 @@ describe("split files", () => {
 		await seedDestination(7, { mode: "iter", splitLines: 1_000 });
 		const first = await runAt(7, AT);
 		expect(first.files.map((f) => f.lines)).toEqual([1_000, 500]);
-		await env.DB.prepare(
-			"UPDATE segment_memberships SET left_at = ?1 WHERE uuid IN (SELECT 'u-' || value FROM json_each(?2))",
-		)
-			.bind(AT + 60_000, JSON.stringify(ids.slice(0, 800)))
-			.run();
+		await takeBulkTrait(ids.slice(0, 800), 2, AT + 60_000);
 		const next = await runAt(7, AT + 10 * 60_000);
 		expect(next.files.map((f) => [f.name, f.lines])).toEqual([["R2_7_1000_iter_1800000600000.sync.gz", 800]]);
 		expect((await readBack(next)).lines).toEqual(ids.slice(0, 800).map((id) => `${id}\t\t11`));

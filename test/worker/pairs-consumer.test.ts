@@ -1,7 +1,8 @@
 import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
-import type { PairMessage } from "../../core/graph/pair-event";
+import { settingsOf } from "../../core/config/settings";
+import type { PairEvent, PairMessage } from "../../core/graph/pair-event";
 import { pairStoreOf } from "../../core/graph/select";
 import worker from "../../worker";
 import { retryDelay } from "../../worker/pairs/consumer";
@@ -28,11 +29,62 @@ async function consume(queue: string, messages: ReturnType<typeof message>[]) {
 	return getQueueResult(batch, ctx);
 }
 
+// Every partner ID these tests sync, in key order.
+const KEYS: ReadonlyArray<[number, string]> = [
+	[1000, "a"],
+	[1000, "b"],
+	[1000, "blocked"],
+	[1000, "c"],
+	[1000, "good"],
+	[1000, "poison"],
+	[2000, "b"],
+];
+
+/** The pairs the graph holds, read through the configured store. */
 async function rows() {
-	const { results } = await env.DB.prepare(
-		"SELECT dpid, dpuuid, uuid, first_seen, last_seen FROM id_pairs ORDER BY dpid, dpuuid",
-	).all();
-	return results;
+	const graph = pairStoreOf(env);
+	const records = await Promise.all(KEYS.map(([dpid, dpuuid]) => graph.partnerId(dpid, dpuuid)));
+	return records
+		.filter((r) => r.uuid !== null)
+		.map((r) => ({ dpid: r.dpid, dpuuid: r.dpuuid, uuid: r.uuid, first_seen: r.firstSeen, last_seen: r.lastSeen }));
+}
+
+/**
+ * Makes the configured store's pair writes fail for partner IDs `failing` names (all of them when it
+ * is omitted): D1's batch on the D1 reference, the partner-ID shards' RPC on the shards.
+ */
+function failGraphWrites(failing: (dpuuid: string) => boolean = () => true) {
+	if (settingsOf(env).graphStore === "d1") {
+		const poisoned = new WeakSet<D1PreparedStatement>();
+		const realPrepare = env.DB.prepare.bind(env.DB);
+		const realBatch = env.DB.batch.bind(env.DB);
+		vi.spyOn(env.DB, "prepare").mockImplementation((query) => {
+			const statement = realPrepare(query);
+			const bind = statement.bind.bind(statement);
+			statement.bind = (...values: unknown[]) => {
+				const bound = bind(...values);
+				const text = values.map((v) => (typeof v === "string" ? v : JSON.stringify(v))).join(" ");
+				const ids = [...text.matchAll(/"dpuuid":"([^"]*)"/g)].map((m) => m[1] ?? "");
+				if (ids.some(failing)) poisoned.add(bound);
+				return bound;
+			};
+			return statement;
+		});
+		vi.spyOn(env.DB, "batch").mockImplementation(async (statements) => {
+			if (statements.some((s) => poisoned.has(s))) throw new Error("D1 is unavailable");
+			return realBatch(statements);
+		});
+		return;
+	}
+	const realShard = env.PARTNER_ID_SHARDS.getByName.bind(env.PARTNER_ID_SHARDS);
+	vi.spyOn(env.PARTNER_ID_SHARDS, "getByName").mockImplementation((name) => {
+		const shard = realShard(name);
+		const assert = async (events: readonly PairEvent[], now: number) => {
+			if (events.some((e) => failing(e.dpuuid))) throw new Error("the shard is unavailable");
+			return shard.assert(events, now);
+		};
+		return new Proxy(shard, { get: (target, key) => (key === "assert" ? assert : Reflect.get(target, key)) });
+	});
 }
 
 async function archived(prefix = "pairs/") {
@@ -112,8 +164,8 @@ describe("pair queue consumer", () => {
 		expect((await archived()).lines).toHaveLength(1);
 	});
 
-	it("retries the batch with back-off when D1 fails, and loses nothing", async () => {
-		vi.spyOn(env.DB, "batch").mockRejectedValue(new Error("D1 is unavailable"));
+	it("retries the batch with back-off when the store fails, and loses nothing", async () => {
+		failGraphWrites();
 		const failed = await consume("edgesync-pairs", [
 			message(pairs(U1, T0, [1000, "a"]), 1),
 			message(pairs(U2, T0, [1000, "b"]), 3),
@@ -138,24 +190,8 @@ describe("pair queue consumer", () => {
 	});
 
 	it("isolates a poison message: the rest of the batch is acknowledged", async () => {
-		// Statements bound with the poison ID fail in D1's batch; everything else goes to the real D1.
-		const poisoned = new WeakSet<D1PreparedStatement>();
-		const realPrepare = env.DB.prepare.bind(env.DB);
-		const realBatch = env.DB.batch.bind(env.DB);
-		vi.spyOn(env.DB, "prepare").mockImplementation((query) => {
-			const statement = realPrepare(query);
-			const bind = statement.bind.bind(statement);
-			statement.bind = (...values: unknown[]) => {
-				const bound = bind(...values);
-				if (JSON.stringify(values).includes("poison")) poisoned.add(bound);
-				return bound;
-			};
-			return statement;
-		});
-		vi.spyOn(env.DB, "batch").mockImplementation(async (statements) => {
-			if (statements.some((s) => poisoned.has(s))) throw new Error("constraint failed");
-			return realBatch(statements);
-		});
+		// Writes of the poison ID fail in the store; everything else goes to the real one.
+		failGraphWrites((dpuuid) => dpuuid === "poison");
 		const good = message(pairs(U1, T0, [1000, "good"]));
 		const bad = message(pairs(U2, T0, [1000, "poison"]));
 		const result = await consume("edgesync-pairs", [good, bad]);

@@ -4,6 +4,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { PairMessage } from "../../core/graph/pair-event";
+import { pairStoreOf } from "../../core/graph/select";
 import worker from "../../worker";
 import { addCounters } from "../../worker/stats/aggregate";
 import { type CounterMessage, reasonKey } from "../../worker/stats/counters";
@@ -73,7 +74,7 @@ describe("the queue consumer aggregates sync counters per day and partner", () =
 	});
 
 	it("does not count pairs of opted-out visitors, which are not stored", async () => {
-		await env.DB.prepare("INSERT INTO opt_outs (uuid, opted_out_at) VALUES (?1, 1)").bind(U2).run();
+		await pairStoreOf(env).forgetVisitor(U2, 1);
 		await consume([pairs(U2, T0, [1000, "x"]), pairs(U1, T0, [1000, "y"])]);
 		expect(await counters()).toEqual([{ day: DAY0, dpid: 1000, metric: "new_pairs", reason: "", count: 1 }]);
 	});

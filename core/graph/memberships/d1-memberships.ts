@@ -4,6 +4,7 @@ import * as sql from "./d1-queries";
 import { APPLIED_KEYS_KEPT_MS, type GraphMemberships } from "./door";
 import {
 	activeKey,
+	membershipsFromRows,
 	planTraitChange,
 	segmentChanges,
 	type TraitWrites,
@@ -51,11 +52,12 @@ export function d1Memberships(db: D1Database): GraphMemberships {
 			return result;
 		},
 		async memberships(uuid) {
-			const state = await held([uuid]);
-			return {
-				traits: state.traits.map((t) => ({ traitId: t.traitId, dpid: t.dpid })).sort((a, b) => a.traitId - b.traitId),
-				segments: [...state.active].map((key) => Number(key.split(" ")[0])).sort((a, b) => a - b),
-			};
+			const [traits, history] = await db.batch([
+				db.prepare(sql.TRAITS_OF_USERS).bind(JSON.stringify([uuid])),
+				db.prepare(sql.SEGMENT_HISTORY_OF).bind(uuid),
+			]);
+			const segmentRows = (history?.results ?? []) as sql.SegmentHistoryRow[];
+			return membershipsFromRows((traits?.results ?? []) as sql.TraitRow[], segmentRows);
 		},
 		async memberPage(q) {
 			const page = db.prepare(sql.MEMBER_PAGE).bind(q.dpid, q.after, JSON.stringify(q.segments), q.endedAfter, q.limit);

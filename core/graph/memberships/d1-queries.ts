@@ -23,6 +23,15 @@ export interface ActiveSegmentRow {
 	uuid: string;
 }
 
+/** ?1 uuid: every segment row of the visitor, left ones included. */
+export const SEGMENT_HISTORY_OF = `SELECT segment_id, entered_at, left_at FROM segment_memberships
+	WHERE uuid = ?1 ORDER BY segment_id`;
+export interface SegmentHistoryRow {
+	segment_id: number;
+	entered_at: number;
+	left_at: number | null;
+}
+
 /** ?1 source dpid, ?2 JSON array of UUIDs: an .overwrite clears these users' traits of that source. */
 export const CLEAR_SOURCE_TRAITS = `DELETE FROM trait_memberships
 	WHERE dpid = ?1 AND uuid IN (SELECT value FROM json_each(?2))`;

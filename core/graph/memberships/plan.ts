@@ -1,5 +1,5 @@
 import { evaluate, type SegmentDef } from "./segment-rule";
-import type { HeldTrait, Membership, TraitChange } from "./types";
+import type { HeldTrait, Membership, TraitChange, VisitorMemberships } from "./types";
 
 /** The writes a trait change makes, decided from what the users hold now (pure: both stores use it). */
 export interface TraitWrites {
@@ -91,4 +91,17 @@ export function withoutVisitors(change: TraitChange, refused: (uuid: string) => 
 /** The visitors a change touches. */
 export function usersOf(change: TraitChange): string[] {
 	return [...new Set([...change.cleared.map((c) => c.uuid), ...change.effects.map((e) => e.uuid)])];
+}
+
+/** A visitor's memberships as both stores read them (snake_case rows), in id order. */
+export function membershipsFromRows(
+	traits: ReadonlyArray<{ trait_id: number; dpid: number }>,
+	segmentRows: ReadonlyArray<{ segment_id: number; entered_at: number; left_at: number | null }>,
+): VisitorMemberships {
+	const history = [...segmentRows].sort((a, b) => a.segment_id - b.segment_id);
+	return {
+		traits: traits.map((t) => ({ traitId: t.trait_id, dpid: t.dpid })).sort((a, b) => a.traitId - b.traitId),
+		segments: history.filter((r) => r.left_at === null).map((r) => r.segment_id),
+		segmentHistory: history.map((r) => ({ segmentId: r.segment_id, enteredAt: r.entered_at, leftAt: r.left_at })),
+	};
 }

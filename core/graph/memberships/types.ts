@@ -46,6 +46,8 @@ export interface VisitorMemberships {
 	traits: Array<{ traitId: number; dpid: number }>;
 	/** The segments the visitor is in now, in id order. */
 	segments: number[];
+	/** Every segment the visitor entered, with when, and when it left (rows stay so iter files list exits). */
+	segmentHistory: Array<{ segmentId: number; enteredAt: number; leftAt: number | null }>;
 }
 
 /**

@@ -15,6 +15,8 @@ export const ACTIVE_SEGMENTS_OF =
 export type SegmentIdRow = {
 	segment_id: number;
 };
+/** ?1 uuid: every segment row, left ones included. */
+export const SEGMENT_HISTORY_OF = "SELECT segment_id, entered_at, left_at FROM segments WHERE uuid = ?1";
 /** ?1 uuid, ?2 memberships that ended at or before this time are skipped. */
 export const SEGMENT_ROWS_OF = `SELECT segment_id, entered_at, left_at FROM segments
 WHERE uuid = ?1 AND (left_at IS NULL OR left_at > ?2) ORDER BY segment_id`;

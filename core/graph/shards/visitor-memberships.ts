@@ -1,6 +1,7 @@
 import { APPLIED_KEYS_KEPT_MS } from "../memberships/door";
 import {
 	activeKey,
+	membershipsFromRows,
 	planTraitChange,
 	segmentChanges,
 	traitsByUser,
@@ -52,16 +53,10 @@ export function applyTraits(
 }
 
 export function membershipsOf(db: SqlStorage, uuid: string): VisitorMemberships {
-	return {
-		traits: db
-			.exec<sql.TraitRow>(sql.TRAITS_OF, uuid)
-			.toArray()
-			.map((r) => ({ traitId: r.trait_id, dpid: r.dpid })),
-		segments: db
-			.exec<sql.SegmentIdRow>(sql.ACTIVE_SEGMENTS_OF, uuid)
-			.toArray()
-			.map((r) => r.segment_id),
-	};
+	return membershipsFromRows(
+		db.exec<sql.TraitRow>(sql.TRAITS_OF, uuid).toArray(),
+		db.exec<sql.SegmentRow>(sql.SEGMENT_HISTORY_OF, uuid).toArray(),
+	);
 }
 
 /** Each visitor's memberships of `segments` that had not ended by `endedAfter` (outbound listings). */

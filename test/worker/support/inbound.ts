@@ -16,10 +16,3 @@ export async function runCron(secondsLater = 120): Promise<void> {
 	const controller = createScheduledController({ scheduledTime: Date.now() + secondsLater * 1000, cron: "* * * * *" });
 	await worker.scheduled(controller, env);
 }
-
-export async function membershipsOf(uuid: string): Promise<number[]> {
-	const { results } = await env.DB.prepare("SELECT trait_id FROM trait_memberships WHERE uuid = ?1 ORDER BY trait_id")
-		.bind(uuid)
-		.all<{ trait_id: number }>();
-	return results.map((r) => r.trait_id);
-}

@@ -127,23 +127,34 @@ export async function md5Hex(bytes: Uint8Array): Promise<string> {
 	return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** The trait that puts a user in each seeded segment (10 = T1 AND NOT T3, 11 = T2). */
+const TRAIT_OF_SEGMENT: Record<number, number> = { 10: 1, 11: 2 };
+
 /**
- * Bulk members for volume cases: `count` partner IDs `<prefix><n padded>` paired with their own UUIDs,
- * each in `segments` since time 1. Written with json_each in slices, like the edge's own bulk writes.
+ * Bulk members for volume cases: `count` partner IDs `<prefix><n padded>` paired with their own UUIDs
+ * (`u-<id>`), each in `segments` since time 1. Written through the graph store in slices, the way
+ * the pair consumer and inbound files write (so it holds on D1 and on the shards alike).
  */
 export async function seedBulkMembers(count: number, segments: readonly number[], prefix = "p"): Promise<string[]> {
 	const ids = Array.from({ length: count }, (_, i) => `${prefix}${String(i).padStart(7, "0")}`);
-	for (let start = 0; start < count; start += 5_000) {
-		const slice = JSON.stringify(ids.slice(start, start + 5_000));
-		await env.DB.batch([
-			env.DB.prepare(
-				"INSERT INTO id_pairs (dpid, dpuuid, uuid, first_seen, last_seen) SELECT ?2, value, 'u-' || value, 1, 1 FROM json_each(?1)",
-			).bind(slice, DPID),
-			env.DB.prepare(
-				`INSERT INTO segment_memberships (segment_id, uuid, entered_at)
-				 SELECT s.value, 'u-' || p.value, 1 FROM json_each(?1) p, json_each(?2) s`,
-			).bind(slice, JSON.stringify(segments)),
-		]);
+	const graph = pairStoreOf(env);
+	const defs = (await listSegments(env.DB)).map((s) => ({ id: s.id, tree: s.tree }));
+	const traits = segments.map((id) => TRAIT_OF_SEGMENT[id] ?? 0);
+	for (let start = 0; start < count; start += 2_000) {
+		const slice = ids.slice(start, start + 2_000);
+		await graph.upsert(
+			slice.map((dpuuid) => ({ dpid: DPID, dpuuid, uuid: `u-${dpuuid}`, at: 1 })),
+			1,
+		);
+		const effects = slice.flatMap((id) => traits.map((trait) => ({ uuid: `u-${id}`, trait, add: true })));
+		await graph.applyTraits({ key: `bulk ${prefix} ${start}`, source: DPID, cleared: [], effects }, defs, 1);
 	}
 	return ids;
+}
+
+/** Takes trait `trait` from the bulk members `ids` at `at` (they leave the segments it held them in). */
+export async function takeBulkTrait(ids: readonly string[], trait: number, at: number): Promise<void> {
+	const defs = (await listSegments(env.DB)).map((s) => ({ id: s.id, tree: s.tree }));
+	const effects = ids.map((id) => ({ uuid: `u-${id}`, trait, add: false }));
+	await pairStoreOf(env).applyTraits({ key: `take ${trait} ${at}`, source: DPID, cleared: [], effects }, defs, at);
 }

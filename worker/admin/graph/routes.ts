@@ -29,6 +29,9 @@ const VisitorSchema = z
 			.openapi({ description: "partner IDs mapped to this visitor, first and last seen in Unix ms" }),
 		traits: z.array(z.object({ traitId: z.number(), dpid: z.number() })),
 		segments: z.array(z.number()).openapi({ description: "ids of the segments the visitor is in now" }),
+		segmentHistory: z
+			.array(z.object({ segmentId: z.number(), enteredAt: z.number(), leftAt: z.number().nullable() }))
+			.openapi({ description: "every segment entered (Unix ms), and when it was left; exits are kept for iter files" }),
 	})
 	.openapi("Visitor");
 const PartnerIdSchema = z
