@@ -21,7 +21,15 @@ const root = import.meta.dirname;
 const { partnerIdBucket, visitorBucket } = (await import(`${root}/../core/graph/shards/bucket.ts`)) as BucketModule;
 const { initialRanges, lookupOf } = (await import(`${root}/../core/graph/shards/shard-map.ts`)) as ShardMapModule;
 
-const TARGET = { pairs: 1e9, visitors: 3e8, ibsPerSecond: 100_000, idPerSecond: 100_000, pairsPerCall: 1.2 };
+const TARGET = {
+	pairs: 1e9,
+	visitors: 3e8,
+	ibsPerSecond: 100_000,
+	idPerSecond: 100_000,
+	pairsPerCall: 1.2,
+	traitsPerVisitor: 10,
+	segmentsPerVisitor: 5,
+};
 const LIMITS = { shardBytes: 10e9, shardRequestsPerSecond: 1_000, queueMessagesPerSecond: 5_000, d1Bytes: 10e9 };
 const DESIGN = { visitorShards: 512, partnerIdShards: 256, messagesPerBatch: 100 };
 const SAMPLE_PAIRS = Number(process.env.BENCH_SHARD_PAIRS ?? 1_000_000);
@@ -31,6 +39,10 @@ const PARTNERS = 50;
 // as it will be at target, not as a mostly empty file).
 const SIM = { visitors: 8, partners: 4 };
 const CONFIG = "bench/workers/shards.toml";
+// Visitors given traits and segments (10 and 5 each, as in the target's mixed profile): bytes per
+// visitor do not depend on how many, so a part of the sample is enough (BENCH_TRAIT_VISITORS).
+const TRAIT_VISITORS = Number(process.env.BENCH_TRAIT_VISITORS ?? 100_000);
+const VISITORS_PER_CHANGE = 1_000;
 const DAY0 = Date.UTC(2026, 10, 1);
 
 /** A seeded generator, so two runs load the same sample. */
@@ -89,6 +101,30 @@ function sampleEvents() {
 }
 
 type Event = ReturnType<typeof sampleEvents>[number];
+const T = (id: number) => ({ op: "trait" as const, id });
+/** Segments 1..5 = T1..T5, so every visitor holding traits 1..5 is in five segments. */
+const SEGMENTS = Array.from({ length: TARGET.segmentsPerVisitor }, (_, i) => ({ id: i + 1, tree: T(i + 1) }));
+
+/**
+ * Trait changes as inbound chunks make them: per visitor traits 1..5 (which put it in the five
+ * segments) and five more drawn by Zipf popularity from 6..500; a thousand visitors per change.
+ */
+function traitChanges(visitors: number, key: string) {
+	const rand = random(29);
+	const other = zipf(495, 1.0, rand);
+	const changes = [];
+	for (let v = 0; v < visitors; v += VISITORS_PER_CHANGE) {
+		const effects = [];
+		for (let u = v; u < Math.min(visitors, v + VISITORS_PER_CHANGE); u++) {
+			const traits = new Set([1, 2, 3, 4, 5]);
+			while (traits.size < TARGET.traitsPerVisitor) traits.add(5 + other());
+			for (const trait of traits) effects.push({ uuid: uuidOf(u), trait, add: true });
+		}
+		changes.push({ key: `${key} ${v}`, source: 1001, cleared: [], effects });
+	}
+	return changes;
+}
+
 interface Size {
 	rows: number;
 	bytes: number;
@@ -114,12 +150,34 @@ async function load(origin: string, path: string, events: readonly Event[], now:
 	return answers;
 }
 
-async function sizes(origin: string): Promise<{ visitor: Size[]; partnerId: Size[] }> {
+interface Sizes {
+	visitor: Size[];
+	partnerId: Size[];
+	memberships: Array<{ traits: number; segmentRows: number }>;
+}
+
+async function sizes(origin: string): Promise<Sizes> {
 	const res = await fetch(`${origin}/shards/sizes?visitors=${SIM.visitors}&partners=${SIM.partners}`);
-	return (await res.json()) as { visitor: Size[]; partnerId: Size[] };
+	return (await res.json()) as Sizes;
+}
+
+/** Applies trait changes a few at a time (one request each); the D1 size after the last. */
+async function applyTraits(origin: string, path: string, changes: readonly unknown[], now: number) {
+	let d1SizeAfter = 0;
+	for (let i = 0; i < changes.length; i += 10) {
+		const body = JSON.stringify({ changes: changes.slice(i, i + 10), segments: SEGMENTS });
+		const res = await fetch(`${origin}${path}?visitors=${SIM.visitors}&partners=${SIM.partners}&now=${now}`, {
+			method: "POST",
+			body,
+		});
+		if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+		d1SizeAfter = ((await res.json()) as { d1SizeAfter: number }).d1SizeAfter;
+	}
+	return d1SizeAfter;
 }
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+const sumOf = (sizes: readonly Size[], key: keyof Size) => sum(sizes.map((s) => s[key]));
 const skew = (counts: readonly number[]) => Math.max(...counts) / (sum(counts) / counts.length);
 
 /** Largest ÷ mean of rows per shard at the design's shard counts, for the sample's keys. */
@@ -148,11 +206,20 @@ export async function benchShards(): Promise<{ worstShare: number }> {
 		const loaded = await sizes(origin);
 		await load(origin, "/shards/upsert", refreshes, DAY0);
 		const refreshed = await sizes(origin);
+		const traitVisitors = Math.min(TRAIT_VISITORS, Number(events.at(-1)?.uuid ?? 0) + 1);
+		const t1 = performance.now();
+		await applyTraits(origin, "/shards/traits", traitChanges(traitVisitors, "load"), DAY0);
+		const traitSeconds = (performance.now() - t1) / 1000;
+		const withTraits = await sizes(origin);
+		// The same traits asserted again an hour later (another file of the source).
+		await applyTraits(origin, "/shards/traits", traitChanges(traitVisitors, "again"), DAY0 + 3_600_000);
+		const reasserted = await sizes(origin);
 		const d1Loaded = (await load(origin, "/d1/upsert", events, DAY0, 20_000)) as Array<{
 			rowsWritten: number;
 			sizeAfter: number;
 		}>;
 		const d1Bytes = d1Loaded.at(-1)?.sizeAfter ?? 0;
+		const d1WithTraits = await applyTraits(origin, "/d1/traits", traitChanges(traitVisitors, "d1"), DAY0);
 		const before = (await load(origin, "/d1/upsert?statement=before", refreshes, DAY0, 20_000)) as Array<{
 			rowsWritten: number;
 		}>;
@@ -176,6 +243,14 @@ export async function benchShards(): Promise<{ worstShare: number }> {
 				count: refreshes.length,
 			},
 			d1Bytes,
+			traits: {
+				visitors: traitVisitors,
+				seconds: traitSeconds,
+				shardBytes: sumOf(withTraits.visitor, "bytes") - sumOf(refreshed.visitor, "bytes"),
+				rows: sum(withTraits.memberships.map((m) => m.traits + m.segmentRows)),
+				reassertRows: sumOf(reasserted.visitor, "rowsWritten") - sumOf(withTraits.visitor, "rowsWritten"),
+				d1Bytes: d1WithTraits - d1Bytes,
+			},
 		});
 	} finally {
 		await stopEdges();
@@ -188,6 +263,15 @@ interface Measured {
 	loaded: { visitor: Size[]; partnerId: Size[] };
 	refreshRows: { shards: number; d1Before: number; d1Now: number; count: number };
 	d1Bytes: number;
+	/** Traits and segments of `visitors`: what they added to the visitor shards and to D1. */
+	traits: {
+		visitors: number;
+		seconds: number;
+		shardBytes: number;
+		rows: number;
+		reassertRows: number;
+		d1Bytes: number;
+	};
 }
 
 function report(m: Measured): { worstShare: number } {
@@ -201,8 +285,14 @@ function report(m: Measured): { worstShare: number } {
 		partnerId: skew(m.loaded.partnerId.map((s) => s.rows)),
 	};
 
+	const membershipBytesPerVisitor = m.traits.shardBytes / m.traits.visitors;
+	const d1MembershipBytesPerVisitor = m.traits.d1Bytes / m.traits.visitors;
+	const traitsAsserted = m.traits.visitors * TARGET.traitsPerVisitor;
+
 	// Projection to the target, at the design's shard counts, the largest shard at the measured skew.
-	const vShardBytes = ((vBytesPerPair * TARGET.pairs) / DESIGN.visitorShards) * sample.visitor;
+	const vShardBytes =
+		((vBytesPerPair * TARGET.pairs + membershipBytesPerVisitor * TARGET.visitors) / DESIGN.visitorShards) *
+		sample.visitor;
 	const pShardBytes = ((pBytesPerPair * TARGET.pairs) / DESIGN.partnerIdShards) * sample.partnerId;
 	// Enough pair queues that none carries more than 40 % of its limit (room for the counter messages).
 	const queues = Math.ceil(TARGET.ibsPerSecond / (LIMITS.queueMessagesPerSecond * 0.4));
@@ -238,7 +328,8 @@ function report(m: Measured): { worstShare: number } {
 			messagesPerQueue / LIMITS.queueMessagesPerSecond,
 		],
 	];
-	const d1Today = d1BytesPerPair * TARGET.pairs;
+	const d1Today = d1BytesPerPair * TARGET.pairs + d1MembershipBytesPerVisitor * TARGET.visitors;
+	const d1BytesPerVisitor = (d1BytesPerPair * TARGET.pairs) / TARGET.visitors + d1MembershipBytesPerVisitor;
 	const queuesToday = TARGET.ibsPerSecond / LIMITS.queueMessagesPerSecond;
 
 	console.log(
@@ -251,6 +342,12 @@ function report(m: Measured): { worstShare: number } {
 		`  bytes per pair (SQLite pages): visitor shards ${vBytesPerPair.toFixed(0)}, partner-ID shards ${pBytesPerPair.toFixed(0)}; today's D1 schema ${d1BytesPerPair.toFixed(0)}`,
 	);
 	console.log(`  rows written per new pair: ${rowsPerNewPair.toFixed(2)} (shards)`);
+	console.log(
+		`  traits and segments: ${m.traits.visitors.toLocaleString("en-US")} visitors × ${TARGET.traitsPerVisitor} traits, ${TARGET.segmentsPerVisitor} segments (${m.traits.rows.toLocaleString("en-US")} rows) applied in ${m.traits.seconds.toFixed(1)} s; bytes per visitor: visitor shards ${membershipBytesPerVisitor.toFixed(0)}, today's D1 schema ${d1MembershipBytesPerVisitor.toFixed(0)}`,
+	);
+	console.log(
+		`  rows written per trait re-asserted within a day: shards ${(m.traits.reassertRows / traitsAsserted).toFixed(4)} (${traitsAsserted.toLocaleString("en-US")} traits; the change's key is the one row per shard)`,
+	);
 	console.log(
 		`  rows written per refresh within a day: shards ${(m.refreshRows.shards / m.refreshRows.count).toFixed(2)}, D1 now ${(m.refreshRows.d1Now / m.refreshRows.count).toFixed(2)}, D1 before ${(m.refreshRows.d1Before / m.refreshRows.count).toFixed(2)} (${m.refreshRows.count.toLocaleString("en-US")} refreshes)`,
 	);
@@ -266,7 +363,7 @@ function report(m: Measured): { worstShare: number } {
 		);
 	console.log("\n  today's single-D1 schema at target, side by side:");
 	console.log(
-		`    ${"D1 database size".padEnd(42)} ${`${gb(d1Today)} of 10 GB`.padEnd(18)} ${pct(d1Today / LIMITS.d1Bytes).padStart(6)}  (full at ${Math.round(LIMITS.d1Bytes / d1BytesPerPair / 1e6)} M pairs)`,
+		`    ${"D1 database size (pairs, traits, segments)".padEnd(42)} ${`${gb(d1Today)} of 10 GB`.padEnd(18)} ${pct(d1Today / LIMITS.d1Bytes).padStart(6)}  (full at ${Math.round(LIMITS.d1Bytes / d1BytesPerPair / 1e6)} M pairs alone, ${(LIMITS.d1Bytes / d1BytesPerVisitor / 1e6).toFixed(1)} M visitors with traits and segments)`,
 	);
 	console.log(
 		`    ${"messages/s on the one pair queue".padEnd(42)} ${`${TARGET.ibsPerSecond.toLocaleString("en-US")} of 5,000`.padEnd(18)} ${pct(queuesToday).padStart(6)}`,

@@ -1,6 +1,6 @@
 import { discoverDeliveries } from "../batch/inbound/discover";
 import { startDueDeliveries } from "../batch/inbound/start";
-import { startDueRuns } from "../batch/outbound/runs/start";
+import { pruneListedRemovals, startDueRuns } from "../batch/outbound/runs/start";
 import { pruneAuthFailures } from "./auth/failure-throttle";
 import { pruneDashboardSessions } from "./dashboard/store";
 import { pruneCounters } from "./stats/aggregate";
@@ -13,7 +13,8 @@ interface Phase {
 
 /**
  * The Cron Trigger: find new inbound deliveries, start the ones whose turn it is, start due outbound
- * runs, prune old counters, expired dashboard sessions and failed-credential windows. The phases fail
+ * runs, prune old counters, expired dashboard sessions and failed-credential windows (and, hourly, opt-out
+ * removals every iter run has listed). The phases fail
  * independently: one that throws (R2 or a Workflow binding having a bad minute, one partner's broken
  * data) is logged and the others still do their work. The pass then throws, so Cloudflare records it
  * as failed.
@@ -37,7 +38,7 @@ export async function runSchedule(controller: ScheduledController, env: Env): Pr
 				await pruneCounters(env.DB, now);
 				await pruneDashboardSessions(env.DB, now);
 				await pruneAuthFailures(env.DB, now);
-				return "done";
+				return (await pruneListedRemovals(env, now)) ? "done, old opt-out removals too" : "done";
 			},
 		},
 	];

@@ -1,6 +1,9 @@
 // Benchmark only (bench/shards.ts): loads pair events into the sharded store (the edge's own classes
 // and store, on a map of ?visitors= and ?partners= shards) or into today's D1 schema, and reports what
 // each stored and wrote, from the storage's own counters.
+import { d1Memberships } from "../../core/graph/memberships/d1-memberships";
+import type { SegmentDef } from "../../core/graph/memberships/segment-rule";
+import type { TraitChange } from "../../core/graph/memberships/types";
 import type { PairEvent } from "../../core/graph/pair-event";
 import * as sql from "../../core/graph/queries";
 import { PartnerIdShard } from "../../core/graph/shards/partner-id-shard";
@@ -37,9 +40,23 @@ export default {
 			await store.upsert(events, now);
 			return Response.json({ ms: performance.now() - t0 });
 		}
+		if (url.pathname === "/shards/traits" || url.pathname === "/d1/traits") {
+			const { changes, segments } = (await request.json()) as { changes: TraitChange[]; segments: SegmentDef[] };
+			const store = url.pathname.startsWith("/d1")
+				? d1Memberships(env.DB)
+				: shardedPairStore({ visitors: env.VISITOR_SHARDS, partnerIds: env.PARTNER_ID_SHARDS }, async () => map);
+			const t0 = performance.now();
+			for (const change of changes) await store.applyTraits(change, segments, now);
+			const ms = performance.now() - t0;
+			const { meta } = await env.DB.prepare("SELECT 1").run();
+			return Response.json({ ms, d1SizeAfter: meta.size_after });
+		}
 		if (url.pathname === "/shards/sizes") {
 			return Response.json({
 				visitor: await Promise.all(map.visitor.names.map((n) => env.VISITOR_SHARDS.getByName(n).size())),
+				memberships: await Promise.all(
+					map.visitor.names.map((n) => env.VISITOR_SHARDS.getByName(n).membershipCounts()),
+				),
 				partnerId: await Promise.all(map.partnerId.names.map((n) => env.PARTNER_ID_SHARDS.getByName(n).size())),
 			});
 		}

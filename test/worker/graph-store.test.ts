@@ -10,6 +10,7 @@ const B = "2".repeat(38);
 const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+const SEGMENT_1 = { id: 1, tree: { op: "trait" as const, id: 1 } };
 
 // The same behaviours, asked of the D1 reference and of the sharded store.
 describe.each(["d1", "shards"] as const)("the ID graph (%s)", (kind) => {
@@ -107,6 +108,55 @@ describe.each(["d1", "shards"] as const)("the ID graph (%s)", (kind) => {
 		const result = await graph.upsert([second, first], T0);
 		expect([...result.created]).toEqual([first]);
 		expect(result.kept).toEqual([second, first]);
+	});
+
+	it("lists opt-out removals in their window with the memberships the ID may still hold, until pruned", async () => {
+		const graph = store();
+		await graph.upsert(
+			[
+				{ dpid: 1000, dpuuid: "r1", uuid: A, at: T0 },
+				{ dpid: 1000, dpuuid: "r2", uuid: B, at: T0 },
+			],
+			T0,
+		);
+		const effects = [A, B].map((uuid) => ({ uuid, trait: 1, add: true }));
+		await graph.applyTraits({ key: "t", source: 1000, cleared: [], effects }, [SEGMENT_1], T0);
+		await graph.forgetPartnerId(1000, "r1", T0 + HOUR);
+		await graph.forgetVisitor(B, T0 + 2 * HOUR);
+		const listing = { dpid: 1000, segments: [1], after: "", limit: 100 };
+		const window = { ...listing, since: T0, until: T0 + 3 * HOUR };
+		expect(await graph.removalPage(window)).toEqual({
+			rows: [
+				{ dpuuid: "r1", since: T0 + HOUR, segment_id: 1, entered_at: T0, left_at: null },
+				{ dpuuid: "r2", since: T0 + 2 * HOUR, segment_id: 1, entered_at: T0, left_at: T0 + 2 * HOUR },
+			],
+			next: null,
+		});
+		expect(await graph.memberPage({ ...listing, endedAfter: 0 })).toEqual({ rows: [], next: null });
+		await graph.pruneRemovals(T0 + 90 * 60_000);
+		expect((await graph.removalPage(window)).rows.map((r) => r.dpuuid)).toEqual(["r2"]);
+	});
+
+	it("pages a partner's members in key order (SQLite's byte order, also past U+FFFF), whole IDs per page", async () => {
+		const graph = store();
+		// 60 IDs: each of the sharded store's 3 partner-ID shards holds more than one page's share.
+		const ascii = Array.from({ length: 60 }, (_, i) => `id-${String(i).padStart(2, "0")}`);
+		const ids = ["\u{1F600}", "\uE000", "é", ...ascii];
+		await graph.upsert(
+			ids.map((dpuuid) => ({ dpid: 1000, dpuuid, uuid: A, at: T0 })),
+			T0,
+		);
+		const effects = [{ uuid: A, trait: 1, add: true }];
+		await graph.applyTraits({ key: "t", source: 1000, cleared: [], effects }, [SEGMENT_1], T0);
+		const listed: string[] = [];
+		let after = "";
+		for (let page = 0; page < 100; page++) {
+			const { rows, next } = await graph.memberPage({ dpid: 1000, segments: [1], after, limit: 10, endedAfter: 0 });
+			listed.push(...rows.map((r) => r.dpuuid));
+			if (next === null) break;
+			after = next;
+		}
+		expect(listed).toEqual([...ascii, "é", "\uE000", "\u{1F600}"]);
 	});
 });
 

@@ -7,8 +7,8 @@ import { claimRun, ensureState, failUnstartedRun, schedulingStates, setNextRun }
 // A run lists membership changes up to a minute before its timestamp: an inbound chunk that started
 // writing just before the run began has committed by then, so no change falls between two runs.
 export const SETTLE_MS = 60_000;
-// Opt-out tombstones outlive any sensible gap between two successful iter runs.
-const TOMBSTONE_DAYS = 30;
+// Opt-out removals outlive any sensible gap between two successful iter runs.
+const REMOVALS_KEPT_MS = 30 * 86_400_000;
 
 /**
  * The cron's outbound half: schedules new (or rescheduled) destinations, then starts a run for each
@@ -32,9 +32,19 @@ export async function startDueRuns(env: Env, now: number): Promise<string[]> {
 			failed.push(d.id);
 		}
 	}
-	await pairStoreOf(env).pruneRemovals(now - TOMBSTONE_DAYS * 86_400_000);
 	if (failed.length > 0) throw new Error(`could not start runs of destinations ${failed.join(", ")}`);
 	return started;
+}
+
+/**
+ * Forgets opt-out removals older than every iter run could still need, once an hour (the cron pass of
+ * minute 0): on the shards that is a call to every partner-ID shard, too many for every minute.
+ * Resolves to whether it pruned.
+ */
+export async function pruneListedRemovals(env: Env, now: number): Promise<boolean> {
+	if (new Date(now).getUTCMinutes() !== 0) return false;
+	await pairStoreOf(env).pruneRemovals(now - REMOVALS_KEPT_MS);
+	return true;
 }
 
 /** An operator's "run now": null when a run of this destination is still under way. */
