@@ -4,6 +4,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { pairStoreOf } from "../../core/graph/select";
 import { createPartnerKey } from "../../worker/auth/partner-keys";
+import { settledSegmentPut } from "./support/backfill";
 import { call } from "./support/edge";
 import { seedPartner } from "./support/partners";
 
@@ -103,7 +104,7 @@ describe("SQL metacharacters in every string field", () => {
 		expect((await put("/traits/7", { dpid: 3000, name: SQL, rule: `ic == "${SQL.replaceAll('"', "")}"` })).status).toBe(
 			200,
 		);
-		expect((await put("/segments/7", { name: SQL, rule: "T7" })).status).toBe(200);
+		expect(await settledSegmentPut(put("/segments/7", { name: SQL, rule: "T7" }))).toBe(200);
 		const destination = { dpid: 3000, name: SQL, segments: [7], mode: "iter", schedule: "0 3 * * *" };
 		expect((await put("/destinations/7", destination)).status).toBe(200);
 		// Fields with a strict shape refuse metacharacters outright.
@@ -167,7 +168,7 @@ describe("deleting what is in use", () => {
 
 	it("refuses to delete a trait a segment names, or a segment a destination maps (409), until unused", async () => {
 		await put("/traits/1", { dpid: 1000, name: "t1" });
-		await put("/segments/10", { name: "s", rule: "T1" });
+		await settledSegmentPut(put("/segments/10", { name: "s", rule: "T1" }));
 		await put("/destinations/5", { dpid: 1000, name: "d", segments: [10], mode: "full", schedule: "0 3 * * *" });
 		const trait = await del("/traits/1");
 		expect(trait.status).toBe(409);

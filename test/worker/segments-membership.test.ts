@@ -7,6 +7,7 @@ import { listSegments } from "../../batch/segments/store";
 import { catalogOf } from "../../batch/traits/catalog";
 import { putTrait, traitsOfSource } from "../../batch/traits/store";
 import { pairStoreOf } from "../../core/graph/select";
+import { settledSegmentPut } from "./support/backfill";
 import { call } from "./support/edge";
 import { segmentStates } from "./support/graph";
 import { seedPartner } from "./support/partners";
@@ -38,7 +39,7 @@ const putSegment = (id: number, rule: string) =>
 beforeEach(async () => {
 	await seedPartner({ dpid: 1000 });
 	for (const id of [101, 102, 103]) await putTrait(env.DB, { id, dpid: 1000, name: `t${id}`, rule: null }, 0);
-	expect((await putSegment(1, "T101 AND (T102 OR NOT T103)")).status).toBe(200);
+	expect(await settledSegmentPut(putSegment(1, "T101 AND (T102 OR NOT T103)"))).toBe(200);
 });
 
 describe("segment membership follows trait changes", () => {
