@@ -110,6 +110,16 @@ describe.each(["d1", "shards"] as const)("the ID graph (%s)", (kind) => {
 		expect(result.kept).toEqual([second, first]);
 	});
 
+	it("refuses trait changes for an opted-out visitor, whoever applies them", async () => {
+		const graph = store();
+		await graph.forgetVisitor(A, T0);
+		const effects = [A, B].map((uuid) => ({ uuid, trait: 1, add: true }));
+		const result = await graph.applyTraits({ key: "late", source: 1000, cleared: [], effects }, [SEGMENT_1], T0 + 1);
+		expect(result).toEqual({ removedByOverwrite: 0, entered: 1, left: 0 });
+		expect(await graph.memberships(A)).toEqual({ traits: [], segments: [], segmentHistory: [] });
+		expect((await graph.memberships(B)).traits).toEqual([{ traitId: 1, dpid: 1000 }]);
+	});
+
 	it("lists opt-out removals in their window with the memberships the ID may still hold, until pruned", async () => {
 		const graph = store();
 		await graph.upsert(
