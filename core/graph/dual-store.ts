@@ -37,6 +37,7 @@ export function dualPairStore(reads: PairStore, also: PairStore): PairStore {
 		},
 		memberships: (uuid) => reads.memberships(uuid),
 		memberPage: (q) => reads.memberPage(q),
+		changedMemberPage: (q) => reads.changedMemberPage(q),
 		removalPage: (q) => reads.removalPage(q),
 		listingBound: (q) => reads.listingBound(q),
 		/** Both stores are backfilled, `reads` first; the counts are those of `reads`. */
@@ -58,9 +59,9 @@ export function dualPairStore(reads: PairStore, also: PairStore): PairStore {
 			await reads.dropSegment(segmentId);
 			await also.dropSegment(segmentId);
 		},
-		async pruneRemovals(before) {
-			await reads.pruneRemovals(before);
-			await also.pruneRemovals(before);
+		async pruneHistory(before) {
+			await reads.pruneHistory(before);
+			await also.pruneHistory(before);
 		},
 	};
 }

@@ -156,7 +156,13 @@ describe("property: the sharded store answers as the D1 reference", () => {
 				...visitors.map((u) => store.memberships(u)),
 				...dpids.flatMap((dpid) => {
 					const q = { dpid, segments: [1, 2, 3, 4], after: "", limit: 1_000 };
-					return [store.memberPage({ ...q, endedAfter: 0 }), store.removalPage({ ...q, since: 0, until: 2 ** 52 })];
+					// An iter window over the middle of the history (steps run at T0 + n).
+					const window = { since: Date.UTC(2026, 10, 1) + 2, until: Date.UTC(2026, 10, 1) + 6 };
+					return [
+						store.memberPage({ ...q, endedAfter: 0 }),
+						store.removalPage({ ...q, since: 0, until: 2 ** 52 }),
+						store.changedMemberPage({ ...q, ...window }),
+					];
 				}),
 			]);
 		}

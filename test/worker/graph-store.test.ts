@@ -143,7 +143,7 @@ describe.each(["d1", "shards"] as const)("the ID graph (%s)", (kind) => {
 			next: null,
 		});
 		expect(await graph.memberPage({ ...listing, endedAfter: 0 })).toEqual({ rows: [], next: null });
-		await graph.pruneRemovals(T0 + 90 * 60_000);
+		await graph.pruneHistory(T0 + 90 * 60_000);
 		expect((await graph.removalPage(window)).rows.map((r) => r.dpuuid)).toEqual(["r2"]);
 	});
 

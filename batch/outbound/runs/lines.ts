@@ -32,7 +32,8 @@ export interface Page {
 const PAGE_ROWS = 10_000;
 
 /**
- * The run's lines in pages, from `from` on, read through the graph store (D1 or the shards). Each
+ * The run's lines in pages, from `from` on, read through the graph store (D1 or the shards): every
+ * member for a full run, the IDs changed in the window for an iter run (the shards' change logs). Each
  * entry is one partner user ID and a page holds whole IDs, so a cursor after any entry is exact.
  */
 export async function* linePages(graph: PairStore, scope: LineScope, from: Cursor): AsyncGenerator<Page> {
@@ -41,10 +42,13 @@ export async function* linePages(graph: PairStore, scope: LineScope, from: Curso
 	if (cursor.phase === "removed" && baseline) cursor = { phase: "paired", after: "" };
 	for (;;) {
 		const query = { dpid: scope.dpid, segments: scope.segments, after: cursor.after, limit: PAGE_ROWS };
+		const window = { since: scope.since, until: scope.until };
 		const page =
 			cursor.phase === "removed"
-				? await graph.removalPage({ ...query, since: scope.since, until: scope.until })
-				: await graph.memberPage({ ...query, endedAfter: baseline ? scope.until : scope.since });
+				? await graph.removalPage({ ...query, ...window })
+				: baseline
+					? await graph.memberPage({ ...query, endedAfter: scope.until })
+					: await graph.changedMemberPage({ ...query, ...window });
 		const entries = groupByPartnerId(page.rows).flatMap((g) => {
 			const line = cursor.phase === "removed" ? removalLine(g) : memberLine(g, scope, baseline);
 			return line === null ? [] : [{ dpuuid: g.dpuuid, line }];

@@ -43,7 +43,7 @@ export async function startDueRuns(env: Env, now: number): Promise<string[]> {
  */
 export async function pruneListedRemovals(env: Env, now: number): Promise<boolean> {
 	if (new Date(now).getUTCMinutes() !== 0) return false;
-	await pairStoreOf(env).pruneRemovals(now - REMOVALS_KEPT_MS);
+	await pairStoreOf(env).pruneHistory(now - REMOVALS_KEPT_MS);
 	return true;
 }
 

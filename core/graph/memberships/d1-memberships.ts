@@ -2,6 +2,7 @@ import { allInSlices, slices } from "../../db/json-each";
 import * as graphSql from "../queries";
 import * as sql from "./d1-queries";
 import { APPLIED_KEYS_KEPT_MS, type GraphMemberships } from "./door";
+import { changedInWindow } from "./listing";
 import {
 	activeKey,
 	membershipsFromRows,
@@ -12,7 +13,7 @@ import {
 	usersOf,
 	withoutVisitors,
 } from "./plan";
-import type { HeldTrait, MemberPage, MemberRow, TraitApplyResult } from "./types";
+import type { HeldTrait, ListingQuery, MemberPage, MemberRow, TraitApplyResult } from "./types";
 
 /** Users a backfill page re-evaluates. */
 export const BACKFILL_PAGE_USERS = 2_000;
@@ -28,6 +29,11 @@ export function d1Memberships(db: D1Database): GraphMemberships {
 			traits: traitRows.map((r) => ({ uuid: r.uuid, traitId: r.trait_id, dpid: r.dpid })),
 			active: new Set(activeRows.map((r) => activeKey(r.segment_id, r.uuid))),
 		};
+	}
+
+	async function memberPage(q: ListingQuery & { endedAfter: number }): Promise<MemberPage> {
+		const page = db.prepare(sql.MEMBER_PAGE).bind(q.dpid, q.after, JSON.stringify(q.segments), q.endedAfter, q.limit);
+		return wholeIds((await page.all<MemberRow>()).results, q.limit);
 	}
 
 	return {
@@ -59,9 +65,11 @@ export function d1Memberships(db: D1Database): GraphMemberships {
 			const segmentRows = (history?.results ?? []) as sql.SegmentHistoryRow[];
 			return membershipsFromRows((traits?.results ?? []) as sql.TraitRow[], segmentRows);
 		},
-		async memberPage(q) {
-			const page = db.prepare(sql.MEMBER_PAGE).bind(q.dpid, q.after, JSON.stringify(q.segments), q.endedAfter, q.limit);
-			return wholeIds((await page.all<MemberRow>()).results, q.limit);
+		memberPage,
+		async changedMemberPage(q) {
+			// The reference reads every member and keeps the changed ones (the shards read their change log).
+			const page = await memberPage({ ...q, endedAfter: q.since });
+			return { rows: changedInWindow(page.rows, q.since, q.until), next: page.next };
 		},
 		async removalPage(q) {
 			const segments = JSON.stringify(q.segments);
@@ -103,7 +111,7 @@ export function d1Memberships(db: D1Database): GraphMemberships {
 		async dropSegment(segmentId) {
 			await db.prepare(sql.DROP_SEGMENT).bind(segmentId).run();
 		},
-		async pruneRemovals(before) {
+		async pruneHistory(before) {
 			await db.prepare(sql.PRUNE_REMOVALS).bind(before).run();
 		},
 	};

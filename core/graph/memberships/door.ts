@@ -26,6 +26,11 @@ export interface GraphMemberships {
 	memberships(uuid: string): Promise<VisitorMemberships>;
 	/** Paired partner IDs of `dpid` with their memberships of `segments` that had not ended by `endedAfter`. */
 	memberPage(q: ListingQuery & { endedAfter: number }): Promise<MemberPage>;
+	/**
+	 * An iter run's paired listing: the partner IDs of `dpid` whose line may have changed in (since,
+	 * until] (changedInWindow), with their memberships of `segments` that had not ended by `since`.
+	 */
+	changedMemberPage(q: ListingQuery & { since: number; until: number }): Promise<MemberPage>;
 	/** Partner IDs an opt-out removed in (since, until], with the memberships they may still hold. */
 	removalPage(q: ListingQuery & { since: number; until: number }): Promise<MemberPage>;
 	/** At least as many partner IDs as the member listing (and the removal listing of `window`) holds. */
@@ -40,6 +45,6 @@ export interface GraphMemberships {
 	/** A deleted trait is held by no one; a deleted segment has no members. */
 	dropTrait(traitId: number): Promise<void>;
 	dropSegment(segmentId: number): Promise<void>;
-	/** Forgets opt-out removals older than `before` (every iter run has listed them). */
-	pruneRemovals(before: number): Promise<void>;
+	/** Forgets opt-out removals and the change log older than `before` (every iter run has read them). */
+	pruneHistory(before: number): Promise<void>;
 }

@@ -1,9 +1,11 @@
 import type { GraphMemberships } from "../memberships/door";
+import { changedInWindow } from "../memberships/listing";
 import { usersOf, withoutVisitors } from "../memberships/plan";
 import type { BackfillCursor, ListingQuery, MemberPage, MemberRow } from "../memberships/types";
-import { visitorBucket } from "./bucket";
+import { partnerIdBucket, visitorBucket } from "./bucket";
+import { mergeOrdered, perShardOf } from "./merge";
 import type { ShardNamespaces } from "./namespaces";
-import { byCodePoint, type ListedId } from "./partner-id-listing";
+import type { ListedId } from "./partner-id-listing";
 import type { PartnerIdShard } from "./partner-id-shard";
 import { groupByShard, type ShardMap } from "./shard-map";
 import type { ShardBackfillPage } from "./visitor-memberships";
@@ -21,39 +23,61 @@ export function shardedMemberships(ns: ShardNamespaces, shardMap: () => Promise<
 	const everyVisitorShard = async () => (await shardMap()).visitor.names.map((n) => ns.visitors.getByName(n));
 	const everyPartnerShard = async () => (await shardMap()).partnerId.names.map((n) => ns.partnerIds.getByName(n));
 
-	/** One page of a listing: the merged partner IDs, then their memberships of the mapped segments. */
+	/** The memberships of `segments` the IDs' visitors hold (not ended by `endedAfter`), one RPC per visitor shard. */
+	async function withMemberships(
+		map: ShardMap,
+		ids: readonly ListedId[],
+		segments: readonly number[],
+		endedAfter: number,
+	): Promise<MemberRow[]> {
+		const groups = groupByShard(map.visitor, new Set(ids.map((id) => id.uuid)), visitorBucket);
+		const answers = await Promise.all(
+			[...groups].map(([name, uuids]) => ns.visitors.getByName(name).segmentRows(uuids, segments, endedAfter)),
+		);
+		const rowsOf = new Map(answers.flat().map((a) => [a.uuid, a.rows]));
+		return ids.flatMap((id) => (rowsOf.get(id.uuid) ?? []).map((r) => ({ dpuuid: id.dpuuid, since: id.since, ...r })));
+	}
+
+	/** One page of a listing: the partner-ID shards' range scans merged, then the IDs' memberships. */
 	async function listing(
 		q: ListingQuery,
 		endedAfter: number,
 		scan: (shard: DurableObjectStub<PartnerIdShard>, perShard: number) => Promise<ListedId[]>,
 	): Promise<MemberPage> {
 		const map = await shardMap();
-		const names = map.partnerId.names;
-		// About twice a page's share per shard: the merge below is exact whatever the skew.
-		const perShard = Math.max(16, Math.ceil((2 * q.limit) / names.length));
-		const pages = await Promise.all(names.map((name) => scan(ns.partnerIds.getByName(name), perShard)));
-		// A shard that filled its page may hold more keys after its last one: the merge is complete only
-		// up to the smallest such key.
-		let bound: string | null = null;
-		for (const page of pages) {
-			const last = page.at(-1)?.dpuuid;
-			if (page.length === perShard && last !== undefined && (bound === null || byCodePoint(last, bound) < 0)) {
-				bound = last;
-			}
-		}
-		const ids = pages
-			.flat()
-			.filter((id) => bound === null || byCodePoint(id.dpuuid, bound) <= 0)
-			.sort((a, b) => byCodePoint(a.dpuuid, b.dpuuid));
-		const groups = groupByShard(map.visitor, new Set(ids.map((id) => id.uuid)), visitorBucket);
-		const answers = await Promise.all(
-			[...groups].map(([name, uuids]) => ns.visitors.getByName(name).segmentRows(uuids, q.segments, endedAfter)),
+		const perShard = perShardOf(q.limit, map.partnerId.names.length);
+		const pages = await Promise.all(map.partnerId.names.map((name) => scan(ns.partnerIds.getByName(name), perShard)));
+		const { items, bound } = mergeOrdered(pages, perShard);
+		return { rows: await withMemberships(map, items, q.segments, endedAfter), next: bound };
+	}
+
+	/**
+	 * One page of an iter run's paired listing, from the visitor shards' change logs: the partner IDs of
+	 * visitors whose lines changed in the window, merged in key order, kept where the partner-ID shard
+	 * still maps them to that visitor (it also gives the paired time), with their memberships.
+	 */
+	async function changedListing(q: ListingQuery & { since: number; until: number }): Promise<MemberPage> {
+		const map = await shardMap();
+		const perShard = perShardOf(q.limit, map.visitor.names.length);
+		const pages = await Promise.all(
+			map.visitor.names.map((name) => ns.visitors.getByName(name).changedPairs(q, perShard)),
 		);
-		const rowsOf = new Map(answers.flat().map((a) => [a.uuid, a.rows]));
-		const rows: MemberRow[] = ids.flatMap((id) =>
-			(rowsOf.get(id.uuid) ?? []).map((r) => ({ dpuuid: id.dpuuid, since: id.since, ...r })),
+		const { items, bound } = mergeOrdered(pages, perShard);
+		const groups = groupByShard(map.partnerId, new Set(items.map((c) => c.dpuuid)), (id) =>
+			partnerIdBucket(q.dpid, id),
 		);
-		return { rows, next: bound };
+		const mapped = await Promise.all(
+			[...groups].map(([name, dpuuids]) => ns.partnerIds.getByName(name).mappingsOf(q.dpid, dpuuids)),
+		);
+		const truth = new Map(mapped.flat().map((m) => [m.dpuuid, m]));
+		const ids = items.flatMap((c) => {
+			const current = truth.get(c.dpuuid);
+			if (current?.uuid !== c.uuid) return [];
+			truth.delete(c.dpuuid);
+			return [current];
+		});
+		const rows = await withMemberships(map, ids, q.segments, q.since);
+		return { rows: changedInWindow(rows, q.since, q.until), next: bound };
 	}
 
 	return {
@@ -84,6 +108,7 @@ export function shardedMemberships(ns: ShardNamespaces, shardMap: () => Promise<
 		memberPage(q) {
 			return listing(q, q.endedAfter, (shard, n) => shard.listIds(q.dpid, q.after, n));
 		},
+		changedMemberPage: changedListing,
 		removalPage(q) {
 			return listing(q, q.since, (shard, n) => shard.listRemovals(q, n));
 		},
@@ -124,8 +149,11 @@ export function shardedMemberships(ns: ShardNamespaces, shardMap: () => Promise<
 		async dropSegment(segmentId) {
 			await Promise.all((await everyVisitorShard()).map((s) => s.dropSegment(segmentId)));
 		},
-		async pruneRemovals(before) {
-			await Promise.all((await everyPartnerShard()).map((s) => s.pruneTombstones(before)));
+		async pruneHistory(before) {
+			await Promise.all([
+				...(await everyPartnerShard()).map((s) => s.pruneTombstones(before)),
+				...(await everyVisitorShard()).map((s) => s.pruneChanges(before)),
+			]);
 		},
 	};
 }

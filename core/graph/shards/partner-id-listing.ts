@@ -20,6 +20,8 @@ export const COUNT_IDS_OF = "SELECT count(*) AS n FROM ids WHERE dpid = ?1";
 export const COUNT_REMOVALS_OF =
 	"SELECT count(*) AS n FROM tombstones WHERE dpid = ?1 AND removed_at > ?2 AND removed_at <= ?3";
 type CountRow = { n: number };
+/** ?1 dpid, ?2 dpuuid: the mapping with the time it was paired. */
+export const LISTED_MAPPING = "SELECT dpuuid, uuid, paired_at AS since FROM ids WHERE dpid = ?1 AND dpuuid = ?2";
 /** ?1 the oldest removal still kept. */
 export const PRUNE_TOMBSTONES = "DELETE FROM tombstones WHERE removed_at < ?1";
 
@@ -33,6 +35,11 @@ export function listRemovals(
 	limit: number,
 ): ListedId[] {
 	return db.exec<ListedId>(REMOVALS_PAGE, q.dpid, q.after, q.since, q.until, limit).toArray();
+}
+
+/** The mappings of `dpuuids` (those held), with their paired time. */
+export function mappingsOf(db: SqlStorage, dpid: number, dpuuids: readonly string[]): ListedId[] {
+	return dpuuids.flatMap((dpuuid) => db.exec<ListedId>(LISTED_MAPPING, dpid, dpuuid).toArray());
 }
 
 /** The partner's IDs held here, plus its removals in `window`: a bound on what listings can list. */

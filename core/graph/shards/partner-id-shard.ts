@@ -202,6 +202,11 @@ export class PartnerIdShard extends SqliteShard {
 		return listing.listIds(this.sql, dpid, after, limit);
 	}
 
+	/** The mappings of `dpuuids` with their paired time (iter listings check the change log against them). */
+	mappingsOf(dpid: number, dpuuids: readonly string[]): ListedId[] {
+		return listing.mappingsOf(this.sql, dpid, dpuuids);
+	}
+
 	/** The partner's IDs an opt-out removed in (since, until], after `after`, in key order. */
 	listRemovals(q: { dpid: number; after: string; since: number; until: number }, limit: number): ListedId[] {
 		return listing.listRemovals(this.sql, q, limit);

@@ -71,3 +71,20 @@ export const IMPORT_TRAIT = `INSERT INTO traits (uuid, trait_id, dpid, realized_
 ON CONFLICT (uuid, trait_id) DO NOTHING`;
 export const IMPORT_SEGMENT_ROW = `INSERT INTO segments (uuid, segment_id, entered_at, left_at) VALUES (?1, ?2, ?3, ?4)
 ON CONFLICT (uuid, segment_id) DO NOTHING`;
+
+/** ?1 time, ?2 uuid: the visitor's outbound lines may have changed at this time (iter runs read it). */
+export const LOG_CHANGE = "INSERT INTO changes (at, uuid) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
+/** ?1 the oldest change still kept. */
+export const PRUNE_CHANGES = "DELETE FROM changes WHERE at < ?1";
+/**
+ * ?1 dpid, ?2 after this partner ID, ?3 since, ?4 until, ?5 most: the partner's IDs held by visitors
+ * whose lines changed in (since, until], in key order. Driven by the log: each changed visitor's pairs
+ * are read by their key, so the cost follows the changes, not the partner's IDs.
+ */
+export const CHANGED_PAIRS = `SELECT p.dpuuid, p.uuid FROM pairs p
+WHERE p.uuid IN (SELECT DISTINCT uuid FROM changes WHERE at > ?3 AND at <= ?4) AND p.dpid = ?1 AND p.dpuuid > ?2
+ORDER BY p.dpuuid LIMIT ?5`;
+export type ChangedPairRow = {
+	dpuuid: string;
+	uuid: string;
+};

@@ -46,6 +46,7 @@ export function applyTraits(
 	for (const [uuid, trait] of w.adds) run(sql.ADD_TRAIT, uuid, trait, change.source, now);
 	for (const [segment, uuid] of w.enter) run(sql.ENTER_SEGMENT, uuid, segment, now);
 	for (const [segment, uuid] of w.leave) run(sql.LEAVE_SEGMENT, uuid, segment, now);
+	for (const [, uuid] of [...w.enter, ...w.leave]) run(sql.LOG_CHANGE, now, uuid);
 	const result = { removedByOverwrite: w.removedByOverwrite, entered: w.enter.length, left: w.leave.length };
 	run(sql.PRUNE_APPLIED, now - APPLIED_KEYS_KEPT_MS);
 	run(sql.RECORD_APPLIED, change.key, JSON.stringify(result), now);
@@ -106,6 +107,7 @@ export function backfillShardPage(
 	const { enter, leave } = segmentChanges([segment], traitsByUser(uuids, traits), active);
 	for (const [id, uuid] of enter) db.exec(sql.ENTER_SEGMENT, uuid, id, now);
 	for (const [id, uuid] of leave) db.exec(sql.LEAVE_SEGMENT, uuid, id, now);
+	for (const [, uuid] of [...enter, ...leave]) db.exec(sql.LOG_CHANGE, now, uuid);
 	return { last: uuids.at(-1) ?? null, users: uuids.length, entered: enter.length, left: leave.length };
 }
 
@@ -143,4 +145,13 @@ export function membershipCounts(db: SqlStorage): { traits: number; segmentRows:
 		traits: db.exec<{ n: number }>(sql.COUNT_TRAITS).one().n,
 		segmentRows: db.exec<{ n: number }>(sql.COUNT_SEGMENT_ROWS).one().n,
 	};
+}
+
+/** The partner's IDs of visitors whose lines changed in (since, until], after `after`, in key order. */
+export function changedPairs(
+	db: SqlStorage,
+	q: { dpid: number; after: string; since: number; until: number },
+	limit: number,
+): sql.ChangedPairRow[] {
+	return db.exec<sql.ChangedPairRow>(sql.CHANGED_PAIRS, q.dpid, q.after, q.since, q.until, limit).toArray();
 }

@@ -53,6 +53,13 @@ export const VISITOR_SCHEMA = [
 		applied_at INTEGER NOT NULL
 	) WITHOUT ROWID`,
 	"CREATE INDEX applied_by_time ON applied (applied_at)",
+	// The change log of iter files: when a visitor's outbound lines may have changed (a segment entered
+	// or left, a partner ID paired to it). Kept 30 days, as opt-out removals are.
+	`CREATE TABLE changes (
+		at INTEGER NOT NULL,
+		uuid TEXT NOT NULL,
+		PRIMARY KEY (at, uuid)
+	) WITHOUT ROWID`,
 ];
 
 export const OPTED_OUT_AT = "SELECT opted_out_at FROM opt_outs WHERE uuid = ?1";
@@ -90,6 +97,7 @@ export type MovedRow = {
 /** ?1 the oldest move still remembered (Unix ms). */
 export const FORGET_OLD_MOVES = "DELETE FROM moved_away WHERE moved_at < ?1";
 export const REMOVE_PAIRS_OF = "DELETE FROM pairs WHERE uuid = ?1";
+export const PAIR_HELD = "SELECT 1 AS held FROM pairs WHERE uuid = ?1 AND dpid = ?2 AND dpuuid = ?3";
 export const RECORD_OPT_OUT = "INSERT INTO opt_outs (uuid, opted_out_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
 export const COUNT_PAIRS = "SELECT count(*) AS n FROM pairs";
 export type CountRow = {

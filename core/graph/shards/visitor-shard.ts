@@ -54,16 +54,13 @@ export class VisitorShard extends SqliteShard {
 			for (const p of pairs) {
 				if (this.optedOutAt(p.uuid) !== null) refused.push(p);
 				else if ((this.movedRev(p) ?? -1) > p.rev) continue;
-				else
-					rowsWritten += this.sql.exec(
-						sql.MIRROR_PAIR,
-						p.uuid,
-						p.dpid,
-						p.dpuuid,
-						p.firstSeen,
-						p.lastSeen,
-						p.rev,
-					).rowsWritten;
+				else {
+					// A partner ID new to this visitor (synced, or moved here) is a change its iter files list.
+					const held = this.sql.exec(sql.PAIR_HELD, p.uuid, p.dpid, p.dpuuid).toArray().length > 0;
+					const args = [p.uuid, p.dpid, p.dpuuid, p.firstSeen, p.lastSeen, p.rev] as const;
+					rowsWritten += this.sql.exec(sql.MIRROR_PAIR, ...args).rowsWritten;
+					if (!held) rowsWritten += this.sql.exec(membershipSql.LOG_CHANGE, now, p.uuid).rowsWritten;
+				}
 			}
 		});
 		this.written += rowsWritten;
@@ -110,6 +107,16 @@ export class VisitorShard extends SqliteShard {
 		now: number,
 	): memberships.ShardBackfillPage {
 		return this.ctx.storage.transactionSync(() => memberships.backfillShardPage(this.sql, segment, cursor, limit, now));
+	}
+
+	/** Iter listings: the partner's IDs of visitors whose lines changed in the window (the change log). */
+	changedPairs(q: { dpid: number; after: string; since: number; until: number }, limit: number) {
+		return memberships.changedPairs(this.sql, q, limit);
+	}
+
+	/** Forgets the change log before `before` (every iter run has read it). */
+	pruneChanges(before: number): number {
+		return this.count(this.sql.exec(membershipSql.PRUNE_CHANGES, before).rowsWritten);
 	}
 
 	dropTrait(traitId: number): number {
