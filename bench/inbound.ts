@@ -73,7 +73,9 @@ async function edgeRun(
 		"--persist-to",
 		persist,
 	]);
-	const edge = await startEdge({ persist, vars: { INBOUND_SETTLE_SECONDS: "0" } });
+	// The sample is loaded into D1's tables with sqlite3, so the edge runs on the D1 reference store
+	// (GRAPH_STORE=d1): this measures the pipeline against the CLI on the same database.
+	const edge = await startEdge({ persist, vars: { INBOUND_SETTLE_SECONDS: "0", GRAPH_STORE: "d1" } });
 	const sampler = await sampleHeap(edge.inspectorPort);
 	const t0 = performance.now();
 	await fetch(`${edge.origin}/__scheduled?cron=*+*+*+*+*`);

@@ -42,7 +42,9 @@ interface Run {
 async function edgeRun(dir: string, members: number) {
 	const persist = join(dir, `state-${members}`);
 	await prepareState(persist, { sqlite3: seedSql(members) });
-	const edge = await startEdge({ persist });
+	// The members are loaded into D1's tables with sqlite3, so the edge runs on the D1 reference store
+	// (GRAPH_STORE=d1): this measures the pipeline against the CLI on the same database.
+	const edge = await startEdge({ persist, vars: { GRAPH_STORE: "d1" } });
 	const base = edge.origin;
 	// Warm: the destination and partner read once, so "before" holds the runtime and the open database.
 	await admin(base, "/destinations/1");
