@@ -81,11 +81,9 @@ export default defineConfig({
 				"test/worker/optout.test.ts",
 				"test/worker/pairs-consumer.test.ts",
 				"test/worker/inbound-apply.test.ts",
-				"test/worker/inbound-workflow.test.ts",
 				"test/worker/segments-membership.test.ts",
 				"test/worker/segments-backfill.test.ts",
 				"test/worker/outbound-files.test.ts",
-				"test/worker/outbound-split.test.ts",
 			]),
 			{
 				// Pure logic of the browser tag (consent merging, URLs, config, the page API).

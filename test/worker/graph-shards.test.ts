@@ -88,8 +88,28 @@ describe("writes only on change", () => {
 	it("a visitor shard rewrites no copy of a revision it already holds", async () => {
 		const shard = env.VISITOR_SHARDS.getByName("rows-written");
 		const pair = { dpid: 1000, dpuuid: "x", uuid: A, firstSeen: T0, lastSeen: T0, rev: 1 };
-		expect((await shard.recordPairs([pair], [], T0)).rowsWritten).toBe(1);
+		// The copy, and the change log's entry (a partner ID new to the visitor is a change for iter files).
+		expect((await shard.recordPairs([pair], [], T0)).rowsWritten).toBe(2);
 		expect((await shard.recordPairs([pair], [], T0)).rowsWritten).toBe(0);
+	});
+
+	it("a visitor shard writes only the change's key for traits re-asserted within a day", async () => {
+		const shard = env.VISITOR_SHARDS.getByName("traits-written");
+		const segments = [{ id: 1, tree: { op: "trait" as const, id: 7 } }];
+		const change = (key: string) => ({
+			key,
+			source: 1000,
+			cleared: [],
+			effects: [7, 8].map((trait) => ({ uuid: A, trait, add: true })),
+		});
+		const written = async () => (await shard.size()).rowsWritten;
+		await shard.applyTraits(change("first"), segments, T0);
+		const before = await written();
+		await shard.applyTraits(change("again"), segments, T0 + HOUR);
+		// The key of the change (its row and its applied_at index entry); no trait, no segment, no log entry.
+		expect((await written()) - before).toBe(2);
+		await shard.applyTraits(change("a day later"), segments, T0 + 25 * HOUR);
+		expect((await written()) - before).toBe(2 + 2 + 2);
 	});
 
 	it("a visitor shard puts writes of one partner ID mirrored out of order back in order", async () => {
