@@ -12,12 +12,12 @@ export { VisitorShard } from "../core/graph/shards/visitor-shard";
 
 export default {
 	fetch: app.fetch,
-	queue: (batch, env) => {
-		checkConfiguration(env);
+	queue: async (batch, env) => {
+		await checkConfiguration(env);
 		return handleQueue(batch, env);
 	},
-	scheduled: (controller, env) => {
-		checkConfiguration(env);
+	scheduled: async (controller, env) => {
+		await checkConfiguration(env);
 		return runSchedule(controller, env);
 	},
 } satisfies ExportedHandler<Env>;

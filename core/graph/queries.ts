@@ -181,3 +181,14 @@ export interface GraphCountsRow {
 	traits: number;
 	segment_rows: number;
 }
+
+/**
+ * Whether D1 holds a graph (any pair or global opt-out) and whether a copy of it into the shards ever
+ * ended complete: a deployment reading the shards with a graph stranded in D1 must not serve.
+ */
+export const STRANDED_GRAPH = `SELECT (EXISTS (SELECT 1 FROM id_pairs) OR EXISTS (SELECT 1 FROM opt_outs)) AS held,
+	EXISTS (SELECT 1 FROM graph_copies WHERE counts ->> '$.complete' = 1) AS copied`;
+export interface StrandedGraphRow {
+	held: number;
+	copied: number;
+}

@@ -34,11 +34,11 @@ describe("the edge's own secrets", () => {
 		expect(logged.mock.calls.flat().join(" ")).toContain(`edgesync refuses to run: ${name} `);
 	});
 
-	it("runs no cron and consumes no queue batch with a weak secret", () => {
+	it("runs no cron and consumes no queue batch with a weak secret", async () => {
 		const weak = { ...env, ADMIN_TOKEN: "short" };
 		const cron = createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" });
-		expect(() => worker.scheduled(cron, weak)).toThrow(/ADMIN_TOKEN is shorter than 32 characters/);
+		await expect(worker.scheduled(cron, weak)).rejects.toThrow(/ADMIN_TOKEN is shorter than 32 characters/);
 		const batch = createMessageBatch("edgesync-pairs", []);
-		expect(() => worker.queue(batch, weak)).toThrow(/ADMIN_TOKEN is shorter than 32 characters/);
+		await expect(worker.queue(batch, weak)).rejects.toThrow(/ADMIN_TOKEN is shorter than 32 characters/);
 	});
 });
