@@ -76,10 +76,20 @@ describe("writes only on change", () => {
 		expect(first.rowsWritten).toBe(2); // the mapping and the shard's revision counter
 		const refresh = await shard.assert([{ dpid: 1000, dpuuid: "x", uuid: A, at: T0 + HOUR }], T0);
 		expect(refresh).toEqual({ changes: [], created: [], refused: [], rowsWritten: 0 });
-		const move = await shard.assert([{ dpid: 1000, dpuuid: "x", uuid: B, at: T0 + 2 * HOUR }], T0);
+		const move = await shard.assert([{ dpid: 1000, dpuuid: "x", uuid: B, at: T0 + 2 * HOUR }], T0 + HOUR);
 		expect(move.rowsWritten).toBe(2);
+		// paired anew: written an hour later, the move sets the paired time to that hour.
 		expect(move.changes).toEqual([
-			{ dpid: 1000, dpuuid: "x", uuid: B, firstSeen: T0, lastSeen: T0 + 2 * HOUR, rev: 2, movedFrom: A },
+			{
+				dpid: 1000,
+				dpuuid: "x",
+				uuid: B,
+				firstSeen: T0,
+				lastSeen: T0 + 2 * HOUR,
+				rev: 2,
+				movedFrom: A,
+				repaired: true,
+			},
 		]);
 		const dayOld = await shard.assert([{ dpid: 1000, dpuuid: "x", uuid: B, at: T0 + 26 * HOUR }], T0);
 		expect(dayOld.rowsWritten).toBe(2);

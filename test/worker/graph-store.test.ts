@@ -120,6 +120,23 @@ describe.each(["d1", "shards"] as const)("the ID graph (%s)", (kind) => {
 		expect((await graph.memberships(B)).traits).toEqual([{ traitId: 1, dpid: 1000 }]);
 	});
 
+	it("lists in an iter window a partner ID that a batch moved away and back (paired anew)", async () => {
+		const graph = store();
+		await graph.upsert([{ dpid: 1000, dpuuid: "b", uuid: A, at: T0 }], T0);
+		const effects = [{ uuid: A, trait: 1, add: true }];
+		await graph.applyTraits({ key: "t", source: 1000, cleared: [], effects }, [SEGMENT_1], T0);
+		const batch = [
+			{ dpid: 1000, dpuuid: "b", uuid: B, at: T0 + 1 },
+			{ dpid: 1000, dpuuid: "b", uuid: A, at: T0 + 2 },
+		];
+		await graph.upsert(batch, T0 + HOUR);
+		const window = { dpid: 1000, segments: [1], after: "", limit: 100, since: T0 + HOUR / 2, until: T0 + 2 * HOUR };
+		expect(await graph.changedMemberPage(window)).toEqual({
+			rows: [{ dpuuid: "b", since: T0 + HOUR, segment_id: 1, entered_at: T0, left_at: null }],
+			next: null,
+		});
+	});
+
 	it("lists opt-out removals in their window with the memberships the ID may still hold, until pruned", async () => {
 		const graph = store();
 		await graph.upsert(

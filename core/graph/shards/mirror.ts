@@ -31,6 +31,7 @@ export async function mirrorChanges(changes: readonly PairChange[], now: number,
 			firstSeen: c.firstSeen,
 			lastSeen: c.lastSeen,
 			rev: c.rev,
+			repaired: c.repaired,
 		});
 		if (c.movedFrom) work(c.movedFrom).moved.push({ dpid: c.dpid, dpuuid: c.dpuuid, uuid: c.movedFrom, rev: c.rev });
 	}

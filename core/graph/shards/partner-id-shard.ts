@@ -40,6 +40,7 @@ export class PartnerIdShard extends SqliteShard {
 		const changed = new Map<string, PairChange>();
 		// The visitor each key had before this batch: a key may change twice in one batch.
 		const heldBefore = new Map<string, string | null>();
+		const pairedBefore = new Map<string, number | null>();
 		const order = events.map((_, i) => i).sort((a, b) => (events[a]?.at ?? 0) - (events[b]?.at ?? 0));
 		let rev: number | null = null;
 		this.ctx.storage.transactionSync(() => {
@@ -64,6 +65,7 @@ export class PartnerIdShard extends SqliteShard {
 				).rowsWritten;
 				const key = `${event.dpid}:${event.dpuuid}`;
 				if (!heldBefore.has(key)) heldBefore.set(key, before?.uuid ?? null);
+				if (!pairedBefore.has(key)) pairedBefore.set(key, before?.paired_at ?? null);
 				const movedFrom = heldBefore.get(key) ?? null;
 				if (rev === null) {
 					rev = this.nextRevision();
@@ -77,6 +79,7 @@ export class PartnerIdShard extends SqliteShard {
 					lastSeen: after.last_seen,
 					rev,
 					movedFrom: movedFrom === after.uuid ? null : movedFrom,
+					repaired: after.paired_at !== pairedBefore.get(key),
 				});
 			}
 		});
@@ -136,6 +139,7 @@ export class PartnerIdShard extends SqliteShard {
 					lastSeen: after.last_seen,
 					rev,
 					movedFrom,
+					repaired: after.paired_at !== before?.paired_at,
 				});
 			}
 		});

@@ -18,6 +18,11 @@ export interface GraphPair extends PartnerIdKey {
  */
 export interface MirroredPair extends GraphPair {
 	rev: number;
+	/**
+	 * This write gave the ID its visitor anew (its paired time moved, even when a batch moved it away and
+	 * back): a change for the visitor's iter files, whether or not its shard held the pair already.
+	 */
+	repaired?: boolean;
 }
 
 /** What a partner-ID shard wrote for one key: the row now, its revision, and the visitor it left if it moved. */

@@ -55,11 +55,11 @@ export class VisitorShard extends SqliteShard {
 				if (this.optedOutAt(p.uuid) !== null) refused.push(p);
 				else if ((this.movedRev(p) ?? -1) > p.rev) continue;
 				else {
-					// A partner ID new to this visitor (synced, or moved here) is a change its iter files list.
+					// A partner ID new to this visitor, or paired to it anew, is a change its iter files list.
 					const held = this.sql.exec(sql.PAIR_HELD, p.uuid, p.dpid, p.dpuuid).toArray().length > 0;
 					const args = [p.uuid, p.dpid, p.dpuuid, p.firstSeen, p.lastSeen, p.rev] as const;
 					rowsWritten += this.sql.exec(sql.MIRROR_PAIR, ...args).rowsWritten;
-					if (!held) rowsWritten += this.sql.exec(membershipSql.LOG_CHANGE, now, p.uuid).rowsWritten;
+					if (!held || p.repaired) rowsWritten += this.sql.exec(membershipSql.LOG_CHANGE, now, p.uuid).rowsWritten;
 				}
 			}
 		});
