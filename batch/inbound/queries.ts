@@ -102,7 +102,7 @@ export const GET_DELIVERY = "SELECT * FROM inbound_deliveries WHERE id = ?1";
 export const LIST_DELIVERIES = `SELECT * FROM inbound_deliveries WHERE (?1 IS NULL OR dpid = ?1)
 	ORDER BY discovered_at DESC, id LIMIT ?2`;
 
-// ---- chunks: a chunk's counts are written in the same transaction as its effects ----
+// ---- chunks: a chunk's counts, written after the graph store applied its effects (once per chunk key) ----
 
 /** ?1 delivery, ?2 chunk. */
 export const CHUNK_COUNTS = "SELECT counts FROM inbound_chunks WHERE delivery_id = ?1 AND chunk = ?2";

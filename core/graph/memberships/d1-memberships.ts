@@ -1,7 +1,7 @@
 import { allInSlices, slices } from "../../db/json-each";
 import * as graphSql from "../queries";
 import * as sql from "./d1-queries";
-import { APPLIED_KEYS_KEPT_MS, type GraphMemberships } from "./door";
+import { APPLIED_KEYS_KEPT_MS, BACKFILL_PAGE_USERS, type GraphMemberships } from "./door";
 import { changedInWindow } from "./listing";
 import {
 	activeKey,
@@ -14,9 +14,6 @@ import {
 	withoutVisitors,
 } from "./plan";
 import type { HeldTrait, ListingQuery, MemberPage, MemberRow, TraitApplyResult } from "./types";
-
-/** Users a backfill page re-evaluates. */
-export const BACKFILL_PAGE_USERS = 2_000;
 
 /** Trait and segment memberships in the one D1 database (the reference the shards are held to). */
 export function d1Memberships(db: D1Database): GraphMemberships {

@@ -9,6 +9,9 @@ import type {
 	VisitorMemberships,
 } from "./types";
 
+/** Visitors one backfill page re-evaluates, in either store. */
+export const BACKFILL_PAGE_USERS = 2_000;
+
 /** How long an applied change's key is remembered: far beyond any Workflow step's retries. */
 export const APPLIED_KEYS_KEPT_MS = 30 * 86_400_000;
 

@@ -1,4 +1,4 @@
-import type { GraphMemberships } from "../memberships/door";
+import { BACKFILL_PAGE_USERS, type GraphMemberships } from "../memberships/door";
 import { changedInWindow } from "../memberships/listing";
 import { usersOf, withoutVisitors } from "../memberships/plan";
 import type { BackfillCursor, ListingQuery, MemberPage, MemberRow } from "../memberships/types";
@@ -9,9 +9,6 @@ import type { ListedId } from "./partner-id-listing";
 import type { PartnerIdShard } from "./partner-id-shard";
 import { groupByShard, type ShardMap } from "./shard-map";
 import type { ShardBackfillPage } from "./visitor-memberships";
-
-/** Visitors a backfill page re-evaluates in one shard. */
-const BACKFILL_PAGE_USERS = 2_000;
 
 /**
  * Trait and segment memberships on the visitor shards. A trait change is one RPC per visitor shard
