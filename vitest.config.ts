@@ -30,6 +30,9 @@ export const TEST_VARS = {
 	// A handful of shards, so every test spreads its visitors and partner IDs over several objects.
 	VISITOR_SHARD_COUNT: "4",
 	PARTNER_ID_SHARD_COUNT: "3",
+	// Small pieces and groups, so a file of a few thousand lines already spans several of each.
+	INBOUND_LINES_PER_GROUP: "1000",
+	INBOUND_PIECE_BYTES: "65536",
 };
 
 // wrangler.toml requires these secrets; reading the config for the tests looks for them in the

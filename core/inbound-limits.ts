@@ -28,3 +28,17 @@ export const DEFAULT_MAX_SIGNALS_PER_LINE = 10_000;
  * the cap, not hours.
  */
 export const DEFAULT_MAX_FILE_BYTES = 2 ** 30;
+
+/**
+ * Lines one group step applies (a bucket is never cut, so a group can hold more). A step's CPU is
+ * capped and its memory is the Worker's 128 MB: 50,000 lines of ~150 bytes as parsed lines stay far
+ * below both, and a 50 M-line delivery needs about 1,000 group steps of the 10,000 a Workflow may take.
+ */
+export const DEFAULT_LINES_PER_GROUP = 50_000;
+
+/**
+ * Bytes of one piece object the split step writes. The split holds one piece in memory while it fills
+ * and sorts it (about three times its size at the peak), and a group step reads one range of every
+ * piece, so bigger pieces mean fewer reads per group.
+ */
+export const DEFAULT_PIECE_BYTES = 8 * 1024 * 1024;

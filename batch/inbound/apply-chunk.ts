@@ -3,32 +3,33 @@ import { isUuid } from "../../core/uuid";
 import type { Segment } from "../segments/schema";
 import type { TraitCatalog } from "../traits/catalog";
 import { type ChunkLine, type ChunkState, type ChunkTarget, decideChunk } from "./chunk-decision";
+import { findGroupTally, recordGroupTally } from "./groups/store";
 import type { Tally } from "./parse";
-import { findChunkTally, insertChunkStatement, saveUserStatements, userStatesOf } from "./store";
 
 /**
- * Applies one chunk of a trait delivery exactly once: reads what the chunk's outcome depends on,
- * decides it (decideChunk, pure), hands its trait changes to the graph store (which evaluates the
- * segments where the traits are, once per chunk key), then records the users' state and the counts in
- * D1. A chunk already recorded returns its stored counts and writes nothing; a retry after the graph
- * applied the change gets the graph's first answer back, so the counts stay exact.
+ * Applies group `group` of a trait delivery exactly once, given all its lines (every line of its
+ * users): reads what their outcome depends on, decides it (decideChunk, pure), hands the trait changes
+ * to the graph store (which evaluates the segments where the traits are, once per group key), then
+ * records the group's counts in D1. A group already recorded returns its stored counts and writes
+ * nothing; a retry after the graph applied the change gets the graph's first answer back, so the counts
+ * stay exact.
  */
 export async function applyChunk(
 	db: D1Database,
 	graph: PairStore,
 	target: ChunkTarget,
-	chunk: number,
+	group: number,
 	lines: readonly ChunkLine[],
 	catalog: TraitCatalog,
 	now: number,
 	segments: readonly Segment[] = [],
 ): Promise<Tally> {
-	const done = await findChunkTally(db, target.deliveryId, chunk);
+	const done = await findGroupTally(db, target.deliveryId, group);
 	if (done) return done;
 
-	const decision = decideChunk(target, lines, await readChunkState(db, graph, target, lines), catalog);
+	const decision = decideChunk(target, lines, await readChunkState(graph, target, lines), catalog);
 	const change = {
-		key: `${target.deliveryId}/${chunk}`,
+		key: `${target.deliveryId}/g${group}`,
 		source: target.traitSource,
 		cleared: decision.cleared,
 		effects: decision.effects,
@@ -39,26 +40,16 @@ export async function applyChunk(
 		now,
 	);
 	decision.tally.counts.totalRemovedTraits += applied.removedByOverwrite;
-	await db.batch([
-		...saveUserStatements(db, target.deliveryId, decision.users),
-		insertChunkStatement(db, target.deliveryId, chunk, decision.tally, now),
-	]);
+	await recordGroupTally(db, target.deliveryId, group, decision.tally, now);
 	return decision.tally;
 }
 
-async function readChunkState(
-	db: D1Database,
-	graph: PairStore,
-	target: ChunkTarget,
-	lines: readonly ChunkLine[],
-): Promise<ChunkState> {
+async function readChunkState(graph: PairStore, target: ChunkTarget, lines: readonly ChunkLine[]): Promise<ChunkState> {
 	const userIds = [...new Set(lines.map((l) => l.u))];
-	const [uuidOf, users] = await Promise.all([
+	const uuidOf =
 		target.idType === "uuid"
 			? new Map(userIds.filter(isUuid).map((u) => [u, u]))
-			: graph.uuidsOfPartnerIds(target.idSource, userIds),
-		userStatesOf(db, target.deliveryId, userIds),
-	]);
+			: await graph.uuidsOfPartnerIds(target.idSource, userIds);
 	const optedOut = await graph.optedOutAmong([...new Set(uuidOf.values())]);
-	return { uuidOf, users, optedOut };
+	return { uuidOf, optedOut };
 }

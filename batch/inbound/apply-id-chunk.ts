@@ -1,25 +1,25 @@
 import type { PairStore } from "../../core/graph/store";
 import { isUuid } from "../../core/uuid";
+import { findGroupTally, recordGroupTally } from "./groups/store";
 import { decideIdChunk, type IdChunkLine } from "./id-chunk-decision";
 import type { InboundFileName, Tally } from "./parse";
-import { findChunkTally, insertChunkStatement, saveUserStatements } from "./store";
 
 /**
- * File-based ID sync: reads whose master IDs have UUIDs, decides the pairs (decideIdChunk, pure), writes
- * them to the graph and then the chunk's users and counts in one D1 transaction. The pair write is an
- * idempotent upsert (a repeat changes nothing), and a chunk already recorded returns its stored counts,
- * so a retry after a failure between the two writes counts once.
+ * File-based ID sync, one group: reads whose master IDs have UUIDs, decides the pairs (decideIdChunk,
+ * pure), writes them to the graph and then the group's counts to D1. The pair write is an idempotent
+ * upsert (a repeat changes nothing), and a group already recorded returns its stored counts, so a retry
+ * after a failure between the two writes counts once.
  */
 export async function applyIdSyncChunk(
 	db: D1Database,
 	graph: PairStore,
 	deliveryId: string,
-	chunk: number,
+	group: number,
 	name: InboundFileName,
 	lines: readonly IdChunkLine[],
 	now: number,
 ): Promise<Tally> {
-	const done = await findChunkTally(db, deliveryId, chunk);
+	const done = await findGroupTally(db, deliveryId, group);
 	if (done) return done;
 
 	const master = name.masterDpid ?? 0;
@@ -31,9 +31,6 @@ export async function applyIdSyncChunk(
 	const optedOut = await graph.optedOutAmong([...new Set(uuidOf.values())]);
 	const decision = decideIdChunk(name, lines, { uuidOf, optedOut });
 	await graph.upsert(decision.events, now);
-	await db.batch([
-		...saveUserStatements(db, deliveryId, decision.users),
-		insertChunkStatement(db, deliveryId, chunk, decision.tally, now),
-	]);
+	await recordGroupTally(db, deliveryId, group, decision.tally, now);
 	return decision.tally;
 }

@@ -2,11 +2,10 @@ import type { MembershipChange, TraitChange } from "../../core/graph/memberships
 import { MAX_LINES_PER_USER } from "../../core/inbound-limits";
 import { isUuid } from "../../core/uuid";
 import type { TraitCatalog } from "../traits/catalog";
-import type { UserState } from "./delivery";
 import { addSample, countFormatError, emptyTally, type Tally } from "./parse";
 import { type LineSignal, realize } from "./realize";
 
-/** One parsed line as the split step stores it in a chunk object. */
+/** One parsed line of a trait file as the split step stores it in a piece. */
 export interface ChunkLine {
 	/** Line number in the delivery (1-based, counting across split parts). */
 	n: number;
@@ -27,14 +26,24 @@ export interface ChunkTarget {
 	mode: "sync" | "overwrite";
 }
 
-/** What the graph and D1 hold that a chunk's outcome depends on, read before deciding. */
+/** What the graph holds that a chunk's outcome depends on, read before deciding. */
 export interface ChunkState {
 	/** The UUID of each user ID of the chunk that has one (partner IDs through the ID graph). */
 	uuidOf: ReadonlyMap<string, string>;
-	/** The users of the chunk that earlier chunks of the delivery had (only lines and overwritten carry over). */
-	users: ReadonlyMap<string, Pick<UserState, "lines" | "overwritten">>;
 	/** The UUIDs among them that opted out: nothing is ever written for them. */
 	optedOut: ReadonlySet<string>;
+}
+
+/** A user of the chunk while it is decided. */
+interface UserState {
+	/** Lines of this user so far in the delivery. */
+	lines: number;
+	/** Some line of the user stored something ("Total devices"). */
+	stored: boolean;
+	/** An .overwrite already replaced the user's traits of the source (on an earlier line). */
+	overwritten: boolean;
+	/** Some line named a trait of another data source ("Users with traits that failed validation"). */
+	failedValidation: boolean;
 }
 
 /**
@@ -46,13 +55,13 @@ export interface ChunkDecision {
 	cleared: Array<TraitChange["cleared"][number]>;
 	/** Trait additions and removals, at most one per user and trait (the later line wins). */
 	effects: MembershipChange[];
-	/** Every user of the chunk, after it. */
-	users: UserState[];
+	/** Its counts, with the distinct users that stored something or failed validation. */
 	tally: Tally;
 }
 
 /**
- * Decides what a chunk of a trait file does, from its lines and what the graph holds (pure: no I/O). The rules,
+ * Decides what a chunk of a trait file does (a chunk holds every line of its users: a group, see
+ * groups/plan.ts), from its lines and what the graph holds (pure: no I/O). The rules,
  * in the order a line meets them: at most 200 lines per user and delivery (the rest are format errors);
  * a UUID partner's IDs must be UUIDs; a user without a UUID, or one that opted out, is not matched; the
  * signals are realized against the source's traits (traits of another source fail validation); a line
@@ -71,14 +80,7 @@ export function decideChunk(
 	const userOf = (userId: string): UserState => {
 		let user = users.get(userId);
 		if (!user) {
-			const before = state.users.get(userId);
-			user = {
-				userId,
-				lines: before?.lines ?? 0,
-				stored: false,
-				overwritten: before?.overwritten ?? false,
-				failedValidation: false,
-			};
+			user = { lines: 0, stored: false, overwritten: false, failedValidation: false };
 			users.set(userId, user);
 		}
 		return user;
@@ -130,5 +132,9 @@ export function decideChunk(
 		for (const id of r.removes) effect.set(`${uuid} ${id}`, { uuid, trait: id, add: false });
 		for (const id of r.adds) effect.set(`${uuid} ${id}`, { uuid, trait: id, add: true });
 	}
-	return { cleared, effects: [...effect.values()], users: [...users.values()], tally };
+	for (const user of users.values()) {
+		if (user.stored) tally.users.devices++;
+		if (user.failedValidation) tally.users.failedValidation++;
+	}
+	return { cleared, effects: [...effect.values()], tally };
 }

@@ -21,21 +21,3 @@ export interface Delivery {
 	/** When the files left the partner's inbound area (moved to work/processed/, or deleted when refused). */
 	filesMovedAt: number | null;
 }
-
-/** A user of a delivery while it is applied (inbound_users): what later chunks and the receipt need. */
-export interface UserState {
-	userId: string;
-	/** Lines of this user so far in the delivery. */
-	lines: number;
-	/** Some line of the user stored something ("Total devices"). */
-	stored: boolean;
-	/** An .overwrite already replaced the user's traits of the source (on an earlier line). */
-	overwritten: boolean;
-	/** Some line named a trait of another data source ("Users with traits that failed validation"). */
-	failedValidation: boolean;
-}
-
-/** Where the split step keeps parsed chunks while a delivery is applied (deleted afterwards). */
-export function chunkKey(deliveryId: string, chunk: number): string {
-	return `work/inbound/${deliveryId}/${String(chunk).padStart(6, "0")}.ndjson`;
-}

@@ -1,5 +1,4 @@
 import type { PairEvent } from "../../core/graph/pair-event";
-import type { UserState } from "./delivery";
 import { addSample, emptyTally, type InboundFileName, type Tally } from "./parse";
 
 /** One row of an `adobe_id_<MASTER>_<DPID>_…` file as the split step stores it. */
@@ -10,7 +9,7 @@ export interface IdChunkLine {
 	t: string;
 }
 
-/** What D1 holds that an ID-sync chunk's outcome depends on. */
+/** What the graph holds that an ID-sync chunk's outcome depends on. */
 export interface IdChunkState {
 	/** The UUID of each master ID of the chunk that has one (a UUID column: the IDs themselves). */
 	uuidOf: ReadonlyMap<string, string>;
@@ -21,8 +20,7 @@ export interface IdChunkState {
 export interface IdChunkDecision {
 	/** One pair per matched row, seen at the file's timestamp. */
 	events: PairEvent[];
-	/** The DPID's users that got a pair (each counts as a stored device). */
-	users: UserState[];
+	/** Its counts; the DPID's distinct users that got a pair are its stored devices. */
 	tally: Tally;
 }
 
@@ -38,7 +36,7 @@ export function decideIdChunk(
 	const tally = emptyTally();
 	const c = tally.counts;
 	const events: PairEvent[] = [];
-	const users = new Map<string, UserState>();
+	const devices = new Set<string>();
 	for (const line of lines) {
 		c.recordsReceived++;
 		const [masterId = "", dpuuid = ""] = line.ids;
@@ -49,15 +47,8 @@ export function decideIdChunk(
 			continue;
 		}
 		events.push({ dpid: name.dpid, dpuuid, uuid, at: name.timestampSeconds * 1000 });
-		const user = users.get(dpuuid) ?? {
-			userId: dpuuid,
-			lines: 0,
-			stored: true,
-			overwritten: false,
-			failedValidation: false,
-		};
-		user.lines++;
-		users.set(dpuuid, user);
+		devices.add(dpuuid);
 	}
-	return { events, users: [...users.values()], tally };
+	tally.users.devices = devices.size;
+	return { events, tally };
 }

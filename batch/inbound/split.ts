@@ -1,6 +1,11 @@
 import { settingsOf } from "../../core/config/settings";
 import { getPartner } from "../../core/partners/store";
-import { chunkKey } from "./delivery";
+import type { ChunkLine } from "./chunk-decision";
+import type { Delivery } from "./delivery";
+import { asciiJson } from "./groups/piece";
+import { PieceWriter } from "./groups/piece-writer";
+import { type BucketLines, bucketOfLine, type LineRoute } from "./groups/route";
+import type { IdChunkLine } from "./id-chunk-decision";
 import {
 	addSample,
 	countSignalsOverCap,
@@ -18,85 +23,93 @@ import {
 } from "./parse";
 import { loadDelivery } from "./store";
 
-/** Lines per chunk: one chunk is one Workflow step and one D1 transaction (≈ 20 statements). */
-export const LINES_PER_CHUNK = 5_000;
-/** …or fewer when lines are long: a chunk object stays small enough to read in one go. */
-const CHUNK_BYTES = 4 * 1024 * 1024;
+/** Where a split part starts: the delivery's line numbering and piece numbering go on across parts. */
+export interface SplitFrom {
+	line: number;
+	piece: number;
+}
 
-export interface SplitResult {
-	chunks: number;
+export interface PartSplit {
+	/** Where the next part starts. */
+	next: SplitFrom;
 	tally: Tally;
+	/** Good lines per bucket, for planning the groups. */
+	bucketLines: BucketLines;
 }
 
 /**
- * Step: streams every part of a delivery through the parser and writes the good lines to R2 as chunk
- * objects (NDJSON), counting the lines that fail on their own (format errors, invalid IDs). Memory is
- * one chunk at most, whatever the file size. Deterministic, so a retry rewrites the same chunks.
+ * Step: streams one file of a delivery through the parser and writes its good lines to pieces, each
+ * sorted by the bucket of the line's user (groups/route.ts), counting the lines that fail on their own
+ * (format errors, invalid IDs). Memory is one piece at most, whatever the file size; one step per file
+ * keeps a step's CPU within the file size cap (core/inbound-limits.ts). Deterministic, so a retry
+ * rewrites the same pieces.
  */
-export async function splitDelivery(env: Env, deliveryId: string): Promise<SplitResult> {
+export async function splitPart(env: Env, deliveryId: string, part: number, from: SplitFrom): Promise<PartSplit> {
 	const delivery = await loadDelivery(env.DB, deliveryId);
 	const partner = await getPartner(env.DB, delivery.dpid);
 	if (!partner) throw new Error(`partner ${delivery.dpid} of delivery ${deliveryId} no longer exists`);
-	const { inboundMaxSignalsPerLine, inboundMaxFileBytes } = settingsOf(env);
+	const key = delivery.files[part];
+	if (key === undefined) throw new Error(`delivery ${deliveryId} has no part ${part}`);
+	const { inboundMaxSignalsPerLine, inboundMaxFileBytes, inboundPieceBytes } = settingsOf(env);
 	const tally = emptyTally();
 	const c = tally.counts;
-	let chunks = 0;
-	let buffer: string[] = [];
-	let bytes = 0;
-	const flush = async () => {
-		if (buffer.length === 0) return;
-		await env.EXCHANGE.put(chunkKey(deliveryId, chunks++), buffer.join("\n"));
-		buffer = [];
-		bytes = 0;
-	};
+	const pieces = new PieceWriter(env, deliveryId, from.piece, inboundPieceBytes);
+	const name = nameOf(key);
+	const route = routeOf(delivery, name, partner.inboundIdType);
 
-	let nextLine = 1;
-	for (const key of delivery.files) {
-		const name = nameOf(key);
-		const object = await env.EXCHANGE.get(key);
-		if (!object) throw new Error(`${key} disappeared before it was read`);
-		for await (const outcome of parseInboundFile(object.body, {
-			name,
-			idType: partner.inboundIdType,
-			firstLine: nextLine,
-			maxSignalsPerLine: inboundMaxSignalsPerLine,
-			maxFileBytes: inboundMaxFileBytes,
-		})) {
-			if (outcome.type === "file_error") {
-				// The lines before the damage count; the damaged remainder is one format error.
-				noteFileError(tally, outcome);
-				c.formatErrors++;
-				addSample(tally, "formatErrors", { line: outcome.afterLine + 1, why: `${name.name}: ${outcome.message}` });
-				nextLine = outcome.afterLine + 1;
-				continue;
-			}
-			if (outcome.type === "file_cut") {
-				// Not a format error: the lines read are counted as usual, the rest of the file is not read.
-				noteFileCut(tally, outcome);
-				c.filesCut++;
-				addSample(tally, "filesCut", { line: outcome.afterLine + 1, why: cutWhy(name, object.size, outcome) });
-				nextLine = outcome.afterLine + 1;
-				continue;
-			}
-			nextLine = outcome.line + 1;
-			if (outcome.type === "format_error" || outcome.type === "invalid_id") {
-				countSkippedLine(tally, outcome);
-				continue;
-			}
-			// Records and ID pairs go on to the chunk steps, which count them.
-			if (outcome.type === "record") countSignalsOverCap(tally, outcome);
-			const text = outcome.text.slice(0, SAMPLE_CHARS);
-			const json =
-				outcome.type === "record"
-					? JSON.stringify({ n: outcome.line, u: outcome.userId, s: outcome.signals, t: text })
-					: JSON.stringify({ n: outcome.line, ids: outcome.ids, t: text });
-			buffer.push(json);
-			bytes += json.length;
-			if (buffer.length >= LINES_PER_CHUNK || bytes >= CHUNK_BYTES) await flush();
+	let nextLine = from.line;
+	const object = await env.EXCHANGE.get(key);
+	if (!object) throw new Error(`${key} disappeared before it was read`);
+	for await (const outcome of parseInboundFile(object.body, {
+		name,
+		idType: partner.inboundIdType,
+		firstLine: nextLine,
+		maxSignalsPerLine: inboundMaxSignalsPerLine,
+		maxFileBytes: inboundMaxFileBytes,
+	})) {
+		if (outcome.type === "file_error") {
+			// The lines before the damage count; the damaged remainder is one format error.
+			noteFileError(tally, outcome);
+			c.formatErrors++;
+			addSample(tally, "formatErrors", { line: outcome.afterLine + 1, why: `${name.name}: ${outcome.message}` });
+			nextLine = outcome.afterLine + 1;
+			continue;
+		}
+		if (outcome.type === "file_cut") {
+			// Not a format error: the lines read are counted as usual, the rest of the file is not read.
+			noteFileCut(tally, outcome);
+			c.filesCut++;
+			addSample(tally, "filesCut", { line: outcome.afterLine + 1, why: cutWhy(name, object.size, outcome) });
+			nextLine = outcome.afterLine + 1;
+			continue;
+		}
+		nextLine = outcome.line + 1;
+		if (outcome.type === "format_error" || outcome.type === "invalid_id") {
+			countSkippedLine(tally, outcome);
+			continue;
+		}
+		// Records and ID pairs go on to the group steps, which count them.
+		if (outcome.type === "record") countSignalsOverCap(tally, outcome);
+		const text = outcome.text.slice(0, SAMPLE_CHARS);
+		if (outcome.type === "record") {
+			const line: ChunkLine = { n: outcome.line, u: outcome.userId, s: outcome.signals, t: text };
+			await pieces.add({ bucket: bucketOfLine(route, outcome.userId), json: asciiJson(line) });
+		} else {
+			const line: IdChunkLine = { n: outcome.line, ids: outcome.ids, t: text };
+			await pieces.add({ bucket: bucketOfLine(route, outcome.ids[1] ?? ""), json: asciiJson(line) });
 		}
 	}
-	await flush();
-	return { chunks, tally };
+	await pieces.flush();
+	return { next: { line: nextLine, piece: pieces.nextPiece }, tally, bucketLines: pieces.bucketLines };
+}
+
+/**
+ * Whose IDs the per-user rules count: a trait file's first column (UUIDs, or the partner's own IDs),
+ * or an ID-sync file's DPID column (each of its IDs is one device).
+ */
+function routeOf(delivery: Delivery, name: InboundFileName, idType: "partner" | "uuid"): LineRoute {
+	if (delivery.kind === "id_sync") return { kind: "partner_id", dpid: name.dpid };
+	return idType === "uuid" ? { kind: "visitor" } : { kind: "partner_id", dpid: delivery.dpid };
 }
 
 /** Where reading stopped; an uncompressed file's unread rest is its stored size minus what was read. */

@@ -11,30 +11,28 @@ import { traitsOfSource } from "../traits/store";
 import { applyChunk } from "./apply-chunk";
 import { applyIdSyncChunk } from "./apply-id-chunk";
 import type { ChunkLine } from "./chunk-decision";
-import { chunkKey } from "./delivery";
+import { pieceKey } from "./groups/piece";
+import type { GroupRange } from "./groups/plan";
+import { readGroupLines } from "./groups/read-group";
+import { findGroupTally } from "./groups/store";
 import type { IdChunkLine } from "./id-chunk-decision";
 import { receiptSampleLines, type Tally } from "./parse";
 import { nameOf } from "./split";
-import { loadDelivery, recordFailure, recordReceipt, userTotals } from "./store";
+import { loadDelivery, recordFailure, recordReceipt } from "./store";
 
-/** Step: apply chunk `chunk` of a delivery (see applyChunk / applyIdSyncChunk for exactly-once). */
-export async function applyStoredChunk(env: Env, deliveryId: string, chunk: number): Promise<Tally> {
+/**
+ * Step: apply group `group` of a delivery, every line of its buckets' users read from the pieces (see
+ * applyChunk / applyIdSyncChunk for exactly-once).
+ */
+export async function applyStoredGroup(env: Env, deliveryId: string, group: number, range: GroupRange): Promise<Tally> {
 	const delivery = await loadDelivery(env.DB, deliveryId);
-	const object = await env.EXCHANGE.get(chunkKey(deliveryId, chunk));
-	if (!object) throw new Error(`chunk ${chunk} of ${deliveryId} is missing`);
-	const lines = (await object.text()).split("\n").filter(Boolean);
+	const done = await findGroupTally(env.DB, deliveryId, group);
+	if (done) return done;
 	const now = Date.now();
 	if (delivery.kind === "id_sync") {
 		const name = nameOf(delivery.files[0] ?? "");
-		return applyIdSyncChunk(
-			env.DB,
-			pairStoreOf(env),
-			deliveryId,
-			chunk,
-			name,
-			lines.map((l) => JSON.parse(l) as IdChunkLine),
-			now,
-		);
+		const lines = await readGroupLines<IdChunkLine>(env, deliveryId, range);
+		return applyIdSyncChunk(env.DB, pairStoreOf(env), deliveryId, group, name, lines, now);
 	}
 	const partner = await getPartner(env.DB, delivery.dpid);
 	if (!partner) throw new Error(`partner ${delivery.dpid} of delivery ${deliveryId} no longer exists`);
@@ -44,21 +42,21 @@ export async function applyStoredChunk(env: Env, deliveryId: string, chunk: numb
 		env.DB,
 		pairStoreOf(env),
 		{ deliveryId, idSource: delivery.dpid, idType: partner.inboundIdType, traitSource, mode: delivery.mode },
-		chunk,
-		lines.map((l) => JSON.parse(l) as ChunkLine),
+		group,
+		await readGroupLines<ChunkLine>(env, deliveryId, range),
 		catalog,
 		now,
 		await listSegments(env.DB),
 	);
 }
 
-/** Step: write the receipt to R2 and D1, mark the delivery done and drop its working state. */
+/** Step: write the receipt to R2 and D1, mark the delivery done and drop its pieces. */
 export async function finishDelivery(
 	env: Env,
 	deliveryId: string,
 	tally: Tally,
 	startedAt: number,
-	chunks: number,
+	pieces: number,
 ): Promise<{ stored: number }> {
 	const delivery = await loadDelivery(env.DB, deliveryId);
 	if (delivery.status === "done" && delivery.receipt) return { stored: delivery.receipt["Stored records"] };
@@ -67,7 +65,7 @@ export async function finishDelivery(
 		files: delivery.files,
 		counts: tally.counts,
 		sampleLines: receiptSampleLines(tally.samples),
-		users: await userTotals(env.DB, deliveryId),
+		users: tally.users,
 		start: startedAt,
 		end: Date.now(),
 	});
@@ -76,8 +74,16 @@ export async function finishDelivery(
 		httpMetadata: { contentType: "application/json" },
 	});
 	await recordReceipt(env.DB, deliveryId, json, Date.now());
-	await env.EXCHANGE.delete(Array.from({ length: chunks }, (_, i) => chunkKey(deliveryId, i)));
+	await deletePieces(env, deliveryId, pieces);
 	return { stored: receipt["Stored records"] };
+}
+
+/** R2 deletes at most 1,000 keys per call. */
+async function deletePieces(env: Env, deliveryId: string, pieces: number): Promise<void> {
+	for (let from = 0; from < pieces; from += 1000) {
+		const keys = Array.from({ length: Math.min(1000, pieces - from) }, (_, i) => pieceKey(deliveryId, from + i));
+		await env.EXCHANGE.delete(keys);
+	}
 }
 
 /** Step: e-mail the stored receipt to the operator and the partner's recipients. */

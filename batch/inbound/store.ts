@@ -1,7 +1,6 @@
-import { allInSlices, slices } from "../../core/db/json-each";
-import type { UserTotals } from "../receipts/receipt";
-import type { Delivery, UserState } from "./delivery";
-import { mergeTallies, type StoredTally, type Tally } from "./parse";
+import { allInSlices } from "../../core/db/json-each";
+import type { Delivery } from "./delivery";
+import * as groupSql from "./groups/queries";
 import * as sql from "./queries";
 
 // ---- deliveries ----
@@ -57,67 +56,17 @@ export async function markFilesMoved(db: D1Database, id: string, now: number): P
 	await db.prepare(sql.FILES_MOVED).bind(id, now).run();
 }
 
-/** The delivery is done: its receipt is kept and its per-user working state dropped, together. */
+/** The delivery is done: its receipt is kept and its pieces' index dropped, together. */
 export async function recordReceipt(db: D1Database, id: string, receiptJson: string, now: number): Promise<void> {
-	await db.batch([db.prepare(sql.FINISH).bind(id, "done", receiptJson, now), db.prepare(sql.FORGET_USERS).bind(id)]);
+	await db.batch([
+		db.prepare(sql.FINISH).bind(id, "done", receiptJson, now),
+		db.prepare(groupSql.FORGET_PIECES).bind(id),
+	]);
 }
 
 /** The workflow gave up on the delivery; `receiptJson` says why. */
 export async function recordFailure(db: D1Database, id: string, receiptJson: string, now: number): Promise<void> {
 	await db.prepare(sql.FINISH).bind(id, "failed", receiptJson, now).run();
-}
-
-// ---- chunks ----
-
-/** The counts of a chunk already applied (then it must not be applied again), or null. */
-export async function findChunkTally(db: D1Database, deliveryId: string, chunk: number): Promise<Tally | null> {
-	const row = await db.prepare(sql.CHUNK_COUNTS).bind(deliveryId, chunk).first<sql.ChunkCountsRow>();
-	return row ? mergeTallies([JSON.parse(row.counts) as StoredTally]) : null;
-}
-
-/** Records a chunk as applied with its counts: goes in the same batch as the chunk's effects. */
-export function insertChunkStatement(
-	db: D1Database,
-	deliveryId: string,
-	chunk: number,
-	tally: Tally,
-	now: number,
-): D1PreparedStatement {
-	return db.prepare(sql.INSERT_CHUNK).bind(deliveryId, chunk, JSON.stringify(tally), now);
-}
-
-// ---- per-user state ----
-
-/** What earlier chunks of the delivery left of `userIds` (users not seen yet are left out). */
-export async function userStatesOf(
-	db: D1Database,
-	deliveryId: string,
-	userIds: readonly string[],
-): Promise<Map<string, Pick<UserState, "lines" | "overwritten">>> {
-	const rows = await allInSlices<sql.UserStateRow>(db, sql.USER_STATE, userIds, deliveryId);
-	return new Map(rows.map((r) => [r.user_id, { lines: r.lines, overwritten: r.overwritten !== 0 }]));
-}
-
-export function saveUserStatements(
-	db: D1Database,
-	deliveryId: string,
-	users: readonly UserState[],
-): D1PreparedStatement[] {
-	const rows = users.map(
-		(user): sql.UserStateJson => ({
-			u: user.userId,
-			l: user.lines,
-			s: user.stored ? 1 : 0,
-			o: user.overwritten ? 1 : 0,
-			f: user.failedValidation ? 1 : 0,
-		}),
-	);
-	return slices(rows).map((part) => db.prepare(sql.SAVE_USER_STATE).bind(deliveryId, JSON.stringify(part)));
-}
-
-export async function userTotals(db: D1Database, deliveryId: string): Promise<UserTotals> {
-	const row = await db.prepare(sql.USER_TOTALS).bind(deliveryId).first<sql.UserTotalsRow>();
-	return { devices: row?.devices ?? 0, failedValidation: row?.failed ?? 0 };
 }
 
 /** The oldest pending delivery of every data source that has none running. */

@@ -1,5 +1,10 @@
 import { z } from "zod";
-import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_SIGNALS_PER_LINE } from "../inbound-limits";
+import {
+	DEFAULT_LINES_PER_GROUP,
+	DEFAULT_MAX_FILE_BYTES,
+	DEFAULT_MAX_SIGNALS_PER_LINE,
+	DEFAULT_PIECE_BYTES,
+} from "../inbound-limits";
 
 /** Deployment settings, parsed once per Env from wrangler vars (see README "Configuration reference"). */
 export type Settings = z.infer<typeof settingsSchema>;
@@ -30,6 +35,12 @@ const settingsSchema = z.object({
 	partnerCacheSeconds: z.coerce.number().int().min(0).max(3600),
 	inboundMaxSignalsPerLine: z.coerce.number().int().min(1),
 	inboundMaxFileBytes: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+	inboundLinesPerGroup: z.coerce.number().int().min(1),
+	inboundPieceBytes: z.coerce
+		.number()
+		.int()
+		.min(1024)
+		.max(64 * 1024 * 1024),
 	graphStore: z.enum(["d1", "shards", "d1+shards", "shards+d1"]),
 	visitorShardCount: z.coerce.number().int().min(1).max(4096),
 	partnerIdShardCount: z.coerce.number().int().min(1).max(4096),
@@ -58,6 +69,8 @@ export function settingsOf(env: Env): Settings {
 		partnerCacheSeconds: env.PARTNER_CACHE_SECONDS || "30",
 		inboundMaxSignalsPerLine: env.INBOUND_MAX_SIGNALS_PER_LINE || String(DEFAULT_MAX_SIGNALS_PER_LINE),
 		inboundMaxFileBytes: env.INBOUND_MAX_FILE_BYTES || String(DEFAULT_MAX_FILE_BYTES),
+		inboundLinesPerGroup: env.INBOUND_LINES_PER_GROUP || String(DEFAULT_LINES_PER_GROUP),
+		inboundPieceBytes: env.INBOUND_PIECE_BYTES || String(DEFAULT_PIECE_BYTES),
 		graphStore: env.GRAPH_STORE || "shards",
 		visitorShardCount: env.VISITOR_SHARD_COUNT || "512",
 		partnerIdShardCount: env.PARTNER_ID_SHARD_COUNT || "256",

@@ -39,35 +39,24 @@ function state(overrides: Partial<ChunkState> = {}): ChunkState {
 			["p1", U1],
 			["p2", U2],
 		]),
-		users: new Map(),
 		optedOut: new Set(),
 		...overrides,
 	};
 }
 
-const user = (userId: string, lines: number, flags: { stored?: boolean; overwritten?: boolean; failed?: boolean }) => ({
-	userId,
-	lines,
-	stored: flags.stored ?? false,
-	overwritten: flags.overwritten ?? false,
-	failedValidation: flags.failed ?? false,
-});
-
 describe("deciding a chunk of a trait file", () => {
-	it("keeps at most 200 lines per user per delivery, counting the lines of earlier chunks", () => {
-		const lines = Array.from({ length: 10 }, (_, i) => line(196 + i, "p1", add(1)));
-		const d = decideChunk(
-			target(),
-			lines,
-			state({ users: new Map([["p1", { lines: 195, overwritten: false }]]) }),
-			catalog,
-		);
-		expect(d.tally.counts).toMatchObject({ recordsReceived: 10, formatErrors: 5, totalRealizedTraits: 5 });
+	it("keeps at most 200 lines per user per delivery (a chunk holds every line of its users)", () => {
+		const lines = Array.from({ length: 205 }, (_, i) => line(i + 1, "p1", add(1)));
+		const d = decideChunk(target(), [...lines, line(206, "p2", add(2))], state(), catalog);
+		expect(d.tally.counts).toMatchObject({ recordsReceived: 206, formatErrors: 5, totalRealizedTraits: 201 });
 		expect(d.tally.problems).toEqual({ too_many_lines_for_user: 5 });
 		expect(d.tally.samples.formatErrors?.map((s) => s.line)).toEqual([201, 202, 203, 204, 205]);
 		expect(d.tally.samples.formatErrors?.[0]).toEqual({ line: 201, why: "more than 200 lines for this user" });
-		expect(d.effects).toEqual([{ uuid: U1, trait: 1, add: true }]);
-		expect(d.users).toEqual([user("p1", 205, { stored: true })]);
+		expect(d.effects).toEqual([
+			{ uuid: U1, trait: 1, add: true },
+			{ uuid: U2, trait: 2, add: true },
+		]);
+		expect(d.tally.users).toEqual({ devices: 2, failedValidation: 0 });
 	});
 
 	it(".overwrite: a user's first realizing line replaces the source's traits and names the traits it sets", () => {
@@ -81,21 +70,21 @@ describe("deciding a chunk of a trait file", () => {
 		]);
 		// What the .overwrite takes away is counted where the traits are (memberships-plan.test.ts).
 		expect(d.tally.counts).toMatchObject({ totalRealizedTraits: 4, totalRemovedTraits: 0 });
-		expect(d.users).toEqual([user("p1", 2, { stored: true, overwritten: true })]);
+		expect(d.tally.users).toEqual({ devices: 1, failedValidation: 0 });
 	});
 
-	it(".overwrite: a user an earlier chunk already overwrote is not cleared again", () => {
+	it(".overwrite: a user is cleared once, by the first line that realizes a trait", () => {
 		const d = decideChunk(
 			target("overwrite"),
-			[line(7, "p1", add(4))],
-			state({
-				users: new Map([["p1", { lines: 1, overwritten: true }]]),
-			}),
+			[line(1, "p1", [{ kind: "kv", key: "x", value: "y" }]), line(2, "p1", add(4)), line(3, "p1", add(5))],
+			state(),
 			catalog,
 		);
-		expect(d.cleared).toEqual([]);
-		expect(d.effects).toEqual([{ uuid: U1, trait: 4, add: true }]);
-		expect(d.tally.counts).toMatchObject({ totalRealizedTraits: 1, totalRemovedTraits: 0 });
+		expect(d.cleared).toEqual([{ uuid: U1, keep: [4] }]);
+		expect(d.effects).toEqual([
+			{ uuid: U1, trait: 4, add: true },
+			{ uuid: U1, trait: 5, add: true },
+		]);
 	});
 
 	it("removals: in a .sync file they remove, the later line winning per user and trait; in an .overwrite they are unused", () => {
@@ -130,7 +119,7 @@ describe("deciding a chunk of a trait file", () => {
 			{ line: 1, text: "nobody\tline 1" },
 			{ line: 2, text: "p2\tline 2" },
 		]);
-		expect(d.users).toEqual([user("nobody", 1, {}), user("p2", 1, {})]);
+		expect(d.tally.users).toEqual({ devices: 0, failedValidation: 0 });
 	});
 
 	it("traits of another data source fail validation; a line that realizes nothing is counted as such", () => {
@@ -161,7 +150,8 @@ describe("deciding a chunk of a trait file", () => {
 			{ uuid: U1, trait: 1, add: true },
 			{ uuid: U2, trait: 52, add: true },
 		]);
-		expect(d.users).toEqual([user("p1", 1, { stored: true, failed: true }), user("p2", 2, { stored: true })]);
+		// Distinct users: p1 failed validation on one line; p2 stored on its second.
+		expect(d.tally.users).toEqual({ devices: 2, failedValidation: 1 });
 	});
 
 	it("a UUID partner's user IDs must be 38-digit UUIDs", () => {
@@ -204,7 +194,7 @@ describe("deciding a chunk of an ID-sync file", () => {
 			{ dpid: 2000, dpuuid: "q1", uuid: U1, at: 1_790_000_000_000 },
 			{ dpid: 2000, dpuuid: "q1", uuid: U1, at: 1_790_000_000_000 },
 		]);
-		expect(d.users).toEqual([user("q1", 2, { stored: true })]);
+		expect(d.tally.users).toEqual({ devices: 1, failedValidation: 0 });
 		expect(d.tally.counts).toMatchObject({ recordsReceived: 4, noMatchingId: 2 });
 		expect(d.tally.samples.noMatchingId?.map((s) => s.line)).toEqual([3, 4]);
 	});

@@ -3,15 +3,13 @@ import { env } from "cloudflare:workers";
 import PostalMime from "postal-mime";
 import { beforeEach, describe, expect, it } from "vitest";
 import { discoverDeliveries } from "../../batch/inbound/discover";
-import { mergeTallies } from "../../batch/inbound/parse";
-import { splitDelivery } from "../../batch/inbound/split";
-import { applyStoredChunk, finishDelivery } from "../../batch/inbound/steps";
+import { splitPart } from "../../batch/inbound/split";
 import { findDelivery } from "../../batch/inbound/store";
 import { putTrait } from "../../batch/traits/store";
 import { inboundWorkflowId as workflowIdOf } from "../../batch/workflows";
 import { pairStoreOf } from "../../core/graph/select";
 import { traitIdsOf } from "./support/graph";
-import { runCron, upload } from "./support/inbound";
+import { runCron, runDeliverySteps, upload } from "./support/inbound";
 import { seedPartner } from "./support/partners";
 
 const U1 = "1".repeat(38);
@@ -113,10 +111,12 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 		await using instance = await introspectWorkflowInstance(env.INBOUND_WORKFLOW, workflowIdOf(id));
 		await instance.modify(async (m) => {
 			await m.disableRetryDelays();
-			await m.mockStepError({ name: "apply chunk 1" }, new Error("worker crashed"), 2);
+			await m.mockStepError({ name: "apply group 1" }, new Error("worker crashed"), 2);
 		});
 		await runCron();
 		await instance.waitForStatus("complete");
+		// One group per user here (1,000 lines per group in the tests), so group 1 is a real step.
+		expect(await instance.waitForStepResult({ name: "plan groups" })).toHaveLength(2);
 		const receipt = (await findDelivery(env.DB, id))?.receipt;
 		// 200 lines per user: p1 and p2 keep 200 each, the other 11,600 lines are format errors.
 		expect(receipt).toMatchObject({ "Records received": 12_000, "Format errors": 11_600, "Stored records": 400 });
@@ -229,7 +229,7 @@ describe("the operator's caps, counted in the receipt after AAM's fields", () =>
 		await using instance = await introspectWorkflowInstance(env.INBOUND_WORKFLOW, workflowIdOf(id));
 		await instance.modify(async (m) => {
 			await m.disableRetryDelays();
-			await m.mockStepError({ name: "split" }, new Error("worker crashed"), 1);
+			await m.mockStepError({ name: "split part 0" }, new Error("worker crashed"), 1);
 		});
 		await runCron();
 		await instance.waitForStatus("complete");
@@ -257,11 +257,12 @@ describe("the operator's caps, counted in the receipt after AAM's fields", () =>
 		await upload(`1000/inbound/${id}.2.gz`, "p2\t4\np1\t5\n");
 		await discoverDeliveries(env, Date.now() + 120_000);
 		const capped = { ...env, INBOUND_MAX_FILE_BYTES: "14" };
-		const first = await splitDelivery(capped, id);
-		const retried = await splitDelivery(capped, id);
+		const first = await splitPart(capped, id, 0, { line: 1, piece: 0 });
+		const retried = await splitPart(capped, id, 0, { line: 1, piece: 0 });
 		expect(retried).toEqual(first);
-		const chunk0 = "work/inbound/ftp_dpm_1000_1790000000.sync/000000.ndjson";
-		expect(await env.EXCHANGE.head(chunk0)).not.toBeNull();
+		expect(first.next).toEqual({ line: 3, piece: 1 });
+		const piece0 = "work/inbound/ftp_dpm_1000_1790000000.sync/000000.ndjson";
+		expect(await env.EXCHANGE.head(piece0)).not.toBeNull();
 		expect(first.tally.counts.filesCut).toBe(1);
 		expect(first.tally.samples.filesCut).toEqual([
 			{
@@ -270,9 +271,9 @@ describe("the operator's caps, counted in the receipt after AAM's fields", () =>
 			},
 		]);
 		expect(first.tally.fileCut).toEqual({ afterLine: 2, bytesRead: 10, maxBytes: 14 });
-		const applied = [];
-		for (let chunk = 0; chunk < first.chunks; chunk++) applied.push(await applyStoredChunk(capped, id, chunk));
-		await finishDelivery(capped, id, mergeTallies([first.tally, ...applied]), Date.now(), first.chunks);
+		const run = await runDeliverySteps(capped, id);
+		expect(run.splits[0]).toEqual(first);
+		expect(run.pieces).toBe(2);
 		expect((await findDelivery(env.DB, id))?.receipt).toMatchObject({
 			"Records received": 4,
 			"Stored records": 4,
@@ -287,8 +288,89 @@ describe("the operator's caps, counted in the receipt after AAM's fields", () =>
 		// p1's third line (trait 3) was past the cap; the second part was read whole.
 		expect(await traitIdsOf(U1)).toEqual([1, 5]);
 		expect(await traitIdsOf(U2)).toEqual([2, 4]);
-		expect(await env.EXCHANGE.head(chunk0)).toBeNull();
+		expect(await env.EXCHANGE.head(piece0)).toBeNull();
 		expect((await env.EXCHANGE.list({ prefix: "work/inbound/" })).objects).toEqual([]);
+	});
+});
+
+describe("pieces and groups: every line of a user in one group step", () => {
+	// Tiny pieces (the setting's minimum) so a few hundred lines span many pieces.
+	const small = (linesPerGroup: number) => ({
+		...env,
+		INBOUND_PIECE_BYTES: "1024",
+		INBOUND_LINES_PER_GROUP: String(linesPerGroup),
+	});
+	const others = (from: number, count: number) =>
+		Array.from({ length: count }, (_, i) => `other${from + i}\t1`).join("\n");
+
+	it("an .overwrite user whose lines sit in different pieces and parts keeps the traits of all of them", async () => {
+		await pairStoreOf(env).applyTraits(
+			{ key: "before", source: 1000, cleared: [], effects: [{ uuid: U1, trait: 1, add: true }] },
+			[],
+			1,
+		);
+		const id = `ftp_dpm_1000_${T}.overwrite`;
+		await upload(`1000/inbound/${id}.1`, `p1\t2\n${others(0, 100)}\np1\t3\n`);
+		await upload(`1000/inbound/${id}.2`, `${others(100, 100)}\np1\t4\n`);
+		await discoverDeliveries(env, Date.now() + 120_000);
+		const run = await runDeliverySteps(small(50), id);
+		expect(run.pieces).toBeGreaterThan(4);
+		expect(run.groups.length).toBeGreaterThan(1);
+		// Cleared once (trait 1 gone), by p1's first line; its later lines add to it.
+		expect(await traitIdsOf(U1)).toEqual([2, 3, 4]);
+		expect((await findDelivery(env.DB, id))?.receipt).toMatchObject({
+			"Records received": 203,
+			"Stored records": 3,
+			"No matching ID": 200,
+			"Total devices": 1,
+			"Total removed traits": 1,
+		});
+		expect((await env.EXCHANGE.list({ prefix: "work/inbound/" })).objects).toEqual([]);
+	});
+
+	it("the 200-lines rule and the distinct counts are exact across pieces, parts and groups", async () => {
+		const users = Array.from({ length: 30 }, (_, i) => `u${i}`);
+		await pairStoreOf(env).upsert(
+			users.map((u, i) => ({ dpid: 1000, dpuuid: u, uuid: String(i + 10).repeat(19), at: 1 })),
+		);
+		// Each user has 210 lines, spread over both parts; u0 also names a trait of another source.
+		await seedPartner({ dpid: 2000 });
+		await putTrait(env.DB, { id: 9, dpid: 2000, name: "other source", rule: null }, 0);
+		const lines = (part: number) =>
+			Array.from({ length: 105 }, (_, round) =>
+				users.map((u) => `${u}\t${u === "u0" && round === 0 && part === 1 ? "9,1" : "1"}`),
+			)
+				.flat()
+				.join("\n");
+		const id = `ftp_dpm_1000_${T}.sync`;
+		await upload(`1000/inbound/${id}.1`, lines(1));
+		await upload(`1000/inbound/${id}.2.gz`, lines(2));
+		await discoverDeliveries(env, Date.now() + 120_000);
+		const run = await runDeliverySteps(small(500), id);
+		expect(run.groups.length).toBeGreaterThan(3);
+		expect(run.groups.reduce((n, g) => n + g.lines, 0)).toBe(30 * 210);
+		const receipt = (await findDelivery(env.DB, id))?.receipt;
+		expect(receipt).toMatchObject({
+			"Records received": 6300,
+			"Format errors": 300,
+			"Stored records": 6000,
+			"Total devices": 30,
+			"Users with traits that failed validation": 1,
+		});
+		// The earliest over-limit lines of the file, whatever group met them first.
+		const over = receipt?.["Sample lines"].formatErrors?.map((l) => Number(/^line (\d+)/.exec(l)?.[1]));
+		expect(over).toEqual(Array.from({ length: 10 }, (_, i) => 6001 + i));
+	});
+
+	it("an ID-sync file counts each DPID ID once, wherever its rows are", async () => {
+		await seedPartner({ dpid: 2000 });
+		const rows = Array.from({ length: 300 }, (_, i) => `${i % 2 ? U1 : U2}\tq${i % 50}`).join("\n");
+		const id = `adobe_id_0_2000_${T}.sync`;
+		await upload(`2000/inbound/${id}`, rows);
+		await discoverDeliveries(env, Date.now() + 120_000);
+		const run = await runDeliverySteps(small(60), id);
+		expect(run.groups.length).toBeGreaterThan(1);
+		expect((await findDelivery(env.DB, id))?.receipt).toMatchObject({ "Records received": 300, "Total devices": 50 });
 	});
 });
 

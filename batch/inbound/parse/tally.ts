@@ -1,4 +1,10 @@
-import { emptyCounts, type LineCounts, type ReceiptSampleKind, type SampleLines } from "../../receipts/receipt";
+import {
+	emptyCounts,
+	type LineCounts,
+	type ReceiptSampleKind,
+	type SampleLines,
+	type UserTotals,
+} from "../../receipts/receipt";
 import type { FileErrorCode } from "./content";
 import type { LineProblem } from "./line";
 import { cutToSample, SAMPLE_CHARS } from "./outcome";
@@ -11,9 +17,14 @@ import { cutToSample, SAMPLE_CHARS } from "./outcome";
  */
 export interface Tally {
 	counts: LineCounts;
+	/**
+	 * Distinct users: who stored something, who named traits of another source. Exact when summed over
+	 * a delivery's groups, since all lines of a user land in one group (batch/inbound/groups.ts).
+	 */
+	users: UserTotals;
 	/** Format errors by problem (the CLI's breakdown; the receipt shows their sum). */
 	problems: Partial<Record<LineProblem, number>>;
-	/** Up to SAMPLES_PER_KIND offending lines per kind, the earliest kept. */
+	/** Up to SAMPLES_PER_KIND offending lines per kind, the lowest line numbers kept (whatever the order met). */
 	samples: Samples;
 	/** The first file that could not be read to its end (see FileErrorOutcome). */
 	fileError: { code: FileErrorCode; message: string; afterLine: number } | null;
@@ -39,20 +50,38 @@ export type Samples = Partial<Record<SampleKind, Sample[]>>;
 export const SAMPLES_PER_KIND = 10;
 
 export function emptyTally(): Tally {
-	return { counts: emptyCounts(), problems: {}, samples: {}, fileError: null, fileCut: null };
+	return {
+		counts: emptyCounts(),
+		users: { devices: 0, failedValidation: 0 },
+		problems: {},
+		samples: {},
+		fileError: null,
+		fileCut: null,
+	};
 }
 
-/** Keeps the sample while its kind has fewer than SAMPLES_PER_KIND. */
+/**
+ * Keeps the sample if it is among the SAMPLES_PER_KIND lowest line numbers of its kind so far. Groups
+ * meet lines by user bucket, not in file order, and the receipt still shows the file's earliest.
+ */
 export function addSample(tally: Tally, kind: SampleKind, sample: Sample): void {
 	const kept = tally.samples[kind] ?? [];
 	tally.samples[kind] = kept;
-	if (kept.length >= SAMPLES_PER_KIND) return;
 	const { line, why, text } = sample;
-	kept.push({
+	if (kept.length >= SAMPLES_PER_KIND && line >= (kept.at(-1)?.line ?? 0)) return;
+	keepEarliest(kept, {
 		line,
 		...(why === undefined ? {} : { why: cutToSample(why) }),
 		...(text === undefined ? {} : { text: cutToSample(text) }),
 	});
+}
+
+/** Inserts by line number (stable for equal lines) and drops what falls past SAMPLES_PER_KIND. */
+function keepEarliest(kept: Sample[], sample: Sample): void {
+	let at = kept.length;
+	while (at > 0 && (kept[at - 1]?.line ?? 0) > sample.line) at--;
+	kept.splice(at, 0, sample);
+	if (kept.length > SAMPLES_PER_KIND) kept.pop();
 }
 
 export function samplesFull(tally: Tally, kind: SampleKind): boolean {
@@ -65,23 +94,26 @@ export function samplesFull(tally: Tally, kind: SampleKind): boolean {
  */
 export interface StoredTally {
 	counts: Partial<LineCounts>;
+	users?: Partial<UserTotals>;
 	problems?: Partial<Record<LineProblem, number>>;
 	samples: Partial<Record<SampleKind, Array<Sample | string>>>;
 	fileError?: Tally["fileError"];
 	fileCut?: Tally["fileCut"];
 }
 
-/** Sums tallies in order (parts of a delivery, chunks of a file), so the samples kept are the earliest. */
+/** Sums tallies (split parts, groups); the samples kept are the earliest lines, whatever the order given. */
 export function mergeTallies(tallies: readonly StoredTally[]): Tally {
 	const out = emptyTally();
 	for (const t of tallies) {
 		for (const key of Object.keys(out.counts) as Array<keyof LineCounts>) out.counts[key] += t.counts[key] ?? 0;
+		out.users.devices += t.users?.devices ?? 0;
+		out.users.failedValidation += t.users?.failedValidation ?? 0;
 		for (const [problem, n] of Object.entries(t.problems ?? {}) as Array<[LineProblem, number]>) {
 			out.problems[problem] = (out.problems[problem] ?? 0) + n;
 		}
 		for (const [kind, list] of Object.entries(t.samples) as Array<[SampleKind, Array<Sample | string>]>) {
 			const kept = out.samples[kind] ?? [];
-			kept.push(...list.slice(0, SAMPLES_PER_KIND - kept.length).map(sampleOf));
+			for (const sample of list.map(sampleOf)) keepEarliest(kept, sample);
 			out.samples[kind] = kept;
 		}
 		out.fileError ??= t.fileError ?? null;

@@ -1,7 +1,7 @@
 /**
  * Counts lines per user for the 200-lines rule. Exact counting needs one entry per distinct user, so
- * where that lives is the caller's choice: the pipeline keeps it in D1 (`inbound_users`, per delivery,
- * so it holds across split parts and chunks and survives retries); the CLI uses the bounded map below.
+ * where that lives is the caller's choice: the pipeline routes every line of a user to one group and
+ * counts there (batch/inbound/groups/); the CLI uses the bounded map below.
  */
 export interface UserLineCounter {
 	/** Counts one more line for `userId` and returns that user's line count so far, this one included. */

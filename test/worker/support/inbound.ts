@@ -1,5 +1,12 @@
 import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { planGroups } from "../../../batch/inbound/groups/plan";
+import { addBucketLines, noBucketLines } from "../../../batch/inbound/groups/route";
+import { mergeTallies, type Tally } from "../../../batch/inbound/parse";
+import { type PartSplit, type SplitFrom, splitPart } from "../../../batch/inbound/split";
+import { applyStoredGroup, finishDelivery } from "../../../batch/inbound/steps";
+import { loadDelivery } from "../../../batch/inbound/store";
+import { settingsOf } from "../../../core/config/settings";
 import worker from "../../../worker";
 
 /** Puts a file at `key` in the exchange bucket (as an S3 client would), gzipped when it ends in .gz. */
@@ -15,4 +22,28 @@ export async function upload(key: string, text: string): Promise<void> {
 export async function runCron(secondsLater = 120): Promise<void> {
 	const controller = createScheduledController({ scheduledTime: Date.now() + secondsLater * 1000, cron: "* * * * *" });
 	await worker.scheduled(controller, env);
+}
+
+/**
+ * The inbound Workflow's steps called one by one, as the Workflow calls them, with an Env the test
+ * may change (caps, piece and group sizes). Returns what each step returned.
+ */
+export async function runDeliverySteps(stepEnv: Env, deliveryId: string) {
+	const delivery = await loadDelivery(stepEnv.DB, deliveryId);
+	const splits: PartSplit[] = [];
+	const bucketLines = noBucketLines();
+	let from: SplitFrom = { line: 1, piece: 0 };
+	for (let part = 0; part < delivery.files.length; part++) {
+		const split = await splitPart(stepEnv, deliveryId, part, from);
+		splits.push(split);
+		addBucketLines(bucketLines, split.bucketLines);
+		from = split.next;
+	}
+	const groups = planGroups(bucketLines, settingsOf(stepEnv).inboundLinesPerGroup);
+	const applied: Tally[] = [];
+	for (const [group, range] of groups.entries())
+		applied.push(await applyStoredGroup(stepEnv, deliveryId, group, range));
+	const tally = mergeTallies([...splits.map((s) => s.tally), ...applied]);
+	await finishDelivery(stepEnv, deliveryId, tally, Date.now(), from.piece);
+	return { splits, groups, applied, pieces: from.piece };
 }
