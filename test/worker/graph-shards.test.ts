@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import * as membershipSql from "../../core/graph/memberships/d1-queries";
 import * as sql from "../../core/graph/queries";
@@ -19,6 +20,21 @@ describe("buckets", () => {
 		expect(fnv1a("foobar")).toBe(0xbf9cf968);
 		expect(partnerIdBucket(1000, "abc")).toBe(fnv1a("1000:abc") % 4096);
 		expect(visitorBucket(A)).toBe(fnv1a(A) % 4096);
+	});
+
+	it("hash the UTF-8 bytes, ASCII or not (the ASCII fast path gives the bytes' hash)", () => {
+		const bytesHash = (text: string) => {
+			let hash = 0x811c9dc5;
+			for (const byte of new TextEncoder().encode(text)) hash = Math.imul(hash ^ byte, 0x01000193);
+			return hash >>> 0;
+		};
+		fc.assert(
+			fc.property(fc.string({ unit: "grapheme" }), (text) => {
+				expect(fnv1a(text)).toBe(bytesHash(text));
+			}),
+		);
+		expect(fnv1a("é")).toBe(bytesHash("é"));
+		expect(fnv1a("abc😀")).toBe(bytesHash("abc😀"));
 	});
 });
 

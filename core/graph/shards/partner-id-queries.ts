@@ -41,6 +41,14 @@ export type MappingRow = {
 	paired_at: number;
 };
 
+/** ?1 dpid, ?2 JSON array of dpuuids: those mapped to a visitor, in one statement. */
+export const MAPPINGS_AMONG = `SELECT dpuuid, uuid FROM ids
+	WHERE dpid = ?1 AND dpuuid IN (SELECT value FROM json_each(?2)) AND uuid IS NOT NULL`;
+export type MappedRow = {
+	dpuuid: string;
+	uuid: string;
+};
+
 export const OPTED_OUT_AT = "SELECT opted_out_at FROM opt_outs WHERE dpid = ?1 AND dpuuid = ?2";
 export type OptedOutRow = {
 	opted_out_at: number;

@@ -5,6 +5,7 @@ import { decideMapping, type MappingState, mergeCopiedMapping } from "./mapping"
 import type { ListedId } from "./partner-id-listing";
 import * as listing from "./partner-id-listing";
 import * as sql from "./partner-id-queries";
+import { rowsAmong } from "./sql-lists";
 import { SqliteShard } from "./sqlite-shard";
 import type {
 	AssertResult,
@@ -195,10 +196,10 @@ export class PartnerIdShard extends SqliteShard {
 
 	/** The visitors that `dpid`'s IDs map to (IDs the shard does not hold are left out). */
 	resolve(dpid: number, dpuuids: readonly string[]): Array<{ dpuuid: string; uuid: string }> {
-		return dpuuids.flatMap((dpuuid) => {
-			const uuid = this.sql.exec<sql.MappingRow>(sql.MAPPING, dpid, dpuuid).toArray()[0]?.uuid;
-			return uuid ? [{ dpuuid, uuid }] : [];
-		});
+		return rowsAmong<sql.MappedRow>(this.sql, sql.MAPPINGS_AMONG, dpuuids, dpid).map((r) => ({
+			dpuuid: r.dpuuid,
+			uuid: r.uuid,
+		}));
 	}
 
 	/** The partner's IDs after `after`, in key order (outbound listings). */

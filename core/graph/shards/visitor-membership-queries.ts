@@ -10,8 +10,13 @@ export type TraitRow = {
 	trait_id: number;
 	dpid: number;
 };
-export const ACTIVE_SEGMENTS_OF =
-	"SELECT segment_id FROM segments WHERE uuid = ?1 AND left_at IS NULL ORDER BY segment_id";
+/** ?1 JSON array of UUIDs: their traits, in one statement. */
+export const TRAITS_AMONG = "SELECT uuid, trait_id, dpid FROM traits WHERE uuid IN (SELECT value FROM json_each(?1))";
+export type UserTraitRow = TraitRow & { uuid: string };
+/** ?1 JSON array of UUIDs: the segments they are in now. */
+export const ACTIVE_SEGMENTS_AMONG = `SELECT uuid, segment_id FROM segments
+WHERE uuid IN (SELECT value FROM json_each(?1)) AND left_at IS NULL`;
+export type UserSegmentRow = SegmentIdRow & { uuid: string };
 export type SegmentIdRow = {
 	segment_id: number;
 };
@@ -29,8 +34,15 @@ export type SegmentRow = {
 /** ?1 uuid, ?2 source dpid. */
 export const CLEAR_SOURCE_TRAITS = "DELETE FROM traits WHERE uuid = ?1 AND dpid = ?2";
 export const REMOVE_TRAIT = "DELETE FROM traits WHERE uuid = ?1 AND trait_id = ?2";
-/** ?1 uuid, ?2 trait, ?3 source, ?4 now: a trait re-asserted within a day writes nothing (refresh.ts). */
-export const ADD_TRAIT = `INSERT INTO traits (uuid, trait_id, dpid, realized_at) VALUES (?1, ?2, ?3, ?4)
+/** ?1 source dpid, ?2 JSON array of UUIDs: an .overwrite clears the source's traits of each. */
+export const CLEAR_SOURCE_TRAITS_AMONG =
+	"DELETE FROM traits WHERE dpid = ?1 AND uuid IN (SELECT value FROM json_each(?2))";
+/** ?1 JSON array of [uuid, trait]. */
+export const REMOVE_TRAITS = `DELETE FROM traits WHERE (uuid, trait_id) IN
+(SELECT value ->> 0, value ->> 1 FROM json_each(?1))`;
+/** ?1 source, ?2 now, ?3 JSON array of [uuid, trait]: a trait re-asserted within a day writes nothing (refresh.ts). */
+export const ADD_TRAITS = `INSERT INTO traits (uuid, trait_id, dpid, realized_at)
+SELECT value ->> 0, value ->> 1, ?1, ?2 FROM json_each(?3) WHERE true
 ON CONFLICT (uuid, trait_id) DO UPDATE SET realized_at = excluded.realized_at
 WHERE excluded.realized_at >= realized_at + ${REFRESH_AFTER_MS}`;
 /** ?1 uuid, ?2 segment, ?3 now: enter (again). */

@@ -1,3 +1,4 @@
+import { slices } from "../../db/json-each";
 import { APPLIED_KEYS_KEPT_MS } from "../memberships/door";
 import {
 	activeKey,
@@ -16,6 +17,7 @@ import type {
 	TraitChange,
 	VisitorMemberships,
 } from "../memberships/types";
+import { KEYS_PER_STATEMENT, rowsAmong } from "./sql-lists";
 import * as sql from "./visitor-membership-queries";
 
 /**
@@ -41,9 +43,11 @@ export function applyTraits(
 	const run = (query: string, ...args: unknown[]) => {
 		rowsWritten += db.exec(query, ...args).rowsWritten;
 	};
-	for (const uuid of w.clear) run(sql.CLEAR_SOURCE_TRAITS, uuid, change.source);
-	for (const [uuid, trait] of w.removes) run(sql.REMOVE_TRAIT, uuid, trait);
-	for (const [uuid, trait] of w.adds) run(sql.ADD_TRAIT, uuid, trait, change.source, now);
+	// Clears, then removals, then additions: a trait an .overwrite keeps is cleared and added back.
+	for (const part of slices(w.clear, KEYS_PER_STATEMENT))
+		run(sql.CLEAR_SOURCE_TRAITS_AMONG, change.source, JSON.stringify(part));
+	for (const part of slices(w.removes, KEYS_PER_STATEMENT)) run(sql.REMOVE_TRAITS, JSON.stringify(part));
+	for (const part of slices(w.adds, KEYS_PER_STATEMENT)) run(sql.ADD_TRAITS, change.source, now, JSON.stringify(part));
 	for (const [segment, uuid] of w.enter) run(sql.ENTER_SEGMENT, uuid, segment, now);
 	for (const [segment, uuid] of w.leave) run(sql.LEAVE_SEGMENT, uuid, segment, now);
 	for (const [, uuid] of [...w.enter, ...w.leave]) run(sql.LOG_CHANGE, now, uuid);
@@ -112,13 +116,15 @@ export function backfillShardPage(
 }
 
 function heldBy(db: SqlStorage, users: Iterable<string>): { traits: HeldTrait[]; active: Set<string> } {
-	const traits: HeldTrait[] = [];
-	const active = new Set<string>();
-	for (const uuid of users) {
-		for (const r of db.exec<sql.TraitRow>(sql.TRAITS_OF, uuid))
-			traits.push({ uuid, traitId: r.trait_id, dpid: r.dpid });
-		for (const r of db.exec<sql.SegmentIdRow>(sql.ACTIVE_SEGMENTS_OF, uuid)) active.add(activeKey(r.segment_id, uuid));
-	}
+	const list = [...users];
+	const traits = rowsAmong<sql.UserTraitRow>(db, sql.TRAITS_AMONG, list).map((r) => ({
+		uuid: r.uuid,
+		traitId: r.trait_id,
+		dpid: r.dpid,
+	}));
+	const active = new Set(
+		rowsAmong<sql.UserSegmentRow>(db, sql.ACTIVE_SEGMENTS_AMONG, list).map((r) => activeKey(r.segment_id, r.uuid)),
+	);
 	return { traits, active };
 }
 

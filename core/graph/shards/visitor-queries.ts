@@ -63,6 +63,11 @@ export const VISITOR_SCHEMA = [
 ];
 
 export const OPTED_OUT_AT = "SELECT opted_out_at FROM opt_outs WHERE uuid = ?1";
+/** ?1 JSON array of UUIDs: those that opted out, in one statement. */
+export const OPTED_OUT_AMONG = "SELECT uuid FROM opt_outs WHERE uuid IN (SELECT value FROM json_each(?1))";
+export type UuidOnlyRow = {
+	uuid: string;
+};
 export type OptedOutRow = {
 	opted_out_at: number;
 };

@@ -1,6 +1,7 @@
 import type { SegmentDef } from "../memberships/segment-rule";
 import type { BackfillCursor, TraitApplyResult, TraitChange, VisitorMemberships } from "../memberships/types";
 import type { VisitorRecord } from "../records";
+import { rowsAmong } from "./sql-lists";
 import { SqliteShard } from "./sqlite-shard";
 import type { GraphPair, MirroredPair, MovedPair, PartnerIdKey, ShardSize } from "./types";
 import * as membershipSql from "./visitor-membership-queries";
@@ -22,7 +23,7 @@ export class VisitorShard extends SqliteShard {
 	}
 
 	optedOutAmong(uuids: readonly string[]): string[] {
-		return uuids.filter((uuid) => this.optedOutAt(uuid) !== null);
+		return rowsAmong<sql.UuidOnlyRow>(this.sql, sql.OPTED_OUT_AMONG, uuids).map((r) => r.uuid);
 	}
 
 	read(uuid: string): VisitorRecord {
@@ -84,9 +85,10 @@ export class VisitorShard extends SqliteShard {
 
 	/** The shard's part of a trait change, with the segments it moves: once per key, in one transaction. */
 	applyTraits(change: TraitChange, segments: readonly SegmentDef[], now: number): TraitApplyResult {
-		const optedOut = (uuid: string) => this.optedOutAt(uuid) !== null;
+		const optedOut = new Set(this.optedOutAmong([...new Set(change.effects.map((e) => e.uuid))]));
+		for (const c of change.cleared) if (this.optedOutAt(c.uuid) !== null) optedOut.add(c.uuid);
 		const applied = this.ctx.storage.transactionSync(() =>
-			memberships.applyTraits(this.sql, change, segments, optedOut, now),
+			memberships.applyTraits(this.sql, change, segments, (uuid) => optedOut.has(uuid), now),
 		);
 		this.written += applied.rowsWritten;
 		return applied.result;
