@@ -2,17 +2,19 @@ import type { PairStore } from "../../core/graph/store";
 import { isUuid } from "../../core/uuid";
 import type { Segment } from "../segments/schema";
 import type { TraitCatalog } from "../traits/catalog";
-import { type ChunkLine, type ChunkState, type ChunkTarget, decideChunk } from "./chunk-decision";
+import { type ChunkLine, type ChunkTarget, decideChunk } from "./chunk-decision";
 import { findGroupTally, recordGroupTally } from "./groups/store";
 import type { Tally } from "./parse";
 
 /**
  * Applies group `group` of a trait delivery exactly once, given all its lines (every line of its
- * users): reads what their outcome depends on, decides it (decideChunk, pure), hands the trait changes
- * to the graph store (which evaluates the segments where the traits are, once per group key), then
- * records the group's counts in D1. A group already recorded returns its stored counts and writes
- * nothing; a retry after the graph applied the change gets the graph's first answer back, so the counts
- * stay exact.
+ * users): resolves their IDs, decides (decideChunk, pure), hands the trait changes to the graph store
+ * (which evaluates the segments where the traits are, once per group key), then records the group's
+ * counts in D1. Opted-out visitors are not asked for first: the graph refuses them and says whom, and
+ * the decision is made again with them not matched, so the counts are those of deciding with them known
+ * (one round of calls to every visitor shard less). A group already recorded returns its stored counts
+ * and writes nothing; a retry after the graph applied the change gets the graph's first answer back, so
+ * the counts stay exact.
  */
 export async function applyChunk(
 	db: D1Database,
@@ -27,29 +29,35 @@ export async function applyChunk(
 	const done = await findGroupTally(db, target.deliveryId, group);
 	if (done) return done;
 
-	const decision = decideChunk(target, lines, await readChunkState(graph, target, lines), catalog);
+	const uuidOf = await resolveUsers(graph, target, lines);
+	const first = decideChunk(target, lines, { uuidOf, optedOut: new Set() }, catalog);
 	const change = {
 		key: `${target.deliveryId}/g${group}`,
 		source: target.traitSource,
-		cleared: decision.cleared,
-		effects: decision.effects,
+		cleared: first.cleared,
+		effects: first.effects,
 	};
 	const applied = await graph.applyTraits(
 		change,
 		segments.map((s) => ({ id: s.id, tree: s.tree })),
 		now,
 	);
+	const decision =
+		applied.refused.length === 0
+			? first
+			: decideChunk(target, lines, { uuidOf, optedOut: new Set(applied.refused) }, catalog);
 	decision.tally.counts.totalRemovedTraits += applied.removedByOverwrite;
 	await recordGroupTally(db, target.deliveryId, group, decision.tally, now);
 	return decision.tally;
 }
 
-async function readChunkState(graph: PairStore, target: ChunkTarget, lines: readonly ChunkLine[]): Promise<ChunkState> {
+/** The UUID of each user ID of the lines that has one (a UUID partner's IDs are UUIDs themselves). */
+async function resolveUsers(
+	graph: PairStore,
+	target: ChunkTarget,
+	lines: readonly ChunkLine[],
+): Promise<ReadonlyMap<string, string>> {
 	const userIds = [...new Set(lines.map((l) => l.u))];
-	const uuidOf =
-		target.idType === "uuid"
-			? new Map(userIds.filter(isUuid).map((u) => [u, u]))
-			: await graph.uuidsOfPartnerIds(target.idSource, userIds);
-	const optedOut = await graph.optedOutAmong([...new Set(uuidOf.values())]);
-	return { uuidOf, optedOut };
+	if (target.idType === "uuid") return new Map(userIds.filter(isUuid).map((u) => [u, u]));
+	return graph.uuidsOfPartnerIds(target.idSource, userIds);
 }

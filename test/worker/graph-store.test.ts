@@ -115,7 +115,10 @@ describe.each(["d1", "shards"] as const)("the ID graph (%s)", (kind) => {
 		await graph.forgetVisitor(A, T0);
 		const effects = [A, B].map((uuid) => ({ uuid, trait: 1, add: true }));
 		const result = await graph.applyTraits({ key: "late", source: 1000, cleared: [], effects }, [SEGMENT_1], T0 + 1);
-		expect(result).toEqual({ removedByOverwrite: 0, entered: 1, left: 0 });
+		// The result names whom it refused, and a retry of the key says the same.
+		expect(result).toEqual({ removedByOverwrite: 0, entered: 1, left: 0, refused: [A] });
+		const retried = await graph.applyTraits({ key: "late", source: 1000, cleared: [], effects }, [SEGMENT_1], T0 + 2);
+		expect(retried).toEqual(result);
 		expect(await graph.memberships(A)).toEqual({ traits: [], segments: [], segmentHistory: [] });
 		expect((await graph.memberships(B)).traits).toEqual([{ traitId: 1, dpid: 1000 }]);
 	});

@@ -144,6 +144,19 @@ describe("applying a group", () => {
 		expect(await traitIdsOf(U1)).toEqual([]);
 	});
 
+	it("an opted-out visitor the graph refused is counted as not matched, the rest as if it had been known", async () => {
+		await pairStoreOf(env).forgetVisitor(U1, Date.now());
+		const t: ChunkTarget = { ...target("d1", "overwrite"), idType: "uuid" };
+		const tally = await apply(t, 0, [line(1, U1, add(1)), line(2, U2, add(2)), line(3, U1, add(3))]);
+		expect(tally.counts).toMatchObject({ recordsReceived: 3, noMatchingId: 2, totalRealizedTraits: 1 });
+		expect(tally.users).toEqual({ devices: 1, failedValidation: 0 });
+		expect(tally.samples.noMatchingId?.map((s) => s.line)).toEqual([1, 3]);
+		expect(await traitIdsOf(U1)).toEqual([]);
+		expect(await traitIdsOf(U2)).toEqual([2]);
+		// A retry is answered from D1 with the same counts.
+		expect(await apply(t, 0, [line(1, U1, add(1))])).toEqual(tally);
+	});
+
 	it("within a chunk the later line wins for the same user and trait", async () => {
 		await apply(target("d1"), 0, [
 			line(1, "p1", add(1)),

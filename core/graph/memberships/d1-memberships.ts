@@ -13,7 +13,14 @@ import {
 	usersOf,
 	withoutVisitors,
 } from "./plan";
-import type { HeldTrait, ListingQuery, MemberPage, MemberRow, TraitApplyResult } from "./types";
+import {
+	type HeldTrait,
+	type ListingQuery,
+	type MemberPage,
+	type MemberRow,
+	storedApplyResult,
+	type TraitApplyResult,
+} from "./types";
 
 /** Trait and segment memberships in the one D1 database (the reference the shards are held to). */
 export function d1Memberships(db: D1Database): GraphMemberships {
@@ -36,7 +43,7 @@ export function d1Memberships(db: D1Database): GraphMemberships {
 	return {
 		async applyTraits(change, segments, now) {
 			const before = await db.prepare(sql.APPLIED_RESULT).bind(change.key).first<{ result: string }>();
-			if (before) return JSON.parse(before.result) as TraitApplyResult;
+			if (before) return storedApplyResult(before.result);
 			const optedOut = await allInSlices<graphSql.UuidRow>(db, graphSql.OPTED_OUT_AMONG, usersOf(change));
 			const refused = new Set(optedOut.map((r) => r.uuid));
 			const kept = withoutVisitors(change, (uuid) => refused.has(uuid));
@@ -46,6 +53,7 @@ export function d1Memberships(db: D1Database): GraphMemberships {
 				removedByOverwrite: writes.removedByOverwrite,
 				entered: writes.enter.length,
 				left: writes.leave.length,
+				refused: [...refused],
 			};
 			await db.batch([
 				...writeStatements(db, change.source, writes, now),

@@ -28,6 +28,17 @@ export interface TraitApplyResult {
 	removedByOverwrite: number;
 	entered: number;
 	left: number;
+	/**
+	 * Visitors of the change who opted out: nothing was written for them. The caller need not ask who
+	 * opted out before applying (one round of calls to every shard less); it recounts their lines.
+	 */
+	refused: string[];
+}
+
+/** A result as stored with its key; results stored before `refused` existed had none. */
+export function storedApplyResult(json: string): TraitApplyResult {
+	const stored = JSON.parse(json) as Omit<TraitApplyResult, "refused"> & { refused?: string[] };
+	return { ...stored, refused: stored.refused ?? [] };
 }
 
 /** A trait a visitor holds, with the data source that gave it. */

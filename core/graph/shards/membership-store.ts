@@ -93,8 +93,9 @@ export function shardedMemberships(ns: ShardNamespaces, shardMap: () => Promise<
 					removedByOverwrite: sum.removedByOverwrite + r.removedByOverwrite,
 					entered: sum.entered + r.entered,
 					left: sum.left + r.left,
+					refused: [...sum.refused, ...r.refused],
 				}),
-				{ removedByOverwrite: 0, entered: 0, left: 0 },
+				{ removedByOverwrite: 0, entered: 0, left: 0, refused: [] as string[] },
 			);
 		},
 		async memberships(uuid) {

@@ -10,12 +10,13 @@ import {
 	withoutVisitors,
 } from "../memberships/plan";
 import type { SegmentDef } from "../memberships/segment-rule";
-import type {
-	BackfillCursor,
-	HeldTrait,
-	TraitApplyResult,
-	TraitChange,
-	VisitorMemberships,
+import {
+	type BackfillCursor,
+	type HeldTrait,
+	storedApplyResult,
+	type TraitApplyResult,
+	type TraitChange,
+	type VisitorMemberships,
 } from "../memberships/types";
 import { KEYS_PER_STATEMENT, rowsAmong } from "./sql-lists";
 import * as sql from "./visitor-membership-queries";
@@ -35,7 +36,7 @@ export function applyTraits(
 	now: number,
 ): { result: TraitApplyResult; rowsWritten: number } {
 	const before = db.exec<sql.AppliedRow>(sql.APPLIED_RESULT, change.key).toArray()[0];
-	if (before) return { result: JSON.parse(before.result) as TraitApplyResult, rowsWritten: 0 };
+	if (before) return { result: storedApplyResult(before.result), rowsWritten: 0 };
 	const kept = withoutVisitors(change, optedOut);
 	const { traits, active } = heldBy(db, usersOf(kept));
 	const w = planTraitChange(kept, traits, active, segments);
@@ -51,7 +52,8 @@ export function applyTraits(
 	for (const [segment, uuid] of w.enter) run(sql.ENTER_SEGMENT, uuid, segment, now);
 	for (const [segment, uuid] of w.leave) run(sql.LEAVE_SEGMENT, uuid, segment, now);
 	for (const [, uuid] of [...w.enter, ...w.leave]) run(sql.LOG_CHANGE, now, uuid);
-	const result = { removedByOverwrite: w.removedByOverwrite, entered: w.enter.length, left: w.leave.length };
+	const refused = usersOf(change).filter(optedOut);
+	const result = { removedByOverwrite: w.removedByOverwrite, entered: w.enter.length, left: w.leave.length, refused };
 	run(sql.PRUNE_APPLIED, now - APPLIED_KEYS_KEPT_MS);
 	run(sql.RECORD_APPLIED, change.key, JSON.stringify(result), now);
 	return { result, rowsWritten };
