@@ -6,6 +6,7 @@ import { benchHostile } from "./hostile.ts";
 import { benchIbs } from "./ibs.ts";
 import { benchIbsCounters } from "./ibs-counters.ts";
 import { benchInbound } from "./inbound.ts";
+import { projectInbound } from "./inbound-scale.ts";
 import { benchOutbound } from "./outbound.ts";
 import { benchPairs } from "./pairs.ts";
 import { benchShards } from "./shards.ts";
@@ -23,6 +24,7 @@ await benchIbs();
 await benchIbsCounters();
 await benchPairs();
 await benchInbound();
+projectInbound();
 await benchOutbound();
 // The simulation of the sharded graph at 1:1000 of the target fails the run if a projected share passes 50 %.
 if ((await benchShards()).worstShare > 0.5) process.exitCode = 1;

@@ -21,7 +21,7 @@ export const GROUPS_AT_ONCE = 4;
  * Workflows, so a retried or restarted instance never applies a line or adds a count twice:
  * split each file (stream, parse, write pieces sorted by user bucket) → plan the groups → apply each
  * group, a few at once → receipt → move the files out of the partner's inbound area → e-mail.
- * Steps: one per file, one per group and six more (see bench/inbound-scale.ts for the projection).
+ * Steps: one per file, one per group and five more (bench/inbound-scale.ts projects the count to AAM-sized deliveries).
  */
 export class InboundWorkflow extends WorkflowEntrypoint<Env, InboundParams> {
 	override async run(

@@ -53,7 +53,7 @@ export function d1Memberships(db: D1Database): GraphMemberships {
 				removedByOverwrite: writes.removedByOverwrite,
 				entered: writes.enter.length,
 				left: writes.leave.length,
-				refused: [...refused],
+				refused: [...refused].sort(),
 			};
 			await db.batch([
 				...writeStatements(db, change.source, writes, now),

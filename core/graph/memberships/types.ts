@@ -31,6 +31,7 @@ export interface TraitApplyResult {
 	/**
 	 * Visitors of the change who opted out: nothing was written for them. The caller need not ask who
 	 * opted out before applying (one round of calls to every shard less); it recounts their lines.
+	 * Sorted, so both stores answer alike.
 	 */
 	refused: string[];
 }

@@ -88,7 +88,7 @@ export function shardedMemberships(ns: ShardNamespaces, shardMap: () => Promise<
 					return ns.visitors.getByName(name).applyTraits(part, segments, now);
 				}),
 			);
-			return results.reduce(
+			const sum = results.reduce(
 				(sum, r) => ({
 					removedByOverwrite: sum.removedByOverwrite + r.removedByOverwrite,
 					entered: sum.entered + r.entered,
@@ -97,6 +97,7 @@ export function shardedMemberships(ns: ShardNamespaces, shardMap: () => Promise<
 				}),
 				{ removedByOverwrite: 0, entered: 0, left: 0, refused: [] as string[] },
 			);
+			return { ...sum, refused: sum.refused.sort() };
 		},
 		async memberships(uuid) {
 			const map = await shardMap();

@@ -50,6 +50,14 @@ export type MappedRow = {
 };
 
 export const OPTED_OUT_AT = "SELECT opted_out_at FROM opt_outs WHERE dpid = ?1 AND dpuuid = ?2";
+/** ?1 JSON array of [dpid, dpuuid]: the mappings of those keys, in one statement. */
+export const MAPPINGS_OF_KEYS = `SELECT dpid, dpuuid, uuid, first_seen, last_seen, paired_at FROM ids
+	WHERE (dpid, dpuuid) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?1))`;
+export type KeyedMappingRow = MappingRow & { dpid: number; dpuuid: string };
+/** ?1 JSON array of [dpid, dpuuid]: those keys that opted out. */
+export const OPTED_OUT_KEYS = `SELECT dpid, dpuuid FROM opt_outs
+	WHERE (dpid, dpuuid) IN (SELECT value ->> 0, value ->> 1 FROM json_each(?1))`;
+export type KeyRow = { dpid: number; dpuuid: string };
 export type OptedOutRow = {
 	opted_out_at: number;
 };

@@ -45,15 +45,25 @@ export class PartnerIdShard extends SqliteShard {
 		const order = events.map((_, i) => i).sort((a, b) => (events[a]?.at ?? 0) - (events[b]?.at ?? 0));
 		let rev: number | null = null;
 		this.ctx.storage.transactionSync(() => {
+			// Read every key's row and opt-out once; `current` then follows the writes of this batch.
+			const keys = [...new Map(events.map((e) => [`${e.dpid}:${e.dpuuid}`, [e.dpid, e.dpuuid]])).values()];
+			const current = new Map<string, sql.MappingRow>(
+				rowsAmong<sql.KeyedMappingRow>(this.sql, sql.MAPPINGS_OF_KEYS, keys).map((r) => [`${r.dpid}:${r.dpuuid}`, r]),
+			);
+			const optedOut = new Set(
+				rowsAmong<sql.KeyRow>(this.sql, sql.OPTED_OUT_KEYS, keys).map((r) => `${r.dpid}:${r.dpuuid}`),
+			);
 			for (const position of order) {
 				const event = events[position] as PairEvent;
-				if (this.optedOutAt(event) !== null) {
+				const key = `${event.dpid}:${event.dpuuid}`;
+				if (optedOut.has(key)) {
 					result.refused.push(position);
 					continue;
 				}
-				const before = this.sql.exec<sql.MappingRow>(sql.MAPPING, event.dpid, event.dpuuid).toArray()[0] ?? null;
+				const before = current.get(key) ?? null;
 				const after = decideMapping(before, event, now, REFRESH_AFTER_MS);
 				if (!after) continue;
+				current.set(key, after);
 				if (!before) result.created.push(position);
 				result.rowsWritten += this.sql.exec(
 					sql.WRITE_MAPPING,
@@ -64,7 +74,6 @@ export class PartnerIdShard extends SqliteShard {
 					after.last_seen,
 					after.paired_at,
 				).rowsWritten;
-				const key = `${event.dpid}:${event.dpuuid}`;
 				if (!heldBefore.has(key)) heldBefore.set(key, before?.uuid ?? null);
 				if (!pairedBefore.has(key)) pairedBefore.set(key, before?.paired_at ?? null);
 				const movedFrom = heldBefore.get(key) ?? null;

@@ -52,7 +52,7 @@ export function applyTraits(
 	for (const [segment, uuid] of w.enter) run(sql.ENTER_SEGMENT, uuid, segment, now);
 	for (const [segment, uuid] of w.leave) run(sql.LEAVE_SEGMENT, uuid, segment, now);
 	for (const [, uuid] of [...w.enter, ...w.leave]) run(sql.LOG_CHANGE, now, uuid);
-	const refused = usersOf(change).filter(optedOut);
+	const refused = usersOf(change).filter(optedOut).sort();
 	const result = { removedByOverwrite: w.removedByOverwrite, entered: w.enter.length, left: w.leave.length, refused };
 	run(sql.PRUNE_APPLIED, now - APPLIED_KEYS_KEPT_MS);
 	run(sql.RECORD_APPLIED, change.key, JSON.stringify(result), now);

@@ -95,14 +95,19 @@ export const REMOVE_MOVED_PAIR = "DELETE FROM pairs WHERE uuid = ?1 AND dpid = ?
 /** ?1 uuid, ?2 dpid, ?3 dpuuid, ?4 revision, ?5 now. */
 export const MARK_MOVED = `INSERT INTO moved_away (uuid, dpid, dpuuid, rev, moved_at) VALUES (?1, ?2, ?3, ?4, ?5)
 ON CONFLICT (uuid, dpid, dpuuid) DO UPDATE SET rev = max(rev, excluded.rev), moved_at = excluded.moved_at`;
-export const MOVED_REV = "SELECT rev FROM moved_away WHERE uuid = ?1 AND dpid = ?2 AND dpuuid = ?3";
 export type MovedRow = {
 	rev: number;
 };
 /** ?1 the oldest move still remembered (Unix ms). */
 export const FORGET_OLD_MOVES = "DELETE FROM moved_away WHERE moved_at < ?1";
 export const REMOVE_PAIRS_OF = "DELETE FROM pairs WHERE uuid = ?1";
-export const PAIR_HELD = "SELECT 1 AS held FROM pairs WHERE uuid = ?1 AND dpid = ?2 AND dpuuid = ?3";
+/** ?1 JSON array of [uuid, dpid, dpuuid]: those held here, in one statement. */
+export const PAIRS_HELD = `SELECT uuid, dpid, dpuuid FROM pairs
+WHERE (uuid, dpid, dpuuid) IN (SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1))`;
+/** ?1 JSON array of [uuid, dpid, dpuuid]: the moves remembered of those, with their revision. */
+export const MOVED_REVS = `SELECT uuid, dpid, dpuuid, rev FROM moved_away
+WHERE (uuid, dpid, dpuuid) IN (SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1))`;
+export type HeldPairRow = { uuid: string; dpid: number; dpuuid: string };
 export const RECORD_OPT_OUT = "INSERT INTO opt_outs (uuid, opted_out_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
 export const COUNT_PAIRS = "SELECT count(*) AS n FROM pairs";
 export type CountRow = {

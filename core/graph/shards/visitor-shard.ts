@@ -52,15 +52,25 @@ export class VisitorShard extends SqliteShard {
 		this.ctx.storage.transactionSync(() => {
 			rowsWritten += this.sql.exec(sql.FORGET_OLD_MOVES, now - MOVES_REMEMBERED_MS).rowsWritten;
 			for (const m of moved) rowsWritten += this.markMoved(m, now);
+			// What the pairs depend on, read once for the batch (after the moves above are marked).
+			const keys = pairs.map((p) => [p.uuid, p.dpid, p.dpuuid]);
+			const keyOf = (p: { uuid: string; dpid: number; dpuuid: string }) => `${p.uuid} ${p.dpid}:${p.dpuuid}`;
+			const optedOut = new Set(this.optedOutAmong([...new Set(pairs.map((p) => p.uuid))]));
+			const held = new Set(rowsAmong<sql.HeldPairRow>(this.sql, sql.PAIRS_HELD, keys).map(keyOf));
+			const movedRev = new Map(
+				rowsAmong<sql.HeldPairRow & sql.MovedRow>(this.sql, sql.MOVED_REVS, keys).map((r) => [keyOf(r), r.rev]),
+			);
 			for (const p of pairs) {
-				if (this.optedOutAt(p.uuid) !== null) refused.push(p);
-				else if ((this.movedRev(p) ?? -1) > p.rev) continue;
+				if (optedOut.has(p.uuid)) refused.push(p);
+				else if ((movedRev.get(keyOf(p)) ?? -1) > p.rev) continue;
 				else {
 					// A partner ID new to this visitor, or paired to it anew, is a change its iter files list.
-					const held = this.sql.exec(sql.PAIR_HELD, p.uuid, p.dpid, p.dpuuid).toArray().length > 0;
 					const args = [p.uuid, p.dpid, p.dpuuid, p.firstSeen, p.lastSeen, p.rev] as const;
 					rowsWritten += this.sql.exec(sql.MIRROR_PAIR, ...args).rowsWritten;
-					if (!held || p.repaired) rowsWritten += this.sql.exec(membershipSql.LOG_CHANGE, now, p.uuid).rowsWritten;
+					if (!held.has(keyOf(p)) || p.repaired) {
+						rowsWritten += this.sql.exec(membershipSql.LOG_CHANGE, now, p.uuid).rowsWritten;
+					}
+					held.add(keyOf(p));
 				}
 			}
 		});
@@ -168,10 +178,6 @@ export class VisitorShard extends SqliteShard {
 	private markMoved(m: MovedPair, now: number): number {
 		const removed = this.sql.exec(sql.REMOVE_MOVED_PAIR, m.uuid, m.dpid, m.dpuuid, m.rev).rowsWritten;
 		return removed + this.sql.exec(sql.MARK_MOVED, m.uuid, m.dpid, m.dpuuid, m.rev, now).rowsWritten;
-	}
-
-	private movedRev(key: PartnerIdKey & { uuid: string }): number | null {
-		return this.sql.exec<sql.MovedRow>(sql.MOVED_REV, key.uuid, key.dpid, key.dpuuid).toArray()[0]?.rev ?? null;
 	}
 
 	private optedOutAt(uuid: string): number | null {
