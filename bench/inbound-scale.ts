@@ -4,6 +4,7 @@
 // bench's, and printed against the Workflow limits. No edge runs: this is arithmetic on the design, to
 // read beside the measured runs of bench/inbound.ts.
 import { registerLocalImports } from "../batch/cli/local-imports.ts";
+import { line } from "./inbound.ts";
 
 registerLocalImports();
 const root = import.meta.dirname;
@@ -36,9 +37,7 @@ const FIXED_STEPS = 5;
 const BUCKETS = 4096;
 const VISITOR_SHARDS = 512;
 
-function benchLine(i: number): string {
-	return `p${i}\td_sid=${1 + (i % 20)},d_sid=${1 + ((i * 7) % 20)}`;
-}
+const benchLine = (i: number) => line(i).trimEnd();
 
 /** Bytes of one line in the file and in a piece, averaged over a sample of the bench's lines. */
 function lineBytes(): { file: number; piece: number } {

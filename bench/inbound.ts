@@ -29,7 +29,7 @@ const NAME = `ftp_dpm_1000_${TS}.sync`;
 const ID_SYNC = `adobe_id_0_1000_${TS - 60}.sync`;
 const uuidOf = (i: number) => String(i).padStart(38, "0");
 
-function line(i: number): string {
+export function line(i: number): string {
 	return `p${i}\td_sid=${1 + (i % TRAITS)},d_sid=${1 + ((i * 7) % TRAITS)}\n`;
 }
 

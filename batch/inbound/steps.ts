@@ -14,7 +14,6 @@ import type { ChunkLine } from "./chunk-decision";
 import { pieceKey } from "./groups/piece";
 import type { GroupRange } from "./groups/plan";
 import { readGroupLines } from "./groups/read-group";
-import { findGroupTally } from "./groups/store";
 import type { IdChunkLine } from "./id-chunk-decision";
 import { receiptSampleLines, type Tally } from "./parse";
 import { nameOf } from "./split";
@@ -26,8 +25,6 @@ import { loadDelivery, recordFailure, recordReceipt } from "./store";
  */
 export async function applyStoredGroup(env: Env, deliveryId: string, group: number, range: GroupRange): Promise<Tally> {
 	const delivery = await loadDelivery(env.DB, deliveryId);
-	const done = await findGroupTally(env.DB, deliveryId, group);
-	if (done) return done;
 	const now = Date.now();
 	if (delivery.kind === "id_sync") {
 		const name = nameOf(delivery.files[0] ?? "");

@@ -1,3 +1,4 @@
+import { usersOf } from "../memberships/plan";
 import type { SegmentDef } from "../memberships/segment-rule";
 import type { BackfillCursor, TraitApplyResult, TraitChange, VisitorMemberships } from "../memberships/types";
 import type { VisitorRecord } from "../records";
@@ -95,8 +96,7 @@ export class VisitorShard extends SqliteShard {
 
 	/** The shard's part of a trait change, with the segments it moves: once per key, in one transaction. */
 	applyTraits(change: TraitChange, segments: readonly SegmentDef[], now: number): TraitApplyResult {
-		const optedOut = new Set(this.optedOutAmong([...new Set(change.effects.map((e) => e.uuid))]));
-		for (const c of change.cleared) if (this.optedOutAt(c.uuid) !== null) optedOut.add(c.uuid);
+		const optedOut = new Set(this.optedOutAmong(usersOf(change)));
 		const applied = this.ctx.storage.transactionSync(() =>
 			memberships.applyTraits(this.sql, change, segments, (uuid) => optedOut.has(uuid), now),
 		);
