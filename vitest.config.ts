@@ -23,6 +23,8 @@ export const TEST_VARS = {
 	// Outbound targets: secrets the test destinations name (target secrets are named DELIVERY_…), and a
 	// short upload timeout for the "endpoint answers slowly" cases.
 	OUTBOUND_HTTP_TIMEOUT_SECONDS: "0.5",
+	// One listing page per outbound file step, so a file of a few pages is already written over several.
+	OUTBOUND_STEP_SUBREQUESTS: "1",
 	DELIVERY_PARTNER_POST_TOKEN: "Bearer partner-post-secret",
 	DELIVERY_S3_KEY_ID: "AKIDEDGESYNCTEST",
 	DELIVERY_S3_SECRET: "edgesync-test-secret-key",

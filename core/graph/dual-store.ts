@@ -40,6 +40,7 @@ export function dualPairStore(reads: PairStore, also: PairStore): PairStore {
 		changedMemberPage: (q) => reads.changedMemberPage(q),
 		removalPage: (q) => reads.removalPage(q),
 		listingBound: (q) => reads.listingBound(q),
+		listingCuts: (q) => reads.listingCuts(q),
 		/** Both stores are backfilled, `reads` first; the counts are those of `reads`. */
 		async backfillPage(segment, cursor, now) {
 			if (cursor.also !== true) {

@@ -2,10 +2,12 @@ import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import * as membershipSql from "../../core/graph/memberships/d1-queries";
+import { BACKFILL_START } from "../../core/graph/memberships/types";
 import * as sql from "../../core/graph/queries";
 import { BUCKETS, fnv1a, partnerIdBucket, visitorBucket } from "../../core/graph/shards/bucket";
 import { currentShardMap, forgetShardMap } from "../../core/graph/shards/map-store";
-import { initialRanges, lookupOf, shardName } from "../../core/graph/shards/shard-map";
+import { initialRanges, lookupOf, shardMapOf, shardName } from "../../core/graph/shards/shard-map";
+import { shardedPairStore } from "../../core/graph/shards/store";
 
 const A = "1".repeat(38);
 const B = "2".repeat(38);
@@ -205,5 +207,39 @@ describe("writes only on change", () => {
 		expect((await upsert(A, T0)).meta.rows_written).toBeGreaterThan(0);
 		expect((await upsert(A, T0 + HOUR)).meta.rows_written).toBe(0);
 		expect((await upsert(B, T0 + 2 * HOUR)).meta.rows_written).toBeGreaterThan(0);
+	});
+});
+
+describe("segment backfill on the shards", () => {
+	it("is one job per visitor shard, evaluated inside it (paged there), a few shards per step", async () => {
+		const tag = `backfill-${Date.now()}`;
+		const ranges = initialRanges("visitor", 10).map((r) => ({ ...r, shard: `${tag}-${r.shard}` }));
+		const map = shardMapOf(1, [...ranges, ...initialRanges("partner_id", 2)]);
+		const store = shardedPairStore(
+			{ visitors: env.VISITOR_SHARDS, partnerIds: env.PARTNER_ID_SHARDS },
+			async () => map,
+		);
+		const uuids = Array.from({ length: 24_000 }, (_, i) => String(i).padStart(38, "0"));
+		for (let start = 0; start < uuids.length; start += 4_000) {
+			const effects = uuids.slice(start, start + 4_000).map((uuid) => ({ uuid, trait: 7, add: true }));
+			await store.applyTraits({ key: `seed ${start}`, source: 1000, cleared: [], effects }, [], T0);
+		}
+		// More visitors than one backfill transaction takes (2,000) live in some shard.
+		const perShard = new Map<string, number>();
+		for (const uuid of uuids) {
+			const name = shardName(map.visitor, visitorBucket(uuid));
+			perShard.set(name, (perShard.get(name) ?? 0) + 1);
+		}
+		expect(Math.max(...perShard.values())).toBeGreaterThan(2_000);
+
+		const segment = { id: 70, tree: { op: "trait" as const, id: 7 } };
+		const first = await store.backfillPage(segment, BACKFILL_START, T0 + HOUR);
+		expect(first.next).toEqual({ phase: "with-traits", after: "", shard: 8 });
+		const second = await store.backfillPage(segment, first.next ?? BACKFILL_START, T0 + HOUR);
+		expect(second.next).toBeNull();
+		expect(first.entered + second.entered).toBe(24_000);
+		expect((await store.memberships(uuids[23_999] ?? "")).segments).toEqual([70]);
+		// A retried step changes nothing.
+		expect((await store.backfillPage(segment, BACKFILL_START, T0 + HOUR)).entered).toBe(0);
 	});
 });

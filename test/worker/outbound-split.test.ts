@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
+	giveBulkTrait,
 	infoOfRun,
 	md5Hex,
 	outboundBytes,
@@ -32,52 +33,85 @@ async function readBack(run: Awaited<ReturnType<typeof runAt>>) {
 	return { info, lines };
 }
 
+/**
+ * A full run's files are the windows its plan cut: each at most the split size and, but the last, more
+ * than half of it (on the shards the cuts come from samples; the D1 reference cuts exactly).
+ */
+function expectWindowedFiles(files: ReadonlyArray<{ name: string; sequence: number; lines: number }>, stem: string) {
+	expect(files.length).toBeGreaterThan(1);
+	files.forEach((f, i) => {
+		expect(f.sequence).toBe(i + 1);
+		expect(f.name).toBe(`${stem}${String(i + 1).padStart(3, "0")}.sync.gz`);
+		expect(f.lines).toBeGreaterThan(0);
+		expect(f.lines).toBeLessThanOrEqual(1_000);
+		if (i < files.length - 1) expect(f.lines).toBeGreaterThan(500);
+	});
+}
+
 describe("split files", () => {
-	it("split at the configured size into SPLITNUM 001, 002, … with every member exactly once", async () => {
+	it("cuts a full run into files of at most the split size, named SPLITNUM 001, 002, … up front, every member once in ID order", async () => {
 		const ids = await seedBulkMembers(2_500, [11]);
 		await seedDestination(7, { mode: "full", splitLines: 1_000 });
-		const run = await runAt(7, AT);
-		const stem = "R2_7_1000_full_1800000000000";
+		const run = await runAt(7, AT, "complete", async (m) => {
+			// The names come from the plan: file 2 is named before file 1 has a line.
+			await m.mockStepResult({ name: "plan files" }, [
+				{ after: "", through: ids[999] },
+				{ after: ids[999], through: ids[1_999] },
+				{ after: ids[1_999], through: null },
+			]);
+		});
 		expect(run.files.map((f) => [f.name, f.sequence, f.lines])).toEqual([
-			[`${stem}001.sync.gz`, 1, 1_000],
-			[`${stem}002.sync.gz`, 2, 1_000],
-			[`${stem}003.sync.gz`, 3, 500],
+			["R2_7_1000_full_1800000000000001.sync.gz", 1, 1_000],
+			["R2_7_1000_full_1800000000000002.sync.gz", 2, 1_000],
+			["R2_7_1000_full_1800000000000003.sync.gz", 3, 500],
 		]);
 		const { info, lines } = await readBack(run);
 		expect(info.totals).toEqual({ files: 3, lines: 2_500, bytes: run.bytes });
 		expect(lines).toEqual(ids.map((id) => `${id}\t11`));
 	});
 
-	it("a file step that fails mid-run is retried from its own cursor: exact files and lines", async () => {
+	it("plans the windows where the graph is: at most the split size each, more than half full", async () => {
+		const ids = await seedBulkMembers(2_500, [11]);
+		await seedDestination(7, { mode: "full", splitLines: 1_000 });
+		const run = await runAt(7, AT);
+		expectWindowedFiles(run.files, "R2_7_1000_full_1800000000000");
+		const { info, lines } = await readBack(run);
+		expect(info.totals).toEqual({ files: run.files.length, lines: 2_500, bytes: run.bytes });
+		expect(lines).toEqual(ids.map((id) => `${id}\t11`));
+	});
+
+	it("a file step that fails mid-run is retried from its own task: exact files and lines", async () => {
 		const ids = await seedBulkMembers(2_500, [11]);
 		await seedDestination(7, { mode: "full", splitLines: 1_000 });
 		const run = await runAt(7, AT, "complete", async (m) => {
 			await m.mockStepError({ name: "write file 2" }, new Error("R2 went away mid-file"), 2);
+			await m.mockStepError({ name: "seal file 1" }, new Error("R2 went away while sealing"), 1);
 		});
 		expect(run.status).toBe("sent");
-		expect(run.files.map((f) => f.lines)).toEqual([1_000, 1_000, 500]);
+		expectWindowedFiles(run.files, "R2_7_1000_full_1800000000000");
 		expect((await readBack(run)).lines).toEqual(ids.map((id) => `${id}\t11`));
 	});
 
-	it("a run whose file step never succeeds is recorded as failed and frees the destination", async () => {
+	it("a run whose file step never succeeds is recorded as failed, frees the destination and leaves no work objects", async () => {
 		await seedBulkMembers(10, [11]);
 		await seedDestination(7, { mode: "iter" });
 		const run = await runAt(7, AT, "errored", async (m) => {
-			await m.mockStepError({ name: "write file 1" }, new Error("R2 is down"));
+			await m.mockStepError({ name: "seal file 1" }, new Error("R2 is down"));
 		});
 		expect(run).toMatchObject({ status: "failed", error: "R2 is down" });
 		const state = await env.DB.prepare(
 			"SELECT running_run, sent_until FROM destination_state WHERE destination_id = 7",
 		).first();
 		expect(state).toEqual({ running_run: null, sent_until: 0 });
+		expect((await env.EXCHANGE.list({ prefix: "work/outbound/" })).objects).toEqual([]);
 	});
 
-	it("never adds an empty last file when the members fill the files exactly", async () => {
+	it("never writes an empty file when the members fill the files exactly", async () => {
 		await seedBulkMembers(2_000, [10, 11]);
 		await seedDestination(7, { mode: "full", splitLines: 1_000 });
 		const run = await runAt(7, AT);
-		expect(run.files.map((f) => f.lines)).toEqual([1_000, 1_000]);
-		expect(run.files.map((f) => f.name.slice(-11))).toEqual(["001.sync.gz", "002.sync.gz"]);
+		expectWindowedFiles(run.files, "R2_7_1000_full_1800000000000");
+		expect(run.lines).toBe(2_000);
 	});
 
 	it("keeps a run that fits in one file unsplit: no SPLITNUM", async () => {
@@ -88,15 +122,39 @@ describe("split files", () => {
 		expect((await readBack(run)).lines).toHaveLength(1_000);
 	});
 
-	it("an iter run with fewer changes than the split size is one unsplit file, even among many members", async () => {
+	it("cuts an iter run by lines: files of exactly the split size, and one unsplit file when the changes fit", async () => {
 		const ids = await seedBulkMembers(1_500, [11]);
 		await seedDestination(7, { mode: "iter", splitLines: 1_000 });
 		const first = await runAt(7, AT);
-		expect(first.files.map((f) => f.lines)).toEqual([1_000, 500]);
-		await takeBulkTrait(ids.slice(0, 800), 2, AT + 60_000);
-		const next = await runAt(7, AT + 10 * 60_000);
-		expect(next.files.map((f) => [f.name, f.lines])).toEqual([["R2_7_1000_iter_1800000600000.sync.gz", 800]]);
-		expect((await readBack(next)).lines).toEqual(ids.slice(0, 800).map((id) => `${id}\t\t11`));
+		expect(first.lines).toBe(1_500);
+		await takeBulkTrait(ids, 2, AT + 60_000);
+		const busy = await runAt(7, AT + 10 * 60_000);
+		const stem = "R2_7_1000_iter_1800000600000";
+		expect(busy.files.map((f) => [f.name, f.lines])).toEqual([
+			[`${stem}001.sync.gz`, 1_000],
+			[`${stem}002.sync.gz`, 500],
+		]);
+		expect((await readBack(busy)).lines).toEqual(ids.map((id) => `${id}\t\t11`));
+		await giveBulkTrait(ids.slice(0, 800), 2, AT + 11 * 60_000);
+		const next = await runAt(7, AT + 20 * 60_000);
+		expect(next.files.map((f) => [f.name, f.lines])).toEqual([["R2_7_1000_iter_1800001200000.sync.gz", 800]]);
+		expect((await readBack(next)).lines).toEqual(ids.slice(0, 800).map((id) => `${id}\t11`));
+	});
+
+	it("writes a large file over several steps, each within the shard-call budget, and survives a failed middle step", async () => {
+		// OUTBOUND_STEP_SUBREQUESTS=1 in the tests: one listing page (about 10,000 to 20,000 IDs) per step.
+		const ids = await seedBulkMembers(25_000, [10]);
+		await seedDestination(7, { mode: "full" });
+		const run = await runAt(7, AT, "complete", async (m) => {
+			await m.mockStepError({ name: "write file 1 part 2" }, new Error("R2 went away between pages"), 2);
+		});
+		expect(run.files.map((f) => [f.name, f.lines])).toEqual([["R2_7_1000_full_1800000000000.sync.gz", 25_000]]);
+		const { lines } = await readBack(run);
+		expect(lines).toEqual(ids.map((id) => `${id}\t10`));
+		const failed = await runAt(7, AT + 60_000, "errored", async (m) => {
+			await m.mockStepError({ name: "write file 1 part 2" }, new Error("the second page has a step of its own"));
+		});
+		expect(failed.error).toBe("the second page has a step of its own");
 	});
 
 	it("streams a file larger than one R2 part (5 MiB) as a multipart upload with one MD5 over all of it", async () => {

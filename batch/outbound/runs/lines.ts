@@ -1,3 +1,4 @@
+import { byCodePoint } from "../../../core/graph/key-order";
 import type { MemberRow } from "../../../core/graph/memberships/types";
 import type { PairStore } from "../../../core/graph/store";
 import type { Mode } from "../destinations/schema";
@@ -27,6 +28,8 @@ export interface Entry {
 export interface Page {
 	phase: Cursor["phase"];
 	entries: Entry[];
+	/** Where the listing goes on after this page; null when it is done. */
+	next: Cursor | null;
 }
 
 const PAGE_ROWS = 10_000;
@@ -34,9 +37,16 @@ const PAGE_ROWS = 10_000;
 /**
  * The run's lines in pages, from `from` on, read through the graph store (D1 or the shards): every
  * member for a full run, the IDs changed in the window for an iter run (the shards' change logs). Each
- * entry is one partner user ID and a page holds whole IDs, so a cursor after any entry is exact.
+ * entry is one partner user ID and a page holds whole IDs, so a cursor after any entry is exact. Every
+ * page read is yielded, empty ones too (each costs a round of shard calls). `through` ends the listing
+ * at that partner ID (a full run's window).
  */
-export async function* linePages(graph: PairStore, scope: LineScope, from: Cursor): AsyncGenerator<Page> {
+export async function* linePages(
+	graph: PairStore,
+	scope: LineScope,
+	from: Cursor,
+	through: string | null = null,
+): AsyncGenerator<Page> {
 	const baseline = isBaseline(scope);
 	let cursor = from;
 	if (cursor.phase === "removed" && baseline) cursor = { phase: "paired", after: "" };
@@ -50,13 +60,20 @@ export async function* linePages(graph: PairStore, scope: LineScope, from: Curso
 					? await graph.memberPage({ ...query, endedAfter: scope.until })
 					: await graph.changedMemberPage({ ...query, ...window });
 		const entries = groupByPartnerId(page.rows).flatMap((g) => {
+			if (through !== null && byCodePoint(g.dpuuid, through) > 0) return [];
 			const line = cursor.phase === "removed" ? removalLine(g) : memberLine(g, scope, baseline);
 			return line === null ? [] : [{ dpuuid: g.dpuuid, line }];
 		});
-		if (entries.length > 0) yield { phase: cursor.phase, entries };
-		if (page.next !== null) cursor = { phase: cursor.phase, after: page.next };
-		else if (cursor.phase === "removed") cursor = { phase: "paired", after: "" };
-		else return;
+		const pastWindow = through !== null && (page.next === null || byCodePoint(page.next, through) >= 0);
+		const next: Cursor | null =
+			page.next !== null && !pastWindow
+				? { phase: cursor.phase, after: page.next }
+				: cursor.phase === "removed"
+					? { phase: "paired", after: "" }
+					: null;
+		yield { phase: cursor.phase, entries, next };
+		if (next === null) return;
+		cursor = next;
 	}
 }
 
@@ -75,7 +92,7 @@ export function lineBound(graph: PairStore, scope: LineScope): Promise<number> {
 }
 
 /** Full runs, and an iter destination's first run, list memberships only: no window, no removals. */
-function isBaseline(scope: LineScope): boolean {
+export function isBaseline(scope: LineScope): boolean {
 	return scope.mode === "full" || scope.since === 0;
 }
 

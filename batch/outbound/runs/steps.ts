@@ -7,6 +7,7 @@ import type { RunPlan } from "./plan";
 import type { TargetOutcome } from "./schema";
 import { findRun, finishRun } from "./store";
 import { runSummaryMail } from "./summary-mail";
+import { deleteWork } from "./write-file";
 
 /** Step: send every file of the run to one target; throws (and is retried) until the target took all. */
 export async function sendTo(
@@ -33,8 +34,9 @@ export async function settleRun(
 	return status;
 }
 
-/** Step: out of retries before the end; the run is failed and the destination free again. */
+/** Step: out of retries before the end; the run is failed, its work objects gone, the destination free again. */
 export async function markRunFailed(env: Env, runId: string, reason: string): Promise<void> {
+	await deleteWork(env.EXCHANGE, runId);
 	const run = await findRun(env.DB, runId);
 	if (run?.status !== "running") return;
 	await finishRun(env.DB, run, { status: "failed", outcomes: run.outcomes, error: reason.slice(0, 500) }, Date.now());

@@ -1,27 +1,21 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep, type WorkflowStepConfig } from "cloudflare:workers";
-import { pairStoreOf } from "../../../core/graph/select";
 import { outboundPrefix } from "../../exchange-layout";
 import { D1_STEP, MAIL_STEP } from "../../step-configs";
 import type { FileToSend } from "../send/loop";
 import { targetKinds } from "../send/transports";
 import { writeInfo } from "./info";
-import { type Cursor, START } from "./lines";
 import { outboundKey } from "./naming";
 import { planRun } from "./plan";
 import type { RunFile, TargetOutcome } from "./schema";
 import { mailRunSummary, markRunFailed, sendTo, settleRun } from "./steps";
 import { recordFiles } from "./store";
-import { needsSplit, writeDataFile } from "./write-file";
+import { deleteWork } from "./write-file";
+import { writeRunFiles } from "./write-files";
 
 export interface OutboundParams {
 	runId: string;
 }
 
-// One data file (up to the split size) streamed into R2.
-const FILE_STEP: WorkflowStepConfig = {
-	retries: { limit: 3, delay: "30 seconds", backoff: "exponential" },
-	timeout: "15 minutes",
-};
 // Bounded: a partner endpoint that is down for longer gets the changes in the next run instead.
 const SEND_STEP: WorkflowStepConfig = {
 	retries: { limit: 3, delay: "1 minute", backoff: "exponential" },
@@ -29,9 +23,10 @@ const SEND_STEP: WorkflowStepConfig = {
 };
 
 /**
- * One outbound run: plan → split? (decides the file names) → write each data file → .info → send to
- * each configured target → finish (watermark moves only if every target took every file) → summary.
- * Steps are idempotent: a retried file step rewrites the same object from the same cursor.
+ * One outbound run: plan → the files' names (a full run's windows, or an iter run's split check) →
+ * write each data file, a few listing pages per step → .info → send to each configured target → finish
+ * (watermark moves only if every target took every file) → summary. Steps are idempotent: a retried
+ * file step writes the same bytes from the same task.
  */
 export class OutboundWorkflow extends WorkflowEntrypoint<Env, OutboundParams> {
 	override async run(event: WorkflowEvent<OutboundParams>, step: WorkflowStep) {
@@ -40,24 +35,11 @@ export class OutboundWorkflow extends WorkflowEntrypoint<Env, OutboundParams> {
 		let files: RunFile[] = [];
 		try {
 			const plan = await step.do("plan", D1_STEP, () => planRun(this.env.DB, runId));
-			const split = await step.do("split?", D1_STEP, () => needsSplit(pairStoreOf(this.env), plan));
-			let from: Cursor | null = START;
-			for (let sequence = 1; from !== null; sequence++) {
-				const file: { sequence: number; split: boolean; from: Cursor; maxLines: number | null } = {
-					sequence,
-					split,
-					from,
-					maxLines: split ? plan.splitLines : null,
-				};
-				const written = await step.do(`write file ${sequence}`, FILE_STEP, () =>
-					writeDataFile(pairStoreOf(this.env), this.env.EXCHANGE, plan, file),
-				);
-				files = [...files, written.entry];
-				from = written.next;
-			}
+			files = await writeRunFiles(this.env, step, plan);
 			const info = await step.do("write info", D1_STEP, async () => {
 				const name = await writeInfo(this.env.EXCHANGE, plan, files);
 				await recordFiles(this.env.DB, runId, files);
+				await deleteWork(this.env.EXCHANGE, runId);
 				return name;
 			});
 			// In sending order: data files first, the .info control file last.

@@ -1,93 +1,130 @@
 import { hex } from "../../../core/encoding";
 import type { PairStore } from "../../../core/graph/store";
-import { type Cursor, lineBound, linePages, type Page, START } from "./lines";
-import { dataFileName, outboundKey } from "./naming";
+import { type Cursor, linePages } from "./lines";
+import { outboundKey } from "./naming";
 import type { RunPlan } from "./plan";
-import { R2Sink } from "./r2-sink";
 import type { RunFile } from "./schema";
+import { takeLines } from "./take-lines";
+import { NO_UPLOAD, ResumableUpload, type UploadState } from "./upload";
 
-/**
- * Whether the run needs more than one file (and so SPLITNUM names), decided before the first byte is
- * written. A bound counted where the graph is settles it for every run that clearly fits one file; only a run
- * that may not fit is counted exactly, and then only up to one line past the split size.
- */
-export async function needsSplit(graph: PairStore, plan: RunPlan): Promise<boolean> {
-	if ((await lineBound(graph, plan.scope)) <= plan.splitLines) return false;
-	let lines = 0;
-	for await (const page of linePages(graph, plan.scope, START)) {
-		lines += page.entries.length;
-		if (lines > plan.splitLines) return true;
-	}
-	return false;
+/** One data file of a run, as its steps hand it on: plain data, persisted by Workflows between steps. */
+export interface FileTask {
+	sequence: number;
+	/** Decided before the file's first step (the plan's windows, or the split check of an iter run). */
+	name: string;
+	/** Where this step's lines start. */
+	from: Cursor;
+	/** The last partner ID of the file's window (full runs); null: to the listing's end. */
+	through: string | null;
+	/** The most lines the file holds (iter runs split by lines); null: no limit. */
+	maxLines: number | null;
+	/** Lines written by the file's earlier steps. */
+	lines: number;
+	/** Steps the file has taken so far. */
+	steps: number;
+	upload: UploadState;
 }
 
+export function newFileTask(
+	sequence: number,
+	name: string,
+	from: Cursor,
+	bounds: { through: string | null; maxLines: number | null },
+): FileTask {
+	return { sequence, name, from, ...bounds, lines: 0, steps: 0, upload: NO_UPLOAD };
+}
+
+export type FileStep =
+	| { done: false; task: FileTask }
+	/** `next`: where the listing goes on after this file (null when nothing is left). */
+	| { done: true; lines: number; next: Cursor | null };
+
 /**
- * Streams the file with this sequence number into R2 `outbound/<dpid>/`: at most `maxLines` lines
- * (null = all the rest) from `from`, gzip when configured, MD5 of the bytes as written. Returns the
- * entry and where the next file starts (null when nothing is left).
+ * One step of a data file's text: up to `pages` listing pages (each a round of shard calls) appended to
+ * the file's work object under `work/outbound/<run>/` (the partner sees nothing until it is sealed). A
+ * file that is not done hands on its task; a retried step starts again from its task, so it writes the
+ * same bytes into the same parts.
  */
-export async function writeDataFile(
+export async function writeFileStep(
 	graph: PairStore,
 	bucket: R2Bucket,
 	plan: RunPlan,
-	file: { sequence: number; split: boolean; from: Cursor; maxLines: number | null },
-): Promise<{ entry: RunFile; next: Cursor | null }> {
-	const name = dataFileName(plan.naming, file.sequence, file.split);
-	const contentType = plan.naming.gzip ? "application/gzip" : "text/tab-separated-values; charset=utf-8";
-	const sink = new R2Sink(bucket, outboundKey(plan.naming.dpid, name), { contentType });
-	const taken = takeLines(linePages(graph, plan.scope, file.from), file.maxLines);
+	task: FileTask,
+	pages: number,
+): Promise<FileStep> {
+	const upload = await ResumableUpload.resume(bucket, workKey(plan.runId, task.sequence), {}, task.upload);
+	const room = task.maxLines === null ? null : task.maxLines - task.lines;
+	const taken = takeLines(linePages(graph, plan.scope, task.from, task.through), task.from, { room, pages });
 	try {
-		const encoded = textStream(taken.text).pipeThrough(new TextEncoderStream());
-		const bytes = plan.naming.gzip ? encoded.pipeThrough(new CompressionStream("gzip")) : encoded;
-		const digest = new crypto.DigestStream("MD5");
-		const digestWriter = digest.getWriter();
-		for await (const chunk of bytes) {
-			await digestWriter.write(chunk);
-			await sink.write(chunk);
+		for await (const chunk of textStream(taken.text).pipeThrough(new TextEncoderStream())) await upload.write(chunk);
+		const lines = task.lines + taken.state.lines;
+		if (!taken.state.fileDone) {
+			const state = await upload.pause(restKey(plan.runId, task.sequence, task.steps + 1));
+			const from = taken.state.next ?? task.from;
+			return { done: false, task: { ...task, from, lines, steps: task.steps + 1, upload: state } };
 		}
-		await digestWriter.close();
-		await sink.close();
-		const md5 = hex(new Uint8Array(await digest.digest));
-		const entry = { name, sequence: file.sequence, bytes: sink.bytes, lines: taken.state.lines, md5 };
-		return { entry, next: taken.state.next };
+		await upload.close();
+		return { done: true, lines, next: taken.state.next };
 	} catch (err) {
-		await sink.abort();
+		await upload.abandon(task.upload);
 		throw err;
 	}
 }
 
-interface TakeState {
-	lines: number;
-	next: Cursor | null;
+/**
+ * Step: the file's text, complete, streamed once into the partner's `outbound/<dpid>/` under its name,
+ * gzip when configured (one gzip member, as every reader expects), with the MD5 of the bytes as written.
+ */
+export async function sealFile(
+	bucket: R2Bucket,
+	plan: RunPlan,
+	file: { sequence: number; name: string; lines: number },
+): Promise<RunFile> {
+	const text = await bucket.get(workKey(plan.runId, file.sequence));
+	if (!text) throw new Error(`the text of ${file.name} is missing`);
+	const contentType = plan.naming.gzip ? "application/gzip" : "text/tab-separated-values; charset=utf-8";
+	const key = outboundKey(plan.naming.dpid, file.name);
+	const upload = await ResumableUpload.resume(bucket, key, { httpMetadata: { contentType } }, NO_UPLOAD);
+	const digest = new crypto.DigestStream("MD5");
+	const digestWriter = digest.getWriter();
+	try {
+		const bytes = plan.naming.gzip ? text.body.pipeThrough(new CompressionStream("gzip")) : text.body;
+		for await (const chunk of bytes) {
+			await digestWriter.write(chunk);
+			await upload.write(chunk);
+		}
+		await digestWriter.close();
+		await upload.close();
+	} catch (err) {
+		await upload.abandon(NO_UPLOAD);
+		throw err;
+	}
+	const md5 = hex(new Uint8Array(await digest.digest));
+	return { name: file.name, sequence: file.sequence, bytes: upload.bytes, lines: file.lines, md5 };
 }
 
-/** Text of up to `max` lines, one string per page; `state` says how many and where the rest starts. */
-function takeLines(
-	pages: AsyncGenerator<Page>,
-	max: number | null,
-): { text: AsyncGenerator<string>; state: TakeState } {
-	const state: TakeState = { lines: 0, next: null };
-	async function* text(): AsyncGenerator<string> {
-		let written: Cursor | null = null;
-		for await (const page of pages) {
-			const room = max === null ? page.entries.length : max - state.lines;
-			if (room <= 0) {
-				// The file is full and this page proves more lines follow: the next file starts after the
-				// last line written (or at the start of this page's phase if that line was of another one).
-				state.next = written?.phase === page.phase ? written : { phase: page.phase, after: "" };
-				return;
-			}
-			const taken = page.entries.slice(0, room);
-			state.lines += taken.length;
-			written = { phase: page.phase, after: taken[taken.length - 1]?.dpuuid ?? "" };
-			yield `${taken.map((e) => e.line).join("\n")}\n`;
-			if (taken.length < page.entries.length) {
-				state.next = written;
-				return;
-			}
-		}
+/** Step: forgets a run's work objects (the files' text and the rests between steps). */
+export async function deleteWork(bucket: R2Bucket, runId: string): Promise<void> {
+	for (;;) {
+		const listed = await bucket.list({ prefix: workPrefix(runId) });
+		if (listed.objects.length === 0) return;
+		await bucket.delete(listed.objects.map((o) => o.key));
+		if (!listed.truncated) return;
 	}
-	return { text: text(), state };
+}
+
+/** A run's own objects, under the edge's `work/` (batch/exchange-layout.ts). */
+function workPrefix(runId: string): string {
+	return `work/outbound/${runId}/`;
+}
+
+function workKey(runId: string, sequence: number): string {
+	return `${workPrefix(runId)}${String(sequence).padStart(6, "0")}.tsv`;
+}
+
+/** Where a file's bytes after its last full part wait between steps, named per step (retries read their own). */
+function restKey(runId: string, sequence: number, step: number): string {
+	return `${workPrefix(runId)}${String(sequence).padStart(6, "0")}-${String(step).padStart(6, "0")}.rest`;
 }
 
 function textStream(text: AsyncGenerator<string>): ReadableStream<string> {

@@ -1,7 +1,13 @@
 import { allInSlices, slices } from "../../db/json-each";
 import * as graphSql from "../queries";
 import * as sql from "./d1-queries";
-import { APPLIED_KEYS_KEPT_MS, BACKFILL_PAGE_USERS, type GraphMemberships } from "./door";
+import {
+	APPLIED_KEYS_KEPT_MS,
+	BACKFILL_PAGE_USERS,
+	type GraphMemberships,
+	MAX_LISTING_WINDOWS,
+	tooManyWindows,
+} from "./door";
 import { changedInWindow } from "./listing";
 import {
 	activeKey,
@@ -87,6 +93,12 @@ export function d1Memberships(db: D1Database): GraphMemberships {
 			const removals = q.window && db.prepare(sql.REMOVAL_BOUND).bind(q.dpid, segments, q.window.since, q.window.until);
 			const counts = await Promise.all([members.first<number>("n"), removals ? removals.first<number>("n") : 0]);
 			return counts.reduce<number>((sum, n) => sum + (n ?? 0), 0);
+		},
+		async listingCuts(q) {
+			const cuts = db.prepare(sql.MEMBER_CUTS).bind(q.dpid, JSON.stringify(q.segments), q.endedAfter, q.most);
+			const keys = (await cuts.all<{ dpuuid: string }>()).results.map((r) => r.dpuuid);
+			if (keys.length >= MAX_LISTING_WINDOWS) throw tooManyWindows(keys.length * q.most, q.most);
+			return keys;
 		},
 		async backfillPage(segment, cursor, now) {
 			const users =

@@ -115,6 +115,13 @@ ORDER BY t.dpuuid LIMIT ?5`;
 export const MEMBER_BOUND = `SELECT count(DISTINCT p.dpuuid) AS n
 FROM id_pairs p CROSS JOIN segment_memberships m ON m.uuid = p.uuid
 WHERE p.dpid = ?1 AND m.segment_id IN (SELECT value FROM json_each(?2)) AND (m.left_at IS NULL OR m.left_at > ?3)`;
+/** Every ?4-th partner ID MEMBER_BOUND counts (?1 dpid, ?2 segments, ?3 time), but not the last: exact cuts. */
+export const MEMBER_CUTS = `SELECT dpuuid FROM (
+	SELECT dpuuid, row_number() OVER (ORDER BY dpuuid) AS r, count(*) OVER () AS n FROM (
+		SELECT DISTINCT p.dpuuid FROM id_pairs p CROSS JOIN segment_memberships m ON m.uuid = p.uuid
+		WHERE p.dpid = ?1 AND m.segment_id IN (SELECT value FROM json_each(?2)) AND (m.left_at IS NULL OR m.left_at > ?3)
+	)
+) WHERE r % ?4 = 0 AND r < n ORDER BY r`;
 export const REMOVAL_BOUND = `SELECT count(*) AS n FROM outbound_tombstones t
 WHERE t.dpid = ?1 AND t.removed_at > ?3 AND t.removed_at <= ?4
 	AND EXISTS (SELECT 1 FROM segment_memberships m WHERE m.uuid = t.uuid AND m.segment_id IN (SELECT value FROM json_each(?2)))`;

@@ -12,6 +12,19 @@ import type {
 /** Visitors one backfill page re-evaluates, in either store. */
 export const BACKFILL_PAGE_USERS = 2_000;
 
+/**
+ * Windows one listing may be cut into: every shard samples its keys about 4 × windows times, and the plan
+ * holds all samples at once (about 500,000 keys at 256 partner-ID shards).
+ */
+export const MAX_LISTING_WINDOWS = 500;
+
+/** The refusal of a listing too large for its window size. */
+export function tooManyWindows(ids: number, most: number): Error {
+	return new Error(
+		`${ids} partner IDs need more than ${MAX_LISTING_WINDOWS} files of ${most} lines: raise the destination's split size (split_lines)`,
+	);
+}
+
 /** How long an applied change's key is remembered: far beyond any Workflow step's retries. */
 export const APPLIED_KEYS_KEPT_MS = 30 * 86_400_000;
 
@@ -43,6 +56,12 @@ export interface GraphMemberships {
 		endedAfter: number;
 		window: { since: number; until: number } | null;
 	}): Promise<number>;
+	/**
+	 * Keys that cut the member listing (memberPage's) into windows (−∞, c1], (c1, c2], …, (ck, ∞) of at
+	 * most `most` partner IDs each, more than half full; none when it fits one. A full run names its files
+	 * from them before writing any.
+	 */
+	listingCuts(q: { dpid: number; segments: readonly number[]; endedAfter: number; most: number }): Promise<string[]>;
 	/** Re-evaluates one segment for a page of users (a backfill after the segment was saved). */
 	backfillPage(segment: SegmentDef, cursor: BackfillCursor, now: number): Promise<BackfillPage>;
 	/** A deleted trait is held by no one; a deleted segment has no members. */

@@ -1,13 +1,13 @@
-import { BACKFILL_PAGE_USERS, type GraphMemberships } from "../memberships/door";
+import { type GraphMemberships, MAX_LISTING_WINDOWS, tooManyWindows } from "../memberships/door";
 import { changedInWindow } from "../memberships/listing";
-import type { BackfillCursor, ListingQuery, MemberPage, MemberRow, TraitChange } from "../memberships/types";
+import type { ListingQuery, MemberPage, MemberRow, TraitChange } from "../memberships/types";
 import { partnerIdBucket, visitorBucket } from "./bucket";
+import { cutKeys, sampleEvery } from "./cuts";
 import { mergeOrdered, perShardOf } from "./merge";
 import type { ShardNamespaces } from "./namespaces";
 import type { ListedId } from "./partner-id-listing";
 import type { PartnerIdShard } from "./partner-id-shard";
 import { groupByShard, type ShardMap } from "./shard-map";
-import type { ShardBackfillPage } from "./visitor-memberships";
 
 /**
  * Trait and segment memberships on the visitor shards. A trait change is one RPC per visitor shard
@@ -111,32 +111,29 @@ export function shardedMemberships(ns: ShardNamespaces, shardMap: () => Promise<
 			const counts = await Promise.all((await everyPartnerShard()).map((s) => s.countListing(q.dpid, q.window)));
 			return counts.reduce((sum, n) => sum + n, 0);
 		},
+		async listingCuts(q) {
+			// Counted first: most partners fit one file, and then no shard samples anything.
+			const shards = await everyPartnerShard();
+			const counts = await Promise.all(shards.map((s) => s.countListing(q.dpid, null)));
+			const total = counts.reduce((sum, n) => sum + n, 0);
+			if (total <= q.most) return [];
+			if (total > q.most * MAX_LISTING_WINDOWS) throw tooManyWindows(total, q.most);
+			const holding = shards.filter((_, i) => (counts[i] ?? 0) > 0);
+			const every = sampleEvery(q.most, holding.length);
+			return cutKeys(await Promise.all(holding.map((s) => s.sampleIds(q.dpid, every))), q.most);
+		},
 		async backfillPage(segment, cursor, now) {
-			// Shard after shard until a page's worth of visitors is evaluated, so empty shards cost no step.
+			// One job per visitor shard, evaluated inside it; a step runs a few shards at once.
 			const shards = await everyVisitorShard();
-			let at: BackfillCursor | null = cursor;
-			let budget = BACKFILL_PAGE_USERS;
-			let entered = 0;
-			let left = 0;
-			while (at !== null && budget > 0) {
-				const index: number = at.shard ?? 0;
-				const shard = shards[index];
-				if (!shard) return { next: null, entered, left };
-				const limit = budget;
-				const page: ShardBackfillPage = await shard.backfillPage(segment, at, limit, now);
-				entered += page.entered;
-				left += page.left;
-				budget -= page.users;
-				at =
-					page.users === limit && page.last !== null
-						? { phase: at.phase, after: page.last, shard: index }
-						: at.phase === "with-traits"
-							? { phase: "traitless-members", after: "", shard: index }
-							: index + 1 < shards.length
-								? { phase: "with-traits", after: "", shard: index + 1 }
-								: null;
-			}
-			return { next: at, entered, left };
+			const first = cursor.shard ?? 0;
+			const batch = shards.slice(first, first + BACKFILL_SHARDS_PER_STEP);
+			const done = await Promise.all(batch.map((shard) => shard.backfillAll(segment, now)));
+			const after = first + batch.length;
+			return {
+				next: after < shards.length ? { phase: "with-traits", after: "", shard: after } : null,
+				entered: done.reduce((sum, d) => sum + d.entered, 0),
+				left: done.reduce((sum, d) => sum + d.left, 0),
+			};
 		},
 		async dropTrait(traitId) {
 			await Promise.all((await everyVisitorShard()).map((s) => s.dropTrait(traitId)));
@@ -152,6 +149,9 @@ export function shardedMemberships(ns: ShardNamespaces, shardMap: () => Promise<
 		},
 	};
 }
+
+// Visitor shards one backfill step runs at once: 64 steps for 512 shards, whatever their size.
+const BACKFILL_SHARDS_PER_STEP = 8;
 
 /**
  * Each visitor shard's part of a change, in one pass over it (order kept): filtering the whole change

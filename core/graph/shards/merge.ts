@@ -1,4 +1,4 @@
-import { byCodePoint } from "./partner-id-listing";
+import { byCodePoint } from "../key-order";
 
 /** How many keys to ask each of `shards` for, for a page of about `limit`: twice its share, at least 16. */
 export function perShardOf(limit: number, shards: number): number {

@@ -20,6 +20,13 @@ export const COUNT_IDS_OF = "SELECT count(*) AS n FROM ids WHERE dpid = ?1";
 export const COUNT_REMOVALS_OF =
 	"SELECT count(*) AS n FROM tombstones WHERE dpid = ?1 AND removed_at > ?2 AND removed_at <= ?3";
 type CountRow = { n: number };
+/**
+ * ?1 dpid, ?2 every: every ?2-th of the partner's IDs here in key order, and the last one, with its rank
+ * (a range scan of the primary key inside the object; only the sample leaves it).
+ */
+export const IDS_SAMPLE = `SELECT dpuuid, r FROM (
+	SELECT dpuuid, row_number() OVER (ORDER BY dpuuid) AS r, count(*) OVER () AS n FROM ids WHERE dpid = ?1
+) WHERE r % ?2 = 0 OR r = n ORDER BY r`;
 /** ?1 dpid, ?2 dpuuid: the mapping with the time it was paired. */
 export const LISTED_MAPPING = "SELECT dpuuid, uuid, paired_at AS since FROM ids WHERE dpid = ?1 AND dpuuid = ?2";
 /** ?1 the oldest removal still kept. */
@@ -48,22 +55,18 @@ export function countListing(db: SqlStorage, dpid: number, window: { since: numb
 	return window ? ids + db.exec<CountRow>(COUNT_REMOVALS_OF, dpid, window.since, window.until).one().n : ids;
 }
 
-/**
- * Orders strings as SQLite's BINARY collation does (by UTF-8 bytes, so by code point), which differs
- * from JavaScript's UTF-16 order for characters above U+FFFF against U+E000..U+FFFF.
- */
-export function byCodePoint(a: string, b: string): number {
-	const n = Math.min(a.length, b.length);
-	for (let i = 0; i < n; i++) {
-		const x = a.charCodeAt(i);
-		const y = b.charCodeAt(i);
-		if (x !== y) return codePointRank(x) - codePointRank(y);
-	}
-	return a.length - b.length;
-}
+/** One sampled key and how many of the shard's keys end at it since the sample before (its block). */
+export type SampledKey = { key: string; weight: number };
 
-// Surrogates (code points above U+FFFF) move above U+E000..U+FFFF, which move down to make room.
-function codePointRank(unit: number): number {
-	if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000;
-	return unit >= 0xe000 ? unit - 0x800 : unit;
+/** Every `every`-th of the partner's IDs held here, and the last: what plans outbound windows. */
+export function sampleIds(db: SqlStorage, dpid: number, every: number): SampledKey[] {
+	let previous = 0;
+	return db
+		.exec<{ dpuuid: string; r: number }>(IDS_SAMPLE, dpid, every)
+		.toArray()
+		.map(({ dpuuid, r }) => {
+			const weight = r - previous;
+			previous = r;
+			return { key: dpuuid, weight };
+		});
 }

@@ -226,6 +226,10 @@ export class PartnerIdShard extends SqliteShard {
 		return listing.listRemovals(this.sql, q, limit);
 	}
 
+	sampleIds(dpid: number, every: number): listing.SampledKey[] {
+		return listing.sampleIds(this.sql, dpid, every);
+	}
+
 	countListing(dpid: number, window: { since: number; until: number } | null): number {
 		return listing.countListing(this.sql, dpid, window);
 	}

@@ -18,6 +18,9 @@ const MOVES_REMEMBERED_MS = 86_400_000;
  * Its methods are called over RPC by the sharded store (core/graph/shards/store.ts) only; each runs
  * without awaiting, so it is atomic inside the object.
  */
+// Visitors one backfill transaction evaluates inside a shard: small enough to keep each short.
+const SHARD_BACKFILL_PAGE = 2_000;
+
 export class VisitorShard extends SqliteShard {
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env, sql.VISITOR_SCHEMA);
@@ -119,6 +122,27 @@ export class VisitorShard extends SqliteShard {
 		now: number,
 	): memberships.ShardBackfillPage {
 		return this.ctx.storage.transactionSync(() => memberships.backfillShardPage(this.sql, segment, cursor, limit, now));
+	}
+
+	/**
+	 * A segment backfill's whole job in this shard, evaluated here: every visitor with traits, then every
+	 * member without, a page (one transaction) at a time. A retry re-evaluates from the start and changes
+	 * only what is still wrong, so nobody enters or leaves twice.
+	 */
+	backfillAll(segment: SegmentDef, now: number): { users: number; entered: number; left: number } {
+		const done = { users: 0, entered: 0, left: 0 };
+		for (const phase of ["with-traits", "traitless-members"] as const) {
+			let after = "";
+			for (;;) {
+				const page = this.backfillPage(segment, { phase, after }, SHARD_BACKFILL_PAGE, now);
+				done.users += page.users;
+				done.entered += page.entered;
+				done.left += page.left;
+				if (page.users < SHARD_BACKFILL_PAGE || page.last === null) break;
+				after = page.last;
+			}
+		}
+		return done;
 	}
 
 	/** Iter listings: the partner's IDs of visitors whose lines changed in the window (the change log). */

@@ -153,8 +153,18 @@ export async function seedBulkMembers(count: number, segments: readonly number[]
 }
 
 /** Takes trait `trait` from the bulk members `ids` at `at` (they leave the segments it held them in). */
-export async function takeBulkTrait(ids: readonly string[], trait: number, at: number): Promise<void> {
+export function takeBulkTrait(ids: readonly string[], trait: number, at: number): Promise<void> {
+	return changeBulkTrait(ids, trait, false, at);
+}
+
+/** Gives trait `trait` to the bulk members `ids` at `at` (they enter the segments it makes). */
+export function giveBulkTrait(ids: readonly string[], trait: number, at: number): Promise<void> {
+	return changeBulkTrait(ids, trait, true, at);
+}
+
+async function changeBulkTrait(ids: readonly string[], trait: number, add: boolean, at: number): Promise<void> {
 	const defs = (await listSegments(env.DB)).map((s) => ({ id: s.id, tree: s.tree }));
-	const effects = ids.map((id) => ({ uuid: `u-${id}`, trait, add: false }));
-	await pairStoreOf(env).applyTraits({ key: `take ${trait} ${at}`, source: DPID, cleared: [], effects }, defs, at);
+	const effects = ids.map((id) => ({ uuid: `u-${id}`, trait, add }));
+	const key = `${add ? "give" : "take"} ${trait} ${at}`;
+	await pairStoreOf(env).applyTraits({ key, source: DPID, cleared: [], effects }, defs, at);
 }
