@@ -105,7 +105,18 @@ async function edgeRun(dir: string, members: number) {
 	await edge.stop();
 	if (done.status !== "sent") throw new Error(`run ${done.id} ${done.status}: ${done.error}`);
 	if (done.lines !== members) throw new Error(`run wrote ${done.lines} lines, expected ${members}`);
-	return { seconds, copySeconds, run: done, heapPeak, peakKb, rssBeforeKb, anonBeforeKb, anonAfterKb, fileBeforeKb, fileAfterKb };
+	return {
+		seconds,
+		copySeconds,
+		run: done,
+		heapPeak,
+		peakKb,
+		rssBeforeKb,
+		anonBeforeKb,
+		anonAfterKb,
+		fileBeforeKb,
+		fileAfterKb,
+	};
 }
 
 /** The same lines from the sqlite3 CLI into gzip: one query, one pipe, no paging, no workerd. */
@@ -134,7 +145,8 @@ export async function benchOutbound(): Promise<void> {
 			console.log(
 				`\nOutbound: full run, ${members.toLocaleString("en-US")} members in 2 segments, gzip, GRAPH_STORE=${STORE}`,
 			);
-			if (STORE === "shards") console.log(`  graph copy D1 → shards (setup, not timed below)   ${edge.copySeconds.toFixed(1)} s`);
+			if (STORE === "shards")
+				console.log(`  graph copy D1 → shards (setup, not timed below)   ${edge.copySeconds.toFixed(1)} s`);
 			console.log(
 				`  edge (admin API → Workflow → graph → gzip/MD5 → R2)  ${edge.seconds.toFixed(1)} s   ${rate(members, edge.seconds)} members/s (run record: ${edge.run.durationMs} ms)`,
 			);
