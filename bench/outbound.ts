@@ -56,14 +56,17 @@ async function copyToShards(persist: string): Promise<number> {
 	try {
 		const { id } = await admin<{ id: string }>(edge.origin, "/graph/copies", {
 			method: "POST",
-			body: JSON.stringify({ pageSize: 10_000 }),
+			body: JSON.stringify({ pageSize: 5_000 }),
 		});
 		const copy = await eventually(
 			"the graph copy",
 			60 * 60_000,
 			async () => {
-				const c = await admin<Copy>(edge.origin, `/graph/copies/${id}`);
-				return c.counts === null ? undefined : c;
+				// The copy's steps keep the one local workerd thread busy: a poll that waits too long is asked again.
+				const c = await admin<Copy>(edge.origin, `/graph/copies/${id}`, { signal: AbortSignal.timeout(30_000) }).catch(
+					() => undefined,
+				);
+				return c?.counts ? c : undefined;
 			},
 			1000,
 		);

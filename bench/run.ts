@@ -8,6 +8,7 @@ import { benchIbsCounters } from "./ibs-counters.ts";
 import { benchInbound } from "./inbound.ts";
 import { projectInbound } from "./inbound-scale.ts";
 import { benchOutbound } from "./outbound.ts";
+import { projectOutbound } from "./outbound-scale.ts";
 import { benchPairs } from "./pairs.ts";
 import { benchShards } from "./shards.ts";
 import { benchTag } from "./tag.ts";
@@ -26,5 +27,6 @@ await benchPairs();
 await benchInbound();
 projectInbound();
 await benchOutbound();
+projectOutbound();
 // The simulation of the sharded graph at 1:1000 of the target fails the run if a projected share passes 50 %.
 if ((await benchShards()).worstShare > 0.5) process.exitCode = 1;
