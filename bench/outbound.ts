@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eventually } from "../scripts/lib/wait.ts";
-import { prepareState, startEdge, stopEdges } from "../scripts/lib/wrangler-dev.ts";
+import { DEV_SECRETS, prepareState, startEdge, stopEdges } from "../scripts/lib/wrangler-dev.ts";
 import { admin } from "./lib/admin.ts";
 import { sampleHeap } from "./lib/heap.ts";
 import { run } from "./lib/proc.ts";
@@ -54,10 +54,24 @@ async function copyToShards(persist: string): Promise<number> {
 	const edge = await startEdge({ persist, vars: { GRAPH_STORE: "d1+shards" } });
 	const t0 = performance.now();
 	try {
-		const { id } = await admin<{ id: string }>(edge.origin, "/graph/copies", {
-			method: "POST",
-			body: JSON.stringify({ pageSize: 5_000 }),
-		});
+		// Locally the answer to the POST waits until the copy's steps let the one workerd thread go (minutes
+		// at 1M members, past fetch's 5-minute header timeout): curl waits as long as it takes.
+		const started = run("curl", [
+			"-sS",
+			"--fail-with-body",
+			"--max-time",
+			"3600",
+			"-X",
+			"POST",
+			"-H",
+			`Authorization: Bearer ${DEV_SECRETS.ADMIN_TOKEN}`,
+			"-H",
+			"Content-Type: application/json",
+			"--data",
+			JSON.stringify({ pageSize: 5_000 }),
+			`${edge.origin}/api/v1/graph/copies`,
+		]);
+		const { id } = JSON.parse(started) as { id: string };
 		const copy = await eventually(
 			"the graph copy",
 			60 * 60_000,
