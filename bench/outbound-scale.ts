@@ -37,7 +37,9 @@ export function projectOutbound(sizes = [1_000_000, 10_000_000, 50_000_000, 100_
 	const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 	const pages = pagesPerStep(SHARDS);
 	const callsPerStep = pages * (SHARDS.visitorShardCount + SHARDS.partnerIdShardCount);
-	console.log("\nOutbound at AAM scale: a full run projected (512 visitor + 256 partner-ID shards, lines like bench/outbound.ts's)");
+	console.log(
+		"\nOutbound at AAM scale: a full run projected (512 visitor + 256 partner-ID shards, lines like bench/outbound.ts's)",
+	);
 	console.log(
 		`  ${pages} listing pages of ${fmt(PAGE_IDS)} IDs per file step: ${fmt(callsPerStep)} shard calls (${((100 * callsPerStep) / SUBREQUESTS).toFixed(0)} % of ${fmt(SUBREQUESTS)} subrequests)`,
 	);
