@@ -5,6 +5,7 @@
 // read beside the measured runs of bench/inbound.ts.
 import { registerLocalImports } from "../batch/cli/local-imports.ts";
 import { line } from "./inbound.ts";
+import { SUBREQUESTS, WORKFLOW } from "./lib/limits.ts";
 
 registerLocalImports();
 const root = import.meta.dirname;
@@ -28,10 +29,6 @@ const { asciiJson } = (await import(`${root}/../batch/inbound/groups/piece.ts`))
 const { planGroups } = (await import(`${root}/../batch/inbound/groups/plan.ts`)) as PlanModule;
 const limits = (await import(`${root}/../core/inbound-limits.ts`)) as LimitsModule;
 
-/** Workflow limits (developers.cloudflare.com/workflows/reference/limits, Workers Paid). */
-const WORKFLOW = { steps: 10_000, stepsRaised: 25_000, stepResultBytes: 2 ** 20, stateBytes: 2 ** 30 };
-/** Subrequests one invocation may make (Workers Paid default). */
-const SUBREQUESTS = 10_000;
 /** The steps every delivery takes besides its files and groups: start, plan groups, receipt, move, e-mail. */
 const FIXED_STEPS = 5;
 const BUCKETS = 4096;

@@ -4,6 +4,7 @@
 // against the Workflow limits. No edge runs: this is arithmetic on the design, to read beside the measured
 // runs of bench/outbound.ts.
 import { registerLocalImports } from "../batch/cli/local-imports.ts";
+import { SUBREQUESTS, WORKFLOW } from "./lib/limits.ts";
 
 registerLocalImports();
 const root = import.meta.dirname;
@@ -17,19 +18,19 @@ interface CutsModule {
 interface DoorModule {
 	MAX_LISTING_WINDOWS: number;
 }
+interface UploadModule {
+	PART_BYTES: number;
+}
 const { pagesPerStep } = (await import(`${root}/../batch/outbound/runs/file-plan.ts`)) as FilePlanModule;
 const { sampleEvery } = (await import(`${root}/../core/graph/shards/cuts.ts`)) as CutsModule;
 const { MAX_LISTING_WINDOWS } = (await import(`${root}/../core/graph/memberships/door.ts`)) as DoorModule;
+const { PART_BYTES } = (await import(`${root}/../batch/outbound/runs/upload.ts`)) as UploadModule;
 
-/** Workflow limits (developers.cloudflare.com/workflows/reference/limits, Workers Paid). */
-const WORKFLOW = { steps: 10_000, stepResultBytes: 2 ** 20, stateBytes: 2 ** 30 };
-const SUBREQUESTS = 10_000;
 const SHARDS = { visitorShardCount: 512, partnerIdShardCount: 256, outboundStepSubrequests: 4_000 };
 const PAGE_IDS = 10_000;
 /** Bytes of a line like the bench's (`p0000000<TAB>10,11`) and of one part entry in a step result. */
 const LINE_BYTES = 15;
 const PART_ENTRY_BYTES = 80;
-const PART_BYTES = 5 * 2 ** 20;
 /** plan, plan files, write info, finish, summary e-mail; one send step per target beyond R2. */
 const FIXED_STEPS = 5;
 

@@ -151,6 +151,8 @@ describe("split files", () => {
 		expect(run.files.map((f) => [f.name, f.lines])).toEqual([["R2_7_1000_full_1800000000000.sync.gz", 25_000]]);
 		const { lines } = await readBack(run);
 		expect(lines).toEqual(ids.map((id) => `${id}\t10`));
+		// The file's text and the rests between its steps are gone once the .info is written.
+		expect((await env.EXCHANGE.list({ prefix: "work/outbound/" })).objects).toEqual([]);
 		const failed = await runAt(7, AT + 60_000, "errored", async (m) => {
 			await m.mockStepError({ name: "write file 1 part 2" }, new Error("the second page has a step of its own"));
 		});

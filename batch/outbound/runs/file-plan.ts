@@ -1,5 +1,5 @@
 import type { PairStore } from "../../../core/graph/store";
-import { type Cursor, isBaseline, lineBound, linePages } from "./lines";
+import { type Cursor, isBaseline, lineBound, linePages, START } from "./lines";
 import type { RunPlan } from "./plan";
 
 /** A full run's file: the partner IDs in (after, through]; through null: to the end. */
@@ -34,7 +34,8 @@ export interface SplitCount {
 export async function countStep(graph: PairStore, plan: RunPlan, at: SplitCount, pages: number): Promise<SplitCount> {
 	if (isBaseline(plan.scope)) throw new Error("full runs are cut by windows, not counted");
 	if (at.next === null) return at;
-	if (at.lines === 0 && (await lineBound(graph, plan.scope)) <= plan.splitLines) return { lines: 0, next: null };
+	const first = at.next.phase === START.phase && at.next.after === START.after && at.lines === 0;
+	if (first && (await lineBound(graph, plan.scope)) <= plan.splitLines) return { lines: 0, next: null };
 	let { lines } = at;
 	let read = 0;
 	for await (const page of linePages(graph, plan.scope, at.next)) {

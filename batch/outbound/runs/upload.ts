@@ -27,14 +27,15 @@ export class ResumableUpload {
 	#filled = 0;
 	#upload: R2MultipartUpload | null;
 	#parts: R2UploadedPart[];
+	readonly bucket: R2Bucket;
+	readonly key: string;
+	readonly options: R2MultipartOptions;
 	bytes: number;
 
-	private constructor(
-		private readonly bucket: R2Bucket,
-		private readonly key: string,
-		private readonly options: R2MultipartOptions,
-		state: UploadState,
-	) {
+	private constructor(bucket: R2Bucket, key: string, options: R2MultipartOptions, state: UploadState) {
+		this.bucket = bucket;
+		this.key = key;
+		this.options = options;
 		this.#upload = state.uploadId === null ? null : bucket.resumeMultipartUpload(key, state.uploadId);
 		this.#parts = [...state.parts];
 		this.bytes = state.bytes;

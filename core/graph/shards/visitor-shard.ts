@@ -1,3 +1,4 @@
+import { BACKFILL_PAGE_USERS } from "../memberships/door";
 import { usersOf } from "../memberships/plan";
 import type { SegmentDef } from "../memberships/segment-rule";
 import type { BackfillCursor, TraitApplyResult, TraitChange, VisitorMemberships } from "../memberships/types";
@@ -18,9 +19,6 @@ const MOVES_REMEMBERED_MS = 86_400_000;
  * Its methods are called over RPC by the sharded store (core/graph/shards/store.ts) only; each runs
  * without awaiting, so it is atomic inside the object.
  */
-// Visitors one backfill transaction evaluates inside a shard: small enough to keep each short.
-const SHARD_BACKFILL_PAGE = 2_000;
-
 export class VisitorShard extends SqliteShard {
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env, sql.VISITOR_SCHEMA);
@@ -134,11 +132,11 @@ export class VisitorShard extends SqliteShard {
 		for (const phase of ["with-traits", "traitless-members"] as const) {
 			let after = "";
 			for (;;) {
-				const page = this.backfillPage(segment, { phase, after }, SHARD_BACKFILL_PAGE, now);
+				const page = this.backfillPage(segment, { phase, after }, BACKFILL_PAGE_USERS, now);
 				done.users += page.users;
 				done.entered += page.entered;
 				done.left += page.left;
-				if (page.users < SHARD_BACKFILL_PAGE || page.last === null) break;
+				if (page.users < BACKFILL_PAGE_USERS || page.last === null) break;
 				after = page.last;
 			}
 		}
