@@ -20,4 +20,6 @@ export interface Delivery {
 	finishedAt: number | null;
 	/** When the files left the partner's inbound area (moved to work/processed/, or deleted when refused). */
 	filesMovedAt: number | null;
+	/** A late split part is a delivery of its own; this names the delivery it belongs to. */
+	lateOf: string | null;
 }

@@ -4,14 +4,14 @@ import { inboundPrefix } from "../exchange-layout";
 import type { Refused } from "../receipts/rejections-mail";
 import type { DiscoveryLimits } from "./discovery-limits";
 import { isPathError, parseInboundPath } from "./inbound-path";
+import { judgeKnownDelivery, lateIdsOf, type PartObject } from "./late-parts";
 import { type InboundFileName, parseInboundFileName } from "./parse";
-import type { KnownDelivery } from "./queries";
-import { type ListedObject, mailRefusals, type Refusal, recordRefusal } from "./reject";
+import { mailRefusals, type Refusal, recordRefusal } from "./reject";
 import { insertDelivery, knownDeliveries } from "./store";
 
 interface Group {
 	name: InboundFileName;
-	objects: Array<ListedObject & { split: number }>;
+	objects: PartObject[];
 	newest: number;
 }
 
@@ -20,7 +20,8 @@ interface Group {
  * once none of its parts changed for the settle time and the names it gives are its own or granted;
  * everything else is refused with a receipt and deleted, and the partner gets one e-mail listing what
  * this pass refused. Files of recorded deliveries stay until their workflow moves them out, so the
- * listing holds only what is new or under way. Recording is idempotent (the delivery id is the key).
+ * listing holds only what is new or under way; files under a recorded delivery's name are judged in
+ * late-parts.ts. Recording is idempotent (the delivery id is the key).
  */
 export async function discoverForPartner(
 	env: Env,
@@ -70,14 +71,19 @@ export async function discoverForPartner(
 	}
 
 	const known = await knownDeliveries(env.DB, [...groups.keys()]);
+	const lateIds = [...known.values()].flatMap((k) => lateIdsOf(k, groups.get(k.id)?.objects ?? []));
+	const lateKnown = await knownDeliveries(env.DB, lateIds);
 	const granted = await grantedSources(env.DB, dpid);
 	const added: string[] = [];
 	const waiting: string[] = [];
 	for (const [id, group] of groups) {
 		const delivery = known.get(id);
 		if (delivery) {
-			const refusal = againstKnown(delivery, group);
-			if (refusal) refusals.push(refusal);
+			const judged = { known: delivery, name: group.name, objects: group.objects };
+			const outcome = await judgeKnownDelivery(env.DB, judged, lateKnown, now, settleMs);
+			refusals.push(...outcome.refusals);
+			added.push(...outcome.added);
+			waiting.push(...outcome.waiting);
 		} else if (now - group.newest < settleMs || added.length >= limits.deliveriesPerPartner) {
 			waiting.push(id);
 		} else {
@@ -104,28 +110,4 @@ async function record(env: Env, id: string, group: Group, now: number): Promise<
 		now,
 	);
 	return id;
-}
-
-/**
- * Files under the name of a delivery that is already known. Its own files wait for its workflow, which
- * moves them out once the receipt is written; anything else was uploaded after the delivery started
- * (a late split part) or after it finished (a second upload): a delivery is processed once.
- */
-function againstKnown(known: KnownDelivery, group: Group): Refusal | null {
-	if (known.status === "rejected") {
-		return {
-			label: known.id,
-			reason: `${known.id} was refused before; send it under a new timestamp`,
-			objects: group.objects,
-		};
-	}
-	if (known.filesMovedAt !== null) {
-		const reason = `delivery ${known.id} was already received (${known.status}); a delivery is processed once`;
-		return { label: known.id, reason, objects: group.objects };
-	}
-	const files = new Set(known.files);
-	const late = group.objects.filter((o) => !files.has(o.key));
-	if (late.length === 0) return null;
-	const reason = `delivery ${known.id} had already started (${known.status}) when this part arrived; it is not applied`;
-	return { label: known.id, reason, objects: late };
 }

@@ -25,6 +25,7 @@ export interface DeliveryRow {
 	started_at: number | null;
 	finished_at: number | null;
 	files_moved_at: number | null;
+	late_of: string | null;
 }
 
 export function toDelivery(row: DeliveryRow): Delivery {
@@ -43,14 +44,25 @@ export function toDelivery(row: DeliveryRow): Delivery {
 		startedAt: row.started_at,
 		finishedAt: row.finished_at,
 		filesMovedAt: row.files_moved_at,
+		lateOf: row.late_of,
 	};
 }
 
-/** ?1 id, ?2 dpid, ?3 target_dpid, ?4 kind, ?5 mode, ?6 file_timestamp_seconds, ?7 files JSON, ?8 now. Known ids are left alone. */
+/**
+ * ?1 id, ?2 dpid, ?3 target_dpid, ?4 kind, ?5 mode, ?6 file_timestamp_seconds, ?7 files JSON, ?8 now,
+ * ?9 late_of (the delivery a late part belongs to, else NULL). Known ids are left alone.
+ */
 export const INSERT_DELIVERY = `INSERT INTO inbound_deliveries
-	(id, dpid, target_dpid, kind, mode, file_timestamp_seconds, files, status, discovered_at)
-	VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8)
+	(id, dpid, target_dpid, kind, mode, file_timestamp_seconds, files, status, discovered_at, late_of)
+	VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'pending', ?8, ?9)
 	ON CONFLICT (id) DO NOTHING`;
+
+/**
+ * ?1 id, ?2 files JSON, ?3 the files JSON discovery read: late parts join a delivery that is still
+ * pending. Compare-and-set, so a delivery claimed (or joined) meanwhile is left alone.
+ */
+export const JOIN_PENDING = `UPDATE inbound_deliveries SET files = ?2
+	WHERE id = ?1 AND status = 'pending' AND files = ?3`;
 
 /**
  * ?1 id, ?2 dpid (whose area the files were in), ?3 files JSON, ?4 receipt JSON, ?5 now: files refused
@@ -76,12 +88,14 @@ export const FILES_MOVED = "UPDATE inbound_deliveries SET files_moved_at = ?2 WH
 
 /**
  * The oldest pending delivery of every data source that has nothing running: deliveries of one
- * source are applied strictly in file-timestamp order, one at a time.
+ * source are applied strictly in file-timestamp order (then by id, so late parts follow their
+ * delivery), one at a time.
  */
 export const NEXT_PER_SOURCE = `SELECT d.id FROM inbound_deliveries d
 	WHERE d.status = 'pending'
 	AND NOT EXISTS (SELECT 1 FROM inbound_deliveries r WHERE r.dpid = d.dpid AND r.status = 'running')
-	AND d.file_timestamp_seconds = (SELECT min(p.file_timestamp_seconds) FROM inbound_deliveries p WHERE p.dpid = d.dpid AND p.status = 'pending')
+	AND d.id = (SELECT p.id FROM inbound_deliveries p WHERE p.dpid = d.dpid AND p.status = 'pending'
+		ORDER BY p.file_timestamp_seconds, p.id LIMIT 1)
 	ORDER BY d.file_timestamp_seconds, d.id`;
 
 /** ?1 id, ?2 workflow id, ?3 now. Changes a row only if still pending: the claim happens once. */

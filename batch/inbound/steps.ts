@@ -65,6 +65,7 @@ export async function finishDelivery(
 		users: tally.users,
 		start: startedAt,
 		end: Date.now(),
+		lateOf: delivery.lateOf,
 	});
 	const json = JSON.stringify(receipt);
 	await env.EXCHANGE.put(receiptKey(delivery.dpid, deliveryId), json, {

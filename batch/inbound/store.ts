@@ -32,14 +32,21 @@ export async function knownDeliveries(db: D1Database, ids: readonly string[]): P
 export type NewDelivery = Pick<
 	Delivery,
 	"id" | "dpid" | "targetDpid" | "kind" | "mode" | "fileTimestampSeconds" | "files"
->;
+> & { lateOf?: string };
 
 /** Records a discovered delivery as pending; an id already recorded is left alone (discovery retries). */
 export async function insertDelivery(db: D1Database, d: NewDelivery, now: number): Promise<void> {
+	const files = JSON.stringify(d.files);
 	await db
 		.prepare(sql.INSERT_DELIVERY)
-		.bind(d.id, d.dpid, d.targetDpid, d.kind, d.mode, d.fileTimestampSeconds, JSON.stringify(d.files), now)
+		.bind(d.id, d.dpid, d.targetDpid, d.kind, d.mode, d.fileTimestampSeconds, files, now, d.lateOf ?? null)
 		.run();
+}
+
+/** Adds late parts to a delivery still pending; false when it was claimed (or changed) since `read`. */
+export async function joinPending(db: D1Database, id: string, read: readonly string[], files: readonly string[]) {
+	const result = await db.prepare(sql.JOIN_PENDING).bind(id, JSON.stringify(files), JSON.stringify(read)).run();
+	return result.meta.changes === 1;
 }
 
 /** Records files refused before processing, with their receipt; an id already recorded is left alone. */

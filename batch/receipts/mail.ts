@@ -45,6 +45,8 @@ export function receiptMail(receipt: Receipt, from: string, to: readonly string[
 		...CAP_FIELDS.filter((f) => (receipt[f] ?? 0) > 0).map((f): [string, string] => [f, String(receipt[f])]),
 	];
 	if (receipt.Reason) rows.unshift(["Rejected", receipt.Reason]);
+	const lateOf = receipt["Late part of"];
+	if (lateOf) rows.push(["Late part of", `${lateOf} (this part arrived after that delivery had started)`]);
 	const samples = Object.entries(receipt["Sample lines"]).flatMap(([kind, lines]) =>
 		(lines ?? []).map((line): [string, string] => [kind, line]),
 	);

@@ -79,6 +79,8 @@ export interface Receipt {
 	/** Files whose content (after gunzip) went past INBOUND_MAX_FILE_BYTES: the rest was not read. */
 	"Files cut at the size cap": number;
 	"Sample lines": SampleLines;
+	/** A late split part is applied on its own (batch/inbound/late-parts.ts): the delivery it belongs to. */
+	"Late part of"?: string;
 	/** Why files were refused before processing (bad name or path, a data source not granted, a second upload). */
 	Reason?: string;
 }
@@ -99,9 +101,11 @@ export interface ReceiptInput {
 	/** Unix ms. */
 	start: number;
 	end: number;
+	lateOf?: string | null;
 }
 
-export function buildReceipt({ delivery, files, counts: c, sampleLines, users, start, end }: ReceiptInput): Receipt {
+export function buildReceipt(input: ReceiptInput): Receipt {
+	const { delivery, files, counts: c, sampleLines, users, start, end, lateOf } = input;
 	const processed = c.recordsReceived;
 	return {
 		Delivery: delivery,
@@ -126,6 +130,7 @@ export function buildReceipt({ delivery, files, counts: c, sampleLines, users, s
 		"Signals over the per-line cap": c.signalsOverCap,
 		"Files cut at the size cap": c.filesCut,
 		"Sample lines": sampleLines,
+		...(lateOf ? { "Late part of": lateOf } : {}),
 	};
 }
 

@@ -6,6 +6,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { discoverDeliveries, partnersThisPass } from "../../batch/inbound/discover";
 import { DISCOVERY_LIMITS } from "../../batch/inbound/discovery-limits";
 import { moveDeliveryFiles } from "../../batch/inbound/move-files";
+import { nextDeliveryPerSource } from "../../batch/inbound/store";
 import { grantSource } from "../../core/grants/store";
 import type { Partner } from "../../core/partners/partner";
 import { call } from "./support/edge";
@@ -149,23 +150,102 @@ describe("data sources a delivery may name", () => {
 	});
 });
 
-describe("files under the name of a known delivery", () => {
-	it("refuses a split part that arrives after its delivery started, leaving the delivery's own files", async () => {
-		await upload(`1000/inbound/ftp_dpm_1000_${T}.sync.1`, "p1\t1\n");
+describe("files under the name of a known delivery (late split parts, SPEC §5)", () => {
+	const id = `ftp_dpm_1000_${T}.sync`;
+	const part = (n: number, gz = "") => `1000/inbound/ftp_dpm_1000_${T}.sync.${n}${gz}`;
+	const claim = () => env.DB.prepare("UPDATE inbound_deliveries SET status = 'running' WHERE id = ?1").bind(id).run();
+
+	it("a part that arrives while its delivery is still pending joins it, in split order", async () => {
+		await upload(part(3), "p3\t1\n");
+		await upload(part(1), "p1\t1\n");
+		expect((await discoverDeliveries(env, later())).added).toEqual([id]);
+		await upload(part(2), "p2\t1\n");
+		const found = await discoverDeliveries(env, later());
+		expect(found).toMatchObject({ added: [], rejected: [] });
+		expect((await rows()).map((r) => [r.id, r.status, r.files])).toEqual([
+			[id, "pending", [part(1), part(2), part(3)]],
+		]);
+	});
+
+	it("a part that arrives after its delivery was claimed becomes a delivery of its own, late_of the first", async () => {
+		await upload(part(1), "p1\t1\n");
 		await discoverDeliveries(env, later());
-		await upload(`1000/inbound/ftp_dpm_1000_${T}.sync.2`, "p2\t1\n");
+		await claim();
+		await upload(part(2), "p2\t1\n");
+		// Not before the settle time, as any delivery.
+		expect(await discoverDeliveries(env, Date.now())).toMatchObject({ added: [], waiting: [`${id}.2`] });
+		expect(await discoverDeliveries(env, later())).toMatchObject({ added: [`${id}.2`], rejected: [] });
+		const late = await env.DB.prepare(
+			"SELECT status, files, late_of, kind, mode, file_timestamp_seconds FROM inbound_deliveries WHERE id = ?1",
+		)
+			.bind(`${id}.2`)
+			.first();
+		expect(late).toEqual({
+			status: "pending",
+			files: JSON.stringify([part(2)]),
+			late_of: id,
+			kind: "traits",
+			mode: "sync",
+			file_timestamp_seconds: T,
+		});
+		// Both deliveries' files stay for their workflows; another pass records nothing twice.
+		expect(await discoverDeliveries(env, later())).toMatchObject({ added: [], rejected: [], waiting: [] });
+		expect(await keysUnder("1000/inbound/")).toEqual([part(1), part(2)]);
+	});
+
+	it("refuses a part received before, and a second copy of a new part in one pass", async () => {
+		await upload(part(1), "p1\t1\n");
+		await discoverDeliveries(env, later());
+		await claim();
+		await upload(part(1, ".gz"), "p1\t2\n");
+		await upload(part(2), "p2\t1\n");
+		await upload(part(2, ".gz"), "p2\t2\n");
+		const found = await discoverDeliveries(env, later());
+		expect(found.added).toEqual([`${id}.2`]);
+		const refused = (await rows()).filter((r) => r.status === "rejected").map((r) => [r.files, r.reason]);
+		expect(refused).toEqual([
+			[[part(1, ".gz")], `part 1 of delivery ${id} was already received; a part is processed once`],
+			[[part(2, ".gz")], `part 2 of delivery ${id} was sent twice in one pass`],
+		]);
+	});
+
+	it("refuses a late part sent again after it was processed", async () => {
+		await upload(part(1), "p1\t1\n");
+		await discoverDeliveries(env, later());
+		await claim();
+		await upload(part(2), "p2\t1\n");
+		await discoverDeliveries(env, later());
+		await env.DB.prepare("UPDATE inbound_deliveries SET status = 'done', files_moved_at = 1 WHERE id = ?1")
+			.bind(`${id}.2`)
+			.run();
+		await upload(part(2), "p2\t3\n");
 		const found = await discoverDeliveries(env, later());
 		expect(found.added).toEqual([]);
-		expect(found.rejected).toEqual([expect.stringMatching(/^ftp_dpm_1000_1790000000\.sync@\d{13}$/)]);
-		expect((await rows()).map((r) => [r.status, r.files, r.reason])).toEqual([
-			["pending", [`1000/inbound/ftp_dpm_1000_${T}.sync.1`], null],
-			[
-				"rejected",
-				[`1000/inbound/ftp_dpm_1000_${T}.sync.2`],
-				`delivery ftp_dpm_1000_${T}.sync had already started (pending) when this part arrived; it is not applied`,
-			],
-		]);
-		expect(await keysUnder("1000/inbound/")).toEqual([`1000/inbound/ftp_dpm_1000_${T}.sync.1`]);
+		const refused = (await rows()).filter((r) => r.status === "rejected").map((r) => r.reason);
+		expect(refused).toEqual([`delivery ${id}.2 was already received (done); a delivery is processed once`]);
+	});
+});
+
+describe("which delivery starts next", () => {
+	async function insert(id: string, dpid: number, ts: number, status: string) {
+		await env.DB.prepare(
+			`INSERT INTO inbound_deliveries (id, dpid, kind, mode, file_timestamp_seconds, files, status, discovered_at)
+			 VALUES (?1, ?2, 'traits', 'sync', ?3, '[]', ?4, 1)`,
+		)
+			.bind(id, dpid, ts, status)
+			.run();
+	}
+
+	it("one per data source: the oldest file timestamp, then the id, so late parts follow their delivery one by one", async () => {
+		const id = `ftp_dpm_1000_${T}.sync`;
+		await insert(id, 1000, T, "done");
+		await insert(`${id}.3`, 1000, T, "pending");
+		await insert(`${id}.2`, 1000, T, "pending");
+		await insert(`ftp_dpm_1000_${T + 1}.sync`, 1000, T + 1, "pending");
+		await insert(`ftp_dpm_2000_${T + 5}.sync`, 2000, T + 5, "pending");
+		expect(await nextDeliveryPerSource(env.DB)).toEqual([`${id}.2`, `ftp_dpm_2000_${T + 5}.sync`]);
+		await env.DB.prepare("UPDATE inbound_deliveries SET status = 'running' WHERE id = ?1").bind(`${id}.2`).run();
+		expect(await nextDeliveryPerSource(env.DB)).toEqual([`ftp_dpm_2000_${T + 5}.sync`]);
 	});
 });
 

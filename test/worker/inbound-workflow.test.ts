@@ -95,6 +95,31 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 		]);
 	});
 
+	it("a split part that arrives after its delivery finished is applied on its own, with its own receipt and e-mail", async () => {
+		const id = `ftp_dpm_1000_${T}.sync`;
+		await upload(`1000/inbound/${id}.1`, "p1\t1\n");
+		await processDelivery(id);
+		await upload(`1000/inbound/${id}.2.gz`, "p2\t2\nbad\n");
+		const late = await processDelivery(`${id}.2`);
+		expect(late).toMatchObject({ status: "done", lateOf: id, files: [`1000/inbound/${id}.2.gz`] });
+		expect(late?.receipt).toMatchObject({
+			Delivery: `${id}.2`,
+			"File name(s)": [`${id}.2.gz`],
+			"Records received": 2,
+			"Format errors": 1,
+			"Stored records": 1,
+			"Late part of": id,
+		});
+		expect(await traitIdsOf(U1)).toEqual([1]);
+		expect(await traitIdsOf(U2)).toEqual([2]);
+		expect(await (await env.EXCHANGE.get(`1000/receipts/${id}.2.json`))?.json()).toEqual(late?.receipt);
+		const mail = await env.ARCHIVE.get(`mail/receipts/${id}.2/vendor%40partner.example.eml`);
+		const text = (await PostalMime.parse((await mail?.text()) ?? "")).text;
+		expect(text).toContain(`Late part of: ${id} (this part arrived after that delivery had started)`);
+		// The first delivery's receipt is untouched.
+		expect((await findDelivery(env.DB, id))?.receipt?.["Records received"]).toBe(1);
+	});
+
 	it(".sync then .overwrite: applied in timestamp order, the overwrite leaves c,d,e", async () => {
 		await upload(`1000/inbound/ftp_dpm_1000_${T + 60}.overwrite`, "p1\t3,4,5\n");
 		await upload(`1000/inbound/ftp_dpm_1000_${T}.sync`, "p1\t1,2,3\n");

@@ -107,20 +107,42 @@ describe("data sources an upload may name", () => {
 		expect((await put(`ftp_dpm_2000_1000_${T}.sync`, "p1\t1\n", key2000)).status).toBe(403);
 	});
 
-	it("refuses a name whose delivery was already received, even after its file left the inbound area", async () => {
+	it("refuses a name whose delivery or part was already received, even after its file left the inbound area", async () => {
 		await env.DB.prepare(
 			`INSERT INTO inbound_deliveries (id, dpid, kind, mode, file_timestamp_seconds, files, status, discovered_at, files_moved_at)
 			 VALUES (?1, 1000, 'traits', 'sync', ?2, ?3, 'done', 1, 2)`,
 		)
-			.bind(`ftp_dpm_1000_${T}.sync`, T, JSON.stringify([`1000/inbound/ftp_dpm_1000_${T}.sync`]))
+			.bind(`ftp_dpm_1000_${T}.sync`, T, JSON.stringify([`1000/inbound/ftp_dpm_1000_${T}.sync.1`]))
 			.run();
-		for (const name of [`ftp_dpm_1000_${T}.sync`, `ftp_dpm_1000_${T}.sync.2.gz`]) {
+		const refusals: Array<[string, string]> = [
+			[
+				`ftp_dpm_1000_${T}.sync`,
+				`delivery ftp_dpm_1000_${T}.sync was already received (done); a delivery is processed once`,
+			],
+			[
+				`ftp_dpm_1000_${T}.sync.1.gz`,
+				`part 1 of delivery ftp_dpm_1000_${T}.sync was already received; a part is processed once`,
+			],
+		];
+		for (const [name, error] of refusals) {
 			const res = await put(name, "p1\t1\n", key1000);
 			expect(res.status).toBe(409);
-			expect(((await res.json()) as { error: string }).error).toBe(
-				`delivery ftp_dpm_1000_${T}.sync was already received (done); a delivery is processed once`,
-			);
+			expect(((await res.json()) as { error: string }).error).toBe(error);
 		}
+		// A part the delivery has not seen is taken: discovery applies it as a late part.
+		expect((await put(`ftp_dpm_1000_${T}.sync.2.gz`, "p1\t1\n", key1000)).status).toBe(201);
+		// Once that late part is recorded, sending it again is refused too.
+		await env.DB.prepare(
+			`INSERT INTO inbound_deliveries (id, dpid, kind, mode, file_timestamp_seconds, files, status, discovered_at, late_of)
+			 VALUES (?1, 1000, 'traits', 'sync', ?2, '[]', 'pending', 1, ?3)`,
+		)
+			.bind(`ftp_dpm_1000_${T}.sync.3`, T, `ftp_dpm_1000_${T}.sync`)
+			.run();
+		const again = await put(`ftp_dpm_1000_${T}.sync.3`, "p1\t1\n", key1000);
+		expect(again.status).toBe(409);
+		expect(((await again.json()) as { error: string }).error).toBe(
+			`part 3 of delivery ftp_dpm_1000_${T}.sync was already received; a part is processed once`,
+		);
 	});
 });
 

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import { inboundKey } from "../../batch/exchange-layout";
+import { lateDeliveryId, receivedBefore } from "../../batch/inbound/late-parts";
 import { isFileNameError, parseInboundFileName } from "../../batch/inbound/parse";
 import { findDelivery } from "../../batch/inbound/store";
 import { grantedSources, refusedSource } from "../../core/grants/access";
@@ -37,11 +38,14 @@ intakeRoutes.put("/exchange/inbound/:name", requirePartner, async (c) => {
 	if (length === 0) fail(400, "empty file");
 	if (length > MAX_UPLOAD_BYTES) fail(413, `larger than ${MAX_UPLOAD_BYTES} bytes: upload it with the S3 API`);
 	const key = inboundKey(dpid, name);
-	// A delivery is processed once; a second upload under the same name is refused, not merged.
+	// A delivery is processed once; a second upload under the same name is refused, not merged. A split
+	// part its delivery has not seen is taken even after the delivery started: it is applied on its own.
 	if (await c.env.EXCHANGE.head(key)) fail(409, `${name} was already uploaded`);
 	const known = await findDelivery(c.env.DB, parsed.deliveryKey);
 	if (known && known.status !== "rejected") {
-		fail(409, `delivery ${known.id} was already received (${known.status}); a delivery is processed once`);
+		const late = parsed.split === null ? null : await findDelivery(c.env.DB, lateDeliveryId(known.id, parsed.split));
+		const before = receivedBefore(known, parsed.split, late);
+		if (before) fail(409, before);
 	}
 	const body = c.req.raw.body;
 	if (!body) fail(400, "empty file");

@@ -24,6 +24,10 @@ const DeliverySchema = z
 			.nullable()
 			.openapi({ description: "when the files left the inbound area (moved to work/processed/, or refused)" }),
 		receipt: z.record(z.string(), z.unknown()).nullable().openapi({ description: "SPEC §5 receipt fields" }),
+		lateOf: z.string().nullable().openapi({
+			description:
+				"set on a split part that arrived after its delivery had started: applied as a delivery of its own (id `<delivery>.<split>`), named here",
+		}),
 	})
 	.openapi("InboundDelivery");
 const errors = {
