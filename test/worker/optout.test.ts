@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { pairStoreOf } from "../../core/graph/select";
 import { signFpid } from "../../worker/identity/fpid";
 import { call, uuidCookie } from "./support/edge";
-import { seedPartner } from "./support/partners";
+import { seedPartner, seedPartnersWithKeys } from "./support/partners";
 import { beyondLimit } from "./support/rate-limit";
 
 const U = "4".repeat(38);
@@ -127,11 +127,15 @@ describe("opt-out", () => {
 		expect(await partnerOptOuts()).toEqual([]);
 	});
 
-	it("d_cid_ic opts out by integration code; the dpid/dpuuid sync form is not an opt-out form", async () => {
-		const res = await call("/demoptout?d_cid_ic=ic-2000%01b&dpid=1000&dpuuid=c");
+	it("d_cid_ic opts out by integration code; /ibs's dpid/dpuuid spelling names a partner ID too", async () => {
+		const res = await call("/demoptout?d_cid_ic=ic-2000%01b&dpid=1000&dpuuid=c", { cookie: `uuid=${U}` });
 		expect(res.status).toBe(200);
-		expect(await partnerOptOuts()).toEqual([{ dpid: 2000, dpuuid: "b" }]);
-		expect((await pairs()).map((p) => p.dpuuid)).toEqual(["a", "c"]);
+		expect(uuidCookie(res)).toBeNull();
+		expect(await partnerOptOuts()).toEqual([
+			{ dpid: 1000, dpuuid: "c" },
+			{ dpid: 2000, dpuuid: "b" },
+		]);
+		expect((await pairs()).map((p) => p.dpuuid)).toEqual(["a"]);
 	});
 
 	it("a bad d_cid is a 400 and erases nothing", async () => {
@@ -166,5 +170,115 @@ describe("opt-out", () => {
 		expect(await pairs()).toHaveLength(3);
 		expect(await pairStoreOf(env).isOptedOut(U)).toBe(false);
 		expect(await partnerOptOuts()).toEqual([]);
+	});
+});
+
+describe("AAM's deprecated opt-out forms and d_uuid (Declared IDs: opt-out examples)", () => {
+	const untouched = async () => {
+		expect(await pairs()).toHaveLength(3);
+		expect(await partnerOptOuts()).toEqual([]);
+		expect(await pairStoreOf(env).isOptedOut(U)).toBe(false);
+		expect(await pairStoreOf(env).isOptedOut(OTHER)).toBe(false);
+	};
+
+	it("demoptout.jpg?d_dpid=…&d_dpuuid=… opts out that partner ID, never the visitor holding the cookie", async () => {
+		const res = await call("/demoptout.jpg?d_dpuuid=a&d_dpid=1000", { cookie: `uuid=${U}` });
+		expect(res.status).toBe(200);
+		expect(res.headers.get("Content-Type")).toBe("image/gif");
+		expect(uuidCookie(res)).toBeNull();
+		expect(await partnerOptOuts()).toEqual([{ dpid: 1000, dpuuid: "a" }]);
+		expect(await pairs()).toEqual([
+			{ dpid: 1000, dpuuid: "c", uuid: OTHER },
+			{ dpid: 2000, dpuuid: "b", uuid: U },
+		]);
+		expect(await pairStoreOf(env).isOptedOut(U)).toBe(false);
+	});
+
+	it("several d_dpid/d_dpuuid pairs in one call go by position; a d_dpid without its d_dpuuid is a 400", async () => {
+		const res = await call("/demoptout?d_rtbd=json&d_dpid=1000&d_dpuuid=a&d_dpid=2000&d_dpuuid=b");
+		expect(await res.json()).toEqual({ optout: true, message: "opted out 2 partner ID(s)" });
+		expect(await partnerOptOuts()).toEqual([
+			{ dpid: 1000, dpuuid: "a" },
+			{ dpid: 2000, dpuuid: "b" },
+		]);
+		const half = await call("/demoptout?d_dpid=1000&d_dpuuid=c&d_dpid=2000", { cookie: `uuid=${OTHER}` });
+		expect(half.status).toBe(400);
+		expect(await half.text()).toBe("each d_dpid needs its d_dpuuid (2 d_dpid, 1 d_dpuuid)");
+		expect(uuidCookie(half)).toBeNull();
+		expect((await pairs()).map((p) => p.dpuuid)).toEqual(["c"]);
+	});
+
+	it("d_uuid of this browser's own visitor opts it out as /demoptout does", async () => {
+		const res = await call(`/demoptout.jpg?d_uuid=${U}`, { cookie: `uuid=${U}` });
+		expect(res.status).toBe(200);
+		expect(uuidCookie(res)).toMatch(/^uuid=NOTARGET;/);
+		expect(await pairStoreOf(env).isOptedOut(U)).toBe(true);
+		expect((await pairs()).map((p) => p.uuid)).toEqual([OTHER]);
+	});
+
+	it("d_uuid of anyone else is a 403 that erases nobody, the caller included", async () => {
+		for (const cookie of [`uuid=${U}`, undefined]) {
+			const res = await call(`/demoptout?d_uuid=${OTHER}`, cookie ? { cookie } : {});
+			expect(res.status).toBe(403);
+			expect(await res.text()).toBe(
+				"d_uuid names a visitor other than this browser's; only its own browser or a partner's authenticated call may",
+			);
+			expect(uuidCookie(res)).toBeNull();
+		}
+		// A signed fpid proves only its own UUID.
+		const fpid = await call(`/demoptout?d_uuid=${OTHER}&fpid=${await signed(U)}`);
+		expect(fpid.status).toBe(403);
+		await untouched();
+	});
+
+	it("d_uuid with partner IDs opts out those IDs and the device's own IDs of those partners, not the device", async () => {
+		const res = await call(`/demoptout?d_rtbd=json&d_uuid=${U}&d_dpid=1000&d_dpuuid=c`, { cookie: `uuid=${U}` });
+		expect(await res.json()).toEqual({ optout: true, message: "opted out 1 partner ID(s)" });
+		expect(uuidCookie(res)).toBeNull();
+		// c was OTHER's: blocked; a is U's ID of partner 1000: erased too; U's ID of 2000 stays.
+		expect(await partnerOptOuts()).toEqual([
+			{ dpid: 1000, dpuuid: "a" },
+			{ dpid: 1000, dpuuid: "c" },
+		]);
+		expect(await pairs()).toEqual([{ dpid: 2000, dpuuid: "b", uuid: U }]);
+		expect(await pairStoreOf(env).isOptedOut(U)).toBe(false);
+	});
+
+	it("a partner's authenticated server call may name a visitor it is paired with by d_uuid", async () => {
+		const keys = await seedPartnersWithKeys(1000, 3000);
+		const strangers = [
+			[{ Authorization: `Bearer ${keys[3000]}` }, 404, "DPID 3000 has no pair with that d_uuid"],
+			[{ Authorization: "Bearer not-a-key" }, 401, "invalid partner key"],
+		] as const;
+		for (const [headers, status, error] of strangers) {
+			const res = await call(`/demoptout?d_uuid=${U}`, { headers });
+			expect(res.status).toBe(status);
+			expect(await res.text()).toContain(error);
+		}
+		await untouched();
+		const auth = { Authorization: `Bearer ${keys[1000]}` };
+		const noTarget = await call("/demoptout", { headers: auth, cookie: `uuid=${OTHER}` });
+		expect(noTarget.status).toBe(400);
+		await untouched();
+		const res = await call(`/demoptout?d_rtbd=json&d_uuid=${U}`, { headers: auth });
+		expect(res.status).toBe(200);
+		expect(uuidCookie(res)).toBeNull();
+		expect(await pairStoreOf(env).isOptedOut(U)).toBe(true);
+		expect((await pairs()).map((p) => p.uuid)).toEqual([OTHER]);
+	});
+
+	it("Experience Cloud IDs (d_mid, d_orgid) and malformed d_uuid are 400s that opt nobody out", async () => {
+		const calls = [
+			["/demoptout.jpg?d_mid=123&d_orgid=IMSoRGid", /^edgesync keeps no Experience Cloud IDs/],
+			["/demoptout?d_uuid=123", /^d_uuid must be an edgesync UUID/],
+			[`/demoptout?d_uuid=${U}&d_uuid=${U}`, /^d_uuid given more than once/],
+		] as const;
+		for (const [path, reason] of calls) {
+			const res = await call(path, { cookie: `uuid=${U}` });
+			expect(res.status, path).toBe(400);
+			expect(await res.text(), path).toMatch(reason);
+			expect(uuidCookie(res), path).toBeNull();
+		}
+		await untouched();
 	});
 });

@@ -64,6 +64,17 @@ export const requirePartner: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 /**
+ * A partner key when one is presented: server-to-server calls on public routes (an opt-out naming a
+ * device by `d_uuid`) carry one, browsers none. A wrong key is refused (and counted), never ignored.
+ */
+export const optionalPartner: MiddlewareHandler<AppEnv> = async (c, next) => {
+	if (c.req.header("Authorization") !== undefined) {
+		c.set("partnerDpid", await identified(c, partnerOnly, "missing partner key", "invalid partner key"));
+	}
+	await next();
+};
+
+/**
  * Unless the caller is the operator or the partner `dpid` itself, answers exactly as for something
  * that does not exist (404 "no such <what>"): a partner never learns whether another partner's run,
  * receipt or numbers exist.
