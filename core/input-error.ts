@@ -5,10 +5,13 @@
  */
 export class InputError extends Error {
 	readonly problems: readonly string[];
+	/** Machine-readable codes for the problems where a protocol defines them (AAM's DCS errors on /ibs). */
+	readonly codes: readonly { code: number; msg: string }[];
 
-	constructor(problems: readonly string[]) {
+	constructor(problems: readonly string[], codes: readonly { code: number; msg: string }[] = []) {
 		super(problems.join("; "));
 		this.name = "InputError";
 		this.problems = problems;
+		this.codes = codes;
 	}
 }

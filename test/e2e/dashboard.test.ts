@@ -224,7 +224,7 @@ describe("the dashboard in Chromium", () => {
 		};
 		const before = await counts();
 		const ibs = (q: string) => fetch(`${edge.origin}/ibs:${q}`, { headers: { Cookie: `uuid=${"4".repeat(38)}` } });
-		expect((await ibs("dpid=4711&dpuuid=a")).status).toBe(400);
+		expect((await ibs("dpid=4711&dpuuid=a")).headers.get("X-Error")).toBe("300,104");
 		expect((await ibs("dpid=1000&dpuuid=live-1&gdpr=1")).status).toBe(200);
 		expect((await ibs("dpid=1000&dpuuid=live-1")).status).toBe(200);
 		const expected = {

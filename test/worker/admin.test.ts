@@ -60,7 +60,7 @@ describe("partners", () => {
 		await send("POST", "/partners", partner());
 		expect((await call("/ibs:dpid=1000&dpuuid=a")).status).toBe(200);
 		await send("DELETE", "/partners/1000");
-		expect((await call("/ibs:dpid=1000&dpuuid=a")).status).toBe(400);
+		expect((await call("/ibs:dpid=1000&dpuuid=a")).headers.get("X-Error")).toBe("300,104");
 	});
 
 	it.each([

@@ -45,7 +45,8 @@ describe("the error renderer", () => {
 
 	it("answers a real route whose reason echoes UTF-8 from the URL with 400, not 500", async () => {
 		await seedPartner({ dpid: 1000 });
-		const res = await call(`/ibs?d_cid_ic=${encodeURIComponent("😀\r\n")}%01abc`);
+		// /ibs skips such an ID (AAM's 300, in the body); an opt-out refuses the call and says why.
+		const res = await call(`/demoptout?d_cid_ic=${encodeURIComponent("😀\r\n")}%01abc`);
 		expect(res.status).toBe(400);
 		expect(res.headers.get(REASON_HEADER)).toMatch(PRINTABLE_ASCII);
 		expect(res.headers.get(REASON_HEADER)).toContain("unknown integration code");

@@ -34,7 +34,16 @@ describe("/ibs without consent stores nothing and sets no cookie, but still answ
 			expect(redirect.headers.get("Location")).toBe("https://partner.example/s?u=");
 
 			const json = await call(`/ibs:dpid=1000&dpuuid=abc${signal}&d_rtbd=json`);
-			expect(await json.json()).toEqual({ uuid: "", stored: [], errors: [{ dpid: 1000, reason: "no consent" }] });
+			expect(json.headers.get("X-Error")).toBe("315");
+			// AAM's shape without a uuid: none may be given.
+			expect(await json.json()).toEqual({
+				stuff: [],
+				dcs_region: 7,
+				tid: expect.any(String),
+				errors: [{ code: 315, msg: "Consent string indicates no consent" }],
+				stored: [],
+				skipped: [{ dpid: 1000, reason: "no consent" }],
+			});
 			expect(sent).toEqual([]);
 		});
 	}
@@ -61,6 +70,12 @@ describe("opted-out (NOTARGET) visitors", () => {
 		const res = await call(`/ibs:dpid=1000&dpuuid=abc${REDIR}`, { cookie: "uuid=NOTARGET" });
 		expect(res.status).toBe(302);
 		expect(res.headers.get("Location")).toBe("https://partner.example/s?u=");
+		// AAM's answer for an opted-out visitor: error 171 instead of a UUID.
+		expect(res.headers.get("X-Error")).toBe("171");
+		const json = await call("/ibs:dpid=1000&dpuuid=abc&d_rtbd=json", { cookie: "uuid=NOTARGET" });
+		const body = await json.json();
+		expect(body).toMatchObject({ errors: [{ code: 171, msg: "Encountered opt out tag" }], stored: [] });
+		expect(body).not.toHaveProperty("uuid");
 		expect(uuidCookie(res)).toMatch(/^uuid=NOTARGET; Max-Age=315360000; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
 		expect(sent).toEqual([]);
 	});
@@ -94,7 +109,14 @@ describe("cookie bounce for cross-site calls without our cookie", () => {
 
 	it("second leg without the cookie: cookies are blocked, so nothing is stored and no UUID is minted", async () => {
 		const res = await call(`/ibs:dpid=1000&dpuuid=abc&d_rtbd=json&es_cb=1`, { headers: crossSite });
-		expect(await res.json()).toEqual({ uuid: "", stored: [], errors: [{ dpid: 1000, reason: "cookies blocked" }] });
+		expect(res.headers.get("X-Error")).toBe("172");
+		const body = await res.json();
+		expect(body).toMatchObject({
+			errors: [{ code: 172, msg: "Blocked cookies" }],
+			stored: [],
+			skipped: [{ dpid: 1000, reason: "cookies blocked" }],
+		});
+		expect(body).not.toHaveProperty("uuid");
 		expect(uuidCookie(res)).toBeNull();
 		expect(sent).toEqual([]);
 	});
@@ -137,10 +159,11 @@ describe("TCF consent per partner", () => {
 		const res = await call(`/ibs:d_cid=2000%01a&d_cid=3000%01b&gdpr=1&gdpr_consent=${consent}&d_rtbd=json`, {
 			cookie: KNOWN,
 		});
-		expect(await res.json()).toEqual({
+		expect(await res.json()).toMatchObject({
 			uuid: "7".repeat(38),
+			errors: [{ code: 315, msg: "Consent string indicates no consent" }],
 			stored: [{ dpid: 2000, dpuuid: "a" }],
-			errors: [{ dpid: 3000, reason: "no consent" }],
+			skipped: [{ dpid: 3000, reason: "no consent" }],
 		});
 		expect(uuidCookie(res)).not.toBeNull();
 		expect(sent.flatMap((m) => m.pairs)).toEqual([{ dpid: 2000, dpuuid: "a" }]);

@@ -105,9 +105,11 @@ describe("/ibs counts rejected and consent-blocked calls without touching D1", (
 	it("counts bad input by normalized reason and no-consent calls by partner; stored calls not at all", async () => {
 		expect((await call("/ibs:dpid=1000&dpuuid=warm&gdpr=0")).status).toBe(200); // partner list now cached
 		const prepare = vi.spyOn(env.DB, "prepare");
-		expect((await call("/ibs:dpid=999&dpuuid=abc")).status).toBe(400);
-		expect((await call("/ibs:dpid=998&dpuuid=abc")).status).toBe(400);
-		expect((await call("/ibs:dpid=1000&dpuuid=")).status).toBe(400);
+		// Calls whose IDs were all skipped (AAM's per-ID errors, answered 200) count as bad input.
+		expect((await call("/ibs:dpid=999&dpuuid=abc")).headers.get("X-Error")).toBe("300,104");
+		expect((await call("/ibs:dpid=998&dpuuid=abc")).status).toBe(200);
+		expect((await call("/ibs:dpid=1000&dpuuid=")).headers.get("X-Error")).toBe("300,104");
+		expect((await call("/ibs")).status).toBe(400); // refused as a whole
 		expect((await call("/ibs:dpid=1000&dpuuid=abc&gdpr=1")).status).toBe(200);
 		expect((await call("/ibs:dpid=1000&dpuuid=abc&gdpr=0")).status).toBe(200);
 		expect(prepare).not.toHaveBeenCalled();
@@ -118,6 +120,7 @@ describe("/ibs counts rejected and consent-blocked calls without touching D1", (
 		expect(sent[0]?.counts).toEqual([
 			{ day: today, dpid: 0, metric: "bad_input", reason: "unknown dpid N", n: 2 },
 			{ day: today, dpid: 0, metric: "bad_input", reason: "dpuuid is empty", n: 1 },
+			{ day: today, dpid: 0, metric: "bad_input", reason: "dpid is missing", n: 1 },
 			{ day: today, dpid: 1000, metric: "consent_blocked", reason: "", n: 1 },
 		]);
 		expect(await flushed()).toEqual([]); // flushed once, not twice
@@ -125,6 +128,7 @@ describe("/ibs counts rejected and consent-blocked calls without touching D1", (
 		// The message goes through the real consumer into D1.
 		await consume(sent);
 		expect(await counters()).toEqual([
+			{ day: today, dpid: 0, metric: "bad_input", reason: "dpid is missing", count: 1 },
 			{ day: today, dpid: 0, metric: "bad_input", reason: "dpuuid is empty", count: 1 },
 			{ day: today, dpid: 0, metric: "bad_input", reason: "unknown dpid N", count: 2 },
 			{ day: today, dpid: 1000, metric: "consent_blocked", reason: "", count: 1 },

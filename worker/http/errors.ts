@@ -29,8 +29,8 @@ export function reasonForHeader(reason: string): string {
 
 /** The one place that turns errors into responses. */
 export const renderError: ErrorHandler<AppEnv> = (err, c) => {
-	if (err instanceof InputError)
-		return renderError(new HTTPException(400, { message: err.message, cause: err.problems }), c);
+	const codes = err instanceof InputError ? err.codes : [];
+	if (err instanceof InputError) err = new HTTPException(400, { message: err.message, cause: err.problems });
 	if (!(err instanceof HTTPException)) {
 		console.error("unhandled error", c.req.method, c.req.path, err);
 		return c.json({ error: "internal error" }, 500);
@@ -39,9 +39,12 @@ export const renderError: ErrorHandler<AppEnv> = (err, c) => {
 	const reason = err.message || "error";
 	c.header(REASON_HEADER, reasonForHeader(reason));
 	c.header("Cache-Control", "no-store, private");
+	// A protocol's own codes (AAM's DCS errors): `X-Error: 311` and `errors: [{code, msg}]`, as AAM answers.
+	if (codes.length > 0) c.header("X-Error", codes.map((e) => e.code).join(","));
 	const style = c.get("errorStyle") ?? "text";
 	if (style === "json") {
-		return c.json({ error: reason, ...(err.cause ? { details: err.cause } : {}) }, status);
+		const details = err.cause ? { details: err.cause } : {};
+		return c.json({ error: reason, ...details, ...(codes.length > 0 ? { errors: codes } : {}) }, status);
 	}
 	// A broken vendor page embeds us as <img>: keep answering an image so it does not break.
 	if (style === "pixel" && (c.req.header("Accept") ?? "").includes("image/")) {

@@ -4,12 +4,15 @@ import { partnerDirectory } from "../../core/partners/directory";
 import { fail } from "../http/errors";
 import { NO_STORE, sendPixel } from "../http/pixel";
 import type { AppContext, AppEnv } from "../http/types";
-import { resolveVisitor } from "../identity/resolve";
+import { type Resolution, resolveVisitor } from "../identity/resolve";
 import { readVisitor } from "../identity/visitor-cookie";
 import { enqueuePairs } from "../pairs/enqueue";
 import { pairQueues } from "../pairs/partitions";
+import { reasonKey } from "../stats/counters";
 import { countIbsCall, countRejectedIbsCalls } from "../stats/ibs-counters";
 import { consentOf } from "../sync/consent-gate";
+import { dcsRegion, transactionId } from "../sync/dcs-answer";
+import { DCS, type DcsError, xErrorHeader } from "../sync/dcs-errors";
 import { BOUNCE_MARKER, type IbsCall, parseIbsCall } from "../sync/ibs-request";
 import { lenientGetter, syncParams } from "../sync/params";
 import { enforceSyncLimits } from "../sync/rate-limit";
@@ -27,6 +30,9 @@ ibsRoutes.get(IBS_PATH, async (c) => {
 	c.set("errorStyle", lenientGetter(params)("d_rtbd") === "json" ? "json" : "pixel");
 	const settings = settingsOf(c.env);
 	const call = parseIbsCall(params, await partnerDirectory(c.env));
+	// IDs skipped one by one are bad input too (the dashboard counts calls, by their first problem).
+	const problem = call.errors[0];
+	if (problem) countIbsCall(c, "bad_input", 0, reasonKey(problem.reason ?? problem.msg));
 	const consent = consentOf(call.consent, settings);
 	if (call.redir !== null && call.owner) {
 		const problem = redirectProblem(call.redir, call.owner.redirectHosts);
@@ -61,24 +67,48 @@ ibsRoutes.get(IBS_PATH, async (c) => {
 			fail(503, "could not record the sync; try again");
 		});
 	}
-	return answer(c, call, uuid ?? "", stored, skipped);
+	const errors = [...call.errors, ...visitorErrors(who, skipped)];
+	const xError = xErrorHeader(errors);
+	if (xError) c.header("X-Error", xError);
+	return answer(c, call, uuid, { stored, skipped, errors });
 });
 
-function answer(
-	c: AppContext,
-	call: IbsCall,
-	uuid: string,
-	stored: IbsCall["claims"],
-	errors: Array<{ dpid: number; reason: string }>,
-): Response {
-	const target = call.redir === null ? null : redirectUrl(call.redir, uuid);
+/** AAM's codes for what kept the visitor's IDs from being stored: 171 opted out, 172 cookies blocked, 315 consent. */
+function visitorErrors(who: Resolution, skipped: ReadonlyArray<{ reason: string }>): DcsError[] {
+	if (who.kind === "anonymous" && who.reason === "opted out") return [DCS.optedOut()];
+	if (who.kind === "anonymous" && who.reason === "cookies blocked") return [DCS.cookiesBlocked()];
+	return skipped.some((s) => s.reason === "no consent") || (who.kind === "anonymous" && who.reason === "no consent")
+		? [DCS.noConsent()]
+		: [];
+}
+
+interface Outcome {
+	stored: IbsCall["claims"];
+	skipped: Array<{ dpid: number; reason: string }>;
+	errors: DcsError[];
+}
+
+/**
+ * `d_rtbd=json` answers in AAM's shape (`stuff`, `uuid`, `dcs_region`, `tid`, and `errors` when there are
+ * any; no `uuid` when none may be given), with edgesync's `stored` and `skipped` beside it.
+ */
+function answer(c: AppContext, call: IbsCall, uuid: string | null, outcome: Outcome): Response {
+	const target = call.redir === null ? null : redirectUrl(call.redir, uuid ?? "");
 	if (target) {
 		c.header("Cache-Control", NO_STORE);
 		return c.redirect(target.href, 302);
 	}
 	if (call.json) {
 		c.header("Cache-Control", NO_STORE);
-		return c.json({ uuid, stored: stored.map((s) => ({ dpid: s.partner.dpid, dpuuid: s.dpuuid })), errors });
+		return c.json({
+			stuff: [],
+			...(uuid ? { uuid } : {}),
+			dcs_region: dcsRegion(c),
+			tid: transactionId(),
+			...(outcome.errors.length > 0 ? { errors: outcome.errors } : {}),
+			stored: outcome.stored.map((s) => ({ dpid: s.partner.dpid, dpuuid: s.dpuuid })),
+			...(outcome.skipped.length > 0 ? { skipped: outcome.skipped } : {}),
+		});
 	}
 	return sendPixel(c);
 }

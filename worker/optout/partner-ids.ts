@@ -1,8 +1,7 @@
 import { InputError } from "../../core/input-error";
 import type { PartnerDirectory } from "../../core/partners/directory";
-import { parseDpid, partnerIdProblem } from "../../core/partners/dpid";
 import { isUuid } from "../../core/uuid";
-import { type PairClaim, readCidForms } from "../sync/ibs-request";
+import { type DeclaredId, type PairClaim, readCid, readDpidPair } from "../sync/declared-ids";
 import { allRaw, type RawParams, strictDecode } from "../sync/params";
 
 /**
@@ -44,11 +43,17 @@ export function parseOptOutCall(params: RawParams, partners: PartnerDirectory): 
 		problems.push(`at most ${MAX_OPT_OUT_IDS_PER_CALL} partner IDs per opt-out call (${given} given)`);
 	}
 	const device = readDevice(params, problems);
-	const partnerIds: PairClaim[] = [];
+	const ids: DeclaredId[] = [];
 	if (problems.length === 0) {
-		readCidForms(params, partners, partnerIds, problems);
+		for (const [name, raw] of params)
+			if (name === "d_cid" || name === "d_cid_ic") ids.push(readCid(name, raw, partners));
 		for (const [dpidName, uuidName] of DPID_FORMS)
-			readDpidPairs(params, dpidName, uuidName, partners, partnerIds, problems);
+			ids.push(...readDpidPairs(params, dpidName, uuidName, partners, problems));
+	}
+	const partnerIds: PairClaim[] = [];
+	for (const id of ids) {
+		if (id.kind === "claim") partnerIds.push(id.claim);
+		else problems.push(id.reason);
 	}
 	if (problems.length > 0) throw new InputError(problems.slice(0, 5));
 	return { partnerIds, device };
@@ -69,27 +74,17 @@ function readDpidPairs(
 	dpidName: string,
 	uuidName: string,
 	partners: PartnerDirectory,
-	claims: PairClaim[],
 	problems: string[],
-): void {
+): DeclaredId[] {
 	const dpids = allRaw(params, dpidName);
 	const dpuuids = allRaw(params, uuidName);
 	if (dpids.length !== dpuuids.length) {
 		problems.push(
 			`each ${dpidName} needs its ${uuidName} (${dpids.length} ${dpidName}, ${dpuuids.length} ${uuidName})`,
 		);
-		return;
+		return [];
 	}
-	dpids.forEach((dpidRaw, i) => {
-		const dpid = parseDpid(strictDecode(dpidRaw) ?? "");
-		const partner = dpid === null ? undefined : partners.byDpid.get(dpid);
-		const dpuuid = strictDecode(dpuuids[i] ?? "");
-		const problem = partnerIdProblem(dpuuid);
-		if (dpid === null) problems.push(`${dpidName} must be a positive integer`);
-		else if (!partner) problems.push(`unknown dpid ${dpid}`);
-		else if (problem) problems.push(`${uuidName}: ${problem}`);
-		else if (dpuuid !== null) claims.push({ partner, dpuuid, authState: null });
-	});
+	return dpids.map((dpid, i) => readDpidPair(dpid, dpuuids[i] ?? "", partners));
 }
 
 function countPartnerIds(params: RawParams): number {

@@ -1,25 +1,23 @@
 import { InputError } from "../../core/input-error";
 import type { PartnerDirectory } from "../../core/partners/directory";
-import { parseDpid, partnerIdProblem } from "../../core/partners/dpid";
 import type { Partner } from "../../core/partners/partner";
 import { type ConsentSignals, consentSignalsFrom } from "../consent";
-import { allRaw, firstRaw, lenientGetter, type RawParams, strictDecode } from "./params";
+import { DCS, type DcsError, MAX_IDS_PER_CALL, MAX_IDS_PER_SOURCE, shownId } from "./dcs-errors";
+import { type DeclaredId, type PairClaim, partnerOfDpid, readCid, readDpidPair } from "./declared-ids";
+import { firstRaw, lenientGetter, type RawParams, strictDecode } from "./params";
 
-/** Most ID pairs one call may carry: enough for a page's worth of d_cid, small enough to bound the work. */
-export const MAX_PAIRS_PER_CALL = 20;
+export type { PairClaim } from "./declared-ids";
+
 /** The marker the cookie bounce adds to the URL it redirects to. */
 export const BOUNCE_MARKER = "es_cb";
 
-export interface PairClaim {
-	partner: Partner;
-	dpuuid: string;
-	/** d_cid's optional third field: 0 unknown, 1 authenticated, 2 logged out. */
-	authState: 0 | 1 | 2 | null;
-}
-
-/** A validated /ibs call. Any invalid part rejects the whole call (InputError), so nothing half-valid is stored. */
+/**
+ * A read /ibs call. Each declared ID is judged on its own, as AAM's DCS does: `claims` are the IDs to
+ * store, `errors` say (with AAM's codes) why the others were skipped.
+ */
 export interface IbsCall {
 	claims: PairClaim[];
+	errors: DcsError[];
 	/** The partner whose redirect allow-list applies (the dpid parameter, or the claims' single partner). */
 	owner: Partner | null;
 	redir: string | null;
@@ -28,24 +26,38 @@ export interface IbsCall {
 	consent: ConsentSignals;
 }
 
+/**
+ * Reads an /ibs call. Only what leaves the call unreadable as a whole refuses it (InputError, so
+ * nothing is stored): bytes that cannot be decoded (AAM's 311), a redir without a partner whose
+ * allow-list could judge it, a call that names no partner at all.
+ */
 export function parseIbsCall(params: RawParams, partners: PartnerDirectory): IbsCall {
-	const problems: string[] = [];
-	const claims: PairClaim[] = [];
-	const owner = readDpidForm(params, partners, claims, problems);
-	readCidForms(params, partners, claims, problems);
-	if (claims.length > MAX_PAIRS_PER_CALL) problems.push(`at most ${MAX_PAIRS_PER_CALL} ID pairs per call`);
-
+	const dpidRaw = firstRaw(params, "dpid", "d_dpid");
+	const { ids, pairRead } = readIds(params, dpidRaw, partners);
+	const undecodable = ids.find((id) => id.kind === "undecodable");
 	const redirRaw = firstRaw(params, "redir", "d_redir");
 	const redir = redirRaw === undefined ? null : strictDecode(redirRaw);
-	if (redirRaw !== undefined && redir === null) problems.push("redir is not valid UTF-8");
+	const dpidText = dpidRaw === undefined ? null : strictDecode(dpidRaw);
+	if (undecodable || (redirRaw !== undefined && redir === null) || (dpidRaw !== undefined && dpidText === null)) {
+		const reason =
+			undecodable?.reason ??
+			(redir === null && redirRaw !== undefined ? "redir is not valid UTF-8" : "dpid is not valid UTF-8");
+		throw new InputError([reason], [DCS.invalidParameters()]);
+	}
+	const found = dpidText === null ? null : partnerOfDpid(dpidText, partners);
+	const owner = found && "partner" in found ? found.partner : null;
+	// A dpid alone asks only for the UUID; one that names no partner is an invalid ID like any other.
+	if (dpidRaw !== undefined && found && "problem" in found && !pairRead) {
+		ids.unshift({ kind: "invalid", raw: dpidRaw, reason: found.problem });
+	}
+	const { claims, errors } = judgeIds(ids);
 	const redirOwner = owner ?? singlePartner(claims);
-	if (redir !== null && !redirOwner) problems.push("redir needs the dpid of the partner it belongs to");
-	if (!owner && claims.length === 0 && problems.length === 0) problems.push("dpid is missing");
-
-	if (problems.length > 0) throw new InputError(problems.slice(0, 5));
+	if (redir !== null && !redirOwner) throw new InputError(["redir needs the dpid of the partner it belongs to"]);
+	if (dpidRaw === undefined && ids.length === 0) throw new InputError(["dpid is missing"]);
 	const get = lenientGetter(params);
 	return {
 		claims,
+		errors,
 		owner: redirOwner,
 		redir,
 		json: get("d_rtbd") === "json",
@@ -54,65 +66,48 @@ export function parseIbsCall(params: RawParams, partners: PartnerDirectory): Ibs
 	};
 }
 
-/** `dpid=…&dpuuid=…` and the deprecated `d_dpid=…&d_dpuuid=…`. A dpid alone asks only for the UUID. */
-function readDpidForm(params: RawParams, partners: PartnerDirectory, claims: PairClaim[], problems: string[]) {
-	const dpidRaw = firstRaw(params, "dpid", "d_dpid");
-	const dpuuidRaw = firstRaw(params, "dpuuid", "d_dpuuid");
-	if (dpidRaw === undefined) {
-		if (dpuuidRaw !== undefined) problems.push("dpuuid given without dpid");
-		return null;
+/** Declared IDs in the order of the URL; the deprecated pair is one ID, at the place of its dpuuid. */
+function readIds(params: RawParams, dpidRaw: string | undefined, partners: PartnerDirectory) {
+	const ids: DeclaredId[] = [];
+	let pairRead = false;
+	for (const [name, raw] of params) {
+		if (name === "d_cid" || name === "d_cid_ic") ids.push(readCid(name, raw, partners));
+		else if (name !== "dpuuid" && name !== "d_dpuuid") continue;
+		else if (pairRead) ids.push({ kind: "invalid", raw, reason: "one dpuuid per call; declare more IDs with d_cid" });
+		else {
+			pairRead = true;
+			const pair = dpidRaw === undefined ? null : readDpidPair(dpidRaw, raw, partners);
+			ids.push(pair ?? { kind: "invalid", raw, reason: "dpuuid given without dpid" });
+		}
 	}
-	const partner = knownPartner(dpidRaw, partners, problems);
-	if (dpuuidRaw === undefined) return partner;
-	const dpuuid = strictDecode(dpuuidRaw);
-	const problem = partnerIdProblem(dpuuid);
-	if (problem) problems.push(problem);
-	else if (partner && dpuuid !== null) claims.push({ partner, dpuuid, authState: null });
-	return partner;
+	return { ids, pairRead };
 }
 
 /**
- * `d_cid=<DPID>%01<UID>[%01<auth>]` and `d_cid_ic=<code>%01<UID>`: the UID was percent-encoded on its
- * own before being joined, so the raw value is split on the literal `%01` and each field decoded once.
+ * AAM's limits, after each ID's own check: at most 3 IDs of one data source (310 for the rest), then at
+ * most 10 in all (301 once, 309 for each ID past the tenth); 104 when no ID was valid.
  */
-export function readCidForms(params: RawParams, partners: PartnerDirectory, claims: PairClaim[], problems: string[]) {
-	for (const [name, lookup] of [
-		["d_cid", (key: string) => knownPartner(key, partners, problems)],
-		["d_cid_ic", (key: string) => knownIntegrationCode(key, partners, problems)],
-	] as const) {
-		for (const raw of allRaw(params, name)) {
-			const fields = raw.split(/%01/i).map(strictDecode);
-			if (fields.length < 2 || fields.length > 3) {
-				problems.push(`${name} must be <id>%01<user id>[%01<auth state>]`);
-				continue;
-			}
-			const [key, dpuuid = null, authRaw] = fields;
-			const partner = key == null ? null : lookup(key);
-			const problem = partnerIdProblem(dpuuid);
-			const authState = authRaw === undefined ? null : (["0", "1", "2"].indexOf(authRaw ?? "") as 0 | 1 | 2 | -1);
-			if (key == null) problems.push(`${name}: the id before %01 is not valid UTF-8`);
-			else if (problem) problems.push(`${name}: ${problem}`);
-			else if (authState === -1) problems.push(`${name}: auth state must be 0, 1 or 2`);
-			else if (partner && dpuuid !== null) claims.push({ partner, dpuuid, authState });
+export function judgeIds(ids: readonly DeclaredId[]): { claims: PairClaim[]; errors: DcsError[] } {
+	const errors: DcsError[] = [];
+	const accepted: PairClaim[] = [];
+	const perSource = new Map<number, number>();
+	for (const id of ids) {
+		if (id.kind !== "claim") {
+			errors.push(DCS.invalidId(shownId(id.raw), id.reason));
+			continue;
 		}
+		const { dpid } = id.claim.partner;
+		const seen = (perSource.get(dpid) ?? 0) + 1;
+		perSource.set(dpid, seen);
+		if (seen > MAX_IDS_PER_SOURCE) errors.push(DCS.overSourceLimit(dpid, shownId(id.claim.dpuuid)));
+		else accepted.push(id.claim);
 	}
-}
-
-function knownPartner(raw: string, partners: PartnerDirectory, problems: string[]): Partner | null {
-	const dpid = parseDpid(raw);
-	if (dpid === null) {
-		problems.push("dpid must be a positive integer");
-		return null;
+	if (accepted.length > MAX_IDS_PER_CALL) {
+		errors.push(DCS.tooManyIds(accepted.length));
+		for (const extra of accepted.slice(MAX_IDS_PER_CALL)) errors.push(DCS.overCallLimit(shownId(extra.dpuuid)));
 	}
-	const partner = partners.byDpid.get(dpid);
-	if (!partner) problems.push(`unknown dpid ${dpid}`);
-	return partner ?? null;
-}
-
-function knownIntegrationCode(code: string, partners: PartnerDirectory, problems: string[]): Partner | null {
-	const partner = partners.byIntegrationCode.get(code);
-	if (!partner) problems.push(`unknown integration code ${JSON.stringify(code.slice(0, 64))}`);
-	return partner ?? null;
+	if (ids.length > 0 && ids.every((id) => id.kind !== "claim")) errors.push(DCS.allInvalid());
+	return { claims: accepted.slice(0, MAX_IDS_PER_CALL), errors };
 }
 
 function singlePartner(claims: PairClaim[]): Partner | null {
