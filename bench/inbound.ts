@@ -210,7 +210,7 @@ export async function benchInbound(): Promise<void> {
 		}
 		const r = edge.receipt;
 		console.log(
-			`  receipt: received ${r["Records received"]}, no matching ID ${r["No matching ID"]}, stored ${r["Stored records"]}, realized traits ${r["Total realized traits"]}`,
+			`  receipt: received ${r["Records received"]}, no matching ID ${r["No Matching AAM ID"]}, stored ${r["Stored Records"]}, realized traits ${r["Total realized traits"]}`,
 		);
 	} finally {
 		await stopEdges();

@@ -3,12 +3,12 @@ import type { Validation } from "./validate";
 
 /** In the order printed. Reading a file alone gives the first four; the others need the edge's data. */
 const SAMPLE_TITLES: Record<SampleKind, string> = {
-	formatErrors: "Format errors",
-	invalidIds: "Invalid IDs",
+	formatErrors: "Format Errors",
+	invalidIds: "Invalid AAM ID",
 	unusedSignals: "Unused signals",
 	signalsOverCap: "Signals over the per-line cap",
-	noMatchingId: "No matching ID",
-	noTraitRealized: "No trait realized",
+	noMatchingId: "No Matching AAM ID",
+	noTraitRealized: "No Trait Realized",
 	traitsFailedValidation: "Traits failed validation",
 	filesCut: "Files cut at the size cap",
 };
@@ -37,8 +37,8 @@ export function renderText(v: Validation): string {
 		"",
 		...table([
 			["Records received", c.recordsReceived],
-			["Format errors", c.formatErrors],
-			["Invalid IDs", c.invalidIds],
+			["Format Errors", c.formatErrors],
+			["Invalid AAM ID", c.invalidIds],
 			["Total signals", c.totalSignals],
 			["Total unused signals", c.totalUnusedSignals],
 			["Signals over the per-line cap", c.signalsOverCap],
@@ -67,7 +67,7 @@ export function renderText(v: Validation): string {
 	}
 	out.push(
 		"",
-		"No matching ID, realized traits and the other receipt counts depend on the edge's data: see the receipt.",
+		"No Matching AAM ID, realized traits and the other receipt counts depend on the edge's data: see the receipt.",
 		verdict(v),
 	);
 	return `${out.join("\n")}\n`;

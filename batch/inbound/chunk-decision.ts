@@ -42,7 +42,7 @@ interface UserState {
 	stored: boolean;
 	/** An .overwrite already replaced the user's traits of the source (on an earlier line). */
 	overwritten: boolean;
-	/** Some line named a trait of another data source ("Users with traits that failed validation"). */
+	/** Some line named a trait of another data source ("Total users that have traits which failed validation"). */
 	failedValidation: boolean;
 }
 

@@ -56,7 +56,7 @@ export async function finishDelivery(
 	pieces: number,
 ): Promise<{ stored: number }> {
 	const delivery = await loadDelivery(env.DB, deliveryId);
-	if (delivery.status === "done" && delivery.receipt) return { stored: delivery.receipt["Stored records"] };
+	if (delivery.status === "done" && delivery.receipt) return { stored: delivery.receipt["Stored Records"] };
 	const receipt = buildReceipt({
 		delivery: deliveryId,
 		files: delivery.files,
@@ -73,7 +73,7 @@ export async function finishDelivery(
 	});
 	await recordReceipt(env.DB, deliveryId, json, Date.now());
 	await deletePieces(env, deliveryId, pieces);
-	return { stored: receipt["Stored records"] };
+	return { stored: receipt["Stored Records"] };
 }
 
 /** R2 deletes at most 1,000 keys per call. */
@@ -89,15 +89,15 @@ export async function sendReceipt(env: Env, deliveryId: string): Promise<{ sent:
 	const delivery = await loadDelivery(env.DB, deliveryId);
 	if (!delivery.receipt) throw new Error(`delivery ${deliveryId} has no receipt yet`);
 	const partner = await getPartner(env.DB, delivery.dpid);
-	return mailReceipt(env, delivery.receipt, partner?.receiptEmails ?? []);
+	return mailReceipt(env, delivery.receipt, delivery.dpid, partner?.receiptEmails ?? []);
 }
 
 /** Sends the receipt to the operator and the partner's recipients (copies kept, see sendMail). */
-async function mailReceipt(env: Env, receipt: Receipt, partnerEmails: readonly string[]): Promise<{ sent: number }> {
+async function mailReceipt(env: Env, receipt: Receipt, dpid: number, partnerEmails: readonly string[]) {
 	const { operatorEmail, receiptFrom } = settingsOf(env);
 	const to = [...new Set([operatorEmail, ...partnerEmails].filter(Boolean))];
 	if (to.length === 0 || !receiptFrom) return { sent: 0 };
-	return sendMail(env, receiptMail(receipt, receiptFrom, to), receiptFolder(receipt.Delivery));
+	return sendMail(env, receiptMail(receipt, dpid, receiptFrom, to), receiptFolder(receipt.Delivery));
 }
 
 function receiptFolder(deliveryId: string): string {

@@ -1,26 +1,6 @@
 import { createMimeMessage } from "mimetext/browser";
 import { base64 } from "../../core/encoding";
-import type { Receipt } from "./receipt";
-
-/** Counts shown in the e-mail body, in the order of SPEC §5. */
-const COUNT_FIELDS = [
-	"Records received",
-	"Format errors",
-	"Invalid IDs",
-	"No matching ID",
-	"No trait realized",
-	"Records processed",
-	"Stored records",
-	"Total devices",
-	"Total signals",
-	"Total unused signals",
-	"Total realized traits",
-	"Total removed traits",
-	"Total traits failed validation",
-	"Users with traits that failed validation",
-	"Job start time",
-	"Job end time",
-] as const satisfies ReadonlyArray<keyof Receipt>;
+import { AAM_RECEIPT_FIELDS, type Receipt } from "./receipt";
 
 /** edgesync's additions after AAM's fields, shown only when something was cut. */
 const CAP_FIELDS = ["Signals over the per-line cap", "Files cut at the size cap"] as const satisfies ReadonlyArray<
@@ -33,35 +13,52 @@ export interface ReceiptMail {
 	raw: string;
 }
 
-/** The receipt as a MIME message: plain text and HTML parts, the receipt JSON attached. */
-export function receiptMail(receipt: Receipt, from: string, to: readonly string[]): ReceiptMail {
+/**
+ * The receipt as a MIME message laid out as AAM's inbound receipt message: a greeting with the partner's
+ * ID, `File name:` and one file per line, then AAM's fields as `Label: value` lines in AAM's order, so a
+ * parser of AAM's mails reads it; edgesync's additions follow under their own heading. An HTML part
+ * shows the same, and the receipt JSON is attached.
+ */
+export function receiptMail(receipt: Receipt, dpid: number, from: string, to: readonly string[]): ReceiptMail {
 	const msg = createMimeMessage();
 	msg.setSender({ name: "edgesync receipts", addr: from });
 	msg.setRecipients([...to]);
-	msg.setSubject(`edgesync receipt: ${receipt.Delivery} (${receipt["Stored records"]} stored)`);
-	const rows: Array<[string, string]> = [
-		["File name(s)", receipt["File name(s)"].join(", ")],
-		...COUNT_FIELDS.map((f): [string, string] => [f, String(receipt[f])]),
+	msg.setSubject(
+		`edgesync Server-To-Server Processing Result: ${receipt.Delivery} (${receipt["Stored Records"]} stored)`,
+	);
+	const aam = AAM_RECEIPT_FIELDS.map((f): [string, string] => [f, String(receipt[f])]);
+	const ours: Array<[string, string]> = [
+		["Delivery", receipt.Delivery],
+		["Status", receipt.Status],
 		...CAP_FIELDS.filter((f) => (receipt[f] ?? 0) > 0).map((f): [string, string] => [f, String(receipt[f])]),
 	];
-	if (receipt.Reason) rows.unshift(["Rejected", receipt.Reason]);
 	const lateOf = receipt["Late part of"];
-	if (lateOf) rows.push(["Late part of", `${lateOf} (this part arrived after that delivery had started)`]);
+	if (lateOf) ours.push(["Late part of", `${lateOf} (this part arrived after that delivery had started)`]);
+	if (receipt.Reason) ours.push(["Reason", receipt.Reason]);
 	const samples = Object.entries(receipt["Sample lines"]).flatMap(([kind, lines]) =>
 		(lines ?? []).map((line): [string, string] => [kind, line]),
 	);
+	const greeting = [`Dear partner: (ID:${dpid})`, "We have received your Server-To-Server file delivery"];
 	msg.addMessage({
 		contentType: "text/plain",
 		data: [
-			...rows.map(([k, v]) => `${k}: ${v}`),
+			...greeting,
+			"File name:",
+			...receipt["File name"],
+			...aam.map(([k, v]) => `${k}: ${v}`),
+			"",
+			"edgesync:",
+			...ours.map(([k, v]) => `${k}: ${v}`),
 			...(samples.length ? ["", "Sample lines:", ...samples.map(([k, l]) => `  [${k}] ${l}`)] : []),
 		].join("\n"),
 	});
+	const rows = (pairs: Array<[string, string]>) =>
+		pairs.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join("");
 	msg.addMessage({
 		contentType: "text/html",
-		data: `<h1>Receipt for ${escapeHtml(receipt.Delivery)}</h1><table>${rows
-			.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`)
-			.join("")}</table>${
+		data: `${greeting.map((line) => `<p>${escapeHtml(line)}</p>`).join("")}<p>File name:</p>${receipt["File name"]
+			.map((name) => `<p>${escapeHtml(name)}</p>`)
+			.join("")}<table>${rows(aam)}</table><h2>edgesync</h2><table>${rows(ours)}</table>${
 			samples.length
 				? `<h2>Sample lines</h2><ul>${samples.map(([k, l]) => `<li><b>${escapeHtml(k)}</b> ${escapeHtml(l)}</li>`).join("")}</ul>`
 				: ""

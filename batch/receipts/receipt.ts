@@ -50,30 +50,31 @@ export type ReceiptSampleKind =
 export type SampleLines = Partial<Record<ReceiptSampleKind, string[]>>;
 
 /**
- * The receipt of one inbound delivery, with exactly the fields of SPEC §5 (their names are the JSON
- * keys, so what vendors read matches the spec word for word), then edgesync's additions: what the
- * operator's caps left unread, and error samples.
+ * The receipt of one inbound delivery: first AAM's inbound receipt fields, spelled exactly as AAM's
+ * message spells them ("Sample Message to Partners after Inbound Processing", SPEC §5), in its order, so
+ * a vendor's receipt parser reads them unchanged; then edgesync's additions, which never rename them.
  */
 export interface Receipt {
-	Delivery: string;
-	Status: "done" | "rejected";
-	"File name(s)": string[];
+	"File name": string[];
 	"Records received": number;
-	"Format errors": number;
-	"Invalid IDs": number;
-	"No matching ID": number;
-	"No trait realized": number;
+	"Format Errors": number;
+	"Invalid AAM ID": number;
+	"No Matching AAM ID": number;
+	"No Trait Realized": number;
 	"Records processed": number;
-	"Stored records": number;
+	"Stored Records": number;
 	"Total devices": number;
 	"Total signals": number;
 	"Total unused signals": number;
 	"Total realized traits": number;
 	"Total removed traits": number;
 	"Total traits failed validation": number;
-	"Users with traits that failed validation": number;
+	"Total users that have traits which failed validation": number;
 	"Job start time": string;
 	"Job end time": string;
+	// ---- edgesync's additions ----
+	Delivery: string;
+	Status: "done" | "rejected";
 	/** Signals past INBOUND_MAX_SIGNALS_PER_LINE on a line: not read (and not in "Total signals"). */
 	"Signals over the per-line cap": number;
 	/** Files whose content (after gunzip) went past INBOUND_MAX_FILE_BYTES: the rest was not read. */
@@ -84,6 +85,26 @@ export interface Receipt {
 	/** Why files were refused before processing (bad name or path, a data source not granted, a second upload). */
 	Reason?: string;
 }
+
+/** AAM's fields, in the order of AAM's message (the e-mail prints them so). */
+export const AAM_RECEIPT_FIELDS = [
+	"Records received",
+	"Format Errors",
+	"Invalid AAM ID",
+	"No Matching AAM ID",
+	"No Trait Realized",
+	"Records processed",
+	"Stored Records",
+	"Total devices",
+	"Total signals",
+	"Total unused signals",
+	"Total realized traits",
+	"Total removed traits",
+	"Total traits failed validation",
+	"Total users that have traits which failed validation",
+	"Job start time",
+	"Job end time",
+] as const satisfies ReadonlyArray<keyof Receipt>;
 
 export interface UserTotals {
 	devices: number;
@@ -108,25 +129,25 @@ export function buildReceipt(input: ReceiptInput): Receipt {
 	const { delivery, files, counts: c, sampleLines, users, start, end, lateOf } = input;
 	const processed = c.recordsReceived;
 	return {
-		Delivery: delivery,
-		Status: "done",
-		"File name(s)": files.map(baseName),
+		"File name": files.map(baseName),
 		"Records received": c.recordsReceived,
-		"Format errors": c.formatErrors,
-		"Invalid IDs": c.invalidIds,
-		"No matching ID": c.noMatchingId,
-		"No trait realized": c.noTraitRealized,
+		"Format Errors": c.formatErrors,
+		"Invalid AAM ID": c.invalidIds,
+		"No Matching AAM ID": c.noMatchingId,
+		"No Trait Realized": c.noTraitRealized,
 		"Records processed": processed,
-		"Stored records": processed - c.formatErrors - c.invalidIds - c.noMatchingId - c.noTraitRealized,
+		"Stored Records": processed - c.formatErrors - c.invalidIds - c.noMatchingId - c.noTraitRealized,
 		"Total devices": users.devices,
 		"Total signals": c.totalSignals,
 		"Total unused signals": c.totalUnusedSignals,
 		"Total realized traits": c.totalRealizedTraits,
 		"Total removed traits": c.totalRemovedTraits,
 		"Total traits failed validation": c.totalTraitsFailedValidation,
-		"Users with traits that failed validation": users.failedValidation,
+		"Total users that have traits which failed validation": users.failedValidation,
 		"Job start time": receiptTime(start),
 		"Job end time": receiptTime(end),
+		Delivery: delivery,
+		Status: "done",
 		"Signals over the per-line cap": c.signalsOverCap,
 		"Files cut at the size cap": c.filesCut,
 		"Sample lines": sampleLines,

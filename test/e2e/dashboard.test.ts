@@ -55,11 +55,11 @@ function historySql(now: number): string {
 		JSON.stringify({
 			Delivery: id,
 			Status: "done",
-			"File name(s)": [id],
+			"File name": [id],
 			"Records received": received,
-			"Format errors": 2,
-			"Invalid IDs": 1,
-			"No matching ID": unmatched,
+			"Format Errors": 2,
+			"Invalid AAM ID": 1,
+			"No Matching AAM ID": unmatched,
 			"Sample lines": samples,
 		}).replace(/'/g, "''");
 	const deliveries: Array<[string, number, string, string | null]> = [

@@ -15,7 +15,7 @@ beforeEach(async () => {
 	// Rejected deliveries get their receipt at once, without a workflow.
 	await upload(`1000/inbound/ftp_dpm_1000_${T}.sync`, "");
 	await env.DB.prepare(
-		"INSERT INTO inbound_deliveries (id, dpid, kind, mode, file_timestamp_seconds, files, status, receipt, discovered_at) VALUES (?1, 2000, 'traits', 'sync', ?2, '[]', 'done', '{\"Stored records\":3}', 1)",
+		"INSERT INTO inbound_deliveries (id, dpid, kind, mode, file_timestamp_seconds, files, status, receipt, discovered_at) VALUES (?1, 2000, 'traits', 'sync', ?2, '[]', 'done', '{\"Stored Records\":3}', 1)",
 	)
 		.bind(`ftp_dpm_2000_${T}.sync`, T)
 		.run();
@@ -48,6 +48,69 @@ describe("inbound files and receipts through the API", () => {
 		await runCron();
 		await instance.waitForStatus("complete");
 		const res = await get(`/inbound-files/${id}`, key1000);
-		expect(await res.json()).toMatchObject({ status: "done", receipt: { "Records received": 0, "Stored records": 0 } });
+		expect(await res.json()).toMatchObject({ status: "done", receipt: { "Records received": 0, "Stored Records": 0 } });
+	});
+});
+
+describe("receipts written before AAM's labels (migration 0016)", () => {
+	it("are served with AAM's labels, in AAM's order, their counts and additions kept", async () => {
+		const old = {
+			Delivery: `ftp_dpm_2000_${T + 1}.sync`,
+			Status: "done",
+			"File name(s)": [`ftp_dpm_2000_${T + 1}.sync`],
+			"Records received": 4,
+			"Format errors": 1,
+			"Invalid IDs": 0,
+			"No matching ID": 1,
+			"No trait realized": 0,
+			"Records processed": 4,
+			"Stored records": 2,
+			"Total devices": 2,
+			"Total signals": 5,
+			"Total unused signals": 1,
+			"Total realized traits": 4,
+			"Total removed traits": 0,
+			"Total traits failed validation": 0,
+			"Users with traits that failed validation": 0,
+			"Job start time": "2026-11-28 09:05:07",
+			"Job end time": "2026-11-28 09:06:00",
+			"Signals over the per-line cap": 0,
+			"Files cut at the size cap": 0,
+			"Sample lines": { formatErrors: ["line 4: no TAB between user ID and signals: bad"] },
+		};
+		await env.DB.prepare(
+			"INSERT INTO inbound_deliveries (id, dpid, kind, mode, file_timestamp_seconds, files, status, receipt, discovered_at) VALUES (?1, 2000, 'traits', 'sync', ?2, '[]', 'done', ?3, 2)",
+		)
+			.bind(old.Delivery, T + 1, JSON.stringify(old))
+			.run();
+		const migration = env.TEST_MIGRATIONS.find((m) => m.name.startsWith("0016_"));
+		for (const query of migration?.queries ?? []) await env.DB.prepare(query).run();
+
+		const res = await get(`/inbound-files/${old.Delivery}`, key2000);
+		const { receipt } = await res.json<{ receipt: Record<string, unknown> }>();
+		expect(Object.entries(receipt ?? {})).toEqual([
+			["File name", old["File name(s)"]],
+			["Records received", 4],
+			["Format Errors", 1],
+			["Invalid AAM ID", 0],
+			["No Matching AAM ID", 1],
+			["No Trait Realized", 0],
+			["Records processed", 4],
+			["Stored Records", 2],
+			["Total devices", 2],
+			["Total signals", 5],
+			["Total unused signals", 1],
+			["Total realized traits", 4],
+			["Total removed traits", 0],
+			["Total traits failed validation", 0],
+			["Total users that have traits which failed validation", 0],
+			["Job start time", "2026-11-28 09:05:07"],
+			["Job end time", "2026-11-28 09:06:00"],
+			["Delivery", old.Delivery],
+			["Status", "done"],
+			["Signals over the per-line cap", 0],
+			["Files cut at the size cap", 0],
+			["Sample lines", old["Sample lines"]],
+		]);
 	});
 });

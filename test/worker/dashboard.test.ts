@@ -17,9 +17,9 @@ async function delivery(id: string, dpid: number) {
 		Delivery: id,
 		Status: "done",
 		"Records received": 10,
-		"Format errors": 1,
-		"Invalid IDs": 0,
-		"No matching ID": 3,
+		"Format Errors": 1,
+		"Invalid AAM ID": 0,
+		"No Matching AAM ID": 3,
 		"Sample lines": { noMatchingId: [`line 2: nobody-${dpid}\td_sid=1`] },
 	};
 	await env.DB.prepare(
@@ -224,7 +224,7 @@ describe("what the operator and a partner see", () => {
 	it("opens a receipt with its fields and error samples", async () => {
 		const { status, html } = await page("/admin/inbound/ftp_dpm_1000_1790000000.sync", await login(ADMIN));
 		expect(status).toBe(200);
-		expect(html).toMatch(/<th scope="row">No matching ID<\/th><td class="num">3<\/td>/);
+		expect(html).toMatch(/<th scope="row">No Matching AAM ID<\/th><td class="num">3<\/td>/);
 		expect(html).toContain("line 2: nobody-1000");
 	});
 

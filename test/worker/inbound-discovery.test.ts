@@ -104,7 +104,7 @@ describe("AAM's S3 layout inside the partner's own inbound area", () => {
 		expect(await res.json()).toMatchObject({
 			id,
 			status: "rejected",
-			receipt: { "File name(s)": [path.split("/").at(-1)] },
+			receipt: { "File name": [path.split("/").at(-1)] },
 		});
 	});
 });

@@ -43,7 +43,7 @@ describe("edgesync validate", () => {
 		const bad = `${GOOD}no tab here\nuser-3\t25,???\n`;
 		const h = host({ "ftp_dpm_1000_1700000000.overwrite.gz": await gzip(bad) });
 		expect(await runCli(["validate", "ftp_dpm_1000_1700000000.overwrite.gz"], h)).toBe(1);
-		expect(h.stdout).toMatch(/Format errors\s+1\n/);
+		expect(h.stdout).toMatch(/Format Errors\s+1\n/);
 		expect(h.stdout).toContain('line 3: no TAB between user ID and signals: "no tab here"');
 		expect(h.stdout).toContain('line 4: unparseable "???"');
 		expect(h.stdout).toContain("Not valid: 1 of 4 lines would be skipped.");
@@ -54,7 +54,7 @@ describe("edgesync validate", () => {
 	it("checks IDs as UUIDs with --id-type uuid", async () => {
 		const h = host({ "ftp_dpm_1000_1700000000.sync": GOOD });
 		expect(await runCli(["validate", "--id-type", "uuid", "ftp_dpm_1000_1700000000.sync"], h)).toBe(1);
-		expect(h.stdout).toMatch(/Invalid IDs\s+2\n/);
+		expect(h.stdout).toMatch(/Invalid AAM ID\s+2\n/);
 	});
 
 	it("prints JSON with --json", async () => {

@@ -44,14 +44,14 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 		expect(delivery?.status).toBe("done");
 		const receipt = delivery?.receipt;
 		expect(receipt).toMatchObject({
-			"File name(s)": [`ftp_dpm_1000_${T}.sync.gz`],
+			"File name": [`ftp_dpm_1000_${T}.sync.gz`],
 			"Records received": 4,
-			"Format errors": 1,
-			"Invalid IDs": 0,
-			"No matching ID": 1,
-			"No trait realized": 0,
+			"Format Errors": 1,
+			"Invalid AAM ID": 0,
+			"No Matching AAM ID": 1,
+			"No Trait Realized": 0,
 			"Records processed": 4,
-			"Stored records": 2,
+			"Stored Records": 2,
 			"Total devices": 2,
 			"Total realized traits": 4,
 			"Total unused signals": 1,
@@ -73,7 +73,7 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 		]) {
 			const mail = await env.ARCHIVE.get(key);
 			const parsed = await PostalMime.parse((await mail?.text()) ?? "");
-			expect(parsed.text).toContain("Stored records: 2");
+			expect(parsed.text).toContain("Stored Records: 2");
 			expect(parsed.text).toContain("Total devices: 2");
 			const json = parsed.attachments.find((a) => a.filename === "receipt.json")?.content;
 			expect(JSON.parse(typeof json === "string" ? json : new TextDecoder().decode(json))).toEqual(receipt);
@@ -104,10 +104,10 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 		expect(late).toMatchObject({ status: "done", lateOf: id, files: [`1000/inbound/${id}.2.gz`] });
 		expect(late?.receipt).toMatchObject({
 			Delivery: `${id}.2`,
-			"File name(s)": [`${id}.2.gz`],
+			"File name": [`${id}.2.gz`],
 			"Records received": 2,
-			"Format errors": 1,
-			"Stored records": 1,
+			"Format Errors": 1,
+			"Stored Records": 1,
 			"Late part of": id,
 		});
 		expect(await traitIdsOf(U1)).toEqual([1]);
@@ -144,7 +144,7 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 		expect(await instance.waitForStepResult({ name: "plan groups" })).toHaveLength(2);
 		const receipt = (await findDelivery(env.DB, id))?.receipt;
 		// 200 lines per user: p1 and p2 keep 200 each, the other 11,600 lines are format errors.
-		expect(receipt).toMatchObject({ "Records received": 12_000, "Format errors": 11_600, "Stored records": 400 });
+		expect(receipt).toMatchObject({ "Records received": 12_000, "Format Errors": 11_600, "Stored Records": 400 });
 	});
 
 	it("a truncated gzip: the lines before the damage count, the damage is one format error", async () => {
@@ -154,7 +154,7 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 		);
 		await env.EXCHANGE.put(`1000/inbound/ftp_dpm_1000_${T}.sync.gz`, gz.slice(0, Math.floor(gz.length / 2)));
 		const receipt = (await processDelivery(`ftp_dpm_1000_${T}.sync`))?.receipt;
-		expect(receipt?.["Format errors"]).toBeGreaterThanOrEqual(1);
+		expect(receipt?.["Format Errors"]).toBeGreaterThanOrEqual(1);
 		expect(receipt?.["Sample lines"].formatErrors?.at(-1)).toMatch(/ftp_dpm_1000_1790000000\.sync\.gz: /);
 		expect(receipt?.["Records received"]).toBeLessThan(2_000);
 	});
@@ -163,8 +163,8 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 		const junk = Uint8Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256);
 		await env.EXCHANGE.put(`1000/inbound/ftp_dpm_1000_${T}.sync`, junk);
 		const receipt = (await processDelivery(`ftp_dpm_1000_${T}.sync`))?.receipt;
-		expect(receipt?.["Stored records"]).toBe(0);
-		expect(receipt?.["Records received"]).toBe(receipt?.["Format errors"]);
+		expect(receipt?.["Stored Records"]).toBe(0);
+		expect(receipt?.["Records received"]).toBe(receipt?.["Format Errors"]);
 	});
 
 	it("the same delivery uploaded twice is processed once; the second upload is refused and removed", async () => {
@@ -238,7 +238,7 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 		await seedPartner({ dpid: 2000 });
 		await upload(`2000/inbound/adobe_id_0_2000_${T}.sync`, `${U1}\tq1\n${"3".repeat(38)}\tq2\nnot-a-uuid\tq3\n`);
 		const delivery = await processDelivery(`adobe_id_0_2000_${T}.sync`);
-		expect(delivery?.receipt).toMatchObject({ "Records received": 3, "Stored records": 2, "Invalid IDs": 1 });
+		expect(delivery?.receipt).toMatchObject({ "Records received": 3, "Stored Records": 2, "Invalid AAM ID": 1 });
 		const held = await pairStoreOf(env).uuidsOfPartnerIds(2000, ["q1", "q2", "q3"]);
 		expect([...held]).toEqual([
 			["q1", U1],
@@ -261,7 +261,7 @@ describe("the operator's caps, counted in the receipt after AAM's fields", () =>
 		const receipt = (await findDelivery(env.DB, id))?.receipt;
 		expect(receipt).toMatchObject({
 			"Records received": 2,
-			"Stored records": 2,
+			"Stored Records": 2,
 			"Total signals": 10_001,
 			"Total realized traits": 2,
 			"Signals over the per-line cap": 5,
@@ -301,7 +301,7 @@ describe("the operator's caps, counted in the receipt after AAM's fields", () =>
 		expect(run.pieces).toBe(2);
 		expect((await findDelivery(env.DB, id))?.receipt).toMatchObject({
 			"Records received": 4,
-			"Stored records": 4,
+			"Stored Records": 4,
 			"Files cut at the size cap": 1,
 			"Signals over the per-line cap": 0,
 			"Sample lines": {
@@ -345,8 +345,8 @@ describe("pieces and groups: every line of a user in one group step", () => {
 		expect(await traitIdsOf(U1)).toEqual([2, 3, 4]);
 		expect((await findDelivery(env.DB, id))?.receipt).toMatchObject({
 			"Records received": 203,
-			"Stored records": 3,
-			"No matching ID": 200,
+			"Stored Records": 3,
+			"No Matching AAM ID": 200,
 			"Total devices": 1,
 			"Total removed traits": 1,
 		});
@@ -377,10 +377,10 @@ describe("pieces and groups: every line of a user in one group step", () => {
 		const receipt = (await findDelivery(env.DB, id))?.receipt;
 		expect(receipt).toMatchObject({
 			"Records received": 6300,
-			"Format errors": 300,
-			"Stored records": 6000,
+			"Format Errors": 300,
+			"Stored Records": 6000,
 			"Total devices": 30,
-			"Users with traits that failed validation": 1,
+			"Total users that have traits which failed validation": 1,
 		});
 		// The earliest over-limit lines of the file, whatever group met them first.
 		const over = receipt?.["Sample lines"].formatErrors?.map((l) => Number(/^line (\d+)/.exec(l)?.[1]));
@@ -411,6 +411,6 @@ describe("receipt e-mail", () => {
 		await runCron();
 		await instance.waitForStatus("complete");
 		expect(await instance.waitForStepResult({ name: "email" })).toEqual({ sent: 2 });
-		expect((await findDelivery(env.DB, id))?.receipt?.["Stored records"]).toBe(1);
+		expect((await findDelivery(env.DB, id))?.receipt?.["Stored Records"]).toBe(1);
 	});
 });

@@ -15,9 +15,9 @@ let keys: Record<1000 | 2000, string>;
 async function delivery(id: string, dpid: number, status: string, counts: Record<string, number> | null) {
 	const receipt = counts && {
 		"Records received": 0,
-		"Format errors": 0,
-		"Invalid IDs": 0,
-		"No matching ID": 0,
+		"Format Errors": 0,
+		"Invalid AAM ID": 0,
+		"No Matching AAM ID": 0,
 		...counts,
 	};
 	await env.DB.prepare(
@@ -50,10 +50,10 @@ beforeEach(async () => {
 		{ day: longAgo, dpid: 1000, metric: "new_pairs", reason: "", n: 1000 },
 	]);
 	// 1000: 100 valid records of 110 (10 format errors), 80 matched; plus one still pending.
-	await delivery("d1", 1000, "done", { "Records received": 110, "Format errors": 10, "No matching ID": 20 });
+	await delivery("d1", 1000, "done", { "Records received": 110, "Format Errors": 10, "No Matching AAM ID": 20 });
 	await delivery("d2", 1000, "pending", null);
 	// 2000: 50 valid of 55 (5 invalid IDs), 25 matched; a rejected file does not count toward the rate.
-	await delivery("d3", 2000, "done", { "Records received": 55, "Invalid IDs": 5, "No matching ID": 25 });
+	await delivery("d3", 2000, "done", { "Records received": 55, "Invalid AAM ID": 5, "No Matching AAM ID": 25 });
 	await delivery("d4", 2000, "rejected", { "Records received": 0 });
 	await run("1-1", 1000, "sent");
 	await run("2-1", 2000, "failed");

@@ -26,9 +26,9 @@ export interface CounterRow {
  * records with a well-formed, valid ID, and how many of those found their partner ID in the ID graph.
  */
 export const MATCH_RATES = `SELECT dpid, count(*) AS deliveries,
-	sum(receipt ->> '$."Records received"' - receipt ->> '$."Format errors"' - receipt ->> '$."Invalid IDs"') AS records,
-	sum(receipt ->> '$."Records received"' - receipt ->> '$."Format errors"' - receipt ->> '$."Invalid IDs"'
-		- receipt ->> '$."No matching ID"') AS matched
+	sum(receipt ->> '$."Records received"' - receipt ->> '$."Format Errors"' - receipt ->> '$."Invalid AAM ID"') AS records,
+	sum(receipt ->> '$."Records received"' - receipt ->> '$."Format Errors"' - receipt ->> '$."Invalid AAM ID"'
+		- receipt ->> '$."No Matching AAM ID"') AS matched
 FROM inbound_deliveries
 WHERE status = 'done' AND receipt IS NOT NULL AND discovered_at >= ?1 AND (?2 IS NULL OR dpid = ?2)
 GROUP BY dpid ORDER BY dpid`;
@@ -51,8 +51,8 @@ export interface StatusRow {
 
 /** ?1 dpid or NULL, ?2 limit. Newest first; the receipt's counts without its samples. */
 export const RECENT_INBOUND = `SELECT id, dpid, status, discovered_at, finished_at,
-	receipt ->> '$."Records received"' AS records, receipt ->> '$."No matching ID"' AS unmatched,
-	receipt ->> '$."Format errors"' AS format_errors, receipt ->> '$."Invalid IDs"' AS invalid_ids
+	receipt ->> '$."Records received"' AS records, receipt ->> '$."No Matching AAM ID"' AS unmatched,
+	receipt ->> '$."Format Errors"' AS format_errors, receipt ->> '$."Invalid AAM ID"' AS invalid_ids
 FROM inbound_deliveries WHERE (?1 IS NULL OR dpid = ?1) ORDER BY discovered_at DESC LIMIT ?2`;
 export interface RecentInboundRow {
 	id: string;

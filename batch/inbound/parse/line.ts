@@ -7,7 +7,7 @@ import { readSignals, type Signal } from "./signals";
 export type InboundIdType = Partner["inboundIdType"];
 
 /**
- * Why a line is a format error: counted under "Format errors" and skipped. The line's structure is
+ * Why a line is a format error: counted under "Format Errors" and skipped. The line's structure is
  * what matters here; a bad signal inside a line that has a good one is an unused signal instead.
  */
 export type LineProblem =

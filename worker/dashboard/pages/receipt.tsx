@@ -4,10 +4,10 @@ import { fmtInt, fmtTime, Layout, Scroll, Section, Status } from "../layout";
 import type { Session } from "../session";
 
 const SAMPLE_TITLES: Record<string, string> = {
-	formatErrors: "Format errors",
-	invalidIds: "Invalid IDs",
-	noMatchingId: "No matching ID",
-	noTraitRealized: "No trait realized",
+	formatErrors: "Format Errors",
+	invalidIds: "Invalid AAM ID",
+	noMatchingId: "No Matching AAM ID",
+	noTraitRealized: "No Trait Realized",
 	traitsFailedValidation: "Traits failed validation",
 	signalsOverCap: "Signals over the per-line cap",
 	filesCut: "Files cut at the size cap",
