@@ -37,12 +37,15 @@ describe("node batch/cli/edgesync.ts validate", () => {
 		expect(JSON.parse(r.stdout)).toMatchObject({ exitCode: 1, tally: { counts: { formatErrors: 1 } } });
 	});
 
-	it("exits 2 for a bad name, a missing file or concatenated gzip members", () => {
+	it("exits 2 for a bad name, a missing file or a corrupt gzip file, 0 for concatenated gzip members", () => {
 		expect(cli("validate", file("audience.tsv", "u\t24\n")).status).toBe(2);
 		expect(cli("validate", path.join(dir, "ftp_dpm_1000_1700000000.sync")).status).toBe(2);
 		const twice = Buffer.concat([gzipSync("u1\t24\n"), gzipSync("u2\t25\n")]);
 		const r = cli("validate", file("ftp_dpm_1000_1700000000.sync.gz", twice));
-		expect(r.stdout).toContain("concatenated gzip members are not supported");
-		expect(r.status).toBe(2);
+		expect(r.stdout).toMatch(/Records received\s+2\n/);
+		expect(r.status).toBe(0);
+		const cut = cli("validate", file("ftp_dpm_1000_1700000001.sync.gz", twice.subarray(0, twice.length - 5)));
+		expect(cut.stdout).toContain("corrupt or truncated gzip");
+		expect(cut.status).toBe(2);
 	});
 });
