@@ -68,8 +68,10 @@ export async function splitPart(env: Env, deliveryId: string, part: number, from
 		maxFileBytes: inboundMaxFileBytes,
 	})) {
 		if (outcome.type === "file_error") {
-			// The lines before the damage count; the damaged remainder is one format error.
+			// The lines before the damage count; the damaged remainder is one record, received and a format
+			// error, so Records received still adds up to Stored Records plus the error counts.
 			noteFileError(tally, outcome);
+			c.recordsReceived++;
 			c.formatErrors++;
 			addSample(tally, "formatErrors", { line: outcome.afterLine + 1, why: `${name.name}: ${outcome.message}` });
 			nextLine = outcome.afterLine + 1;

@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { discoverDeliveries } from "../../batch/inbound/discover";
 import { splitPart } from "../../batch/inbound/split";
 import { findDelivery } from "../../batch/inbound/store";
+import type { Receipt } from "../../batch/receipts/receipt";
 import { putTrait } from "../../batch/traits/store";
 import { inboundWorkflowId as workflowIdOf } from "../../batch/workflows";
 import { pairStoreOf } from "../../core/graph/select";
@@ -25,6 +26,14 @@ beforeEach(async () => {
 		{ dpid: 1000, dpuuid: "p2", uuid: U2, at: 1 },
 	]);
 });
+
+/** What a vendor reconciles: every record received is stored or counted under one of AAM's error kinds. */
+function expectAddsUp(receipt: Receipt | null | undefined) {
+	const r = receipt as Receipt;
+	const errors = r["Format Errors"] + r["Invalid AAM ID"] + r["No Matching AAM ID"] + r["No Trait Realized"];
+	expect(r["Records processed"]).toBe(r["Records received"]);
+	expect(r["Stored Records"] + errors).toBe(r["Records received"]);
+}
 
 async function processDelivery(id: string) {
 	await using instance = await introspectWorkflowInstance(env.INBOUND_WORKFLOW, workflowIdOf(id));
@@ -154,9 +163,23 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 		);
 		await env.EXCHANGE.put(`1000/inbound/ftp_dpm_1000_${T}.sync.gz`, gz.slice(0, Math.floor(gz.length / 2)));
 		const receipt = (await processDelivery(`ftp_dpm_1000_${T}.sync`))?.receipt;
-		expect(receipt?.["Format Errors"]).toBeGreaterThanOrEqual(1);
-		expect(receipt?.["Sample lines"].formatErrors?.at(-1)).toMatch(/ftp_dpm_1000_1790000000\.sync\.gz: /);
-		expect(receipt?.["Records received"]).toBeLessThan(2_000);
+		const damage = receipt?.["Sample lines"].formatErrors?.at(-1) ?? "";
+		expect(damage).toMatch(/^line \d+: ftp_dpm_1000_1790000000\.sync\.gz: corrupt or truncated gzip/);
+		// Every line before the damage was whole and stored; the damaged remainder is one more record.
+		const intact = Number(/^line (\d+)/.exec(damage)?.[1]) - 1;
+		expect(intact).toBeGreaterThan(0);
+		expect(intact).toBeLessThan(2_000);
+		expect(receipt).toMatchObject({ "Records received": intact + 1, "Format Errors": 1, "Stored Records": intact });
+		expectAddsUp(receipt);
+	});
+
+	it("blank lines and an empty file are counted so that the receipt adds up", async () => {
+		await upload(`1000/inbound/ftp_dpm_1000_${T}.sync.1`, "p1\t1\n\np2\t2\r\n\r\n");
+		await upload(`1000/inbound/ftp_dpm_1000_${T}.sync.2`, "");
+		const receipt = (await processDelivery(`ftp_dpm_1000_${T}.sync`))?.receipt;
+		expect(receipt).toMatchObject({ "Records received": 4, "Format Errors": 2, "Stored Records": 2 });
+		expect(receipt?.["Sample lines"].formatErrors).toEqual(["line 2: empty line: ", "line 4: empty line: "]);
+		expectAddsUp(receipt);
 	});
 
 	it("binary junk is counted line by line and stores nothing", async () => {
