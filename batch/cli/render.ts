@@ -22,7 +22,8 @@ export function renderText(v: Validation): string {
 	}
 	const n = v.name;
 	if (n) {
-		const source = n.kind === "traits" ? `data source ${n.dpid}` : `ID sync ${n.masterDpid} ↔ ${n.dpid}`;
+		const source =
+			n.kind === "traits" ? `data source ${n.dpid}` : `ID sync ${n.masterDpid} ↔ ${n.syncDpids.join(", ")}`;
 		const target = n.targetDpid === null ? "" : `, traits of ${n.targetDpid}`;
 		const split = n.split === null ? "" : `, part ${n.split}`;
 		const when = new Date(n.timestampSeconds * 1000).toISOString().replace("T", " ").slice(0, 19);

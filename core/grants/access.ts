@@ -6,6 +6,8 @@ export interface NamedSources {
 	dpid: number;
 	targetDpid: number | null;
 	masterDpid: number | null;
+	/** ID sync: every DPID after the master (the first is `dpid`); each gets pairs from the file. */
+	syncDpids?: readonly number[];
 }
 
 /** The data sources `dpid` may name besides its own (one query per upload or per partner and pass). */
@@ -22,10 +24,12 @@ export async function grantedSources(db: D1Database, dpid: number): Promise<Read
 export function refusedSource(uploader: number, granted: ReadonlySet<number>, named: NamedSources): string | null {
 	if (named.dpid !== uploader)
 		return `the file name claims DPID ${named.dpid}; only DPID ${uploader}'s own files are accepted here`;
-	for (const [role, source] of [
+	const roles: Array<readonly [string, number | null]> = [
 		["target", named.targetDpid],
 		["master", named.masterDpid],
-	] as const) {
+		...(named.syncDpids ?? []).slice(1).map((source) => ["ID sync", source] as const),
+	];
+	for (const [role, source] of roles) {
 		if (source === null || source === uploader || (role === "master" && source === 0) || granted.has(source)) continue;
 		return `${role} data source ${source} is not DPID ${uploader}'s own and has not been granted to it by the operator`;
 	}

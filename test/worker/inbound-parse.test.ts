@@ -24,6 +24,20 @@ describe("inbound file names", () => {
 			{ kind: "id_sync", masterDpid: 0, dpid: 1000, targetDpid: null, split: 2, gzip: true, mode: "sync" },
 		],
 		["adobe_id_2000_1000_1700000000.sync", { masterDpid: 2000, deliveryKey: "adobe_id_2000_1000_1700000000.sync" }],
+		// AAM's own examples ("Name and Content Requirements for ID Synchronization Files").
+		[
+			"adobe_id_111_222_333_444_1454442149.sync",
+			{ kind: "id_sync", masterDpid: 111, dpid: 222, syncDpids: [222, 333, 444], split: null, gzip: false },
+		],
+		[
+			"adobe_id_123_898_456_1454442149.sync.1.gz",
+			{ masterDpid: 123, syncDpids: [898, 456], split: 1, deliveryKey: "adobe_id_123_898_456_1454442149.sync" },
+		],
+		[
+			"c2c_id_123_898_1454442149.sync.gz",
+			{ kind: "id_sync", masterDpid: 123, dpid: 898, syncDpids: [898], deliveryKey: "c2c_id_123_898_1454442149.sync" },
+		],
+		["ftp_dpm_1000_1700000000.sync", { syncDpids: [] }],
 	] satisfies Array<[string, Partial<InboundFileName>]>)("%s", (name, expected) => {
 		expect(parseInboundFileName(name)).toMatchObject({ name, ...expected });
 	});
@@ -68,6 +82,11 @@ describe("inbound file names", () => {
 		["ftp_dpm_1000_0_1700000000.sync", "bad_dpid"],
 		["adobe_id_1000_0_1700000000.sync", "bad_dpid"],
 		["adobe_id_1000_1000_1700000000.sync", "bad_dpid"],
+		["adobe_id_0_1000_2000_1000_1700000000.sync", "bad_dpid"],
+		["adobe_id_1000_2000_1000_1700000000.sync", "bad_dpid"],
+		[`adobe_id_0_${Array.from({ length: 21 }, (_, i) => i + 1).join("_")}_1700000000.sync`, "bad_dpid"],
+		["c2c_id_0_1000_1700000000.overwrite", "unknown_pattern"],
+		["C2C_id_0_1000_1700000000.sync", "unknown_pattern"],
 		["ftp_dpm_1000_1700000000.sync.0", "bad_split"],
 		["ftp_dpm_1000_1700000000.sync.01", "bad_split"],
 		["ftp_dpm_1000_1700000000.sync.100000", "bad_split"],
@@ -188,9 +207,30 @@ describe("ID sync lines", () => {
 		["", { problem: "empty_line" }],
 		["onlyone", { problem: "wrong_column_count" }],
 		["a\tb\tc", { problem: "wrong_column_count" }],
-		[`${UUID}\t`, { problem: "empty_user_id" }],
+		[`${UUID}\t`, { problem: "trailing_whitespace" }],
 		["123\tabc", { invalidId: "column 1: not a 38-digit UUID" }],
 	])("%j is rejected", (line, expected) => {
 		expect(parseIdSyncLine(line, [0, 1000])).toEqual({ ok: false, ...expected });
+	});
+});
+
+describe("ID sync rows (AAM: rows that end with tabs or spaces are not processed)", () => {
+	it.each([
+		[`${UUID}\tabc\t`, "trailing_whitespace"],
+		[`${UUID}\tabc `, "trailing_whitespace"],
+		[`${UUID}\t`, "trailing_whitespace"],
+	])("%j is a format error (%s)", (row, problem) => {
+		expect(parseIdSyncLine(row, [0, 1000])).toEqual({ ok: false, problem });
+	});
+
+	it("reads one ID per DPID of the name, for any number of DPIDs", () => {
+		expect(parseIdSyncLine(`${UUID}\ta\tb\tc`, [0, 1000, 2000, 3000])).toEqual({
+			ok: true,
+			ids: [UUID, "a", "b", "c"],
+		});
+		expect(parseIdSyncLine(`${UUID}\ta\tb`, [0, 1000, 2000, 3000])).toEqual({
+			ok: false,
+			problem: "wrong_column_count",
+		});
 	});
 });

@@ -8,6 +8,7 @@ import { findDelivery } from "../../batch/inbound/store";
 import type { Receipt } from "../../batch/receipts/receipt";
 import { putTrait } from "../../batch/traits/store";
 import { inboundWorkflowId as workflowIdOf } from "../../batch/workflows";
+import { grantSource } from "../../core/grants/store";
 import { pairStoreOf } from "../../core/graph/select";
 import { traitIdsOf } from "./support/graph";
 import { runCron, runDeliverySteps, upload } from "./support/inbound";
@@ -255,6 +256,62 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 		expect(mail.subject).toBe("edgesync: 2 inbound file(s) of DPID 1000 refused");
 		expect(mail.text).toMatch(/^segments\.csv: name matches neither/m);
 		expect(mail.text).toMatch(/^ftp_dpm_4242_1790000000\.sync: the file name claims DPID 4242/m);
+	});
+
+	it("AAM's two sample ID-sync files: DPID 12345 synced to UUIDs, then DPID 67890 through 12345", async () => {
+		// The sample files of AAM's "Name and Content Requirements for ID Synchronization Files", verbatim.
+		const uuids = [
+			"68079982765673198504052656074456196039",
+			"67412682083411995725538770443620307584",
+			"89159024796760343733111707646026765593",
+			"66552757407517449462805881945288602094",
+			"66184778222667870903738139438735041506",
+		];
+		const xyz = [
+			"XYZ3017D_2kzkTOXkFYIAgwbajoqWRcqkXl-TTrj6E4njaMR38",
+			"XYZ3017BBR4DAFJWfM6D4Gb4lN_T5jk_f7rdEcqNs9wfnA7h70",
+			"XYZ3017PryPID8tzfhkEE-gE034LI-53Jde0utCYcIwd0A2OlM",
+			"XYZ3017QvBddD-bLJS28DPxiqUfmIBxE3_55bvQJMLwregJU2M",
+			"XYZ3017q9r60kuHPOca_Ek-btCN2iu1HyVaUe0rd412TzbyCMw",
+		];
+		const nums = ["4598060374", "4581274262", "4392434426", "2351382994", "4601584763"];
+		await seedPartner({ dpid: 12345 });
+		await seedPartner({ dpid: 67890 });
+		await grantSource(env.DB, 67890, 12345, 0);
+		const file1 = "adobe_id_0_12345_1476312152.sync";
+		await upload(`12345/inbound/${file1}`, uuids.map((u, i) => `${u}\t${xyz[i]}`).join("\n"));
+		expect((await processDelivery(file1))?.receipt).toMatchObject({ "Records received": 5, "Stored Records": 5 });
+		const file2 = "adobe_id_12345_67890_1476312876.sync";
+		await upload(`67890/inbound/${file2}`, xyz.map((x, i) => `${x}\t${nums[i]}`).join("\n"));
+		expect((await processDelivery(file2))?.receipt).toMatchObject({ "Records received": 5, "Stored Records": 5 });
+		const held = await pairStoreOf(env).uuidsOfPartnerIds(67890, nums);
+		expect(nums.map((n) => held.get(n))).toEqual(uuids);
+	});
+
+	it("an ID-sync file with several DPIDs pairs each column; rows ending in a TAB or space are counted, not processed", async () => {
+		await seedPartner({ dpid: 2000 });
+		await grantSource(env.DB, 1000, 2000, 0);
+		const id = `adobe_id_0_1000_2000_${T}.sync`;
+		await upload(`1000/inbound/${id}`, `${U1}\ta1\tb1\n${U2}\ta2\tb2 \n${U2}\ta3\tb3\t\n${U2}\ta4\n`);
+		const receipt = (await processDelivery(id))?.receipt;
+		expect(receipt).toMatchObject({ "Records received": 4, "Format Errors": 3, "Stored Records": 1 });
+		expect(receipt?.["Sample lines"].formatErrors).toEqual([
+			`line 2: the row ends with a TAB or space (AAM does not process such rows): ${U2}\ta2\tb2 `,
+			`line 3: the row ends with a TAB or space (AAM does not process such rows): ${U2}\ta3\tb3\t`,
+			`line 4: not one ID per DPID of the file name: ${U2}\ta4`,
+		]);
+		expect([...(await pairStoreOf(env).uuidsOfPartnerIds(1000, ["a1", "a2", "a3", "a4"]))]).toEqual([["a1", U1]]);
+		expect([...(await pairStoreOf(env).uuidsOfPartnerIds(2000, ["b1", "b2", "b3"]))]).toEqual([["b1", U1]]);
+	});
+
+	it("an ID-sync file naming a DPID not granted to the uploader is refused", async () => {
+		await seedPartner({ dpid: 2000 });
+		await upload(`1000/inbound/adobe_id_0_1000_2000_${T}.sync`, `${U1}\ta1\tb1\n`);
+		await runCron();
+		const refused = await env.DB.prepare("SELECT receipt ->> '$.Reason' AS reason FROM inbound_deliveries").first();
+		expect(refused?.reason).toBe(
+			"ID sync data source 2000 is not DPID 1000's own and has not been granted to it by the operator",
+		);
 	});
 
 	it("file-based ID sync writes pairs", async () => {

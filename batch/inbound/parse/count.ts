@@ -20,6 +20,7 @@ export const PROBLEM_TEXT: Record<LineProblem, string> = {
 	no_signals: "no signals",
 	no_valid_signals: "no signal could be parsed",
 	wrong_column_count: "not one ID per DPID of the file name",
+	trailing_whitespace: "the row ends with a TAB or space (AAM does not process such rows)",
 	too_many_lines_for_user: `more than ${MAX_LINES_PER_USER} lines for this user`,
 };
 

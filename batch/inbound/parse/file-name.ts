@@ -3,7 +3,8 @@ import { parseDpid } from "../../../core/partners/dpid";
 /**
  * Inbound file names (SPEC §5):
  * - `ftp_dpm_<DPID>[_<TARGET_DPID>]_<TIMESTAMP>(.sync|.overwrite)[.<SPLIT>][.gz]`: trait data;
- * - `adobe_id_<MASTER_DPID>_<DPID>_<TIMESTAMP>.sync[.<SPLIT>][.gz]`: file-based ID sync.
+ * - `adobe_id_<MASTER_DPID>_<DPID>[_<DPID>…]_<TIMESTAMP>.sync[.<SPLIT>][.gz]`: file-based ID sync, and
+ *   `c2c_id_…` (AAM's name for People-Based Destinations' ID sync files; read the same way).
  * Names are matched exactly (case included): a vendor whose tool mangles names should learn it from
  * the rejection, not from data applied under a guessed meaning.
  */
@@ -17,6 +18,8 @@ export interface InboundFileName {
 	targetDpid: number | null;
 	/** `adobe_id_<MASTER_DPID>_…`: whose IDs the first column holds (0 = edgesync UUIDs); null for traits. */
 	masterDpid: number | null;
+	/** ID sync: the DPIDs after the master, one column each, in name order (`dpid` is the first); [] for traits. */
+	syncDpids: number[];
 	/** Unix seconds, as written (10 digits). */
 	timestampSeconds: number;
 	mode: "sync" | "overwrite";
@@ -38,7 +41,9 @@ export interface FileNameError {
 // Digits are matched loosely here and checked one by one below, so a 9-digit timestamp is reported as
 // such instead of as "unknown pattern".
 const FTP_DPM = /^ftp_dpm_(\d+)(?:_(\d+))?_(\d+)\.(sync|overwrite)(?:\.(\d+))?(\.gz)?$/;
-const ADOBE_ID = /^adobe_id_(\d+)_(\d+)_(\d+)\.(sync)(?:\.(\d+))?(\.gz)?$/;
+const ID_SYNC = /^(adobe_id|c2c_id)_(\d+)((?:_\d+)+)_(\d+)\.(sync)(?:\.(\d+))?(\.gz)?$/;
+/** More DPIDs than an ID-sync file needs; bounds the columns a row must have. */
+export const MAX_SYNC_DPIDS = 20;
 const MAX_NAME_LENGTH = 128;
 /** More parts than anyone splits into; bounds the number a name can carry. */
 export const MAX_SPLIT = 99_999;
@@ -49,15 +54,15 @@ export function parseInboundFileName(name: string): InboundFileName | FileNameEr
 		return fail("not_a_name", "not a bare file name (empty, too long, a path or control characters)");
 	}
 	const ftp = FTP_DPM.exec(name);
-	const adobe = ftp ? null : ADOBE_ID.exec(name);
-	const m = ftp ?? adobe;
-	if (!m) {
+	const idSync = ftp ? null : ID_SYNC.exec(name);
+	if (!ftp && !idSync) {
 		return fail(
 			"unknown_pattern",
-			"name matches neither ftp_dpm_<DPID>[_<TARGET_DPID>]_<TIMESTAMP>.(sync|overwrite)[.<SPLIT>][.gz] nor adobe_id_<MASTER_DPID>_<DPID>_<TIMESTAMP>.sync[.<SPLIT>][.gz]",
+			"name matches neither ftp_dpm_<DPID>[_<TARGET_DPID>]_<TIMESTAMP>.(sync|overwrite)[.<SPLIT>][.gz] nor adobe_id_<MASTER_DPID>_<DPID>[_<DPID>…]_<TIMESTAMP>.sync[.<SPLIT>][.gz] (or c2c_id_…)",
 		);
 	}
-	const [, first = "", second, stamp = "", mode = "", splitRaw, gz] = m;
+	// The same six parts either way: ID sync's second is `_<DPID>[_<DPID>…]`, after its prefix.
+	const [first = "", second, stamp = "", mode = "", splitRaw, gz] = ftp ? ftp.slice(1) : (idSync?.slice(2) ?? []);
 
 	const timestamp = /^[1-9]\d{9}$/.test(stamp) ? Number(stamp) : null;
 	if (timestamp === null) return fail("bad_timestamp", `timestamp ${stamp} is not 10-digit Unix seconds`);
@@ -71,6 +76,7 @@ export function parseInboundFileName(name: string): InboundFileName | FileNameEr
 	let dpid: number | null;
 	let targetDpid: number | null = null;
 	let masterDpid: number | null = null;
+	const syncDpids: number[] = [];
 	if (ftp) {
 		dpid = parseDpid(first);
 		if (dpid === null) return fail("bad_dpid", `DPID ${first} is not a positive 31-bit integer`);
@@ -82,20 +88,29 @@ export function parseInboundFileName(name: string): InboundFileName | FileNameEr
 		// DPID 0 stands for edgesync's own UUIDs, so it is allowed as the master column only.
 		masterDpid = first === "0" ? 0 : parseDpid(first);
 		if (masterDpid === null) return fail("bad_dpid", `master DPID ${first} is not 0 or a positive 31-bit integer`);
-		dpid = parseDpid(second ?? "");
-		if (dpid === null) return fail("bad_dpid", `DPID ${second} is not a positive 31-bit integer`);
-		if (dpid === masterDpid) return fail("bad_dpid", "master DPID and DPID are the same");
+		const raws = (second ?? "").slice(1).split("_");
+		if (raws.length > MAX_SYNC_DPIDS) return fail("bad_dpid", `more than ${MAX_SYNC_DPIDS} DPIDs after the master`);
+		for (const raw of raws) {
+			const one = parseDpid(raw);
+			if (one === null) return fail("bad_dpid", `DPID ${raw} is not a positive 31-bit integer`);
+			if (one === masterDpid) return fail("bad_dpid", "master DPID and DPID are the same");
+			if (syncDpids.includes(one)) return fail("bad_dpid", `DPID ${one} is named twice`);
+			syncDpids.push(one);
+		}
+		dpid = syncDpids[0] ?? null;
+		if (dpid === null) return fail("bad_dpid", "no DPID after the master");
 	}
 
 	const prefix = ftp
 		? `ftp_dpm_${dpid}${targetDpid === null ? "" : `_${targetDpid}`}`
-		: `adobe_id_${masterDpid}_${dpid}`;
+		: `${idSync?.[1]}_${masterDpid}_${syncDpids.join("_")}`;
 	return {
 		name,
 		kind: ftp ? "traits" : "id_sync",
 		dpid,
 		targetDpid,
 		masterDpid,
+		syncDpids,
 		timestampSeconds: timestamp,
 		mode: mode === "overwrite" ? "overwrite" : "sync",
 		split,

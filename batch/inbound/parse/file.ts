@@ -74,7 +74,7 @@ const lossy = new TextDecoder("utf-8", { fatal: false, ignoreBOM: true });
 function lineReader(options: ParseFileOptions): (raw: RawLine) => InboundOutcome {
 	const { name, idType, userLines } = options;
 	const maxSignals = options.maxSignalsPerLine ?? DEFAULT_MAX_SIGNALS_PER_LINE;
-	const columns = name.kind === "id_sync" ? [name.masterDpid ?? 0, name.dpid] : [];
+	const columns = name.kind === "id_sync" ? [name.masterDpid ?? 0, ...name.syncDpids] : [];
 	return (raw) => {
 		const { line } = raw;
 		if (raw.overLimit) {

@@ -20,6 +20,7 @@ export type LineProblem =
 	| "no_signals"
 	| "no_valid_signals"
 	| "wrong_column_count"
+	| "trailing_whitespace"
 	| "too_many_lines_for_user";
 
 export type TraitLine =
@@ -63,6 +64,8 @@ export type IdSyncLine =
  */
 export function parseIdSyncLine(text: string, dpids: readonly number[]): IdSyncLine {
 	if (text.length === 0) return { ok: false, problem: "empty_line" };
+	// AAM: "Any rows that end with tabs or spaces will not be processed or realized."
+	if (text.endsWith("\t") || text.endsWith(" ")) return { ok: false, problem: "trailing_whitespace" };
 	const ids = text.split("\t");
 	if (ids.length !== dpids.length) return { ok: false, problem: "wrong_column_count" };
 	for (const [i, id] of ids.entries()) {
