@@ -41,6 +41,7 @@ describe("destinations admin API", () => {
 			id: 7,
 			gzip: true,
 			splitLines: 1_000_000,
+			pidAlias: null,
 			targets: {
 				https: { secretHeader: "Authorization", secretBinding: "DELIVERY_ACME_TOKEN" },
 				s3: { region: "auto", prefix: "" },
@@ -79,6 +80,7 @@ describe("destinations admin API", () => {
 			/'\.\.'/,
 		],
 		["a bad summary address", { summaryEmails: ["not-an-address"] }, /summaryEmails/],
+		["a PID alias with an underscore", { pidAlias: "XYZ_Customer" }, /pidAlias.*between underscores/],
 		[
 			"a plain http endpoint",
 			{ targets: { https: { url: "http://acme.example/x", secretBinding: "DELIVERY_T" } } },

@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { dataFileName } from "../../batch/outbound/runs/naming";
 import { pairStoreOf } from "../../core/graph/select";
 import {
 	DPID,
@@ -98,7 +99,11 @@ describe("iter files for a scripted history of trait changes", () => {
 		expect(quiet).toMatchObject({ status: "sent", lines: 0 });
 		expect(await outboundLines(quiet.files[0]?.name ?? "")).toEqual([]);
 		const info = await infoOfRun(quiet);
-		expect(info.totals).toEqual({ files: 1, lines: 0, bytes: quiet.files[0]?.bytes });
+		expect(info.Totals).toMatchObject({
+			TotalNumberFiles: 1,
+			TotalNumberLines: 0,
+			TotalByteSize: quiet.files[0]?.bytes,
+		});
 		// A valid gzip member even with no content.
 		expect(quiet.files[0]?.bytes).toBeGreaterThan(0);
 	});
@@ -115,7 +120,7 @@ describe("iter files for a scripted history of trait changes", () => {
 		await seedDestination(1, { mode: "full" });
 		const run = await runAt(1, T0);
 		expect(run).toMatchObject({ status: "sent", lines: 0, error: null });
-		expect((await infoOfRun(run)).files).toHaveLength(1);
+		expect((await infoOfRun(run)).Files).toHaveLength(1);
 	});
 });
 
@@ -151,8 +156,46 @@ describe("opt-outs", () => {
 	});
 });
 
+/** The keys of AAM's documented .info example, in its order. */
+const AAM_FILE_KEYS = ["FileByteSize", "FileLineCount", "FileName", "FileSequenceNumber", "md5"];
+const AAM_TOTALS_KEYS = ["FileName", "TotalByteSize", "TotalNumberFiles", "TotalNumberLines"];
+
+describe("file names as AAM documents them", () => {
+	it("builds AAM's example names (Outbound Data File Name: Scenario 1 and 2) from the same parts", () => {
+		const naming = {
+			syncType: "S3",
+			destinationId: 1234,
+			dpid: 20914,
+			mode: "iter" as const,
+			timestamp: 1486140844000,
+		};
+		const withAlias = { ...naming, pidAlias: "XYZCustomer", gzip: true };
+		expect(dataFileName(withAlias, 1, false)).toBe("S3_1234_20914_XYZCustomer_iter_1486140844000.sync.gz");
+		expect(dataFileName(withAlias, 2, true)).toBe("S3_1234_20914_XYZCustomer_iter_1486140844000002.sync.gz");
+		const ftp = {
+			...naming,
+			syncType: "ftp",
+			dpid: 20915,
+			mode: "full" as const,
+			timestamp: 1486140843000,
+			gzip: true,
+		};
+		expect(dataFileName(ftp, 1, true)).toBe("ftp_1234_20915_full_1486140843000001.sync.gz");
+	});
+
+	it("a destination's PID alias goes into every file name and the .info of its runs", async () => {
+		await traitsChange(T0, { [U(1)]: { add: [1, 2] } });
+		await seedDestination(3, { mode: "full", gzip: false, pidAlias: "XYZCustomer" });
+		const run = await runAt(3, T0 + 10 * MIN);
+		expect(run.files.map((f) => f.name)).toEqual(["R2_3_1000_XYZCustomer_full_1800000600000.sync"]);
+		const info = await infoOfRun(run);
+		expect(info.Totals.FileName).toBe("R2_3_1000_XYZCustomer_full_1800000600000.sync");
+		expect(await env.EXCHANGE.head("1000/outbound/R2_3_1000_XYZCustomer_full_1800000600000.info")).not.toBeNull();
+	});
+});
+
 describe("the .info control file", () => {
-	it("matches the data file read back: size, lines, sequence, MD5, totals", async () => {
+	it("is AAM's transfer-control file: its keys exactly, matching the data file read back", async () => {
 		await traitsChange(T0, { [U(1)]: { add: [1, 2] }, [U(2)]: { add: [1] }, [U(3)]: { add: [2] } });
 		await seedDestination(3, { mode: "full", gzip: false });
 		const run = await runAt(3, T0 + 10 * MIN);
@@ -160,17 +203,29 @@ describe("the .info control file", () => {
 		expect(new TextDecoder().decode(await outboundBytes(name))).toBe("pa\t10,11\npb\t10\npc\t11\n");
 		// The whole control file, as a partner reads it (MD5 of the 21 bytes above).
 		const file = { name, sequence: 1, bytes: 21, lines: 3, md5: "61f946a02a5e517afac0b109f5e89b2d" };
-		expect(await infoOfRun(run)).toEqual({
-			run: "3-1800000600000",
-			destination: { id: 3, name: "destination 3" },
-			dpid: DPID,
-			mode: "full",
-			timestamp: 1_800_000_600_000,
-			since: 0,
-			until: 1_800_000_540_000,
-			files: [file],
-			totals: { files: 1, lines: 3, bytes: 21 },
+		const info = await infoOfRun(run);
+		expect(info).toEqual({
+			Files: [{ FileByteSize: 21, FileLineCount: 3, FileName: name, FileSequenceNumber: 1, md5: file.md5 }],
+			Totals: {
+				FileName: "R2_3_1000_full_1800000600000.sync",
+				TotalByteSize: 21,
+				TotalNumberFiles: 1,
+				TotalNumberLines: 3,
+			},
+			edgesync: {
+				run: "3-1800000600000",
+				destination: { id: 3, name: "destination 3" },
+				dpid: DPID,
+				mode: "full",
+				timestamp: 1_800_000_600_000,
+				since: 0,
+				until: 1_800_000_540_000,
+			},
 		});
+		// Key for key as AAM's documented example ("Transfer-Control Files for Log File Transfers").
+		expect(Object.keys(info).slice(0, 2)).toEqual(["Files", "Totals"]);
+		expect(Object.keys(info.Files[0] ?? {})).toEqual(AAM_FILE_KEYS);
+		expect(Object.keys(info.Totals)).toEqual(AAM_TOTALS_KEYS);
 		expect(run.files).toEqual([file]);
 		expect(run.bytes).toBe(21);
 	});

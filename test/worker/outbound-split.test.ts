@@ -22,12 +22,12 @@ beforeEach(async () => {
 async function readBack(run: Awaited<ReturnType<typeof runAt>>) {
 	const info = await infoOfRun(run);
 	const lines: string[] = [];
-	for (const file of info.files) {
-		const bytes = await outboundBytes(file.name);
-		expect(file.bytes).toBe(bytes.byteLength);
+	for (const file of info.Files) {
+		const bytes = await outboundBytes(file.FileName);
+		expect(file.FileByteSize).toBe(bytes.byteLength);
 		expect(file.md5).toBe(await md5Hex(bytes));
-		const fileLines = await outboundLines(file.name);
-		expect(file.lines).toBe(fileLines.length);
+		const fileLines = await outboundLines(file.FileName);
+		expect(file.FileLineCount).toBe(fileLines.length);
 		lines.push(...fileLines);
 	}
 	return { info, lines };
@@ -66,7 +66,12 @@ describe("split files", () => {
 			["R2_7_1000_full_1800000000000003.sync.gz", 3, 500],
 		]);
 		const { info, lines } = await readBack(run);
-		expect(info.totals).toEqual({ files: 3, lines: 2_500, bytes: run.bytes });
+		expect(info.Totals).toEqual({
+			FileName: "R2_7_1000_full_1800000000000.sync",
+			TotalByteSize: run.bytes,
+			TotalNumberFiles: 3,
+			TotalNumberLines: 2_500,
+		});
 		expect(lines).toEqual(ids.map((id) => `${id}\t11`));
 	});
 
@@ -76,7 +81,11 @@ describe("split files", () => {
 		const run = await runAt(7, AT);
 		expectWindowedFiles(run.files, "R2_7_1000_full_1800000000000");
 		const { info, lines } = await readBack(run);
-		expect(info.totals).toEqual({ files: run.files.length, lines: 2_500, bytes: run.bytes });
+		expect(info.Totals).toMatchObject({
+			TotalByteSize: run.bytes,
+			TotalNumberFiles: run.files.length,
+			TotalNumberLines: 2_500,
+		});
 		expect(lines).toEqual(ids.map((id) => `${id}\t11`));
 	});
 

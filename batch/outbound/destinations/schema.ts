@@ -100,6 +100,15 @@ export const DestinationSchema = z
 		splitLines: z.number().int().min(1_000).max(50_000_000).default(1_000_000),
 		targets: TargetsSchema.default({}),
 		summaryEmails: z.array(z.email()).max(20).default([]),
+		pidAlias: z
+			.string()
+			.regex(/^[A-Za-z0-9-]{1,64}$/, "letters, digits and - only: it sits between underscores in the file names")
+			.nullable()
+			.default(null)
+			.openapi({
+				example: "XYZCustomer",
+				description: "AAM's PID_ALIAS: the partner's name for the customer, in the file names after the DPID",
+			}),
 		createdAt: z.number(),
 		updatedAt: z.number(),
 	})

@@ -32,6 +32,7 @@ export async function putDestination(
 			JSON.stringify(d.targets),
 			now,
 			JSON.stringify(d.summaryEmails),
+			d.pidAlias,
 		)
 		.first<sql.DestinationRow>();
 	if (!row) throw new Error(`destination ${id} was not written`);

@@ -12,15 +12,21 @@ export interface FileNaming {
 	syncType: string;
 	destinationId: number;
 	dpid: number;
+	/** AAM's PID_ALIAS, after the DPID when set. */
+	pidAlias?: string | null;
 	mode: Mode;
 	/** The run's start, Unix ms (TIMESTAMP13). */
 	timestamp: number;
 	gzip: boolean;
 }
 
-/** The stem shared by a run's files: `<SYNC_TYPE>_<DID>_<MASTER_DPID>_<full|iter>_<TIMESTAMP13>`. */
+/**
+ * The stem shared by a run's files, AAM's outbound file name (SPEC §6):
+ * `<SYNC_TYPE>_<DID>_<MASTER_DPID>[_<PID_ALIAS>]_<full|iter>_<TIMESTAMP13>`.
+ */
 export function runStem(n: FileNaming): string {
-	return `${n.syncType}_${n.destinationId}_${n.dpid}_${n.mode}_${String(n.timestamp).padStart(13, "0")}`;
+	const alias = n.pidAlias ? `_${n.pidAlias}` : "";
+	return `${n.syncType}_${n.destinationId}_${n.dpid}${alias}_${n.mode}_${String(n.timestamp).padStart(13, "0")}`;
 }
 
 /** A data file's name; `split` files carry SPLITNUM (001, 002, … at least three digits). */

@@ -35,6 +35,7 @@ export async function planRun(db: D1Database, runId: string): Promise<RunPlan> {
 			syncType: syncTypeOf(destination.targets),
 			destinationId: destination.id,
 			dpid: destination.dpid,
+			pidAlias: destination.pidAlias,
 			mode: run.mode,
 			timestamp: run.timestamp,
 			gzip: destination.gzip,

@@ -41,6 +41,7 @@ export async function seedDestination(id: number, overrides: Partial<Destination
 			targets: {},
 			summaryEmails: [],
 			...overrides,
+			pidAlias: overrides.pidAlias ?? null,
 		},
 		0,
 	);
