@@ -10,6 +10,7 @@ export interface TraitRow {
 	dpid: number;
 	name: string;
 	rule: string | null;
+	exact_match: number;
 	created_at: number;
 	updated_at: number;
 }
@@ -20,6 +21,7 @@ export function toTrait(row: TraitRow): Trait {
 		dpid: row.dpid,
 		name: row.name,
 		rule: row.rule,
+		exactMatch: row.exact_match === 1,
 		createdAt: row.created_at,
 		updatedAt: row.updated_at,
 	};
@@ -27,7 +29,7 @@ export function toTrait(row: TraitRow): Trait {
 
 // ---- traits ----
 
-const COLUMNS = "id, dpid, name, rule, created_at, updated_at";
+const COLUMNS = "id, dpid, name, rule, exact_match, created_at, updated_at";
 
 export const LIST_TRAITS = `SELECT ${COLUMNS} FROM traits ORDER BY id`;
 
@@ -37,9 +39,9 @@ export const TRAITS_OF_SOURCE = `SELECT ${COLUMNS} FROM traits WHERE dpid = ?1 O
 /** ?1 id. */
 export const GET_TRAIT = `SELECT ${COLUMNS} FROM traits WHERE id = ?1`;
 
-/** ?1 id, ?2 dpid, ?3 name, ?4 rule, ?5 now: insert or replace; `created_at` survives a replace. */
-export const PUT_TRAIT = `INSERT INTO traits (${COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?5)
-	ON CONFLICT (id) DO UPDATE SET dpid = ?2, name = ?3, rule = ?4, updated_at = ?5
+/** ?1 id, ?2 dpid, ?3 name, ?4 rule, ?5 now, ?6 exact match 0/1: insert or replace; `created_at` survives a replace. */
+export const PUT_TRAIT = `INSERT INTO traits (${COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?6, ?5, ?5)
+	ON CONFLICT (id) DO UPDATE SET dpid = ?2, name = ?3, rule = ?4, exact_match = ?6, updated_at = ?5
 	RETURNING ${COLUMNS}`;
 
 /** ?1 id. */

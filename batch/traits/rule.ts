@@ -3,7 +3,8 @@ import { scan } from "../rules/scan";
 
 /**
  * Key-value trait rules: `ic == "52"`, `color == "red" AND size != "xl"`, `a == "1" OR b == "2"`.
- * AND binds tighter than OR; keys and values are case-sensitive, values may be quoted or bare.
+ * AND binds tighter than OR; values may be quoted or bare. Compared as written here; the catalog
+ * lower-cases rule and line alike unless the trait asks for exact matching (catalog.ts).
  * Parsed once when a trait is saved, evaluated for every key-value signal of an inbound line.
  */
 export type Comparison = { key: string; op: "==" | "!="; value: string };

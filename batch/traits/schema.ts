@@ -14,6 +14,11 @@ export const traitSchema = z.object({
 	name: z.string().trim().min(1).max(200),
 	/** Key-value rule, e.g. `ic == "52"`; checked by parseTraitRule where traits are written. */
 	rule: z.string().max(1_000).nullable().default(null),
+	/**
+	 * Key-value rules compare keys and values without regard to case, as AAM's FAQ says key-value data
+	 * is; true compares them exactly (`Color=Red` then no longer matches `color == "red"`).
+	 */
+	exactMatch: z.boolean().default(false),
 	createdAt: z.number(),
 	updatedAt: z.number(),
 });

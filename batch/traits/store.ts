@@ -23,11 +23,14 @@ export async function getTrait(db: D1Database, id: number): Promise<Trait | null
 /** Insert or replace a trait; the rule is parsed first so a bad rule never reaches the table. */
 export async function putTrait(
 	db: D1Database,
-	t: Pick<Trait, "id" | "dpid" | "name" | "rule">,
+	t: Pick<Trait, "id" | "dpid" | "name" | "rule"> & { exactMatch?: boolean },
 	now: number,
 ): Promise<Trait> {
 	if (t.rule !== null) parseTraitRule(t.rule);
-	const row = await db.prepare(sql.PUT_TRAIT).bind(t.id, t.dpid, t.name, t.rule, now).first<sql.TraitRow>();
+	const row = await db
+		.prepare(sql.PUT_TRAIT)
+		.bind(t.id, t.dpid, t.name, t.rule, now, t.exactMatch ? 1 : 0)
+		.first<sql.TraitRow>();
 	if (!row) throw new Error(`trait ${t.id} was not written`);
 	return sql.toTrait(row);
 }

@@ -153,8 +153,10 @@ describe("traits", () => {
 		const res = await send("PUT", "/traits/52", { dpid: 1000, name: "ic 52", rule: 'ic == "52"' });
 		expect(res.status).toBe(200);
 		expect(await (await send("GET", "/traits?dpid=1000")).json()).toMatchObject({
-			traits: [{ id: 52, rule: 'ic == "52"' }],
+			traits: [{ id: 52, rule: 'ic == "52"', exactMatch: false }],
 		});
+		const exact = await send("PUT", "/traits/53", { dpid: 1000, name: "exact", rule: 'c == "Red"', exactMatch: true });
+		expect(await exact.json()).toMatchObject({ id: 53, exactMatch: true });
 		expect((await send("DELETE", "/traits/52")).status).toBe(204);
 	});
 

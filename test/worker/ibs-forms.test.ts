@@ -1,5 +1,8 @@
+import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { PairMessage } from "../../core/graph/pair-event";
+import { pairStoreOf } from "../../core/graph/select";
+import { createPartnerKey } from "../../worker/auth/partner-keys";
 import { call, uuidCookie, uuidFrom } from "./support/edge";
 import { seedPartner } from "./support/partners";
 import { watchPairSends } from "./support/queue-spy";
@@ -87,5 +90,61 @@ describe("/ibs redirects", () => {
 	it("allows subdomains of a wildcard entry", async () => {
 		const res = await call("/ibs:dpid=1000&dpuuid=abc&redir=https%3A%2F%2Fa.cdn.partner.example%2Fx");
 		expect(res.headers.get("Location")).toBe("https://a.cdn.partner.example/x");
+	});
+});
+
+describe("server-to-server calls (a partner key names the visitor with d_uuid, as AAM's DCS allows)", () => {
+	const U = "6".repeat(38);
+	let auth: { Authorization: string };
+	beforeEach(async () => {
+		auth = { Authorization: `Bearer ${(await createPartnerKey(env.DB, 1000, "server", Date.now())).secret}` };
+	});
+
+	it("stores the partner's own IDs for d_uuid, sets no cookie, and skips other partners' IDs with 302", async () => {
+		const res = await call(`/ibs:d_cid=1000%01abc&d_cid=2000%01x&d_uuid=${U}&d_rtbd=json`, { headers: auth });
+		expect(res.status).toBe(200);
+		expect(uuidCookie(res)).toBeNull();
+		expect(res.headers.get("X-Error")).toBe("302");
+		expect(await res.json()).toMatchObject({
+			uuid: U,
+			stored: [{ dpid: 1000, dpuuid: "abc" }],
+			errors: [{ code: 302, msg: "Unauthorized customer id 2000:x" }],
+		});
+		expect(pairsSent()).toEqual([{ dpid: 1000, dpuuid: "abc", uuid: U }]);
+	});
+
+	it("refuses a server call without d_uuid or with a bad one (400), and a wrong key (401); nothing stored", async () => {
+		const calls: Array<[string, Record<string, string>, number, RegExp]> = [
+			["/ibs:d_cid=1000%01abc", auth, 400, /names the visitor with d_uuid/],
+			["/ibs:d_cid=1000%01abc&d_uuid=123", auth, 400, /d_uuid must be one edgesync UUID/],
+			[`/ibs:d_cid=1000%01abc&d_uuid=${U}&d_uuid=${U}`, auth, 400, /d_uuid must be one/],
+			[`/ibs:d_cid=1000%01abc&d_uuid=${U}`, { Authorization: "Bearer nope" }, 401, /invalid partner key/],
+		];
+		for (const [path, headers, status, reason] of calls) {
+			const res = await call(path, { headers });
+			expect(res.status, path).toBe(status);
+			expect(await res.text(), path).toMatch(reason);
+			expect(uuidCookie(res), path).toBeNull();
+		}
+		expect(sent).toEqual([]);
+	});
+
+	it("an opted-out d_uuid gets AAM's 171 and nothing is stored", async () => {
+		await pairStoreOf(env).forgetVisitor(U, Date.now());
+		const res = await call(`/ibs:d_cid=1000%01abc&d_uuid=${U}&d_rtbd=json`, { headers: auth });
+		expect(res.headers.get("X-Error")).toBe("171");
+		expect(await res.json()).toMatchObject({ errors: [{ code: 171 }], stored: [] });
+		expect(sent).toEqual([]);
+	});
+
+	it("from a browser, d_uuid names nobody: the cookie's visitor is stored and d_uuid reported (102)", async () => {
+		const mine = "1".repeat(38);
+		const res = await call(`/ibs:d_cid=1000%01abc&d_uuid=${U}&d_rtbd=json`, { cookie: `uuid=${mine}` });
+		expect(res.headers.get("X-Error")).toBe("102");
+		expect(await res.json()).toMatchObject({
+			uuid: mine,
+			errors: [{ code: 102, reason: "d_uuid is taken only from a partner's authenticated server call" }],
+		});
+		expect(pairsSent()).toEqual([{ dpid: 1000, dpuuid: "abc", uuid: mine }]);
 	});
 });

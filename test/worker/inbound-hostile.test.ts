@@ -113,15 +113,15 @@ describe("the per-line signal cap", () => {
 		const list = HOSTILE["one-digit trait ids"] ?? "";
 		const { signals, overCap } = readSignals(list, 10_000);
 		expect(signals).toHaveLength(10_000);
-		expect(signals[0]).toEqual({ kind: "add", traitId: 1 });
+		expect(signals[0]).toEqual({ kind: "add", bare: true, traitId: 1 });
 		expect(overCap).toBe(LINE / 2 - 10_000);
 	});
 
 	it("counts only real items past the cap: empty ones and spaces are not signals", () => {
 		expect(readSignals('24, 25 ,, ,"a,b"=c , x=1,', 2)).toEqual({
 			signals: [
-				{ kind: "add", traitId: 24 },
-				{ kind: "add", traitId: 25 },
+				{ kind: "add", bare: true, traitId: 24 },
+				{ kind: "add", bare: true, traitId: 25 },
 			],
 			overCap: 2,
 		});
@@ -139,6 +139,7 @@ const traitOf = (id: number, rule: string | null): Trait => ({
 	dpid: 1000,
 	name: `t${id}`,
 	rule,
+	exactMatch: false,
 	createdAt: 0,
 	updatedAt: 0,
 });

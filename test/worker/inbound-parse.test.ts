@@ -104,7 +104,7 @@ describe("signals", () => {
 			{ kind: "remove", traitId: 28 },
 			{ kind: "remove", traitId: 28 },
 			{ kind: "remove", traitId: 29 },
-			{ kind: "add", traitId: 30608 },
+			{ kind: "add", bare: true, traitId: 30608 },
 			{ kind: "kv", key: "ic", value: "52" },
 			{ kind: "kv", key: "key", value: "value" },
 			{ kind: "kv", key: "k2", value: "v2" },
@@ -114,7 +114,7 @@ describe("signals", () => {
 
 	it("allows spaces around commas and =, ignores a leading - on a key, drops empty items", () => {
 		expect(parseSignals('  24 ,  d_sid = 25 ,, -color = red , -"size"=xl ,')).toEqual([
-			{ kind: "add", traitId: 24 },
+			{ kind: "add", bare: true, traitId: 24 },
 			{ kind: "add", traitId: 25 },
 			{ kind: "kv", key: "color", value: "red" },
 			{ kind: "kv", key: "size", value: "xl" },
@@ -142,7 +142,7 @@ describe("signals", () => {
 			{ kind: "unusable", text: '="v"' },
 			{ kind: "unusable", text: "two words=x" },
 			{ kind: "unusable", text: '"open=1' },
-			{ kind: "add", traitId: 25 },
+			{ kind: "add", bare: true, traitId: 25 },
 		]);
 	});
 });
@@ -152,7 +152,7 @@ describe("trait lines", () => {
 		expect(parseTraitLine("AbC%3Axyz:42\t24", "partner")).toEqual({
 			ok: true,
 			userId: "AbC%3Axyz:42",
-			signals: [{ kind: "add", traitId: 24 }],
+			signals: [{ kind: "add", bare: true, traitId: 24 }],
 			signalsOverCap: 0,
 		});
 		expect(parseTraitLine(" spaced id \t24", "partner")).toMatchObject({ ok: true, userId: " spaced id " });
@@ -175,7 +175,7 @@ describe("trait lines", () => {
 			ok: true,
 			userId: "u",
 			signals: [
-				{ kind: "add", traitId: 24 },
+				{ kind: "add", bare: true, traitId: 24 },
 				{ kind: "unusable", text: "???" },
 			],
 			signalsOverCap: 0,

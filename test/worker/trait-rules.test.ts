@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { type LineSignal, realize } from "../../batch/inbound/realize";
 import { catalogOf } from "../../batch/traits/catalog";
 import { parseTraitRule, ruleMatches } from "../../batch/traits/rule";
+import { traitSchema } from "../../batch/traits/schema";
 import { InputError } from "../../core/input-error";
 
 const kv = (entries: Array<[string, string]>) => {
@@ -117,5 +118,52 @@ describe("realizing a line's signals", () => {
 		const r = realize([{ kind: "kv", key: "color", value: "red" }, { kind: "unusable" }], catalog, "sync");
 		expect(r.adds.size).toBe(0);
 		expect(r.unused).toBe(2);
+	});
+});
+
+describe("key-value signals as AAM matches them (FAQ: key-value data is not case-sensitive)", () => {
+	const trait = (id: number, rule: string | null, exactMatch = false) => ({ id, rule, exactMatch });
+	const kvs = (...pairs: Array<[string, string]>): LineSignal[] =>
+		pairs.map(([key, value]) => ({ kind: "kv", key, value }));
+
+	it("compares keys and values without regard to case, unless the trait asks for exact matching", () => {
+		const catalog = catalogOf([trait(1, 'color == "red"'), trait(2, 'Size == "XL"', true)]);
+		expect([...realize(kvs(["Color", "RED"]), catalog, "sync").adds]).toEqual([1]);
+		expect([...realize(kvs(["COLOR", "Red"], ["size", "xl"]), catalog, "sync").adds]).toEqual([1]);
+		expect([...realize(kvs(["Size", "XL"]), catalog, "sync").adds]).toEqual([2]);
+		// The unmatched signal (size=xl against the exact rule) is unused; the folded match used Color.
+		expect(realize(kvs(["COLOR", "Red"], ["size", "xl"]), catalog, "sync").unused).toBe(1);
+		expect(realize(kvs(["color", "blue"]), catalog, "sync").adds.size).toBe(0);
+	});
+
+	it("a != comparison holds only for a present key, in any case, whose values all differ", () => {
+		const catalog = catalogOf([trait(3, 'tier != "gold" AND tier == "silver" OR seg == "A"')]);
+		expect([...realize(kvs(["TIER", "Silver"]), catalog, "sync").adds]).toEqual([3]);
+		expect(realize(kvs(["tier", "GOLD"], ["tier", "silver"]), catalog, "sync").adds.size).toBe(0);
+		expect([...realize(kvs(["SEG", "a"]), catalog, "sync").adds]).toEqual([3]);
+	});
+
+	it("reads a bare number as ic=<number> where a rule compares ic with it (AAM's 'With ic=='), else as a trait id", () => {
+		// AAM's example line: `30608,50354,50338,50352,30626`, traits added to rules with the ic prefix.
+		const catalog = catalogOf([
+			trait(7, 'ic == "30608"'),
+			trait(8, 'ic == "50354" OR ic == "50338"'),
+			trait(30626, null),
+			trait(30608, null),
+		]);
+		const bare = (traitId: number): LineSignal => ({ kind: "add", traitId, bare: true });
+		const line = [30608, 50354, 50338, 50352, 30626].map(bare);
+		const r = realize(line, catalog, "sync");
+		expect([...r.adds].sort((a, b) => a - b)).toEqual([7, 8, 30626]);
+		// 50352 is neither an ic value nor a trait of the source: it failed validation.
+		expect(r.failedValidation).toBe(1);
+		// d_sid=30608 always names the trait id.
+		expect([...realize([{ kind: "add", traitId: 30608 }], catalog, "sync").adds]).toEqual([30608]);
+	});
+});
+
+describe("exact matching as a trait setting", () => {
+	it("defaults to AAM's way (false) in the admin API's schema", () => {
+		expect(traitSchema.parse({ id: 1, dpid: 1000, name: "t", createdAt: 0, updatedAt: 0 }).exactMatch).toBe(false);
 	});
 });

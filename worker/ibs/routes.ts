@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { settingsOf } from "../../core/config/settings";
 import { partnerDirectory } from "../../core/partners/directory";
+import { optionalPartner } from "../auth/middleware";
 import { fail } from "../http/errors";
 import { NO_STORE, sendPixel } from "../http/pixel";
 import type { AppContext, AppEnv } from "../http/types";
@@ -17,6 +18,7 @@ import { BOUNCE_MARKER, type IbsCall, parseIbsCall } from "../sync/ibs-request";
 import { lenientGetter, syncParams } from "../sync/params";
 import { enforceSyncLimits } from "../sync/rate-limit";
 import { redirectProblem, redirectUrl } from "../sync/redirect";
+import { ownClaims, serverCallVisitor, untrustedDeviceErrors } from "./server-call";
 
 /** The AAM-compatible ID-sync endpoint: `/ibs:dpid=…&dpuuid=…`, `/ibs?…`, `d_cid`, `d_rtbd=json`. */
 export const ibsRoutes = new Hono<AppEnv>();
@@ -24,12 +26,15 @@ const IBS_PATH = "/:path{ibs(?::[\\s\\S]*)?}";
 
 // Stats: rejected calls are counted in memory and reach D1 through the queue (worker/stats).
 ibsRoutes.use(IBS_PATH, countRejectedIbsCalls);
-ibsRoutes.get(IBS_PATH, async (c) => {
+ibsRoutes.get(IBS_PATH, optionalPartner, async (c) => {
 	const url = new URL(c.req.url);
 	const params = syncParams(url, "/ibs");
 	c.set("errorStyle", lenientGetter(params)("d_rtbd") === "json" ? "json" : "pixel");
 	const settings = settingsOf(c.env);
-	const call = parseIbsCall(params, await partnerDirectory(c.env));
+	const parsed = parseIbsCall(params, await partnerDirectory(c.env));
+	const partner = c.get("partnerDpid");
+	const own = partner === undefined ? null : ownClaims(parsed, partner);
+	const call = own ? { ...parsed, claims: own.claims, errors: [...parsed.errors, ...own.errors] } : parsed;
 	// IDs skipped one by one are bad input too (the dashboard counts calls, by their first problem).
 	const problem = call.errors[0];
 	if (problem) countIbsCall(c, "bad_input", 0, reasonKey(problem.reason ?? problem.msg));
@@ -39,14 +44,10 @@ ibsRoutes.get(IBS_PATH, async (c) => {
 		if (problem) fail(400, problem);
 	}
 
-	// Before any cookie is written: a refused call changes nothing for the visitor.
-	const known = readVisitor(c);
-	await enforceSyncLimits(c.env, c.req.header("CF-Connecting-IP"), known.kind === "known" ? known.uuid : null);
-	const who = resolveVisitor(c, settings, {
-		consentAllowsEdge: consent.edge,
-		bounced: call.bounced,
-		mayBounce: true,
-	});
+	const who =
+		partner === undefined
+			? await browserVisitor(c, call, consent.edge)
+			: await serverCallVisitor(c.env, params, consent.edge);
 	if (who.kind === "bounce") {
 		url.searchParams.set(BOUNCE_MARKER, "1");
 		c.header("Cache-Control", NO_STORE);
@@ -67,11 +68,20 @@ ibsRoutes.get(IBS_PATH, async (c) => {
 			fail(503, "could not record the sync; try again");
 		});
 	}
-	const errors = [...call.errors, ...visitorErrors(who, skipped)];
+	const untrusted = partner === undefined ? untrustedDeviceErrors(params) : [];
+	const errors = [...call.errors, ...untrusted, ...visitorErrors(who, skipped)];
 	const xError = xErrorHeader(errors);
 	if (xError) c.header("X-Error", xError);
 	return answer(c, call, uuid, { stored, skipped, errors });
 });
+
+/** A browser's call: the cookie names the visitor (minted, or bounced once, when absent). */
+async function browserVisitor(c: AppContext, call: IbsCall, consentAllowsEdge: boolean): Promise<Resolution> {
+	// Before any cookie is written: a refused call changes nothing for the visitor.
+	const known = readVisitor(c);
+	await enforceSyncLimits(c.env, c.req.header("CF-Connecting-IP"), known.kind === "known" ? known.uuid : null);
+	return resolveVisitor(c, settingsOf(c.env), { consentAllowsEdge, bounced: call.bounced, mayBounce: true });
+}
 
 /** AAM's codes for what kept the visitor's IDs from being stored: 171 opted out, 172 cookies blocked, 315 consent. */
 function visitorErrors(who: Resolution, skipped: ReadonlyArray<{ reason: string }>): DcsError[] {

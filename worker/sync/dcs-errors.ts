@@ -14,10 +14,20 @@ export const MAX_IDS_PER_CALL = 10;
 export const MAX_IDS_PER_SOURCE = 3;
 
 export const DCS = {
+	invalidAamId: (id: string, reason: string): DcsError => ({
+		code: 102,
+		msg: `Invalid AAM ID passed in request ${id}`,
+		reason,
+	}),
 	allInvalid: (): DcsError => ({ code: 104, msg: "All customer IDs are invalid" }),
 	optedOut: (): DcsError => ({ code: 171, msg: "Encountered opt out tag" }),
 	cookiesBlocked: (): DcsError => ({ code: 172, msg: "Blocked cookies" }),
 	invalidId: (id: string, reason: string): DcsError => ({ code: 300, msg: `Invalid customer id ${id}`, reason }),
+	unauthorizedId: (id: string): DcsError => ({
+		code: 302,
+		msg: `Unauthorized customer id ${id}`,
+		reason: "a partner's server call stores its own IDs only",
+	}),
 	tooManyIds: (found: number): DcsError => ({
 		code: 301,
 		msg: `Maximum number of customer ids exceeded. Maximum allowed is ${MAX_IDS_PER_CALL}. Found is ${found}.`,

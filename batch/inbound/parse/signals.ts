@@ -3,7 +3,8 @@
  * as an unused signal (the rest of the line still applies).
  */
 export type Signal =
-	| { kind: "add"; traitId: number }
+	/** `bare`: written as a bare number (`30608`), which is `ic=30608` where a rule compares ic with it. */
+	| { kind: "add"; traitId: number; bare?: true }
 	| { kind: "remove"; traitId: number }
 	| { kind: "kv"; key: string; value: string }
 	| { kind: "unusable"; text: string };
@@ -138,7 +139,10 @@ export class SignalItems {
 }
 
 function parseSignal(text: string): Signal {
-	if (TRAIT_ID.test(text)) return traitSignal("add", text, text);
+	if (TRAIT_ID.test(text)) {
+		const signal = traitSignal("add", text, text);
+		return signal.kind === "add" ? { ...signal, bare: true } : signal;
+	}
 	const removal = REMOVAL.exec(text);
 	if (removal) return traitSignal("remove", removal[1] ?? "", text);
 	const kv = KEY_VALUE.exec(text);

@@ -1,0 +1,42 @@
+import { pairStoreOf } from "../../core/graph/select";
+import { isUuid } from "../../core/uuid";
+import { fail } from "../http/errors";
+import type { Resolution } from "../identity/resolve";
+import { DCS, type DcsError, shownId } from "../sync/dcs-errors";
+import type { IbsCall } from "../sync/ibs-request";
+import { allRaw, type RawParams, strictDecode } from "../sync/params";
+import { enforceSyncLimits } from "../sync/rate-limit";
+
+/**
+ * A partner's server-to-server /ibs call (`Authorization: Bearer <partner key>`), as AAM's DCS takes
+ * them: the visitor is named by `d_uuid` (a server has no cookie of ours), no cookie is read or written,
+ * and only the calling partner's own IDs are stored; IDs of other data sources are skipped with AAM's
+ * 302 ("Unauthorized customer id"). The call is authenticated, so the per-address limit does not
+ * apply; the per-visitor one does.
+ */
+export async function serverCallVisitor(env: Env, params: RawParams, consentAllowsEdge: boolean): Promise<Resolution> {
+	const values = allRaw(params, "d_uuid");
+	const uuid = values.length === 1 ? strictDecode(values[0] ?? "") : null;
+	if (values.length === 0) fail(400, "a server-to-server call names the visitor with d_uuid");
+	if (!isUuid(uuid)) fail(400, "d_uuid must be one edgesync UUID (38 digits)");
+	await enforceSyncLimits(env, undefined, uuid);
+	if (await pairStoreOf(env).isOptedOut(uuid)) return { kind: "anonymous", reason: "opted out", optedOut: true };
+	if (!consentAllowsEdge) return { kind: "anonymous", reason: "no consent", optedOut: false };
+	return { kind: "visitor", uuid, minted: false };
+}
+
+/** The call's IDs a partner may store from its server: its own; the others get AAM's 302. */
+export function ownClaims(call: IbsCall, partner: number): { claims: IbsCall["claims"]; errors: DcsError[] } {
+	const claims = call.claims.filter((claim) => claim.partner.dpid === partner);
+	const errors = call.claims
+		.filter((claim) => claim.partner.dpid !== partner)
+		.map((claim) => DCS.unauthorizedId(`${claim.partner.dpid}:${shownId(claim.dpuuid)}`));
+	return { claims, errors };
+}
+
+/** A browser's `d_uuid` names nobody: only the cookie does (AAM's 102 with edgesync's reason). */
+export function untrustedDeviceErrors(params: RawParams): DcsError[] {
+	return allRaw(params, "d_uuid").map((raw) =>
+		DCS.invalidAamId(shownId(raw), "d_uuid is taken only from a partner's authenticated server call"),
+	);
+}
