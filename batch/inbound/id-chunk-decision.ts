@@ -48,7 +48,7 @@ export function decideIdChunk(
 			continue;
 		}
 		const at = name.timestampSeconds * 1000;
-		name.syncDpids.forEach((dpid, i) => events.push({ dpid, dpuuid: dpuuids[i] ?? "", uuid, at }));
+		for (const [i, dpid] of name.syncDpids.entries()) events.push({ dpid, dpuuid: dpuuids[i] ?? "", uuid, at });
 		devices.add(dpuuids[0] ?? "");
 	}
 	tally.users.devices = devices.size;
