@@ -1,4 +1,5 @@
 import { settingsOf } from "../config/settings";
+import { GLOBAL_SOURCES, globalSourcePartner } from "./global-sources";
 import type { Partner } from "./partner";
 import { listPartners } from "./store";
 
@@ -14,8 +15,10 @@ import { listPartners } from "./store";
  * parallel reads once per TTL cost less than failing the calls.
  */
 export interface PartnerDirectory {
+	/** Partners, and AAM's global data sources (global-sources.ts) where no partner has their DPID. */
 	byDpid: ReadonlyMap<number, Partner>;
 	byIntegrationCode: ReadonlyMap<string, Partner>;
+	/** The operator's partners only. */
 	all: readonly Partner[];
 }
 
@@ -43,5 +46,11 @@ function index(all: Partner[]): PartnerDirectory {
 	const byDpid = new Map(all.map((p) => [p.dpid, p]));
 	const byIntegrationCode = new Map<string, Partner>();
 	for (const p of all) if (p.integrationCode) byIntegrationCode.set(p.integrationCode, p);
+	for (const source of GLOBAL_SOURCES) {
+		if (byDpid.has(source.dpid) || byIntegrationCode.has(source.integrationCode)) continue;
+		const partner = globalSourcePartner(source);
+		byDpid.set(source.dpid, partner);
+		byIntegrationCode.set(source.integrationCode, partner);
+	}
 	return { byDpid, byIntegrationCode, all };
 }

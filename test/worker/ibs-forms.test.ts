@@ -148,3 +148,45 @@ describe("server-to-server calls (a partner key names the visitor with d_uuid, a
 		expect(pairsSent()).toEqual([{ dpid: 1000, dpuuid: "abc", uuid: mine }]);
 	});
 });
+
+describe("AAM's global data sources (device advertising IDs) are built in", () => {
+	it("takes an IDFA by DPID and a GAID by AAM's DSID_ integration code, without the operator creating them", async () => {
+		// The example IDs of AAM's "Index of IDs in Audience Manager".
+		const res = await call(
+			"/ibs:d_cid=20915%01AEBE52E7-03EE-455A-B3C4-E57283966239&d_cid_ic=DSID_20914%01e4fe9bde-caa0-47b6-908d-ffba3fa184f2&d_cid=121963%01fcb2a29c-315a-5e6b-bcfd-d889ba19aada&d_rtbd=json",
+		);
+		expect(res.headers.get("X-Error")).toBeNull();
+		expect((await res.json<{ stored: unknown[] }>()).stored).toEqual([
+			{ dpid: 20915, dpuuid: "AEBE52E7-03EE-455A-B3C4-E57283966239" },
+			{ dpid: 20914, dpuuid: "e4fe9bde-caa0-47b6-908d-ffba3fa184f2" },
+			{ dpid: 121963, dpuuid: "fcb2a29c-315a-5e6b-bcfd-d889ba19aada" },
+		]);
+	});
+
+	it("refuses a device ID in the wrong format with AAM's 312 (AAM's own incorrect example: a lowercase IDFA)", async () => {
+		const res = await call("/ibs:d_cid=20915%01a53cc5a2-6aa1-4210-8ded-a88b29b6212z&d_cid=1000%01ok&d_rtbd=json");
+		expect(res.headers.get("X-Error")).toBe("312,300");
+		const body = await res.json<{ stored: unknown[]; errors: unknown[] }>();
+		expect(body.stored).toEqual([{ dpid: 1000, dpuuid: "ok" }]);
+		expect(body.errors).toEqual([
+			{
+				code: 312,
+				msg: "Request contains an invalid Global Device ID",
+				reason: "Apple ID for Advertisers (IDFA) IDs are 32 uppercase hexadecimal digits as 8-4-4-4-12",
+			},
+			expect.objectContaining({ code: 300, msg: "Invalid customer id 20915%01a53cc5a2-6aa1-4210-8ded-a88b29b6212z" }),
+		]);
+	});
+
+	it("a partner the operator created with a global DPID keeps its own code; the DPID's format still holds", async () => {
+		await seedPartner({ dpid: 20914, integrationCode: "gaid" });
+		const gaid = "e4fe9bde-caa0-47b6-908d-ffba3fa184f2";
+		const res = await call(
+			`/ibs:d_cid_ic=gaid%01${gaid}&d_cid_ic=DSID_20914%01${gaid}&d_cid=20914%01NOT-A-GAID&d_rtbd=json`,
+		);
+		const body = await res.json<{ stored: unknown[]; errors: Array<{ code: number }> }>();
+		expect(body.stored).toEqual([{ dpid: 20914, dpuuid: gaid }]);
+		// DSID_20914 is not a code once the operator's partner holds the DPID; a malformed GAID is 312.
+		expect(body.errors.map((e) => e.code)).toEqual([300, 312, 300]);
+	});
+});

@@ -1,4 +1,5 @@
 import type { PartnerDirectory } from "../../core/partners/directory";
+import { deviceIdProblem } from "../../core/partners/global-sources";
 import { parseDpid, partnerIdProblem } from "../../core/partners/dpid";
 import type { Partner } from "../../core/partners/partner";
 import { strictDecode } from "./params";
@@ -18,7 +19,8 @@ export interface PairClaim {
  */
 export type DeclaredId =
 	| { kind: "claim"; raw: string; claim: PairClaim }
-	| { kind: "invalid"; raw: string; reason: string }
+	/** `device`: a global data source's ID in the wrong format (AAM's 312 beside the 300). */
+	| { kind: "invalid"; raw: string; reason: string; device?: true }
 	| { kind: "undecodable"; raw: string; reason: string };
 
 const invalid = (raw: string, reason: string): DeclaredId => ({ kind: "invalid", raw, reason });
@@ -40,6 +42,8 @@ export function readCid(name: "d_cid" | "d_cid_ic", raw: string, partners: Partn
 	if (problem) return invalid(raw, `${name}: ${problem}`);
 	const authState = authRaw === undefined ? null : (["0", "1", "2"].indexOf(authRaw) as 0 | 1 | 2 | -1);
 	if (authState === -1) return invalid(raw, `${name}: auth state must be 0, 1 or 2`);
+	const device = deviceIdProblem(found.partner.dpid, dpuuid);
+	if (device) return { kind: "invalid", raw, reason: device, device: true };
 	return { kind: "claim", raw, claim: { partner: found.partner, dpuuid, authState } };
 }
 
@@ -54,6 +58,8 @@ export function readDpidPair(dpidRaw: string, dpuuidRaw: string, partners: Partn
 	if ("problem" in found) return invalid(raw, found.problem);
 	const problem = partnerIdProblem(dpuuid);
 	if (problem) return invalid(raw, problem);
+	const device = deviceIdProblem(found.partner.dpid, dpuuid);
+	if (device) return { kind: "invalid", raw, reason: device, device: true };
 	return { kind: "claim", raw, claim: { partner: found.partner, dpuuid, authState: null } };
 }
 

@@ -93,6 +93,7 @@ export function judgeIds(ids: readonly DeclaredId[]): { claims: PairClaim[]; err
 	const perSource = new Map<number, number>();
 	for (const id of ids) {
 		if (id.kind !== "claim") {
+			if (id.kind === "invalid" && id.device) errors.push(DCS.invalidDeviceId(id.reason));
 			errors.push(DCS.invalidId(shownId(id.raw), id.reason));
 			continue;
 		}
