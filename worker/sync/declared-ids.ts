@@ -1,6 +1,6 @@
 import type { PartnerDirectory } from "../../core/partners/directory";
-import { deviceIdProblem } from "../../core/partners/global-sources";
 import { parseDpid, partnerIdProblem } from "../../core/partners/dpid";
+import { deviceIdProblem } from "../../core/partners/global-sources";
 import type { Partner } from "../../core/partners/partner";
 import { strictDecode } from "./params";
 
