@@ -1,4 +1,4 @@
-import type { Partner } from "./partner";
+import { type Partner, partnerSchema } from "./partner";
 
 /**
  * AAM's global data sources: device advertising IDs that every customer may sync and send ("Global Data
@@ -47,17 +47,6 @@ export function deviceIdProblem(dpid: number, id: string): string | null {
 
 /** A global data source as the partner directory holds it: no sync URL, no redirects, no keys. */
 export function globalSourcePartner(s: GlobalSource): Partner {
-	return {
-		dpid: s.dpid,
-		name: s.name,
-		integrationCode: s.integrationCode,
-		syncUrl: null,
-		redirectHosts: [],
-		tcfVendorId: null,
-		resyncDays: null,
-		inboundIdType: "partner",
-		receiptEmails: [],
-		createdAt: 0,
-		updatedAt: 0,
-	};
+	const { dpid, name, integrationCode } = s;
+	return partnerSchema.parse({ dpid, name, integrationCode, createdAt: 0, updatedAt: 0 });
 }
