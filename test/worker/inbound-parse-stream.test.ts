@@ -291,6 +291,31 @@ describe("broken files", () => {
 		expect((await parse(bad, GZ)).tally.fileError).toMatchObject({ code: "gzip_invalid" });
 	});
 
+	it("reads every member wherever the reads end: at a member's last byte, inside one, one byte at a time", async () => {
+		// Identical members have identical lengths, so chunks of that length end exactly at each member's end.
+		const one = await gzip(bytesOf("u\t1\n"));
+		const same = new Uint8Array(Array.from({ length: 40 }, () => [...one]).flat());
+		const { tally: aligned, outcomes: lines } = await parse(same, GZ, { chunkSize: one.length });
+		expect(aligned.fileError).toBeNull();
+		expect(lines.filter((o) => o.type === "record")).toHaveLength(40);
+		const members = await Promise.all(Array.from({ length: 40 }, (_, i) => gzip(bytesOf(`u${i}\t${i + 1}\n`))));
+		const file = new Uint8Array(members.flatMap((m) => [...m]));
+		const expected = members.map((_, i) => `u${i}\t${i + 1}`);
+		for (const chunkSize of [1, 7, 8_192, 64 * 1024]) {
+			const { tally, outcomes } = await parse(file, GZ, { chunkSize });
+			expect(tally.fileError, `chunks of ${chunkSize}`).toBeNull();
+			expect(
+				outcomes.map((o) => o.type === "record" && o.text),
+				`chunks of ${chunkSize}`,
+			).toEqual(expected);
+		}
+		// Zero padding after the last member (and between members) is skipped, as gunzip does.
+		const padded = new Uint8Array([...(members[0] ?? []), 0, 0, 0, ...(members[1] ?? []), 0, 0]);
+		const { tally, outcomes } = await parse(padded, GZ, { chunkSize: 3 });
+		expect(tally.fileError).toBeNull();
+		expect(outcomes.map((o) => o.type === "record" && o.text)).toEqual(["u0\t1", "u1\t2"]);
+	});
+
 	it("refuses content whose compression disagrees with the name", async () => {
 		expect((await parse(bytesOf("u\t24\n"), GZ)).tally.fileError).toMatchObject({ code: "not_gzip", afterLine: 0 });
 		expect((await parse(new Uint8Array(0), GZ)).tally.fileError).toMatchObject({ code: "not_gzip" });

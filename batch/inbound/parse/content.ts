@@ -83,32 +83,65 @@ async function* gunzip(
 	reader: ReadableStreamDefaultReader<Uint8Array>,
 	ended: boolean,
 ): AsyncGenerator<Uint8Array> {
-	const inflater = new Inflate({ windowBits: 16 + 15 });
-	let output: Uint8Array[] = [];
-	inflater.onData = (chunk) => output.push(chunk);
-	// pako's default onEnd joins every chunk into one result: not wanted, the chunks were handed on.
-	inflater.onEnd = () => undefined;
-	const take = (): Uint8Array[] => {
-		const out = output;
-		output = [];
-		return out;
-	};
+	let member = new Member();
 	let input: Uint8Array | null = head;
 	while (input) {
-		for (let at = 0; at < input.length && !inflater.ended; at += INFLATE_STEP) {
-			inflater.push(input.subarray(at, at + INFLATE_STEP), false);
-			yield* take();
+		let at = 0;
+		while (at < input.length) {
+			// Between members, zero bytes are padding (gunzip skips them too).
+			if (!member.fed && input[at] === 0) {
+				at++;
+				continue;
+			}
+			const piece = input.subarray(at, at + INFLATE_STEP);
+			at += member.push(piece);
+			yield* member.take();
+			if (member.inflater.err !== 0) throw corrupt(member.inflater.msg);
+			// pako starts the next member by itself only when its first byte came in the same push: a member
+			// that ends exactly at the end of a piece or a read leaves the next one to a new inflater.
+			if (member.inflater.ended) member = new Member();
 		}
-		if (inflater.err !== 0) throw corrupt(inflater.msg);
 		input = null;
 		if (!ended) {
 			const r = await readSource(reader);
 			if (!r.done) input = r.value;
 		}
 	}
-	inflater.push(new Uint8Array(0), true);
-	yield* take();
-	if (inflater.err !== 0) throw corrupt(inflater.err === Z_BUF_ERROR ? "unexpected end of file" : inflater.msg);
+	if (!member.fed) return;
+	member.inflater.push(new Uint8Array(0), true);
+	yield* member.take();
+	const { err, msg } = member.inflater;
+	if (err !== 0) throw corrupt(err === Z_BUF_ERROR ? "unexpected end of file" : msg);
+}
+
+/** One gzip member's inflater, its output not yet handed on, and how much of a push it read. */
+class Member {
+	readonly inflater = new Inflate({ windowBits: 16 + 15 });
+	fed = false;
+	private output: Uint8Array[] = [];
+	private stream: { avail_in: number } | null = null;
+
+	constructor() {
+		this.inflater.onData = (chunk) => this.output.push(chunk);
+		// pako's default onEnd joins every chunk into one result: not wanted, the chunks were handed on.
+		this.inflater.onEnd = () => undefined;
+		this.inflater.onStart = (strm) => {
+			this.stream = strm;
+		};
+	}
+
+	/** Pushes `piece`; returns how many of its bytes this member read (all, unless it ended inside it). */
+	push(piece: Uint8Array): number {
+		this.fed = true;
+		this.inflater.push(piece, false);
+		return this.inflater.ended ? piece.length - (this.stream?.avail_in ?? 0) : piece.length;
+	}
+
+	take(): Uint8Array[] {
+		const out = this.output;
+		this.output = [];
+		return out;
+	}
 }
 
 const Z_BUF_ERROR = -5;
