@@ -98,6 +98,8 @@ describe("server-to-server calls (a partner key names the visitor with d_uuid, a
 	let auth: { Authorization: string };
 	beforeEach(async () => {
 		auth = { Authorization: `Bearer ${(await createPartnerKey(env.DB, 1000, "server", Date.now())).secret}` };
+		// The visitor synced with partner 1000 from its browser before: how the partner learned the UUID.
+		await pairStoreOf(env).upsert([{ dpid: 1000, dpuuid: "from-browser", uuid: U, at: Date.now() }]);
 	});
 
 	it("stores the partner's own IDs for d_uuid, sets no cookie, and skips other partners' IDs with 302", async () => {
@@ -113,8 +115,10 @@ describe("server-to-server calls (a partner key names the visitor with d_uuid, a
 		expect(pairsSent()).toEqual([{ dpid: 1000, dpuuid: "abc", uuid: U }]);
 	});
 
-	it("refuses a server call without d_uuid or with a bad one (400), and a wrong key (401); nothing stored", async () => {
+	it("refuses a server call without d_uuid or with a bad one (400), a wrong key (401), a visitor not paired with the caller (404)", async () => {
+		const stranger = "8".repeat(38);
 		const calls: Array<[string, Record<string, string>, number, RegExp]> = [
+			[`/ibs:d_cid=1000%01abc&d_uuid=${stranger}`, auth, 404, /DPID 1000 has no pair with that d_uuid/],
 			["/ibs:d_cid=1000%01abc", auth, 400, /names the visitor with d_uuid/],
 			["/ibs:d_cid=1000%01abc&d_uuid=123", auth, 400, /d_uuid must be one edgesync UUID/],
 			[`/ibs:d_cid=1000%01abc&d_uuid=${U}&d_uuid=${U}`, auth, 400, /d_uuid must be one/],
@@ -129,11 +133,13 @@ describe("server-to-server calls (a partner key names the visitor with d_uuid, a
 		expect(sent).toEqual([]);
 	});
 
-	it("an opted-out d_uuid gets AAM's 171 and nothing is stored", async () => {
+	it("an opted-out d_uuid answers as a stranger's (404): the call is no oracle, and nothing is stored", async () => {
 		await pairStoreOf(env).forgetVisitor(U, Date.now());
 		const res = await call(`/ibs:d_cid=1000%01abc&d_uuid=${U}&d_rtbd=json`, { headers: auth });
-		expect(res.headers.get("X-Error")).toBe("171");
-		expect(await res.json()).toMatchObject({ errors: [{ code: 171 }], stored: [] });
+		expect(res.status).toBe(404);
+		expect(await res.json()).toEqual({
+			error: "DPID 1000 has no pair with that d_uuid; sync the visitor from its browser first",
+		});
 		expect(sent).toEqual([]);
 	});
 

@@ -260,6 +260,11 @@ describe("AAM's deprecated opt-out forms and d_uuid (Declared IDs: opt-out examp
 		const noTarget = await call("/demoptout", { headers: auth, cookie: `uuid=${OTHER}` });
 		expect(noTarget.status).toBe(400);
 		await untouched();
+		// A partner's call opts out its own partner IDs only, never another partner's.
+		const theirs = await call(`/demoptout?d_uuid=${U}&d_cid=2000%01b`, { headers: auth });
+		expect(theirs.status).toBe(403);
+		expect(await theirs.text()).toBe("a partner's authenticated call opts out DPID 1000's own IDs only");
+		await untouched();
 		const res = await call(`/demoptout?d_rtbd=json&d_uuid=${U}`, { headers: auth });
 		expect(res.status).toBe(200);
 		expect(uuidCookie(res)).toBeNull();

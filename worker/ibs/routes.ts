@@ -47,7 +47,7 @@ ibsRoutes.get(IBS_PATH, optionalPartner, async (c) => {
 	const who =
 		partner === undefined
 			? await browserVisitor(c, call, consent.edge)
-			: await serverCallVisitor(c.env, params, consent.edge);
+			: await serverCallVisitor(c.env, params, partner, c.req.header("CF-Connecting-IP"), consent.edge);
 	if (who.kind === "bounce") {
 		url.searchParams.set(BOUNCE_MARKER, "1");
 		c.header("Cache-Control", NO_STORE);

@@ -39,6 +39,9 @@ optOutRoutes.get("/:path{demoptout(?:\\.jpg)?}", optionalPartner, async (c) => {
 	const now = Date.now();
 
 	let done: string;
+	if (partner !== undefined && call.partnerIds.some((id) => id.partner.dpid !== partner)) {
+		fail(403, `a partner's authenticated call opts out DPID ${partner}'s own IDs only`);
+	}
 	if (call.device !== null) {
 		await assertMayName(store, call.device, partner, caller);
 		done = await optOutDevice(store, call, call.device, now);
