@@ -1,7 +1,7 @@
 import { type InboundFileName, isFileNameError, parseInboundFileName } from "./parse";
 import type { KnownDelivery } from "./queries";
 import type { ListedObject, Refusal } from "./reject";
-import { insertDelivery, joinPending } from "./store";
+import { findDelivery, insertDelivery, joinPending } from "./store";
 
 /**
  * Files found under the name of a delivery discovery already recorded (SPEC §5: a split part that
@@ -89,10 +89,18 @@ export async function judgeKnownDelivery(
 	}
 	if (fresh.size === 0) return out;
 
-	const parts = [...fresh.values()].sort((a, b) => a.split - b.split);
+	let parts = [...fresh.values()].sort((a, b) => a.split - b.split);
 	if (known.status === "pending") {
 		const files = [...known.files, ...parts.map((o) => o.key)].sort((a, b) => splitOfKey(a) - splitOfKey(b));
 		if (await joinPending(db, known.id, known.files, files)) return out;
+		// Another pass changed the delivery since it was read: it may have joined these very parts, and
+		// only a claimed delivery makes a part late. Decide again from what is stored now.
+		const stored = await findDelivery(db, known.id);
+		if (!stored || stored.status === "pending") {
+			out.waiting.push(...parts.map((o) => lateDeliveryId(known.id, o.split)));
+			return out;
+		}
+		parts = parts.filter((o) => !stored.files.includes(o.key));
 	}
 	const { dpid, targetDpid, kind, mode, timestampSeconds } = name;
 	for (const part of parts) {

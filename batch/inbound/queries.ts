@@ -88,14 +88,16 @@ export const FILES_MOVED = "UPDATE inbound_deliveries SET files_moved_at = ?2 WH
 
 /**
  * The oldest pending delivery of every data source that has nothing running: deliveries of one
- * source are applied strictly in file-timestamp order (then by id, so late parts follow their
- * delivery), one at a time.
+ * source are applied strictly in file-timestamp order, one at a time; a delivery's late parts
+ * (`<id>.<split>`, late_of = id) follow it in split order (9 before 10).
  */
 export const NEXT_PER_SOURCE = `SELECT d.id FROM inbound_deliveries d
 	WHERE d.status = 'pending'
 	AND NOT EXISTS (SELECT 1 FROM inbound_deliveries r WHERE r.dpid = d.dpid AND r.status = 'running')
 	AND d.id = (SELECT p.id FROM inbound_deliveries p WHERE p.dpid = d.dpid AND p.status = 'pending'
-		ORDER BY p.file_timestamp_seconds, p.id LIMIT 1)
+		ORDER BY p.file_timestamp_seconds, coalesce(p.late_of, p.id), p.late_of IS NOT NULL,
+			CAST(substr(p.id, length(p.late_of) + 2) AS INTEGER), p.id
+		LIMIT 1)
 	ORDER BY d.file_timestamp_seconds, d.id`;
 
 /** ?1 id, ?2 workflow id, ?3 now. Changes a row only if still pending: the claim happens once. */

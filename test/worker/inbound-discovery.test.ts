@@ -5,8 +5,11 @@ import PostalMime from "postal-mime";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { discoverDeliveries, partnersThisPass } from "../../batch/inbound/discover";
 import { DISCOVERY_LIMITS } from "../../batch/inbound/discovery-limits";
+import { judgeKnownDelivery } from "../../batch/inbound/late-parts";
 import { moveDeliveryFiles } from "../../batch/inbound/move-files";
-import { nextDeliveryPerSource } from "../../batch/inbound/store";
+import { type InboundFileName, parseInboundFileName } from "../../batch/inbound/parse";
+import type { KnownDelivery } from "../../batch/inbound/queries";
+import { knownDeliveries, nextDeliveryPerSource } from "../../batch/inbound/store";
 import { grantSource } from "../../core/grants/store";
 import type { Partner } from "../../core/partners/partner";
 import { call } from "./support/edge";
@@ -193,6 +196,24 @@ describe("files under the name of a known delivery (late split parts, SPEC §5)"
 		expect(await keysUnder("1000/inbound/")).toEqual([part(1), part(2)]);
 	});
 
+	it("two passes racing: a part another pass joined to the delivery is not made a late delivery too", async () => {
+		await upload(part(1), "p1\t1\n");
+		await discoverDeliveries(env, later());
+		await upload(part(2), "p2\t1\n");
+		const stale = (await knownDeliveries(env.DB, [id])).get(id);
+		// Pass A joins part 2 first; pass B, which read the delivery before that, then judges the same files.
+		await discoverDeliveries(env, later());
+		const listed = { key: part(2), etag: "e", uploaded: Date.now() - 120_000, split: 2 };
+		const name = parseInboundFileName(`ftp_dpm_1000_${T}.sync.2`) as InboundFileName;
+		const raced = { known: stale as KnownDelivery, name, objects: [listed] };
+		const pending = await judgeKnownDelivery(env.DB, raced, new Map(), Date.now(), 60_000);
+		expect(pending).toEqual({ refusals: [], added: [], waiting: [`${id}.2`] });
+		await claim();
+		const claimed = await judgeKnownDelivery(env.DB, raced, new Map(), Date.now(), 60_000);
+		expect(claimed).toEqual({ refusals: [], added: [], waiting: [] });
+		expect((await rows()).map((r) => [r.id, r.files])).toEqual([[id, [part(1), part(2)]]]);
+	});
+
 	it("refuses a part received before, and a second copy of a new part in one pass", async () => {
 		await upload(part(1), "p1\t1\n");
 		await discoverDeliveries(env, later());
@@ -236,16 +257,27 @@ describe("which delivery starts next", () => {
 			.run();
 	}
 
-	it("one per data source: the oldest file timestamp, then the id, so late parts follow their delivery one by one", async () => {
+	it("one per data source: the oldest file timestamp; late parts after their delivery, in split order", async () => {
 		const id = `ftp_dpm_1000_${T}.sync`;
+		const late = async (split: number) => {
+			await insert(`${id}.${split}`, 1000, T, "pending");
+			await env.DB.prepare("UPDATE inbound_deliveries SET late_of = ?1 WHERE id = ?2").bind(id, `${id}.${split}`).run();
+		};
 		await insert(id, 1000, T, "done");
-		await insert(`${id}.3`, 1000, T, "pending");
-		await insert(`${id}.2`, 1000, T, "pending");
+		for (const split of [10, 3, 9, 2]) await late(split);
 		await insert(`ftp_dpm_1000_${T + 1}.sync`, 1000, T + 1, "pending");
 		await insert(`ftp_dpm_2000_${T + 5}.sync`, 2000, T + 5, "pending");
-		expect(await nextDeliveryPerSource(env.DB)).toEqual([`${id}.2`, `ftp_dpm_2000_${T + 5}.sync`]);
-		await env.DB.prepare("UPDATE inbound_deliveries SET status = 'running' WHERE id = ?1").bind(`${id}.2`).run();
-		expect(await nextDeliveryPerSource(env.DB)).toEqual([`ftp_dpm_2000_${T + 5}.sync`]);
+		const order: string[] = [];
+		for (let i = 0; i < 5; i++) {
+			const [next] = await nextDeliveryPerSource(env.DB);
+			order.push(next ?? "");
+			// While one runs, nothing else of its source starts; the other source is not held back.
+			await env.DB.prepare("UPDATE inbound_deliveries SET status = 'running' WHERE id = ?1").bind(next).run();
+			expect(await nextDeliveryPerSource(env.DB)).toEqual(i === 0 ? [`ftp_dpm_2000_${T + 5}.sync`] : []);
+			await env.DB.prepare("UPDATE inbound_deliveries SET status = 'done' WHERE id = ?1").bind(next).run();
+			if (i === 0) await env.DB.prepare("UPDATE inbound_deliveries SET status = 'done' WHERE dpid = 2000").run();
+		}
+		expect(order).toEqual([`${id}.2`, `${id}.3`, `${id}.9`, `${id}.10`, `ftp_dpm_1000_${T + 1}.sync`]);
 	});
 });
 
