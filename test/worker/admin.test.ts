@@ -157,6 +157,9 @@ describe("traits", () => {
 		});
 		const exact = await send("PUT", "/traits/53", { dpid: 1000, name: "exact", rule: 'c == "Red"', exactMatch: true });
 		expect(await exact.json()).toMatchObject({ id: 53, exactMatch: true });
+		// Renamed without the field: the stored setting stays (an old exact trait stays exact through an edit).
+		const renamed = await send("PUT", "/traits/53", { dpid: 1000, name: "renamed", rule: 'c == "Red"' });
+		expect(await renamed.json()).toMatchObject({ id: 53, name: "renamed", exactMatch: true });
 		expect((await send("DELETE", "/traits/52")).status).toBe(204);
 	});
 

@@ -158,6 +158,7 @@ describe("/ibs judges each declared ID on its own, as AAM's DCS does", () => {
 			["d", "e"].map((u) => ({
 				code: 310,
 				msg: `Customer id was discarded because it exceeded the limit for a given namespace. Namespace id is 1000, customer id is ${u}.`,
+				reason: "more than 3 IDs of one data source",
 			})),
 		);
 	});
@@ -170,10 +171,15 @@ describe("/ibs judges each declared ID on its own, as AAM's DCS does", () => {
 		const body = await res.json<{ stored: unknown[]; errors: unknown[] }>();
 		expect(body.stored).toHaveLength(10);
 		expect(body.errors).toEqual([
-			{ code: 301, msg: "Maximum number of customer ids exceeded. Maximum allowed is 10. Found is 12." },
+			{
+				code: 301,
+				msg: "Maximum number of customer ids exceeded. Maximum allowed is 10. Found is 12.",
+				reason: "more than 10 IDs in one call",
+			},
 			...["u4000-2", "u4000-3"].map((id) => ({
 				code: 309,
 				msg: `Customer id ${id} was discarded because it exceeded the limit of declared customer ids per request`,
+				reason: "more than 10 IDs in one call",
 			})),
 		]);
 		expect(sent.flatMap((m) => (m as { pairs: unknown[] }).pairs)).toHaveLength(10);

@@ -110,6 +110,10 @@ describe("/ibs counts rejected and consent-blocked calls without touching D1", (
 		expect((await call("/ibs:dpid=998&dpuuid=abc")).status).toBe(200);
 		expect((await call("/ibs:dpid=1000&dpuuid=")).headers.get("X-Error")).toBe("300,104");
 		expect((await call("/ibs")).status).toBe(400); // refused as a whole
+		// Limits echo the caller's IDs in AAM's message; the counted reason does not, so no caller mints reasons.
+		const flood = (tag: string) => Array.from({ length: 4 }, (_, i) => `d_cid=1000%01${tag}${i}`).join("&");
+		expect((await call(`/ibs:${flood("a")}`)).headers.get("X-Error")).toBe("310");
+		expect((await call(`/ibs:${flood("b")}`)).headers.get("X-Error")).toBe("310");
 		expect((await call("/ibs:dpid=1000&dpuuid=abc&gdpr=1")).status).toBe(200);
 		expect((await call("/ibs:dpid=1000&dpuuid=abc&gdpr=0")).status).toBe(200);
 		expect(prepare).not.toHaveBeenCalled();
@@ -121,6 +125,7 @@ describe("/ibs counts rejected and consent-blocked calls without touching D1", (
 			{ day: today, dpid: 0, metric: "bad_input", reason: "unknown dpid N", n: 2 },
 			{ day: today, dpid: 0, metric: "bad_input", reason: "dpuuid is empty", n: 1 },
 			{ day: today, dpid: 0, metric: "bad_input", reason: "dpid is missing", n: 1 },
+			{ day: today, dpid: 0, metric: "bad_input", reason: "more than N IDs of one data source", n: 2 },
 			{ day: today, dpid: 1000, metric: "consent_blocked", reason: "", n: 1 },
 		]);
 		expect(await flushed()).toEqual([]); // flushed once, not twice
@@ -130,6 +135,7 @@ describe("/ibs counts rejected and consent-blocked calls without touching D1", (
 		expect(await counters()).toEqual([
 			{ day: today, dpid: 0, metric: "bad_input", reason: "dpid is missing", count: 1 },
 			{ day: today, dpid: 0, metric: "bad_input", reason: "dpuuid is empty", count: 1 },
+			{ day: today, dpid: 0, metric: "bad_input", reason: "more than N IDs of one data source", count: 2 },
 			{ day: today, dpid: 0, metric: "bad_input", reason: "unknown dpid N", count: 2 },
 			{ day: today, dpid: 1000, metric: "consent_blocked", reason: "", count: 1 },
 		]);

@@ -1,7 +1,8 @@
 /**
  * Audience Manager's DCS error codes and messages, spelled as Adobe documents them ("DCS Error Codes,
  * Messages, and Examples"), so a vendor's parser of AAM answers reads edgesync's. An error may carry
- * edgesync's own `reason` beside AAM's `code` and `msg`.
+ * edgesync's own `reason` beside AAM's `code` and `msg`. Where AAM's message echoes the caller's ID, the
+ * reason does not: the dashboard counts skipped IDs by reason, and a caller must not mint new ones.
  */
 export interface DcsError {
 	code: number;
@@ -31,14 +32,17 @@ export const DCS = {
 	tooManyIds: (found: number): DcsError => ({
 		code: 301,
 		msg: `Maximum number of customer ids exceeded. Maximum allowed is ${MAX_IDS_PER_CALL}. Found is ${found}.`,
+		reason: `more than ${MAX_IDS_PER_CALL} IDs in one call`,
 	}),
 	overCallLimit: (id: string): DcsError => ({
 		code: 309,
 		msg: `Customer id ${id} was discarded because it exceeded the limit of declared customer ids per request`,
+		reason: `more than ${MAX_IDS_PER_CALL} IDs in one call`,
 	}),
 	overSourceLimit: (dpid: number, id: string): DcsError => ({
 		code: 310,
 		msg: `Customer id was discarded because it exceeded the limit for a given namespace. Namespace id is ${dpid}, customer id is ${id}.`,
+		reason: `more than ${MAX_IDS_PER_SOURCE} IDs of one data source`,
 	}),
 	invalidParameters: (): DcsError => ({ code: 311, msg: "Request contains invalid parameters" }),
 	invalidDeviceId: (reason: string): DcsError => ({

@@ -11,8 +11,14 @@ import { apiApp, BEARER, ERROR_SCHEMA, ID_PARAM, jsonOf, NOT_FOUND, UNAUTHORIZED
 const TraitSchema = traitSchema
 	.extend({ rule: traitSchema.shape.rule.openapi({ example: 'ic == "52"' }) })
 	.openapi("Trait");
-/** Create: the edge sets the timestamps. */
-const TraitInput = TraitSchema.omit({ createdAt: true, updatedAt: true }).strict().openapi("TraitCreate");
+/**
+ * Create or replace: the edge sets the timestamps. Left out, `exactMatch` keeps a stored trait's
+ * setting (traits saved before case-insensitive matching stay exact through an edit), else false.
+ */
+const TraitInput = TraitSchema.omit({ createdAt: true, updatedAt: true })
+	.extend({ exactMatch: z.boolean().optional().openapi({ description: "left out: the stored value, else false" }) })
+	.strict()
+	.openapi("TraitCreate");
 const errors = {
 	400: { description: "bad input (e.g. a rule that does not parse)", content: ERROR_SCHEMA },
 	...UNAUTHORIZED,
@@ -43,9 +49,11 @@ traitRoutes.openapi(
 		responses: { 200: { description: "created or replaced", content: jsonOf(TraitSchema) }, ...errors },
 	}),
 	async (c) => {
-		const input = { ...c.req.valid("json"), id: c.req.valid("param").id };
-		if (!(await getPartner(c.env.DB, input.dpid))) fail(400, `dpid: no partner ${input.dpid}`);
-		return c.json(await putTrait(c.env.DB, input, Date.now()), 200);
+		const body = c.req.valid("json");
+		const id = c.req.valid("param").id;
+		if (!(await getPartner(c.env.DB, body.dpid))) fail(400, `dpid: no partner ${body.dpid}`);
+		const exactMatch = body.exactMatch ?? (await getTrait(c.env.DB, id))?.exactMatch ?? false;
+		return c.json(await putTrait(c.env.DB, { ...body, id, exactMatch }, Date.now()), 200);
 	},
 );
 
