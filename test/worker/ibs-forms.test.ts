@@ -115,6 +115,13 @@ describe("server-to-server calls (a partner key names the visitor with d_uuid, a
 		expect(pairsSent()).toEqual([{ dpid: 1000, dpuuid: "abc", uuid: U }]);
 	});
 
+	it("other partners' IDs in a server call use up none of its limits", async () => {
+		const theirs = Array.from({ length: 12 }, (_, i) => `d_cid=2000%01x${i}`).join("&");
+		const res = await call(`/ibs:${theirs}&d_cid=1000%01mine&d_uuid=${U}&d_rtbd=json`, { headers: auth });
+		expect(res.headers.get("X-Error")).toBe("302");
+		expect((await res.json<{ stored: unknown[] }>()).stored).toEqual([{ dpid: 1000, dpuuid: "mine" }]);
+	});
+
 	it("refuses a server call without d_uuid or with a bad one (400), a wrong key (401), a visitor not paired with the caller (404)", async () => {
 		const stranger = "8".repeat(38);
 		const calls: Array<[string, Record<string, string>, number, RegExp]> = [

@@ -18,7 +18,7 @@ import { BOUNCE_MARKER, type IbsCall, parseIbsCall } from "../sync/ibs-request";
 import { lenientGetter, syncParams } from "../sync/params";
 import { enforceSyncLimits } from "../sync/rate-limit";
 import { redirectProblem, redirectUrl } from "../sync/redirect";
-import { ownClaims, serverCallVisitor, untrustedDeviceErrors } from "./server-call";
+import { serverCallVisitor, untrustedDeviceErrors } from "./server-call";
 
 /** The AAM-compatible ID-sync endpoint: `/ibs:dpid=…&dpuuid=…`, `/ibs?…`, `d_cid`, `d_rtbd=json`. */
 export const ibsRoutes = new Hono<AppEnv>();
@@ -31,10 +31,9 @@ ibsRoutes.get(IBS_PATH, optionalPartner, async (c) => {
 	const params = syncParams(url, "/ibs");
 	c.set("errorStyle", lenientGetter(params)("d_rtbd") === "json" ? "json" : "pixel");
 	const settings = settingsOf(c.env);
-	const parsed = parseIbsCall(params, await partnerDirectory(c.env));
 	const partner = c.get("partnerDpid");
-	const own = partner === undefined ? null : ownClaims(parsed, partner);
-	const call = own ? { ...parsed, claims: own.claims, errors: [...parsed.errors, ...own.errors] } : parsed;
+	// A partner's server call stores its own IDs only (the others: AAM's 302).
+	const call = parseIbsCall(params, await partnerDirectory(c.env), partner);
 	// IDs skipped one by one are bad input too (the dashboard counts calls, by their first problem).
 	const problem = call.errors[0];
 	if (problem) countIbsCall(c, "bad_input", 0, reasonKey(problem.reason ?? problem.msg));

@@ -3,7 +3,6 @@ import { isUuid } from "../../core/uuid";
 import { fail } from "../http/errors";
 import type { Resolution } from "../identity/resolve";
 import { DCS, type DcsError, shownId } from "../sync/dcs-errors";
-import type { IbsCall } from "../sync/ibs-request";
 import { allRaw, type RawParams, strictDecode } from "../sync/params";
 import { enforceSyncLimits } from "../sync/rate-limit";
 
@@ -37,15 +36,6 @@ export async function serverCallVisitor(
 	}
 	if (!consentAllowsEdge) return { kind: "anonymous", reason: "no consent", optedOut: false };
 	return { kind: "visitor", uuid, minted: false };
-}
-
-/** The call's IDs a partner may store from its server: its own; the others get AAM's 302. */
-export function ownClaims(call: IbsCall, partner: number): { claims: IbsCall["claims"]; errors: DcsError[] } {
-	const claims = call.claims.filter((claim) => claim.partner.dpid === partner);
-	const errors = call.claims
-		.filter((claim) => claim.partner.dpid !== partner)
-		.map((claim) => DCS.unauthorizedId(`${claim.partner.dpid}:${shownId(claim.dpuuid)}`));
-	return { claims, errors };
 }
 
 /** A browser's `d_uuid` names nobody: only the cookie does (AAM's 102 with edgesync's reason). */

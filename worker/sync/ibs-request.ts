@@ -31,7 +31,7 @@ export interface IbsCall {
  * nothing is stored): bytes that cannot be decoded (AAM's 311), a redir without a partner whose
  * allow-list could judge it, a call that names no partner at all.
  */
-export function parseIbsCall(params: RawParams, partners: PartnerDirectory): IbsCall {
+export function parseIbsCall(params: RawParams, partners: PartnerDirectory, onlyDpid?: number): IbsCall {
 	const dpidRaw = firstRaw(params, "dpid", "d_dpid");
 	const { ids, pairRead } = readIds(params, dpidRaw, partners);
 	const undecodable = ids.find((id) => id.kind === "undecodable");
@@ -50,7 +50,7 @@ export function parseIbsCall(params: RawParams, partners: PartnerDirectory): Ibs
 	if (dpidRaw !== undefined && found && "problem" in found && !pairRead) {
 		ids.unshift({ kind: "invalid", raw: dpidRaw, reason: found.problem });
 	}
-	const { claims, errors } = judgeIds(ids);
+	const { claims, errors } = judgeIds(ids, onlyDpid);
 	const redirOwner = owner ?? singlePartner(claims);
 	if (redir !== null && !redirOwner) throw new InputError(["redir needs the dpid of the partner it belongs to"]);
 	if (dpidRaw === undefined && ids.length === 0) throw new InputError(["dpid is missing"]);
@@ -85,9 +85,10 @@ function readIds(params: RawParams, dpidRaw: string | undefined, partners: Partn
 
 /**
  * AAM's limits, after each ID's own check: at most 3 IDs of one data source (310 for the rest), then at
- * most 10 in all (301 once, 309 for each ID past the tenth); 104 when no ID was valid.
+ * most 10 in all (301 once, 309 for each ID past the tenth); 104 when no ID was valid. With `onlyDpid`
+ * (a partner's server call), other data sources' IDs are skipped with 302 first, so they use up no limit.
  */
-export function judgeIds(ids: readonly DeclaredId[]): { claims: PairClaim[]; errors: DcsError[] } {
+export function judgeIds(ids: readonly DeclaredId[], onlyDpid?: number): { claims: PairClaim[]; errors: DcsError[] } {
 	const errors: DcsError[] = [];
 	const accepted: PairClaim[] = [];
 	const perSource = new Map<number, number>();
@@ -98,6 +99,10 @@ export function judgeIds(ids: readonly DeclaredId[]): { claims: PairClaim[]; err
 			continue;
 		}
 		const { dpid } = id.claim.partner;
+		if (onlyDpid !== undefined && dpid !== onlyDpid) {
+			errors.push(DCS.unauthorizedId(`${dpid}:${shownId(id.claim.dpuuid)}`));
+			continue;
+		}
 		const seen = (perSource.get(dpid) ?? 0) + 1;
 		perSource.set(dpid, seen);
 		if (seen > MAX_IDS_PER_SOURCE) errors.push(DCS.overSourceLimit(dpid, shownId(id.claim.dpuuid)));
