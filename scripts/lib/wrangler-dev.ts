@@ -14,7 +14,20 @@ const ROOT = path.join(import.meta.dirname, "..", "..");
 const WRANGLER = path.join(ROOT, "node_modules", "wrangler", "bin", "wrangler.js");
 /** `npm start`'s demo partner and vendor (DPID 1000), the e2e tests' seed. */
 export const DEMO_SEED = path.join(ROOT, "scripts", "seed-demo.sql");
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", NO_COLOR: "1", FORCE_COLOR: "0", CI: "true" };
+/**
+ * X_LOCAL_OBSERVABILITY=false: wrangler dev otherwise records every invocation's spans for its local
+ * trace explorer, in the Worker's own thread. A Workflow run is one invocation, so a large delivery's
+ * trace (28,000 spans for a 5,000,000-pair ID-sync file) was exported after it ended, and the local
+ * edge answered nothing for 40 minutes (bench/RESULTS.md §10).
+ */
+const env = {
+	...process.env,
+	WRANGLER_SEND_METRICS: "false",
+	X_LOCAL_OBSERVABILITY: "false",
+	NO_COLOR: "1",
+	FORCE_COLOR: "0",
+	CI: "true",
+};
 
 /** The edge's secrets under the harness (it refuses to run with weak ones). */
 export const DEV_SECRETS = {
