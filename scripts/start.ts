@@ -5,8 +5,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { secretProblem } from "../core/config/secret-strength.ts";
 
-// X_LOCAL_OBSERVABILITY=false: wrangler's local trace recording stalls the edge after a large delivery
-// (scripts/lib/wrangler-dev.ts says how).
+// X_LOCAL_OBSERVABILITY=false: wrangler's local trace recording slows large deliveries by half
+// (scripts/lib/wrangler-dev.ts).
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", X_LOCAL_OBSERVABILITY: "false" };
 /** The edge refuses to run without these (worker/secrets-check.ts); each machine gets its own. */
 const SECRETS = ["ADMIN_TOKEN", "SESSION_SECRET", "FPID_SECRET"];
