@@ -45,3 +45,11 @@ export async function existingSegmentIds(db: D1Database, ids: readonly number[])
 export async function segmentsUsingTrait(db: D1Database, traitId: number): Promise<number[]> {
 	return (await listSegments(db)).filter((s) => traitsOf(s.tree).has(traitId)).map((s) => s.id);
 }
+
+/** The traits the rules of `segmentIds` are built from, ascending (what an outbound TRAIT_LIST may name). */
+export async function traitsOfSegments(db: D1Database, segmentIds: readonly number[]): Promise<number[]> {
+	const wanted = new Set(segmentIds);
+	const traits = new Set<number>();
+	for (const s of await listSegments(db)) if (wanted.has(s.id)) for (const t of traitsOf(s.tree)) traits.add(t);
+	return [...traits].sort((a, b) => a - b);
+}

@@ -39,6 +39,7 @@ export function dualPairStore(reads: PairStore, also: PairStore): PairStore {
 		memberPage: (q) => reads.memberPage(q),
 		changedMemberPage: (q) => reads.changedMemberPage(q),
 		removalPage: (q) => reads.removalPage(q),
+		lineFacts: (q) => reads.lineFacts(q),
 		listingBound: (q) => reads.listingBound(q),
 		listingCuts: (q) => reads.listingCuts(q),
 		/** Both stores are backfilled, `reads` first; the counts are those of `reads`. */

@@ -177,6 +177,8 @@ describe("OpenAPI", () => {
 		const doc = await (await call("/api/v1/openapi.json")).json<{ openapi: string; paths: Record<string, unknown> }>();
 		expect(doc.openapi).toBe("3.1.0");
 		expect(Object.keys(doc.paths).sort()).toEqual([
+			"/destination-preview",
+			"/destination-preview/{id}",
 			"/destinations",
 			"/destinations/{id}",
 			"/destinations/{id}/runs",

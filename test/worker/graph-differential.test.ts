@@ -2,7 +2,8 @@
 // of syncs (new pairs, moves, refreshes, late and out-of-order sightings), global and partner opt-outs,
 // trait changes (.sync and .overwrite, retried), segment backfills and trait deletions. Both stores
 // replay the same history; after every step their answers are compared: each visitor both ways, each
-// partner ID, /id's due-sync input, opt-out state, traits and segments, and the outbound listings.
+// partner ID, /id's due-sync input, opt-out state, traits and segments, the outbound listings and what
+// output templates read.
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -154,6 +155,8 @@ describe("property: the sharded store answers as the D1 reference", () => {
 				...dpids.flatMap((dpid) => ids.map((id) => store.partnerId(dpid, id))),
 				...dpids.map((dpid) => store.uuidsOfPartnerIds(dpid, ids).then((m) => [...m].sort())),
 				...visitors.map((u) => store.memberships(u)),
+				// What outbound templates read: the partner's IDs of each visitor, their traits since when.
+				...dpids.map((dpid) => store.lineFacts({ dpid, uuids: visitors, traits: [1, 3, TRAITS] })),
 				...dpids.flatMap((dpid) => {
 					const q = { dpid, segments: [1, 2, 3, 4], after: "", limit: 1_000 };
 					// An iter window over the middle of the history (steps run at T0 + n).

@@ -135,7 +135,7 @@ describe.each(["d1", "shards"] as const)("the ID graph (%s)", (kind) => {
 		await graph.upsert(batch, T0 + HOUR);
 		const window = { dpid: 1000, segments: [1], after: "", limit: 100, since: T0 + HOUR / 2, until: T0 + 2 * HOUR };
 		expect(await graph.changedMemberPage(window)).toEqual({
-			rows: [{ dpuuid: "b", since: T0 + HOUR, segment_id: 1, entered_at: T0, left_at: null }],
+			rows: [{ dpuuid: "b", uuid: A, since: T0 + HOUR, segment_id: 1, entered_at: T0, left_at: null }],
 			next: null,
 		});
 	});
@@ -157,8 +157,8 @@ describe.each(["d1", "shards"] as const)("the ID graph (%s)", (kind) => {
 		const window = { ...listing, since: T0, until: T0 + 3 * HOUR };
 		expect(await graph.removalPage(window)).toEqual({
 			rows: [
-				{ dpuuid: "r1", since: T0 + HOUR, segment_id: 1, entered_at: T0, left_at: null },
-				{ dpuuid: "r2", since: T0 + 2 * HOUR, segment_id: 1, entered_at: T0, left_at: T0 + 2 * HOUR },
+				{ dpuuid: "r1", uuid: A, since: T0 + HOUR, segment_id: 1, entered_at: T0, left_at: null },
+				{ dpuuid: "r2", uuid: B, since: T0 + 2 * HOUR, segment_id: 1, entered_at: T0, left_at: T0 + 2 * HOUR },
 			],
 			next: null,
 		});

@@ -1,6 +1,7 @@
 // Property: iter files are exactly the changes. A partner that starts from nothing and applies every
 // iter file (each line replaces that ID's segments; an ID with none left is dropped) holds, after each
-// run, what a full file of the same moment lists — whatever the history of trait changes and opt-outs.
+// run, what a full file of the same moment lists — whatever the history of trait changes and opt-outs,
+// and whatever output template writes the lines, as long as it carries the ID and both segment lists.
 
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
@@ -18,18 +19,82 @@ const epoch = fc.record({
 	optOut: fc.option(fc.record({ user: fc.nat(USERS - 1), global: fc.boolean() }), { freq: 4 }),
 });
 
-function parse(lines: string[]): Map<string, string[]> {
-	return new Map(
-		lines.map((l) => l.split("\t")).map(([id, current]) => [id ?? "", (current ?? "").split(",").filter(Boolean)]),
-	);
+/**
+ * An output template that carries what a partner needs to apply iter files (the ID, the segments, the
+ * removed segments), in one of the shapes AAM's macros allow, and how a partner reads its lines back.
+ */
+interface Layout {
+	template: string;
+	header: string | null;
+	read: (line: string) => [id: string, current: string[]];
+}
+/** How the template writes a separator, and the character it becomes. */
+interface Separator {
+	written: string;
+	text: string;
+}
+const FIELD_SEPARATORS: Separator[] = [
+	{ written: "<TAB>", text: "\t" },
+	{ written: " ", text: " " },
+	{ written: "|", text: "|" },
+	{ written: "<ASCII_SOH>", text: "\u0001" },
+];
+const LIST_SEPARATORS: Separator[] = [
+	{ written: '","', text: "," },
+	{ written: '";"', text: ";" },
+	{ written: "TAB", text: "\t" },
+];
+const HEADER = "<ORDER_ID><TAB><SYNC_MODE><TAB><TIMESTAMP><NEW_LINE>id<TAB>segments<TAB>removed";
+const delimited = fc
+	.record({
+		field: fc.constantFrom(...FIELD_SEPARATORS),
+		list: fc.constantFrom(...LIST_SEPARATORS),
+		leading: fc.subarray(["<PID>", "<SET_ATTRIBUTES>", "<ORDER_ID>", "<SYNC_MODE>"]),
+		conditionalRemovals: fc.boolean(),
+		header: fc.boolean(),
+	})
+	.filter(({ field, list }) => field.text !== list.text)
+	.map(({ field, list, leading, conditionalRemovals, header }): Layout => {
+		const [f, fText, l, lText] = [field.written, field.text, list.written, list.text];
+		const removed = `<REMOVED_SEGMENT_LIST; separator=${l}>`;
+		const fields = [...leading, "<DP_UUID>", `<SEGMENT_LIST; separator=${l}>`];
+		const body = fields.join(f);
+		return {
+			template: conditionalRemovals
+				? `${body}<if(REMOVED_SEGMENT_LIST)>${f}${removed}<endif>`
+				: `${body}${f}${removed}`,
+			header: header ? HEADER : null,
+			read: (line) => {
+				const parts = line.split(fText).slice(leading.length);
+				return [parts[0] ?? "", (parts[1] ?? "").split(lText).filter(Boolean)];
+			},
+		};
+	});
+// AAM's Trade Desk example: one JSON object per line, removals with a zero TTL.
+const json = fc.constant<Layout>({
+	template:
+		'{"TDID":"<DP_UUID>","Data":[<SEGMENT_LIST:{seg|<OPEN_CURLY_BRACKET>"Name":"<seg.sid>"<CLOSE_CURLY_BRACKET>}; separator=",">' +
+		"<if(SEGMENT_LIST && REMOVED_SEGMENT_LIST)><COMMA><endif>" +
+		'<REMOVED_SEGMENT_LIST:{seg|<OPEN_CURLY_BRACKET>"Name":"<seg.sid>","TtlInMinutes":0<CLOSE_CURLY_BRACKET>}; separator=",">]}',
+	header: null,
+	read: (line) => {
+		const parsed = JSON.parse(line) as { TDID: string; Data: Array<{ Name: string; TtlInMinutes?: number }> };
+		return [parsed.TDID, parsed.Data.filter((d) => d.TtlInMinutes === undefined).map((d) => d.Name)];
+	},
+});
+const layouts = fc.oneof(delimited, json);
+
+function parse(lines: string[], layout: Layout): Map<string, string[]> {
+	const data = layout.header === null ? lines : lines.slice(layout.header.split("<NEW_LINE>").length);
+	return new Map(data.map(layout.read));
 }
 
 describe("property: iter files add up to the full file", () => {
-	it("holds for any history of trait changes and opt-outs", async () => {
+	it("holds for any history of trait changes and opt-outs, and any template that carries the three fields", async () => {
 		await seedSegments();
 		let k = 0;
 		await fc.assert(
-			fc.asyncProperty(fc.array(epoch, { minLength: 1, maxLength: 4 }), async (epochs) => {
+			fc.asyncProperty(fc.array(epoch, { minLength: 1, maxLength: 4 }), layouts, async (epochs, layout) => {
 				k++;
 				// Each case gets its own partner, users and destinations, so cases never see each other.
 				const dpid = 5000 + k;
@@ -41,8 +106,9 @@ describe("property: iter files add up to the full file", () => {
 					1,
 				);
 				const [iter, full] = [2 * k + 100, 2 * k + 101];
-				await seedDestination(iter, { dpid, mode: "iter" });
-				await seedDestination(full, { dpid, mode: "full" });
+				const { template, header } = layout;
+				await seedDestination(iter, { dpid, mode: "iter", template, header });
+				await seedDestination(full, { dpid, mode: "full", template, header });
 				const held = new Map<string, string[]>();
 				let t = 1_800_000_000_000 + k * 1_000_000_000;
 				for (const e of epochs) {
@@ -59,12 +125,12 @@ describe("property: iter files add up to the full file", () => {
 					else if (out) await pairStoreOf(env).forgetPartnerId(dpid, id(out.user), t + MIN);
 					const at = t + 5 * MIN;
 					const iterRun = await runAt(iter, at);
-					for (const [line, current] of parse(await outboundLines(iterRun.files[0]?.name ?? "", dpid))) {
+					for (const [line, current] of parse(await outboundLines(iterRun.files[0]?.name ?? "", dpid), layout)) {
 						if (current.length > 0) held.set(line, current);
 						else held.delete(line);
 					}
 					const fullRun = await runAt(full, at);
-					expect(held).toEqual(parse(await outboundLines(fullRun.files[0]?.name ?? "", dpid)));
+					expect(held).toEqual(parse(await outboundLines(fullRun.files[0]?.name ?? "", dpid), layout));
 				}
 			}),
 			{ numRuns: 25 },

@@ -17,12 +17,14 @@ export interface DestinationRow {
 	/** JSON array of addresses. */
 	summary_emails: string;
 	pid_alias: string | null;
+	template: string;
+	header: string | null;
 	created_at: number;
 	updated_at: number;
 }
 
 const COLUMNS =
-	"id, dpid, name, segments, mode, schedule, gzip, split_lines, targets, summary_emails, pid_alias, created_at, updated_at";
+	"id, dpid, name, segments, mode, schedule, gzip, split_lines, targets, summary_emails, pid_alias, template, header, created_at, updated_at";
 
 export const LIST_DESTINATIONS = `SELECT ${COLUMNS} FROM destinations ORDER BY id`;
 /** ?1 dpid. */
@@ -32,11 +34,13 @@ export const GET_DESTINATION = `SELECT ${COLUMNS} FROM destinations WHERE id = ?
 
 /**
  * ?1 id, ?2 dpid, ?3 name, ?4 segments JSON, ?5 mode, ?6 schedule, ?7 gzip 0/1, ?8 split lines,
- * ?9 targets JSON, ?10 now, ?11 summary e-mails JSON, ?12 PID alias. Creates or replaces; created_at stays.
+ * ?9 targets JSON, ?10 now, ?11 summary e-mails JSON, ?12 PID alias, ?13 template, ?14 header. Creates or
+ * replaces; created_at stays.
  */
-export const PUT_DESTINATION = `INSERT INTO destinations (${COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?11, ?12, ?10, ?10)
+export const PUT_DESTINATION = `INSERT INTO destinations (${COLUMNS})
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?11, ?12, ?13, ?14, ?10, ?10)
 ON CONFLICT (id) DO UPDATE SET dpid = ?2, name = ?3, segments = ?4, mode = ?5, schedule = ?6, gzip = ?7,
-	split_lines = ?8, targets = ?9, summary_emails = ?11, pid_alias = ?12, updated_at = ?10
+	split_lines = ?8, targets = ?9, summary_emails = ?11, pid_alias = ?12, template = ?13, header = ?14, updated_at = ?10
 RETURNING ${COLUMNS}`;
 
 /** ?1 id. */
@@ -59,6 +63,8 @@ export function toDestination(row: DestinationRow): Destination {
 		targets: JSON.parse(row.targets),
 		summaryEmails: JSON.parse(row.summary_emails),
 		pidAlias: row.pid_alias,
+		template: row.template,
+		header: row.header,
 		createdAt: row.created_at,
 		updatedAt: row.updated_at,
 	});

@@ -1,6 +1,10 @@
 import { z } from "@hono/zod-openapi";
 import { publicUrlProblem } from "../public-url";
 import { scheduleProblem } from "../schedule";
+import { templateProblem } from "../template/check";
+import { AAM_DEFAULT_TEMPLATE } from "../template/defaults";
+import type { Role } from "../template/macros";
+import { MAX_TEMPLATE_CHARS } from "../template/syntax";
 
 /**
  * Target secrets (the HTTPS header value, S3 keys) are Worker secrets whose names start with this
@@ -14,6 +18,17 @@ const TARGET_SECRET_NAME = /^DELIVERY_[A-Z0-9_]{1,55}$/;
 
 export function isTargetSecretName(name: string): boolean {
 	return TARGET_SECRET_NAME.test(name);
+}
+
+/** A template as the admin API takes it: checked against AAM's macros for its role (template/check.ts). */
+function TemplateText(role: Role) {
+	return z
+		.string()
+		.max(MAX_TEMPLATE_CHARS)
+		.superRefine((t, ctx) => {
+			const problem = templateProblem(t, role);
+			if (problem) ctx.addIssue({ code: "custom", message: problem });
+		});
 }
 
 /** How a run lists its members: everyone each time, or the changes since the last run sent. */
@@ -109,15 +124,31 @@ export const DestinationSchema = z
 				example: "XYZCustomer",
 				description: "AAM's PID_ALIAS: the partner's name for the customer, in the file names after the DPID",
 			}),
+		template: TemplateText("line").default(AAM_DEFAULT_TEMPLATE).openapi({
+			example: AAM_DEFAULT_TEMPLATE,
+			description:
+				"each member's line, in AAM's outbound macro language (docs/vendors.md, Output templates); the default writes AAM's default contents keyed by the partner's user ID",
+		}),
+		header: TemplateText("header").nullable().default(null).openapi({
+			example: "<ORDER_ID><TAB><SYNC_MODE><NEW_LINE>id<TAB>segments",
+			description: "first line(s) of every data file: file macros only (no member), NEW_LINE between lines",
+		}),
 		createdAt: z.number(),
 		updatedAt: z.number(),
 	})
 	.openapi("Destination");
 
 export type Destination = z.infer<typeof DestinationSchema>;
-/** Create or replace: the id comes from the path, the timestamps from the edge. */
+/**
+ * Create or replace: the id comes from the path, the timestamps from the edge. A replace without
+ * `template` or `header` keeps the stored ones (a destination saved before templates keeps its layout).
+ */
 export const DestinationInput = DestinationSchema.omit({ id: true, createdAt: true, updatedAt: true })
-	.extend({ targets: TargetsInput.default({}) })
+	.extend({
+		targets: TargetsInput.default({}),
+		template: TemplateText("line").optional(),
+		header: TemplateText("header").nullable().optional(),
+	})
 	.strict()
 	.openapi("DestinationInput");
 export type DestinationInput = z.infer<typeof DestinationInput>;

@@ -1,3 +1,4 @@
+import { AAM_DEFAULT_TEMPLATE } from "../template/defaults";
 import * as sql from "./queries";
 import type { Destination, DestinationInput } from "./schema";
 
@@ -18,6 +19,9 @@ export async function putDestination(
 	d: DestinationInput,
 	now: number,
 ): Promise<Destination> {
+	const stored = d.template === undefined || d.header === undefined ? await findDestination(db, id) : null;
+	const template = d.template ?? stored?.template ?? AAM_DEFAULT_TEMPLATE;
+	const header = d.header === undefined ? (stored?.header ?? null) : d.header;
 	const row = await db
 		.prepare(sql.PUT_DESTINATION)
 		.bind(
@@ -33,6 +37,8 @@ export async function putDestination(
 			now,
 			JSON.stringify(d.summaryEmails),
 			d.pidAlias,
+			template,
+			header,
 		)
 		.first<sql.DestinationRow>();
 	if (!row) throw new Error(`destination ${id} was not written`);

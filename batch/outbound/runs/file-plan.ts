@@ -1,6 +1,6 @@
 import type { PairStore } from "../../../core/graph/store";
 import { type Cursor, isBaseline, lineBound, linePages, START } from "./lines";
-import type { RunPlan } from "./plan";
+import { type RunPlan, runTemplateOf } from "./plan";
 
 /** A full run's file: the partner IDs in (after, through]; through null: to the end. */
 export interface FileWindow {
@@ -38,7 +38,7 @@ export async function countStep(graph: PairStore, plan: RunPlan, at: SplitCount,
 	if (first && (await lineBound(graph, plan.scope)) <= plan.splitLines) return { lines: 0, next: null };
 	let { lines } = at;
 	let read = 0;
-	for await (const page of linePages(graph, plan.scope, at.next)) {
+	for await (const page of linePages(graph, plan.scope, runTemplateOf(plan), at.next)) {
 		lines += page.entries.length;
 		read++;
 		if (lines > plan.splitLines || page.next === null) return { lines, next: null };
@@ -47,12 +47,19 @@ export async function countStep(graph: PairStore, plan: RunPlan, at: SplitCount,
 	return { lines, next: null };
 }
 
-/** Listing pages one outbound step may read: each calls every shard once (docs/storage.md). */
-export function pagesPerStep(settings: {
-	outboundStepSubrequests: number;
-	visitorShardCount: number;
-	partnerIdShardCount: number;
-}): number {
-	const callsPerPage = settings.visitorShardCount + settings.partnerIdShardCount;
+/**
+ * Listing pages one outbound step may read: each calls every shard once (docs/storage.md), and every
+ * visitor shard once more when the template names the partner's other IDs or the visitor's traits.
+ */
+export function pagesPerStep(
+	settings: {
+		outboundStepSubrequests: number;
+		visitorShardCount: number;
+		partnerIdShardCount: number;
+	},
+	templateReadsVisitors = false,
+): number {
+	const visitorCalls = settings.visitorShardCount * (templateReadsVisitors ? 2 : 1);
+	const callsPerPage = visitorCalls + settings.partnerIdShardCount;
 	return Math.max(1, Math.floor(settings.outboundStepSubrequests / callsPerPage));
 }

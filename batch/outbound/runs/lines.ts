@@ -2,6 +2,8 @@ import { byCodePoint } from "../../../core/graph/key-order";
 import type { MemberRow } from "../../../core/graph/memberships/types";
 import type { PairStore } from "../../../core/graph/store";
 import type { Mode } from "../destinations/schema";
+import { type CompiledTemplate, compileTemplate } from "../template/compile";
+import type { FileFacts, LineFacts, SegmentFact } from "../template/macros";
 
 /** What a run lists: whose memberships, which segments, and the window of changes (Unix ms). */
 export interface LineScope {
@@ -20,6 +22,14 @@ export interface Cursor {
 	after: string;
 }
 export const START: Cursor = { phase: "removed", after: "" };
+
+/** How a run writes each line: the destination's template (plain data, persisted in the run's plan). */
+export interface RunTemplate {
+	source: string;
+	/** The traits TRAIT_LIST may name: those the destination's segments are built from. */
+	traits: readonly number[];
+	file: FileFacts;
+}
 
 export interface Entry {
 	dpuuid: string;
@@ -44,10 +54,12 @@ const PAGE_ROWS = 10_000;
 export async function* linePages(
 	graph: PairStore,
 	scope: LineScope,
+	template: RunTemplate,
 	from: Cursor,
 	through: string | null = null,
 ): AsyncGenerator<Page> {
 	const baseline = isBaseline(scope);
+	const compiled = compileTemplate(template.source, "line");
 	let cursor = from;
 	if (cursor.phase === "removed" && baseline) cursor = { phase: "paired", after: "" };
 	for (;;) {
@@ -59,11 +71,12 @@ export async function* linePages(
 				: baseline
 					? await graph.memberPage({ ...query, endedAfter: scope.until })
 					: await graph.changedMemberPage({ ...query, ...window });
-		const entries = groupByPartnerId(page.rows).flatMap((g) => {
+		const members = groupByPartnerId(page.rows).flatMap((g) => {
 			if (through !== null && byCodePoint(g.dpuuid, through) > 0) return [];
-			const line = cursor.phase === "removed" ? removalLine(g) : memberLine(g, scope, baseline);
-			return line === null ? [] : [{ dpuuid: g.dpuuid, line }];
+			const member = cursor.phase === "removed" ? removalOf(g) : memberOf(g, scope, baseline);
+			return member === null ? [] : [member];
 		});
+		const entries = await render(graph, compiled, template, members);
 		const pastWindow = through !== null && (page.next === null || byCodePoint(page.next, through) >= 0);
 		const next: Cursor | null =
 			page.next !== null && !pastWindow
@@ -75,6 +88,36 @@ export async function* linePages(
 		if (next === null) return;
 		cursor = next;
 	}
+}
+
+/**
+ * The page's lines as the template writes them; a member it writes as nothing gets no line. The
+ * partner's other IDs and the visitor's traits are fetched (one call per shard and page) only when the
+ * template names them.
+ */
+async function render(
+	graph: PairStore,
+	compiled: CompiledTemplate,
+	template: RunTemplate,
+	members: readonly Member[],
+): Promise<Entry[]> {
+	const { dpuuidList, traits } = compiled.needs;
+	const visitors = [...new Set(members.map((m) => m.uuid).filter((u) => u !== ""))];
+	const extras =
+		(dpuuidList || traits) && visitors.length > 0
+			? await graph.lineFacts({ dpid: template.file.dpid, uuids: visitors, traits: traits ? template.traits : [] })
+			: [];
+	const extraOf = new Map(extras.map((f) => [f.uuid, f]));
+	return members.flatMap((m) => {
+		const extra = extraOf.get(m.uuid);
+		const facts: LineFacts = {
+			...m,
+			dpuuids: extra?.dpuuids ?? [],
+			traits: (extra?.traits ?? []).map((t) => ({ id: t.traitId, realizedAt: t.realizedAt })),
+		};
+		const line = compiled.render(template.file, facts);
+		return line === "" ? [] : [{ dpuuid: m.dpuuid, line }];
+	});
 }
 
 /**
@@ -111,31 +154,43 @@ function groupByPartnerId(rows: readonly MemberRow[]): Group[] {
 	return groups;
 }
 
-/** SPEC §6 default line: ID, segments, and (when any) removed segments, each list comma-separated. */
-export function formatLine(dpuuid: string, segments: readonly number[], removed: readonly number[]): string {
-	const ids = (list: readonly number[]) => [...list].sort((a, b) => a - b).join(",");
-	return removed.length > 0 ? `${dpuuid}\t${ids(segments)}\t${ids(removed)}` : `${dpuuid}\t${ids(segments)}`;
+/** A listed partner ID and the segments its line names, before the template writes it. */
+interface Member {
+	dpuuid: string;
+	uuid: string;
+	segments: SegmentFact[];
+	removed: SegmentFact[];
 }
 
-function memberLine(g: Group, scope: LineScope, baseline: boolean): string | null {
+function memberOf(g: Group, scope: LineScope, baseline: boolean): Member | null {
 	const isCurrent = (r: MemberRow) => r.entered_at <= scope.until && (r.left_at === null || r.left_at > scope.until);
 	const current = g.rows.filter(isCurrent);
-	if (baseline) return current.length > 0 ? formatLine(g.dpuuid, current.map(segmentOf), []) : null;
-	const removed = g.rows.filter((r) => r.left_at !== null && r.left_at > scope.since && r.left_at <= scope.until);
+	const uuid = g.rows[0]?.uuid ?? "";
+	const segments = facts(current, (r) => r.entered_at);
+	if (baseline) return current.length > 0 ? { dpuuid: g.dpuuid, uuid, segments, removed: [] } : null;
+	const left = g.rows.filter((r) => r.left_at !== null && r.left_at > scope.since && r.left_at <= scope.until);
 	const pairedAt = g.rows[0]?.since ?? 0;
 	const pairIsNew = pairedAt > scope.since && pairedAt <= scope.until;
 	const changed =
-		removed.length > 0 || (current.length > 0 && (pairIsNew || current.some((r) => r.entered_at > scope.since)));
-	return changed ? formatLine(g.dpuuid, current.map(segmentOf), removed.map(segmentOf)) : null;
+		left.length > 0 || (current.length > 0 && (pairIsNew || current.some((r) => r.entered_at > scope.since)));
+	return changed ? { dpuuid: g.dpuuid, uuid, segments, removed: facts(left, (r) => r.left_at ?? 0) } : null;
 }
 
 /**
  * An opted-out partner ID: listed once as removed from every mapped segment it may still hold (those it
- * entered before the opt-out and had not left before the window).
+ * entered before the opt-out and had not left before the window). Its line names no visitor: the pair
+ * is gone.
  */
-function removalLine(g: Group): string | null {
-	const removed = g.rows.filter((r) => r.entered_at <= r.since);
-	return removed.length > 0 ? formatLine(g.dpuuid, [], removed.map(segmentOf)) : null;
+function removalOf(g: Group): Member | null {
+	const removed = facts(
+		g.rows.filter((r) => r.entered_at <= r.since),
+		(r) => r.since,
+	);
+	return removed.length > 0 ? { dpuuid: g.dpuuid, uuid: "", segments: [], removed } : null;
 }
 
-const segmentOf = (r: MemberRow) => r.segment_id;
+function facts(rows: readonly MemberRow[], changedAt: (r: MemberRow) => number): SegmentFact[] {
+	return rows
+		.map((r) => ({ id: r.segment_id, enteredAt: r.entered_at, changedAt: changedAt(r) }))
+		.sort((a, b) => a.id - b.id);
+}

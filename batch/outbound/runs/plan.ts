@@ -1,6 +1,9 @@
+import { traitsOfSegments } from "../../segments/store";
 import type { Targets } from "../destinations/schema";
 import { findDestination } from "../destinations/store";
-import type { LineScope } from "./lines";
+import { compileTemplate } from "../template/compile";
+import { TAB_TEMPLATE } from "../template/defaults";
+import type { LineScope, RunTemplate } from "./lines";
 import { type FileNaming, syncTypeOf } from "./naming";
 import { findRun } from "./store";
 
@@ -15,6 +18,8 @@ export interface RunPlan {
 	splitLines: number;
 	targets: Targets;
 	destinationName: string;
+	/** Absent in plans made before templates: those runs keep the layout they started with. */
+	template?: { line: string; header: string | null; traits: number[] };
 }
 
 export async function planRun(db: D1Database, runId: string): Promise<RunPlan> {
@@ -43,5 +48,35 @@ export async function planRun(db: D1Database, runId: string): Promise<RunPlan> {
 		splitLines: destination.splitLines,
 		targets: destination.targets,
 		destinationName: destination.name,
+		template: {
+			line: destination.template,
+			header: destination.header,
+			traits: await traitsOfSegments(db, destination.segments),
+		},
 	};
+}
+
+/** How the run's lines are written. */
+export function runTemplateOf(plan: RunPlan): RunTemplate {
+	const n = plan.naming;
+	return {
+		source: plan.template?.line ?? TAB_TEMPLATE,
+		traits: plan.template?.traits ?? [],
+		file: {
+			dpid: n.dpid,
+			destinationId: n.destinationId,
+			pidAlias: n.pidAlias ?? null,
+			mode: n.mode,
+			syncType: n.syncType,
+			timestamp: n.timestamp,
+		},
+	};
+}
+
+/** The text a file of the run starts with: its header template's lines, or nothing. */
+export function headerOf(plan: RunPlan): string {
+	const header = plan.template?.header;
+	if (!header) return "";
+	const text = compileTemplate(header, "header").render(runTemplateOf(plan).file, null);
+	return text === "" ? "" : `${text}\n`;
 }

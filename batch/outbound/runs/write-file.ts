@@ -2,7 +2,7 @@ import { hex } from "../../../core/encoding";
 import type { PairStore } from "../../../core/graph/store";
 import { type Cursor, linePages } from "./lines";
 import { outboundKey } from "./naming";
-import type { RunPlan } from "./plan";
+import { headerOf, type RunPlan, runTemplateOf } from "./plan";
 import type { RunFile } from "./schema";
 import { takeLines } from "./take-lines";
 import { NO_UPLOAD, ResumableUpload, type UploadState } from "./upload";
@@ -54,8 +54,12 @@ export async function writeFileStep(
 ): Promise<FileStep> {
 	const upload = await ResumableUpload.resume(bucket, workKey(plan.runId, task.sequence), {}, task.upload);
 	const room = task.maxLines === null ? null : task.maxLines - task.lines;
-	const taken = takeLines(linePages(graph, plan.scope, task.from, task.through), task.from, { room, pages });
+	const listing = linePages(graph, plan.scope, runTemplateOf(plan), task.from, task.through);
+	const taken = takeLines(listing, task.from, { room, pages });
 	try {
+		// A file's header goes first, written by its first step (a retry of that step writes it again, alike).
+		const header = task.steps === 0 ? headerOf(plan) : "";
+		if (header !== "") await upload.write(new TextEncoder().encode(header));
 		for await (const chunk of textStream(taken.text).pipeThrough(new TextEncoderStream())) await upload.write(chunk);
 		const lines = task.lines + taken.state.lines;
 		if (!taken.state.fileDone) {

@@ -2,10 +2,11 @@ import type { WorkflowStep, WorkflowStepConfig } from "cloudflare:workers";
 import { settingsOf } from "../../../core/config/settings";
 import { pairStoreOf } from "../../../core/graph/select";
 import { D1_STEP } from "../../step-configs";
+import { compileTemplate } from "../template/compile";
 import { countStep, pagesPerStep, planWindows, type SplitCount } from "./file-plan";
 import { type Cursor, isBaseline, START } from "./lines";
 import { dataFileName } from "./naming";
-import type { RunPlan } from "./plan";
+import { headerOf, type RunPlan, runTemplateOf } from "./plan";
 import type { RunFile } from "./schema";
 import { type FileTask, newFileTask, sealFile, writeFileStep } from "./write-file";
 
@@ -21,7 +22,9 @@ const FILE_STEP: WorkflowStepConfig = {
  * lines as the listing goes. Each file takes `write file N` (and `write file N part M`…) and `seal file N`.
  */
 export async function writeRunFiles(env: Env, step: WorkflowStep, plan: RunPlan): Promise<RunFile[]> {
-	const pages = pagesPerStep(settingsOf(env));
+	const { needs } = compileTemplate(runTemplateOf(plan).source, "line");
+	const pages = pagesPerStep(settingsOf(env), needs.dpuuidList || needs.traits);
+	const headerLines = headerOf(plan).split("\n").length - 1;
 	const graph = () => pairStoreOf(env);
 	const writeFile = async (first: FileTask) => {
 		let task = first;
@@ -33,7 +36,7 @@ export async function writeRunFiles(env: Env, step: WorkflowStep, plan: RunPlan)
 				task = done.task;
 				continue;
 			}
-			const file = { sequence: at.sequence, name: at.name, lines: done.lines };
+			const file = { sequence: at.sequence, name: at.name, lines: done.lines + headerLines };
 			const entry = await step.do(`seal file ${at.sequence}`, FILE_STEP, () => sealFile(env.EXCHANGE, plan, file));
 			return { entry, next: done.next };
 		}

@@ -8,7 +8,7 @@ import {
 	MAX_LISTING_WINDOWS,
 	tooManyWindows,
 } from "./door";
-import { changedInWindow } from "./listing";
+import { assembleLineFacts, changedInWindow, type PartnerIdOfUser, type RealizedTraitRow } from "./listing";
 import {
 	activeKey,
 	membershipsFromRows,
@@ -81,6 +81,15 @@ export function d1Memberships(db: D1Database): GraphMemberships {
 			// The reference reads every member and keeps the changed ones (the shards read their change log).
 			const page = await memberPage({ ...q, endedAfter: q.since });
 			return { rows: changedInWindow(page.rows, q.since, q.until), next: page.next };
+		},
+		async lineFacts(q) {
+			const [ids, traits] = await Promise.all([
+				allInSlices<PartnerIdOfUser>(db, sql.PARTNER_IDS_OF_USERS, q.uuids, q.dpid),
+				q.traits.length === 0
+					? []
+					: allInSlices<RealizedTraitRow>(db, sql.TRAITS_REALIZED_OF_USERS, q.uuids, JSON.stringify(q.traits)),
+			]);
+			return assembleLineFacts(q.uuids, ids, traits);
 		},
 		async removalPage(q) {
 			const segments = JSON.stringify(q.segments);

@@ -90,7 +90,7 @@ export interface UuidRow {
  * this time are skipped, ?5 most rows. The CROSS JOIN keeps SQLite walking id_pairs' primary key, so
  * each page is a range scan that stops at the limit rather than a sort of every member.
  */
-export const MEMBER_PAGE = `SELECT p.dpuuid, p.paired_at AS since, m.segment_id, m.entered_at, m.left_at
+export const MEMBER_PAGE = `SELECT p.dpuuid, p.uuid, p.paired_at AS since, m.segment_id, m.entered_at, m.left_at
 FROM id_pairs p CROSS JOIN segment_memberships m ON m.uuid = p.uuid
 WHERE p.dpid = ?1 AND p.dpuuid > ?2 AND m.segment_id IN (SELECT value FROM json_each(?3))
 	AND (m.left_at IS NULL OR m.left_at > ?4)
@@ -101,7 +101,7 @@ ORDER BY p.dpuuid LIMIT ?5`;
  * Every membership the partner may still hold matters: active at the window's start or entered since
  * (a segment left in the window, before the opt-out, was never reported as left).
  */
-export const REMOVAL_PAGE = `SELECT t.dpuuid, t.removed_at AS since, m.segment_id, m.entered_at, m.left_at
+export const REMOVAL_PAGE = `SELECT t.dpuuid, t.uuid, t.removed_at AS since, m.segment_id, m.entered_at, m.left_at
 FROM outbound_tombstones t CROSS JOIN segment_memberships m ON m.uuid = t.uuid
 WHERE t.dpid = ?1 AND t.dpuuid > ?2 AND m.segment_id IN (SELECT value FROM json_each(?3))
 	AND t.removed_at > ?4 AND t.removed_at <= ?6 AND (m.left_at IS NULL OR m.left_at > ?4)
@@ -131,3 +131,10 @@ export interface CountRow {
 
 /** ?1 time: tombstones older than every iter run could still need. */
 export const PRUNE_REMOVALS = "DELETE FROM outbound_tombstones WHERE removed_at < ?1";
+
+/** ?1 dpid, ?2 JSON array of UUIDs: the partner's IDs paired with those visitors (outbound templates). */
+export const PARTNER_IDS_OF_USERS = `SELECT uuid, dpuuid FROM id_pairs
+WHERE dpid = ?1 AND uuid IN (SELECT value FROM json_each(?2))`;
+/** ?1 JSON array of trait ids, ?2 JSON array of UUIDs: which of those traits the visitors hold, since when. */
+export const TRAITS_REALIZED_OF_USERS = `SELECT uuid, trait_id, realized_at FROM trait_memberships
+WHERE uuid IN (SELECT value FROM json_each(?2)) AND trait_id IN (SELECT value FROM json_each(?1))`;

@@ -6,6 +6,7 @@ import type {
 	MemberPage,
 	TraitApplyResult,
 	TraitChange,
+	VisitorLineFacts,
 	VisitorMemberships,
 } from "./types";
 
@@ -47,6 +48,8 @@ export interface GraphMemberships {
 	 * until] (changedInWindow), with their memberships of `segments` that had not ended by `since`.
 	 */
 	changedMemberPage(q: ListingQuery & { since: number; until: number }): Promise<MemberPage>;
+	/** For outbound templates: each visitor's IDs of `dpid` and its traits among `traits` (input order). */
+	lineFacts(q: { dpid: number; uuids: readonly string[]; traits: readonly number[] }): Promise<VisitorLineFacts[]>;
 	/** Partner IDs an opt-out removed in (since, until], with the memberships they may still hold. */
 	removalPage(q: ListingQuery & { since: number; until: number }): Promise<MemberPage>;
 	/** At least as many partner IDs as the member listing (and the removal listing of `window`) holds. */

@@ -1,4 +1,5 @@
-import type { MemberRow } from "./types";
+import { byCodePoint } from "../key-order";
+import type { MemberRow, VisitorLineFacts } from "./types";
 
 /**
  * Keeps the rows of the partner IDs whose iter line may have changed in (since, until]: paired in the
@@ -12,4 +13,30 @@ export function changedInWindow(rows: readonly MemberRow[], since: number, until
 		if (inWindow(r.since) || inWindow(r.entered_at) || inWindow(r.left_at)) changed.add(r.dpuuid);
 	}
 	return rows.filter((r) => changed.has(r.dpuuid));
+}
+
+export type PartnerIdOfUser = {
+	uuid: string;
+	dpuuid: string;
+};
+export type RealizedTraitRow = {
+	uuid: string;
+	trait_id: number;
+	realized_at: number;
+};
+
+/** Both stores' answer to `lineFacts`: one entry per asked visitor, in the order asked, lists ascending. */
+export function assembleLineFacts(
+	uuids: readonly string[],
+	ids: readonly PartnerIdOfUser[],
+	traits: readonly RealizedTraitRow[],
+): VisitorLineFacts[] {
+	const facts = new Map<string, VisitorLineFacts>(uuids.map((uuid) => [uuid, { uuid, dpuuids: [], traits: [] }]));
+	for (const r of ids) facts.get(r.uuid)?.dpuuids.push(r.dpuuid);
+	for (const r of traits) facts.get(r.uuid)?.traits.push({ traitId: r.trait_id, realizedAt: r.realized_at });
+	return [...facts.values()].map((f) => ({
+		uuid: f.uuid,
+		dpuuids: f.dpuuids.sort(byCodePoint),
+		traits: f.traits.sort((a, b) => a.traitId - b.traitId),
+	}));
 }

@@ -68,10 +68,23 @@ export interface VisitorMemberships {
  */
 export interface MemberRow {
 	dpuuid: string;
+	/** The visitor the ID is paired with (removal rows: the one it was paired with before the opt-out). */
+	uuid: string;
 	since: number;
 	segment_id: number;
 	entered_at: number;
 	left_at: number | null;
+}
+
+/**
+ * What an outbound template may write about a member beyond its segments: the partner's IDs paired
+ * with the visitor (DP_UUID_LIST) and the visitor's traits among those asked for (TRAIT_LIST), each in
+ * ascending order.
+ */
+export interface VisitorLineFacts {
+	uuid: string;
+	dpuuids: string[];
+	traits: Array<{ traitId: number; realizedAt: number }>;
 }
 
 /** A page of an outbound listing: whole partner IDs in key order, and where the next page starts. */

@@ -31,7 +31,9 @@ export function shardedMemberships(ns: ShardNamespaces, shardMap: () => Promise<
 			[...groups].map(([name, uuids]) => ns.visitors.getByName(name).segmentRows(uuids, segments, endedAfter)),
 		);
 		const rowsOf = new Map(answers.flat().map((a) => [a.uuid, a.rows]));
-		return ids.flatMap((id) => (rowsOf.get(id.uuid) ?? []).map((r) => ({ dpuuid: id.dpuuid, since: id.since, ...r })));
+		return ids.flatMap((id) =>
+			(rowsOf.get(id.uuid) ?? []).map((r) => ({ dpuuid: id.dpuuid, uuid: id.uuid, since: id.since, ...r })),
+		);
 	}
 
 	/** One page of a listing: the partner-ID shards' range scans merged, then the IDs' memberships. */
@@ -104,6 +106,14 @@ export function shardedMemberships(ns: ShardNamespaces, shardMap: () => Promise<
 			return listing(q, q.endedAfter, (shard, n) => shard.listIds(q.dpid, q.after, n));
 		},
 		changedMemberPage: changedListing,
+		async lineFacts(q) {
+			const groups = groupByShard((await shardMap()).visitor, new Set(q.uuids), visitorBucket);
+			const answers = await Promise.all(
+				[...groups].map(([name, uuids]) => ns.visitors.getByName(name).lineFacts({ ...q, uuids })),
+			);
+			const byUuid = new Map(answers.flat().map((f) => [f.uuid, f]));
+			return q.uuids.flatMap((uuid) => byUuid.get(uuid) ?? []);
+		},
 		removalPage(q) {
 			return listing(q, q.since, (shard, n) => shard.listRemovals(q, n));
 		},

@@ -100,3 +100,10 @@ export type ChangedPairRow = {
 	dpuuid: string;
 	uuid: string;
 };
+
+/** ?1 dpid, ?2 JSON array of UUIDs: the partner's IDs paired with those visitors (outbound templates). */
+export const PARTNER_IDS_AMONG = `SELECT uuid, dpuuid FROM pairs
+WHERE dpid = ?1 AND uuid IN (SELECT value FROM json_each(?2))`;
+/** ?1 JSON array of trait ids, ?2 JSON array of UUIDs: which of those traits the visitors hold, since when. */
+export const TRAITS_REALIZED_AMONG = `SELECT uuid, trait_id, realized_at FROM traits
+WHERE uuid IN (SELECT value FROM json_each(?2)) AND trait_id IN (SELECT value FROM json_each(?1))`;

@@ -10,6 +10,7 @@ import {
 	withoutVisitors,
 } from "../memberships/plan";
 import type { SegmentDef } from "../memberships/segment-rule";
+import { assembleLineFacts, type PartnerIdOfUser, type RealizedTraitRow } from "../memberships/listing";
 import {
 	type BackfillCursor,
 	type HeldTrait,
@@ -81,6 +82,17 @@ export function segmentRowsOf(
 			.toArray()
 			.filter((r) => mapped.has(r.segment_id)),
 	}));
+}
+
+/** For outbound templates: the visitors' IDs of `dpid` and their traits among `traits`. */
+export function lineFactsOf(db: SqlStorage, q: { dpid: number; uuids: readonly string[]; traits: readonly number[] }) {
+	const uuids = JSON.stringify(q.uuids);
+	const ids = db.exec<PartnerIdOfUser>(sql.PARTNER_IDS_AMONG, q.dpid, uuids).toArray();
+	const traits =
+		q.traits.length === 0
+			? []
+			: db.exec<RealizedTraitRow>(sql.TRAITS_REALIZED_AMONG, JSON.stringify(q.traits), uuids).toArray();
+	return assembleLineFacts(q.uuids, ids, traits);
 }
 
 /** A global opt-out: every trait dropped, every segment left (outbound files list the exits once). */

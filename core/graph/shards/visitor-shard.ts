@@ -109,6 +109,10 @@ export class VisitorShard extends SqliteShard {
 		return memberships.membershipsOf(this.sql, uuid);
 	}
 
+	lineFacts(q: { dpid: number; uuids: readonly string[]; traits: readonly number[] }) {
+		return memberships.lineFactsOf(this.sql, q);
+	}
+
 	segmentRows(uuids: readonly string[], segments: readonly number[], endedAfter: number) {
 		return memberships.segmentRowsOf(this.sql, uuids, segments, endedAfter);
 	}

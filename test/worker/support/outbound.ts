@@ -7,6 +7,7 @@ import { putDestination } from "../../../batch/outbound/destinations/store";
 import type { InfoFile } from "../../../batch/outbound/runs/info";
 import type { Run } from "../../../batch/outbound/runs/schema";
 import { startRunNow } from "../../../batch/outbound/runs/start";
+import { TAB_TEMPLATE } from "../../../batch/outbound/template/defaults";
 import { findRun } from "../../../batch/outbound/runs/store";
 import { listSegments, putSegment } from "../../../batch/segments/store";
 import { catalogOf } from "../../../batch/traits/catalog";
@@ -42,6 +43,8 @@ export async function seedDestination(id: number, overrides: Partial<Destination
 			summaryEmails: [],
 			...overrides,
 			pidAlias: overrides.pidAlias ?? null,
+			// The run-mechanics suites read the layout destinations saved before templates keep (TAB-separated).
+			template: overrides.template ?? TAB_TEMPLATE,
 		},
 		0,
 	);
