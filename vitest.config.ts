@@ -1,4 +1,4 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
@@ -37,6 +37,18 @@ export const TEST_VARS = {
 	INBOUND_PIECE_BYTES: "65536",
 };
 
+// The test suite's own PGP key pair and files `gpg` encrypted to it (AAM's command line; BZip2)
+// (test/worker/fixtures/pgp/README.md): published test material, never a real key. The private key is
+// the Worker's INBOUND_PGP_PRIVATE_KEY secret in the tests; the rest are test-only bindings (test/env.d.ts).
+const pgpFixture = (file: string) => readFileSync(path.join(import.meta.dirname, "test/worker/fixtures/pgp", file));
+const PGP_VARS = {
+	INBOUND_PGP_PRIVATE_KEY: pgpFixture("edgesync-test-key.private.asc").toString("utf8"),
+	INBOUND_PGP_PASSPHRASE: "edgesync-test-passphrase-not-secret",
+	TEST_PGP_PUBLIC_KEY: pgpFixture("edgesync-test-key.public.asc").toString("utf8"),
+	TEST_GPG_AAM_COMMAND_BASE64: pgpFixture("aam-command.sync.gpg").toString("base64"),
+	TEST_GPG_BZIP2_BASE64: pgpFixture("bzip2.sync.gpg").toString("base64"),
+};
+
 // wrangler.toml requires these secrets; reading the config for the tests looks for them in the
 // environment and warns on every file without them. The tests' own values (bindings above) are the ones used.
 process.env.ADMIN_TOKEN ??= TEST_VARS.ADMIN_TOKEN;
@@ -48,7 +60,7 @@ const workerProject = (name: string, vars: Record<string, string>, include: stri
 		cloudflareTest({
 			wrangler: { configPath: "./wrangler.toml" },
 			miniflare: {
-				bindings: { ...TEST_VARS, ...vars, TEST_MIGRATIONS: migrations },
+				bindings: { ...TEST_VARS, ...PGP_VARS, ...vars, TEST_MIGRATIONS: migrations },
 				// Route tests send to a queue nobody consumes, so no background consumer writes
 				// into a later test; consumer tests drive batches with createMessageBatch.
 				queueProducers: Object.fromEntries(

@@ -8,6 +8,7 @@ interface NodeFs {
 }
 interface NodeProcess {
 	argv: string[];
+	env: Record<string, string | undefined>;
 	exitCode: number | undefined;
 	stdout: { write(text: string): boolean };
 	stderr: { write(text: string): boolean };
@@ -21,6 +22,7 @@ export async function main(): Promise<void> {
 		open: async (path) => (await fs.openAsBlob(path)).stream(),
 		out: (text) => void node.stdout.write(text),
 		err: (text) => void node.stderr.write(text),
+		env: (name) => node.env[name],
 	};
 	// exitCode, not exit(): a piped stdout is flushed before the process ends.
 	node.exitCode = await runCli(node.argv.slice(2), host);

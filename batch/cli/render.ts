@@ -27,7 +27,20 @@ export function renderText(v: Validation): string {
 		const target = n.targetDpid === null ? "" : `, traits of ${n.targetDpid}`;
 		const split = n.split === null ? "" : `, part ${n.split}`;
 		const when = new Date(n.timestampSeconds * 1000).toISOString().replace("T", " ").slice(0, 19);
-		out.push(`  ${source}${target}, .${n.mode}${split}, ${n.gzip ? "gzip" : "plain text"}, ${when} UTC`);
+		const stored = n.pgp ? "PGP-encrypted" : n.gzip ? "gzip" : "plain text";
+		out.push(`  ${source}${target}, .${n.mode}${split}, ${stored}, ${when} UTC`);
+	}
+	if (v.encryptedTo) {
+		const to =
+			v.encryptedTo.length === 0
+				? "with a passphrase only (the edge decrypts files encrypted to its operator's public key)"
+				: `to key ID ${v.encryptedTo.join(", ")}`;
+		out.push(
+			`  Encrypted ${to}.`,
+			"  Its content is not checked: that needs the private key, which the edge's operator holds. Validate",
+			"  the file before encrypting it (or give the key with --pgp-key).",
+		);
+		return `${out.join("\n")}\n`;
 	}
 	if (v.openError) {
 		out.push(`  Cannot read the file: ${v.openError}`);
@@ -55,7 +68,8 @@ export function renderText(v: Validation): string {
 		if (samples?.length) out.push("", `${title} (first ${samples.length})`, ...samples.map(sampleLine));
 	}
 	const fe = v.tally.fileError;
-	if (fe) out.push("", `File error after line ${fe.afterLine}: ${fe.message}`);
+	if (fe?.refused) out.push("", `Refused: ${fe.message}`);
+	else if (fe) out.push("", `File error after line ${fe.afterLine}: ${fe.message}`);
 	const cut = v.tally.fileCut;
 	if (cut) {
 		out.push(

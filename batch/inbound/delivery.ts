@@ -1,4 +1,5 @@
 import type { Receipt } from "../receipts/receipt";
+import type { InboundFileName } from "./parse";
 
 export type DeliveryStatus = "pending" | "running" | "done" | "failed" | "rejected";
 
@@ -22,4 +23,16 @@ export interface Delivery {
 	filesMovedAt: number | null;
 	/** A late split part is a delivery of its own; this names the delivery it belongs to. */
 	lateOf: string | null;
+}
+
+/**
+ * The id of the delivery a file belongs to: its name without split number, `.gz` or `.pgp`/`.gpg`
+ * (`deliveryKey`), the same for all its parts. A name whose DPID is not the uploader's (a global data
+ * source's device IDs, `ftp_dpm_20915_<TARGET>_…`; an ID-sync file writing first for a granted
+ * source) does not say who sent it, and two partners may send the same one: its id starts with the
+ * uploader's DPID, `<owner>~<deliveryKey>`, so each gets its own delivery and neither learns of the
+ * other's. `~` occurs in no file name; the id still ends in `.sync` or `.overwrite`.
+ */
+export function deliveryIdOf(name: Pick<InboundFileName, "dpid" | "deliveryKey">, owner: number): string {
+	return name.dpid === owner ? name.deliveryKey : `${owner}~${name.deliveryKey}`;
 }

@@ -1,7 +1,8 @@
-import { grantedSources, refusedSource } from "../../core/grants/access";
+import { grantedSources, refusedSender, refusedSource } from "../../core/grants/access";
 import type { Partner } from "../../core/partners/partner";
 import { inboundPrefix } from "../exchange-layout";
 import type { Refused } from "../receipts/rejections-mail";
+import { deliveryIdOf } from "./delivery";
 import type { DiscoveryLimits } from "./discovery-limits";
 import { isPathError, parseInboundPath } from "./inbound-path";
 import { judgeKnownDelivery, lateIdsOf, type PartObject } from "./late-parts";
@@ -16,9 +17,10 @@ interface Group {
 }
 
 /**
- * One partner's inbound area, one pass: split parts are grouped by delivery; a delivery is recorded
- * once none of its parts changed for the settle time and the names it gives are its own or granted;
- * everything else is refused with a receipt and deleted, and the partner gets one e-mail listing what
+ * One partner's inbound area, one pass: split parts are grouped by delivery (each part once); a
+ * delivery is recorded, owned by this partner, once none of its parts changed for the settle time and
+ * the sources its name gives are its own, granted, or a global data source's device IDs
+ * (core/grants/access.ts); everything else is refused with a receipt and deleted, and the partner gets one e-mail listing what
  * this pass refused. Files of recorded deliveries stay until their workflow moves them out, so the
  * listing holds only what is new or under way; files under a recorded delivery's name are judged in
  * late-parts.ts. Recording is idempotent (the delivery id is the key).
@@ -41,17 +43,18 @@ export async function discoverForPartner(
 		const path = object.key.slice(prefix.length);
 		const where = parseInboundPath(path);
 		const name = isPathError(where) ? where : parseInboundFileName(where.name);
+		// Whose IDs a trait file carries is checked per file; the other sources per delivery, below.
+		const sender = "error" in name ? null : refusedSender(dpid, name);
 		if ("error" in name) {
 			refusals.push({ label: path, reason: name.error, objects: [listed] });
-		} else if (name.dpid !== dpid) {
-			// The sender DPID is checked per file; target and master per delivery, below.
-			const reason = `${refusedSource(dpid, new Set(), name)} (in ${prefix})`;
-			refusals.push({ label: path, reason, objects: [listed] });
+		} else if (sender) {
+			refusals.push({ label: path, reason: `${sender} (in ${prefix})`, objects: [listed] });
 		} else {
-			const group = groups.get(name.deliveryKey) ?? { name, objects: [], newest: 0 };
+			const id = deliveryIdOf(name, dpid);
+			const group = groups.get(id) ?? { name, objects: [], newest: 0 };
 			group.objects.push({ ...listed, split: name.split ?? 0 });
 			group.newest = Math.max(group.newest, listed.uploaded);
-			groups.set(name.deliveryKey, group);
+			groups.set(id, group);
 		}
 	};
 	const page = await env.EXCHANGE.list({ prefix, limit: limits.objectsPerPartner });
@@ -79,7 +82,7 @@ export async function discoverForPartner(
 	for (const [id, group] of groups) {
 		const delivery = known.get(id);
 		if (delivery) {
-			const judged = { known: delivery, name: group.name, objects: group.objects };
+			const judged = { known: delivery, name: group.name, objects: group.objects, owner: dpid };
 			const outcome = await judgeKnownDelivery(env.DB, judged, lateKnown, now, settleMs);
 			refusals.push(...outcome.refusals);
 			added.push(...outcome.added);
@@ -88,8 +91,13 @@ export async function discoverForPartner(
 			waiting.push(id);
 		} else {
 			const reason = refusedSource(dpid, granted, group.name);
-			if (reason) refusals.push({ label: id, reason, objects: group.objects });
-			else added.push(await record(env, id, group, now));
+			// Labelled by the name the partner sent (an id may start with the owner's DPID, see deliveryIdOf).
+			if (reason) refusals.push({ label: group.name.deliveryKey, reason, objects: group.objects });
+			else {
+				const { once, again } = oncePerPart(id, group.objects);
+				refusals.push(...again);
+				added.push(await record(env, dpid, id, { ...group, objects: once }, now));
+			}
 		}
 	}
 
@@ -101,12 +109,35 @@ export async function discoverForPartner(
 	return { added, rejected: refused.map((r) => r.id), waiting };
 }
 
-async function record(env: Env, id: string, group: Group, now: number): Promise<string> {
+/**
+ * A new delivery's parts, each once: the same part under two names (`.sync.1` and `.sync.1.gz`, or
+ * `.sync.pgp` and `.sync`) would be applied twice. The first in listing order is kept, as late-parts.ts
+ * keeps a late part's; the others are refused.
+ */
+function oncePerPart(id: string, objects: readonly PartObject[]): { once: PartObject[]; again: Refusal[] } {
+	const once = new Map<number, PartObject>();
+	const again: Refusal[] = [];
+	for (const o of [...objects].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
+		if (!once.has(o.split)) {
+			once.set(o.split, o);
+			continue;
+		}
+		const reason =
+			o.split === 0
+				? `delivery ${id} was sent twice in one pass; a delivery is processed once`
+				: `part ${o.split} of delivery ${id} was sent twice in one pass`;
+		again.push({ label: o.key.slice(o.key.lastIndexOf("/") + 1), reason, objects: [o] });
+	}
+	return { once: [...once.values()], again };
+}
+
+/** Records a new delivery, owned by the partner whose area it was found in. */
+async function record(env: Env, owner: number, id: string, group: Group, now: number): Promise<string> {
 	const files = group.objects.sort((a, b) => a.split - b.split).map((o) => o.key);
-	const { dpid, targetDpid, kind, mode, timestampSeconds } = group.name;
+	const { targetDpid, kind, mode, timestampSeconds } = group.name;
 	await insertDelivery(
 		env.DB,
-		{ id, dpid, targetDpid, kind, mode, fileTimestampSeconds: timestampSeconds, files },
+		{ id, dpid: owner, targetDpid, kind, mode, fileTimestampSeconds: timestampSeconds, files },
 		now,
 	);
 	return id;

@@ -58,11 +58,13 @@ export interface KnownGroup {
 	known: KnownDelivery;
 	name: InboundFileName;
 	objects: readonly PartObject[];
+	/** The partner whose area the files are in: it owns a late part's delivery. */
+	owner: number;
 }
 
 export async function judgeKnownDelivery(
 	db: D1Database,
-	{ known, name, objects }: KnownGroup,
+	{ known, name, objects, owner }: KnownGroup,
 	lateKnown: ReadonlyMap<string, KnownDelivery>,
 	now: number,
 	settleMs: number,
@@ -102,10 +104,18 @@ export async function judgeKnownDelivery(
 		}
 		parts = parts.filter((o) => !stored.files.includes(o.key));
 	}
-	const { dpid, targetDpid, kind, mode, timestampSeconds } = name;
+	const { targetDpid, kind, mode, timestampSeconds } = name;
 	for (const part of parts) {
 		const id = lateDeliveryId(known.id, part.split);
-		const late = { id, dpid, targetDpid, kind, mode, fileTimestampSeconds: timestampSeconds, lateOf: known.id };
+		const late = {
+			id,
+			dpid: owner,
+			targetDpid,
+			kind,
+			mode,
+			fileTimestampSeconds: timestampSeconds,
+			lateOf: known.id,
+		};
 		await insertDelivery(db, { ...late, files: [part.key] }, now);
 		out.added.push(id);
 	}

@@ -13,6 +13,7 @@ import {
 	emptyTally,
 	type FileCutOutcome,
 	type InboundFileName,
+	idColumnOf,
 	isFileNameError,
 	noteFileCut,
 	noteFileError,
@@ -21,6 +22,7 @@ import {
 	SAMPLE_CHARS,
 	type Tally,
 } from "./parse";
+import { inboundPgpKeyOf } from "./pgp-key";
 import { loadDelivery } from "./store";
 
 /** Where a split part starts: the delivery's line numbering and piece numbering go on across parts. */
@@ -42,7 +44,8 @@ export interface PartSplit {
  * sorted by the bucket of the line's user (groups/route.ts), counting the lines that fail on their own
  * (format errors, invalid IDs). Memory is one piece at most, whatever the file size; one step per file
  * keeps a step's CPU within the file size cap (core/inbound-limits.ts). Deterministic, so a retry
- * rewrites the same pieces.
+ * rewrites the same pieces. An encrypted file that fails anywhere, its end included, is refused whole:
+ * the pieces it wrote are discarded before the step returns, so no group step ever reads its lines.
  */
 export async function splitPart(env: Env, deliveryId: string, part: number, from: SplitFrom): Promise<PartSplit> {
 	const delivery = await loadDelivery(env.DB, deliveryId);
@@ -51,11 +54,10 @@ export async function splitPart(env: Env, deliveryId: string, part: number, from
 	const key = delivery.files[part];
 	if (key === undefined) throw new Error(`delivery ${deliveryId} has no part ${part}`);
 	const { inboundMaxSignalsPerLine, inboundMaxFileBytes, inboundPieceBytes } = settingsOf(env);
-	const tally = emptyTally();
-	const c = tally.counts;
+	let tally = emptyTally();
 	const pieces = new PieceWriter(env, deliveryId, from.piece, inboundPieceBytes);
 	const name = nameOf(key);
-	const route = routeOf(delivery, name, partner.inboundIdType);
+	const route = routeOf(delivery, name, idColumnOf(name.dpid, partner.inboundIdType).idType);
 
 	let nextLine = from.line;
 	const object = await env.EXCHANGE.get(key);
@@ -66,21 +68,29 @@ export async function splitPart(env: Env, deliveryId: string, part: number, from
 		firstLine: nextLine,
 		maxSignalsPerLine: inboundMaxSignalsPerLine,
 		maxFileBytes: inboundMaxFileBytes,
+		pgpKey: inboundPgpKeyOf(env),
 	})) {
 		if (outcome.type === "file_error") {
-			// The lines before the damage count; the damaged remainder is one record, received and a format
-			// error, so Records received still adds up to Stored Records plus the error counts.
+			// A plain or gzip file: the lines before the damage count, and the damaged remainder is one record,
+			// received and a format error, so Records received still adds up to Stored Records plus the error
+			// counts. A refused (encrypted) file: its lines are taken back, and the whole file is that record.
+			let at = outcome.afterLine + 1;
+			if (outcome.refused) {
+				await pieces.discard();
+				tally = emptyTally();
+				at = from.line;
+			}
 			noteFileError(tally, outcome);
-			c.recordsReceived++;
-			c.formatErrors++;
-			addSample(tally, "formatErrors", { line: outcome.afterLine + 1, why: `${name.name}: ${outcome.message}` });
-			nextLine = outcome.afterLine + 1;
+			tally.counts.recordsReceived++;
+			tally.counts.formatErrors++;
+			addSample(tally, "formatErrors", { line: at, why: `${name.name}: ${outcome.message}` });
+			nextLine = outcome.refused ? at + 1 : at;
 			continue;
 		}
 		if (outcome.type === "file_cut") {
 			// Not a format error: the lines read are counted as usual, the rest of the file is not read.
 			noteFileCut(tally, outcome);
-			c.filesCut++;
+			tally.counts.filesCut++;
 			addSample(tally, "filesCut", { line: outcome.afterLine + 1, why: cutWhy(name, object.size, outcome) });
 			nextLine = outcome.afterLine + 1;
 			continue;
@@ -106,12 +116,13 @@ export async function splitPart(env: Env, deliveryId: string, part: number, from
 }
 
 /**
- * Whose IDs the per-user rules count: a trait file's first column (UUIDs, or the partner's own IDs),
- * or an ID-sync file's DPID column (each of its IDs is one device).
+ * Whose IDs the per-user rules count: a trait file's first column (UUIDs, the partner's own IDs or a
+ * global data source's device IDs: the name's DPID), or an ID-sync file's DPID column (each of its IDs
+ * is one device).
  */
 function routeOf(delivery: Delivery, name: InboundFileName, idType: "partner" | "uuid"): LineRoute {
 	if (delivery.kind === "id_sync") return { kind: "partner_id", dpid: name.dpid };
-	return idType === "uuid" ? { kind: "visitor" } : { kind: "partner_id", dpid: delivery.dpid };
+	return idType === "uuid" ? { kind: "visitor" } : { kind: "partner_id", dpid: name.dpid };
 }
 
 /** Where reading stopped; an uncompressed file's unread rest is its stored size minus what was read. */

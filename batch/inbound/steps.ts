@@ -15,7 +15,7 @@ import { pieceKey } from "./groups/piece";
 import type { GroupRange } from "./groups/plan";
 import { readGroupLines } from "./groups/read-group";
 import type { IdChunkLine } from "./id-chunk-decision";
-import { receiptSampleLines, type Tally } from "./parse";
+import { idColumnOf, receiptSampleLines, type Tally } from "./parse";
 import { nameOf } from "./split";
 import { loadDelivery, recordFailure, recordReceipt } from "./store";
 
@@ -33,12 +33,15 @@ export async function applyStoredGroup(env: Env, deliveryId: string, group: numb
 	}
 	const partner = await getPartner(env.DB, delivery.dpid);
 	if (!partner) throw new Error(`partner ${delivery.dpid} of delivery ${deliveryId} no longer exists`);
+	// Whose IDs the lines carry: the owner's, or a global data source's device IDs (the name's DPID).
+	const idSource = nameOf(delivery.files[0] ?? "").dpid;
+	const { idType } = idColumnOf(idSource, partner.inboundIdType);
 	const traitSource = delivery.targetDpid ?? delivery.dpid;
 	const catalog = catalogOf(await traitsOfSource(env.DB, traitSource));
 	return applyChunk(
 		env.DB,
 		pairStoreOf(env),
-		{ deliveryId, idSource: delivery.dpid, idType: partner.inboundIdType, traitSource, mode: delivery.mode },
+		{ deliveryId, idSource, idType, traitSource, mode: delivery.mode },
 		group,
 		await readGroupLines<ChunkLine>(env, deliveryId, range),
 		catalog,

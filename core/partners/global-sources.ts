@@ -38,6 +38,22 @@ export const GLOBAL_SOURCES: readonly GlobalSource[] = [
 
 const BY_DPID = new Map(GLOBAL_SOURCES.map((s) => [s.dpid, s]));
 
+/** The global data source with this DPID, or undefined. */
+export function globalSource(dpid: number): GlobalSource | undefined {
+	return BY_DPID.get(dpid);
+}
+
+/**
+ * Why `id` is not a device ID of global data source `dpid`, as an inbound receipt counts it (AAM's
+ * "Invalid Device ID", under Invalid AAM ID): the source and the format it takes. Null when it is one,
+ * and for any other DPID.
+ */
+export function inboundDeviceIdProblem(dpid: number, id: string): string | null {
+	const global = BY_DPID.get(dpid);
+	if (!global || global.format.test(id)) return null;
+	return `invalid device ID: data source ${dpid} (${global.name}) takes ${global.formatText}`;
+}
+
 /** Why `id` is not a device ID of global data source `dpid`, or null (also for any other DPID). */
 export function deviceIdProblem(dpid: number, id: string): string | null {
 	const global = BY_DPID.get(dpid);

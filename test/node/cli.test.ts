@@ -1,6 +1,6 @@
 // The vendor CLI as vendors run it: Node executing batch/cli/edgesync.ts directly (type stripping).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
@@ -11,7 +11,15 @@ const dir = mkdtempSync(path.join(tmpdir(), "edgesync-cli-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-	const r = spawnSync(process.execPath, ["batch/cli/edgesync.ts", ...args], { cwd: root, encoding: "utf8" });
+	return cliWith({}, ...args);
+}
+
+function cliWith(env: Record<string, string>, ...args: string[]) {
+	const r = spawnSync(process.execPath, ["batch/cli/edgesync.ts", ...args], {
+		cwd: root,
+		encoding: "utf8",
+		env: { ...process.env, ...env },
+	});
 	return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -47,5 +55,28 @@ describe("node batch/cli/edgesync.ts validate", () => {
 		const cut = cli("validate", file("ftp_dpm_1000_1700000001.sync.gz", twice.subarray(0, twice.length - 5)));
 		expect(cut.stdout).toContain("corrupt or truncated gzip");
 		expect(cut.status).toBe(2);
+	});
+
+	it("reads a file gpg encrypted with AAM's command line, given the private key (openpgp.js under Node)", () => {
+		// The test key pair of test/worker/fixtures/pgp/: published, never a real key.
+		const fixtures = path.join(root, "test/worker/fixtures/pgp");
+		const gpg = path.join(fixtures, "aam-command.sync.gpg");
+		const p = file("ftp_dpm_1000_1790000000.sync.gpg", readFileSync(gpg));
+		const without = cli("validate", p);
+		expect(without.stdout).toContain("Encrypted to key ID ACFEAEE93D817DC3.");
+		expect(without.status).toBe(2);
+		const key = path.join(fixtures, "edgesync-test-key.private.asc");
+		const r = cliWith(
+			{ EDGESYNC_PGP_PASSPHRASE: "edgesync-test-passphrase-not-secret" },
+			"validate",
+			"--pgp-key",
+			key,
+			p,
+		);
+		expect(r.stderr).toBe("");
+		expect(r.stdout).toContain("PGP-encrypted");
+		expect(r.stdout).toMatch(/Records received\s+4\n/);
+		expect(r.stdout).toMatch(/Format Errors\s+1\n/);
+		expect(r.status).toBe(1);
 	});
 });

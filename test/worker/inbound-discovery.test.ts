@@ -153,6 +153,39 @@ describe("data sources a delivery may name", () => {
 	});
 });
 
+describe("a new delivery takes each part once", () => {
+	it("the same part stored twice (plain, gzip, PGP): the first name is kept, the others refused and removed", async () => {
+		const id = `ftp_dpm_1000_${T}.sync`;
+		const area = "1000/inbound/";
+		await upload(`${area}${id}.1`, "p1\t1\n");
+		await upload(`${area}${id}.1.gz`, "p1\t1\n");
+		await upload(`${area}${id}.1.pgp`, "(encrypted)");
+		await upload(`${area}${id}.2.gpg`, "(encrypted)");
+		await upload(`${area}ftp_dpm_1000_${T + 1}.sync`, "p1\t1\n");
+		await upload(`${area}ftp_dpm_1000_${T + 1}.sync.pgp`, "(encrypted)");
+		const found = await discoverDeliveries(env, later());
+		expect(found.added).toEqual([id, `ftp_dpm_1000_${T + 1}.sync`]);
+		const all = await rows();
+		expect(all.filter((r) => r.status === "pending").map((r) => r.files)).toEqual([
+			[`${area}${id}.1`, `${area}${id}.2.gpg`],
+			[`${area}ftp_dpm_1000_${T + 1}.sync`],
+		]);
+		expect(all.filter((r) => r.status === "rejected").map((r) => [r.files, r.reason])).toEqual([
+			[[`${area}${id}.1.gz`], `part 1 of delivery ${id} was sent twice in one pass`],
+			[[`${area}${id}.1.pgp`], `part 1 of delivery ${id} was sent twice in one pass`],
+			[
+				[`${area}ftp_dpm_1000_${T + 1}.sync.pgp`],
+				`delivery ftp_dpm_1000_${T + 1}.sync was sent twice in one pass; a delivery is processed once`,
+			],
+		]);
+		expect(await keysUnder(area)).toEqual([
+			`${area}${id}.1`,
+			`${area}${id}.2.gpg`,
+			`${area}ftp_dpm_1000_${T + 1}.sync`,
+		]);
+	});
+});
+
 describe("files under the name of a known delivery (late split parts, SPEC §5)", () => {
 	const id = `ftp_dpm_1000_${T}.sync`;
 	const part = (n: number, gz = "") => `1000/inbound/ftp_dpm_1000_${T}.sync.${n}${gz}`;
@@ -205,7 +238,7 @@ describe("files under the name of a known delivery (late split parts, SPEC §5)"
 		await discoverDeliveries(env, later());
 		const listed = { key: part(2), etag: "e", uploaded: Date.now() - 120_000, split: 2 };
 		const name = parseInboundFileName(`ftp_dpm_1000_${T}.sync.2`) as InboundFileName;
-		const raced = { known: stale as KnownDelivery, name, objects: [listed] };
+		const raced = { known: stale as KnownDelivery, name, objects: [listed], owner: 1000 };
 		const pending = await judgeKnownDelivery(env.DB, raced, new Map(), Date.now(), 60_000);
 		expect(pending).toEqual({ refusals: [], added: [], waiting: [`${id}.2`] });
 		await claim();

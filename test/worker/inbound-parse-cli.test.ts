@@ -1,12 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { type CliHost, runCli } from "../../batch/cli/run";
 import type { Validation } from "../../batch/cli/validate";
+import { encryptForEdge, GPG_FIXTURE_TEXT, gpgFixture, testKeySecrets } from "./support/pgp";
 
-/** A CLI host over in-memory files, recording what is printed. */
-function host(files: Record<string, Uint8Array | string>): CliHost & { stdout: string; stderr: string } {
+/** A CLI host over in-memory files and environment variables, recording what is printed. */
+function host(
+	files: Record<string, Uint8Array | string>,
+	variables: Record<string, string> = {},
+): CliHost & { stdout: string; stderr: string } {
 	const h = {
 		stdout: "",
 		stderr: "",
+		env: (name: string) => variables[name],
 		async open(path: string) {
 			const content = files[path];
 			if (content === undefined) throw new Error(`ENOENT: no such file or directory, open '${path}'`);
@@ -117,5 +122,54 @@ u3	25
 			expect(await runCli(args, h)).toBe(2);
 		}
 		expect(h.stderr).toContain("Usage: edgesync validate <file>");
+	});
+});
+
+describe("edgesync validate on PGP-encrypted files", () => {
+	const FILE = "ftp_dpm_1000_1790000000.sync.gpg";
+	const withKey = (files: Record<string, Uint8Array | string>, passphrase = testKeySecrets().passphrase) =>
+		host({ ...files, "edge-key.asc": testKeySecrets().armoredKey }, { EDGESYNC_PGP_PASSPHRASE: passphrase });
+
+	it("without the private key: says which key the file is encrypted to, and that its content was not checked", async () => {
+		const h = host({ [FILE]: gpgFixture("aam-command") });
+		expect(await runCli(["validate", FILE], h)).toBe(2);
+		expect(h.stdout).toContain("data source 1000, .sync, PGP-encrypted, 2026-09-21 14:13:20 UTC");
+		expect(h.stdout).toContain("Encrypted to key ID ACFEAEE93D817DC3.");
+		expect(h.stdout).toContain("Validate\n  the file before encrypting it (or give the key with --pgp-key).");
+		const json = host({ [FILE]: gpgFixture("aam-command") });
+		await runCli(["validate", "--json", FILE], json);
+		expect(JSON.parse(json.stdout)).toMatchObject({ encryptedTo: ["ACFEAEE93D817DC3"], exitCode: 2 });
+		const notPgp = host({ [FILE]: GPG_FIXTURE_TEXT });
+		expect(await runCli(["validate", FILE], notPgp)).toBe(2);
+		expect(notPgp.stdout).toContain("the content is not a PGP-encrypted message");
+	});
+
+	it("with --pgp-key: the counts of the plain file, as the edge reads it", async () => {
+		const h = withKey({ [FILE]: gpgFixture("aam-command"), "ftp_dpm_1000_1790000000.sync": GPG_FIXTURE_TEXT });
+		expect(await runCli(["validate", "--pgp-key", "edge-key.asc", FILE, "--json"], h)).toBe(1);
+		const encrypted = JSON.parse(h.stdout) as Validation;
+		h.stdout = "";
+		expect(await runCli(["validate", "ftp_dpm_1000_1790000000.sync", "--json"], h)).toBe(1);
+		const plain = JSON.parse(h.stdout) as Validation;
+		expect(encrypted.tally).toEqual(plain.tally);
+		expect(encrypted.tally.counts).toMatchObject({ recordsReceived: 4, formatErrors: 1 });
+	});
+
+	it("with --pgp-key, a damaged file is refused whole and counts nothing", async () => {
+		const cipher = await encryptForEdge("u1\t24\n".repeat(2_000), { compression: "uncompressed" });
+		cipher[cipher.length - 50] = (cipher[cipher.length - 50] ?? 0) ^ 1;
+		const h = withKey({ [FILE]: cipher });
+		expect(await runCli(["validate", `--pgp-key=edge-key.asc`, FILE], h)).toBe(2);
+		expect(h.stdout).toMatch(/Records received\s+0\n/);
+		expect(h.stdout).toContain("Refused: damaged, truncated or modified");
+	});
+
+	it("says which key or passphrase could not be used, naming the CLI's own option and variable", async () => {
+		const h = withKey({ [FILE]: gpgFixture("aam-command") }, "wrong");
+		expect(await runCli(["validate", "--pgp-key", "edge-key.asc", FILE], h)).toBe(2);
+		expect(h.stdout).toContain("Refused: cannot use the private key: EDGESYNC_PGP_PASSPHRASE does not unlock it");
+		expect(await runCli(["validate", "--pgp-key", "missing.asc", FILE], h)).toBe(2);
+		expect(h.stderr).toContain("cannot read --pgp-key missing.asc: ENOENT");
+		expect(await runCli(["validate", "--pgp-key"], h)).toBe(2);
 	});
 });

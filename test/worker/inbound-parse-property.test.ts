@@ -49,6 +49,21 @@ function expectedLines(bytes: Uint8Array): number {
 	return newlines + (body[body.length - 1] === 0x0a ? 0 : 1);
 }
 
+/**
+ * Bytes that start like a binary OpenPGP message (RFC 9580 §4.2): the header of a tag 1 or tag 3 packet,
+ * old format (its length in 1, 2 or 4 octets) or new (in 1, 2 or 5), then a version from 3 to 6. The edge
+ * refuses such a file under a plain name (`unexpected_pgp`).
+ */
+function startsLikePgp(b: Uint8Array): boolean {
+	const oldFormat: Record<number, number> = { 132: 2, 133: 3, 134: 5, 140: 2, 141: 3, 142: 5 };
+	const len = b[1] ?? 0;
+	const newFormat = len < 192 ? 2 : len < 224 ? 3 : len === 255 ? 6 : -1;
+	const first = b[0] ?? 0;
+	const at = oldFormat[first] ?? (first === 0xc1 || first === 0xc3 ? newFormat : -1);
+	const version = at < 0 ? -1 : (b[at] ?? -1);
+	return version >= 3 && version <= 6;
+}
+
 async function collect(
 	body: ReadableStream<Uint8Array>,
 	file: string,
@@ -66,6 +81,8 @@ const fileBytes = fc
 		fc.oneof(
 			{ weight: 6, arbitrary: fc.integer({ min: 0, max: 255 }) },
 			{ weight: 4, arbitrary: fc.constantFrom(0x0a, 0x0d, 0x09, 0x2c, 0x3d, 0x22, 0x31, 0x75, 0xef, 0xbb, 0xbf, 0xc3) },
+			// Packet headers and versions of OpenPGP messages, which a plain name must not hold.
+			{ weight: 1, arbitrary: fc.constantFrom(0x84, 0x85, 0x8c, 0xc1, 0x03, 0x04) },
 		),
 		{ maxLength: 600 },
 	)
@@ -80,6 +97,10 @@ describe("property: the parser on arbitrary bytes", () => {
 				const outcomes = await collect(chunked(bytes, at), "ftp_dpm_1000_1700000000.sync", limit);
 				if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
 					expect(outcomes).toMatchObject([{ type: "file_error", code: "unexpected_gzip" }]);
+					return;
+				}
+				if (startsLikePgp(bytes)) {
+					expect(outcomes).toMatchObject([{ type: "file_error", code: "unexpected_pgp" }]);
 					return;
 				}
 				const lines = expectedLines(bytes);
@@ -100,7 +121,7 @@ describe("property: the parser on arbitrary bytes", () => {
 	it("reads the same lines from the gzip of the same bytes", async () => {
 		await fc.assert(
 			fc.asyncProperty(fileBytes, cuts, async (bytes, at) => {
-				fc.pre(!(bytes[0] === 0x1f && bytes[1] === 0x8b));
+				fc.pre(!(bytes[0] === 0x1f && bytes[1] === 0x8b) && !startsLikePgp(bytes));
 				const plain = await collect(chunked(bytes, []), "ftp_dpm_1000_1700000000.sync", 32);
 				const gz = await collect(chunked(await gzip(bytes), at), "ftp_dpm_1000_1700000000.sync.gz", 32);
 				expect(gz).toEqual(plain);

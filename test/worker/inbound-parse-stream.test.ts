@@ -322,7 +322,7 @@ describe("broken files", () => {
 		const gz = await gzip(bytesOf("u\t24\n"));
 		const { outcomes } = await parse(gz, PLAIN);
 		expect(outcomes).toEqual([
-			{ type: "file_error", code: "unexpected_gzip", message: expect.any(String), afterLine: 0 },
+			{ type: "file_error", code: "unexpected_gzip", message: expect.any(String), afterLine: 0, refused: false },
 		]);
 	});
 

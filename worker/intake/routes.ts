@@ -1,8 +1,10 @@
 import { Hono } from "hono";
 import { inboundKey } from "../../batch/exchange-layout";
+import { deliveryIdOf } from "../../batch/inbound/delivery";
 import { lateDeliveryId, receivedBefore } from "../../batch/inbound/late-parts";
 import { isFileNameError, parseInboundFileName } from "../../batch/inbound/parse";
 import { findDelivery } from "../../batch/inbound/store";
+import { inboundPgpSecretsOf } from "../../core/config/inbound-pgp";
 import { grantedSources, refusedSource } from "../../core/grants/access";
 import { requirePartner } from "../auth/middleware";
 import { fail } from "../http/errors";
@@ -33,6 +35,13 @@ intakeRoutes.put("/exchange/inbound/:name", requirePartner, async (c) => {
 	// partner's deliveries.
 	const refused = refusedSource(dpid, await grantedSources(c.env.DB, dpid), parsed);
 	if (refused) fail(403, refused);
+	// Said at once rather than in a receipt later: without the operator's key no encrypted file is read.
+	if (parsed.pgp && !inboundPgpSecretsOf(c.env)) {
+		fail(
+			400,
+			"this edge takes no PGP-encrypted files: its operator has configured no private key (INBOUND_PGP_PRIVATE_KEY); send the file unencrypted",
+		);
+	}
 	const length = Number(c.req.header("Content-Length") ?? Number.NaN);
 	if (!Number.isSafeInteger(length)) fail(411, "send a Content-Length (or upload large files with the S3 API)");
 	if (length === 0) fail(400, "empty file");
@@ -41,7 +50,7 @@ intakeRoutes.put("/exchange/inbound/:name", requirePartner, async (c) => {
 	// A delivery is processed once; a second upload under the same name is refused, not merged. A split
 	// part its delivery has not seen is taken even after the delivery started: it is applied on its own.
 	if (await c.env.EXCHANGE.head(key)) fail(409, `${name} was already uploaded`);
-	const known = await findDelivery(c.env.DB, parsed.deliveryKey);
+	const known = await findDelivery(c.env.DB, deliveryIdOf(parsed, dpid));
 	if (known && known.status !== "rejected") {
 		const late = parsed.split === null ? null : await findDelivery(c.env.DB, lateDeliveryId(known.id, parsed.split));
 		const before = receivedBefore(known, parsed.split, late);

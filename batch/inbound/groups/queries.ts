@@ -33,5 +33,8 @@ export interface PieceRangeRow {
 	end_hex: string;
 }
 
+/** ?1 delivery, ?2 first piece: the pieces of a refused file (and any after them) are forgotten. */
+export const FORGET_PIECES_FROM = "DELETE FROM inbound_pieces WHERE delivery_id = ?1 AND piece >= ?2";
+
 /** ?1 delivery: the pieces are gone with the receipt. */
 export const FORGET_PIECES = "DELETE FROM inbound_pieces WHERE delivery_id = ?1";

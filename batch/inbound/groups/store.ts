@@ -27,6 +27,11 @@ export async function putPieceStarts(db: D1Database, deliveryId: string, piece: 
 	await db.prepare(sql.PUT_PIECE).bind(deliveryId, piece, starts).run();
 }
 
+/** Forgets where the buckets of piece `first` and every later piece start: they are read no more. */
+export async function forgetPiecesFrom(db: D1Database, deliveryId: string, first: number): Promise<void> {
+	await db.prepare(sql.FORGET_PIECES_FROM).bind(deliveryId, first).run();
+}
+
 /** Each piece's bytes of buckets `first..last`; pieces without any are left out. */
 export async function pieceRanges(
 	db: D1Database,

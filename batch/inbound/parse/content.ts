@@ -1,48 +1,54 @@
 import { Inflate } from "pako";
+import { InboundFileError } from "./file-error";
+import { decryptContent, looksLikePgp, PGP_SNIFF_BYTES, type PgpKeySource, readHead, readSource } from "./pgp";
 
-/** Why a file could not be read to its end. Lines read before the failure still count. */
-export type FileErrorCode = "not_gzip" | "unexpected_gzip" | "gzip_invalid" | "read_failed";
-
-export class InboundFileError extends Error {
-	readonly code: FileErrorCode;
-
-	constructor(code: FileErrorCode, message: string) {
-		super(message);
-		this.name = "InboundFileError";
-		this.code = code;
-	}
-}
+export { type FileErrorCode, InboundFileError } from "./file-error";
 
 const GZIP_MAGIC = [0x1f, 0x8b];
 
+/** How a file's name says its content is stored, and the key for encrypted files. */
+export interface ContentOptions {
+	gzip: boolean;
+	/** `.pgp` / `.gpg`: decrypted first (pgp.ts); the plaintext must not be gzip (AAM refuses gzip inside PGP). */
+	pgp: boolean;
+	/** Asked for the operator's key when the file is encrypted; without it, an encrypted file is refused. */
+	pgpKey?: PgpKeySource;
+}
+
 /**
- * The file's content, gunzipped when its name ends in `.gz`. The name decides, and the first two bytes
- * must agree: a gzip file without `.gz` (or the reverse) is a vendor's naming bug that would otherwise
- * show up as thousands of puzzling format errors. Every failure is an InboundFileError.
+ * The file's content, decrypted when its name ends in `.pgp`/`.gpg` and gunzipped when it ends in `.gz`.
+ * The name decides, and the first bytes must agree: a gzip or PGP file without its extension (or the
+ * reverse) is a vendor's naming bug that would otherwise show up as thousands of puzzling format
+ * errors. Gzip inside PGP is refused, as AAM refuses it. Every failure is an InboundFileError.
  */
-export async function* contentOf(body: ReadableStream<Uint8Array>, gzip: boolean): AsyncGenerator<Uint8Array> {
-	const reader = body.getReader();
+export async function* contentOf(
+	body: ReadableStream<Uint8Array>,
+	options: ContentOptions,
+): AsyncGenerator<Uint8Array> {
+	const { gzip, pgp } = options;
+	const source = pgp ? await decryptContent(body, options.pgpKey) : body;
+	const reader = source.getReader();
 	let finished = false;
 	try {
-		const parts: Uint8Array[] = [];
-		let sniffed = 0;
-		let ended = false;
-		while (sniffed < GZIP_MAGIC.length) {
-			const r = await readSource(reader);
-			if (r.done) {
-				ended = true;
-				break;
-			}
-			parts.push(r.value);
-			sniffed += r.value.length;
-		}
-		const head = parts.length === 1 ? (parts[0] ?? new Uint8Array(0)) : concatAll(parts, sniffed);
+		const { head, ended } = await readHead(reader, pgp ? GZIP_MAGIC.length : PGP_SNIFF_BYTES);
 		const magic = head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
+		if (pgp && magic) {
+			throw new InboundFileError(
+				"gzip_in_pgp",
+				"the decrypted content is gzip, refused inside PGP as AAM refuses it; nothing in it was applied: encrypt the uncompressed file (PGP compresses already)",
+			);
+		}
 		if (gzip && !magic) {
 			throw new InboundFileError("not_gzip", "the name ends in .gz but the content is not gzip");
 		}
 		if (!gzip && magic) {
 			throw new InboundFileError("unexpected_gzip", "the content is gzip but the name does not end in .gz");
+		}
+		if (!pgp && !gzip && looksLikePgp(head)) {
+			throw new InboundFileError(
+				"unexpected_pgp",
+				"the content is PGP-encrypted but the name does not end in .pgp or .gpg",
+			);
 		}
 		if (!gzip) {
 			if (head.length > 0) yield head;
@@ -148,28 +154,4 @@ const Z_BUF_ERROR = -5;
 
 function corrupt(detail: string): InboundFileError {
 	return new InboundFileError("gzip_invalid", `corrupt or truncated gzip${detail ? `: ${detail}` : ""}`);
-}
-
-async function readSource(
-	reader: ReadableStreamDefaultReader<Uint8Array>,
-): Promise<ReadableStreamReadResult<Uint8Array>> {
-	try {
-		return await reader.read();
-	} catch (err) {
-		throw new InboundFileError("read_failed", `reading the file failed: ${messageOf(err)}`);
-	}
-}
-
-function concatAll(parts: Uint8Array[], length: number): Uint8Array {
-	const out = new Uint8Array(length);
-	let at = 0;
-	for (const p of parts) {
-		out.set(p, at);
-		at += p.length;
-	}
-	return out;
-}
-
-function messageOf(err: unknown): string {
-	return err instanceof Error ? err.message : String(err);
 }

@@ -79,7 +79,8 @@ export function countSignalsOverCap(tally: Tally, record: RecordOutcome): void {
 }
 
 export function noteFileError(tally: Tally, outcome: FileErrorOutcome): void {
-	tally.fileError ??= { code: outcome.code, message: outcome.message, afterLine: outcome.afterLine };
+	const { code, message, afterLine, refused } = outcome;
+	tally.fileError ??= { code, message, afterLine, ...(refused ? { refused } : {}) };
 }
 
 export function noteFileCut(tally: Tally, outcome: FileCutOutcome): void {

@@ -2,9 +2,12 @@ import { parseDpid } from "../../../core/partners/dpid";
 
 /**
  * Inbound file names (SPEC §5):
- * - `ftp_dpm_<DPID>[_<TARGET_DPID>]_<TIMESTAMP>(.sync|.overwrite)[.<SPLIT>][.gz]`: trait data;
- * - `adobe_id_<MASTER_DPID>_<DPID>[_<DPID>…]_<TIMESTAMP>.sync[.<SPLIT>][.gz]`: file-based ID sync, and
- *   `c2c_id_…` (AAM's name for People-Based Destinations' ID sync files; read the same way).
+ * - `ftp_dpm_<DPID>[_<TARGET_DPID>]_<TIMESTAMP>(.sync|.overwrite)[.<SPLIT>][.gz|.pgp|.gpg]`: trait data;
+ * - `adobe_id_<MASTER_DPID>_<DPID>[_<DPID>…]_<TIMESTAMP>.sync[.<SPLIT>][.gz|.pgp|.gpg]`: file-based ID
+ *   sync, and `c2c_id_…` (AAM's name for People-Based Destinations' ID sync files; read the same way).
+ * `.pgp` / `.gpg` is an OpenPGP-encrypted file (AAM's "File PGP Encryption for Inbound Data Types"): the
+ * extension comes last, after the split number, as `.gz` does (`….sync.1.pgp`). AAM refuses gzip inside
+ * PGP ("PGP encryption includes file compression"), so `….gz.pgp` is refused by name.
  * Names are matched exactly (case included): a vendor whose tool mangles names should learn it from
  * the rejection, not from data applied under a guessed meaning.
  */
@@ -26,11 +29,19 @@ export interface InboundFileName {
 	/** `.1`, `.2` … of a split delivery; null when the delivery is one file. */
 	split: number | null;
 	gzip: boolean;
-	/** The name without split number and `.gz`: equal for every part of one delivery. */
+	/** `.pgp` or `.gpg`: OpenPGP-encrypted, decrypted with the operator's private key (parse/pgp.ts). */
+	pgp: boolean;
+	/** The name without split number, `.gz`, `.pgp`/`.gpg`: equal for every part of one delivery. */
 	deliveryKey: string;
 }
 
-export type FileNameProblem = "not_a_name" | "unknown_pattern" | "bad_dpid" | "bad_timestamp" | "bad_split";
+export type FileNameProblem =
+	| "not_a_name"
+	| "unknown_pattern"
+	| "bad_dpid"
+	| "bad_timestamp"
+	| "bad_split"
+	| "gzip_in_pgp";
 
 /** `error` is a sentence for receipts and the CLI; `reason` is for code. */
 export interface FileNameError {
@@ -40,8 +51,8 @@ export interface FileNameError {
 
 // Digits are matched loosely here and checked one by one below, so a 9-digit timestamp is reported as
 // such instead of as "unknown pattern".
-const FTP_DPM = /^ftp_dpm_(\d+)(?:_(\d+))?_(\d+)\.(sync|overwrite)(?:\.(\d+))?(\.gz)?$/;
-const ID_SYNC = /^(adobe_id|c2c_id)_(\d+)((?:_\d+)+)_(\d+)\.(sync)(?:\.(\d+))?(\.gz)?$/;
+const FTP_DPM = /^ftp_dpm_(\d+)(?:_(\d+))?_(\d+)\.(sync|overwrite)(?:\.(\d+))?(\.gz)?(\.pgp|\.gpg)?$/;
+const ID_SYNC = /^(adobe_id|c2c_id)_(\d+)((?:_\d+)+)_(\d+)\.(sync)(?:\.(\d+))?(\.gz)?(\.pgp|\.gpg)?$/;
 /** More DPIDs than an ID-sync file needs; bounds the columns a row must have. */
 export const MAX_SYNC_DPIDS = 20;
 const MAX_NAME_LENGTH = 128;
@@ -56,13 +67,24 @@ export function parseInboundFileName(name: string): InboundFileName | FileNameEr
 	const ftp = FTP_DPM.exec(name);
 	const idSync = ftp ? null : ID_SYNC.exec(name);
 	if (!ftp && !idSync) {
+		// Compressing an encrypted file gains nothing (PGP compresses before it encrypts), and AAM names
+		// `.pgp`/`.gpg` as the last extension.
+		const hint = /\.(pgp|gpg)\.gz$/.test(name)
+			? "; an encrypted file ends in .pgp or .gpg (PGP compresses it already: do not gzip it)"
+			: "";
 		return fail(
 			"unknown_pattern",
-			"name matches neither ftp_dpm_<DPID>[_<TARGET_DPID>]_<TIMESTAMP>.(sync|overwrite)[.<SPLIT>][.gz] nor adobe_id_<MASTER_DPID>_<DPID>[_<DPID>…]_<TIMESTAMP>.sync[.<SPLIT>][.gz] (or c2c_id_…)",
+			`name matches neither ftp_dpm_<DPID>[_<TARGET_DPID>]_<TIMESTAMP>.(sync|overwrite)[.<SPLIT>][.gz|.pgp|.gpg] nor adobe_id_<MASTER_DPID>_<DPID>[_<DPID>…]_<TIMESTAMP>.sync[.<SPLIT>][.gz|.pgp|.gpg] (or c2c_id_…)${hint}`,
 		);
 	}
-	// The same six parts either way: ID sync's second is `_<DPID>[_<DPID>…]`, after its prefix.
-	const [first = "", second, stamp = "", mode = "", splitRaw, gz] = ftp ? ftp.slice(1) : (idSync?.slice(2) ?? []);
+	// The same seven parts either way: ID sync's second is `_<DPID>[_<DPID>…]`, after its prefix.
+	const [first = "", second, stamp = "", mode = "", splitRaw, gz, pgp] = ftp ? ftp.slice(1) : (idSync?.slice(2) ?? []);
+	if (gz !== undefined && pgp !== undefined) {
+		return fail(
+			"gzip_in_pgp",
+			`gzip inside PGP (${gz}${pgp}) is refused, as AAM refuses it: PGP encryption compresses the file already; encrypt the uncompressed file and name it ${name.slice(0, -(gz.length + pgp.length))}${pgp}`,
+		);
+	}
 
 	const timestamp = /^[1-9]\d{9}$/.test(stamp) ? Number(stamp) : null;
 	if (timestamp === null) return fail("bad_timestamp", `timestamp ${stamp} is not 10-digit Unix seconds`);
@@ -115,6 +137,7 @@ export function parseInboundFileName(name: string): InboundFileName | FileNameEr
 		mode: mode === "overwrite" ? "overwrite" : "sync",
 		split,
 		gzip: gz !== undefined,
+		pgp: pgp !== undefined,
 		deliveryKey: `${prefix}_${timestamp}.${mode}`,
 	};
 }

@@ -1,14 +1,18 @@
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_SIGNALS_PER_LINE, MAX_LINES_PER_USER } from "../../../core/inbound-limits";
 import { contentOf, InboundFileError } from "./content";
 import type { InboundFileName } from "./file-name";
-import { type InboundIdType, parseIdSyncLine, parseTraitLine } from "./line";
+import { type InboundIdType, idColumnOf, parseIdSyncLine, parseTraitLine } from "./line";
 import { LineSplitter, type RawLine } from "./lines";
 import { cutToSample, type InboundOutcome, SAMPLE_CHARS } from "./outcome";
+import type { PgpKeySource } from "./pgp";
 import type { UserLineCounter } from "./user-lines";
 
 export interface ParseFileOptions {
 	name: InboundFileName;
-	/** Whose IDs a trait file's first column holds (the partner's `inboundIdType`). Unused for `id_sync`. */
+	/**
+	 * Whose IDs a trait file's first column holds (the partner's `inboundIdType`); a file of a global data
+	 * source's device IDs is read as such whatever this says (line.ts idColumnOf). Unused for `id_sync`.
+	 */
 	idType: InboundIdType;
 	/**
 	 * Applies the 200-lines-per-user rule when given. Share one across the split parts of a delivery
@@ -23,6 +27,8 @@ export interface ParseFileOptions {
 	maxSignalsPerLine?: number;
 	/** Content bytes (after gunzip) read from the file; then a `file_cut` ends it (INBOUND_MAX_FILE_BYTES). */
 	maxFileBytes?: number;
+	/** The operator's key for `.pgp`/`.gpg` files, asked for when one is met (without it they are refused). */
+	pgpKey?: PgpKeySource;
 }
 
 /**
@@ -30,6 +36,11 @@ export interface ParseFileOptions {
  * anything in the file: a corrupt or truncated gzip, a bad name/content mismatch or a failing read
  * becomes a final `file_error` outcome after the lines read so far; content past the size cap is not
  * read (the source is cancelled) and a final `file_cut` says where reading stopped.
+ *
+ * An encrypted file (`.pgp`/`.gpg`) is decrypted as it is read, so its lines come before its integrity
+ * is known: any failure, its end included, is a final `file_error` with `refused` set, and its lines
+ * must then not be applied. Past the size cap an encrypted file is refused too: its end, where its
+ * integrity is checked, is never read.
  */
 export async function* parseInboundFile(
 	body: ReadableStream<Uint8Array>,
@@ -37,13 +48,14 @@ export async function* parseInboundFile(
 ): AsyncGenerator<InboundOutcome> {
 	const firstLine = options.firstLine ?? 1;
 	const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+	const { gzip, pgp } = options.name;
 	const splitter = new LineSplitter({ maxLineBytes: options.maxLineBytes, firstLine });
 	const outcomeOf = lineReader(options);
 	let afterLine = firstLine - 1;
 	let bytes = 0;
 	let capped = false;
 	try {
-		for await (const chunk of contentOf(body, options.name.gzip)) {
+		for await (const chunk of contentOf(body, { gzip, pgp, pgpKey: options.pgpKey })) {
 			const part = chunk.length > maxBytes - bytes ? chunk.subarray(0, maxBytes - bytes) : chunk;
 			bytes += part.length;
 			for (const raw of splitter.push(part)) {
@@ -54,6 +66,11 @@ export async function* parseInboundFile(
 			// Leaving the loop cancels the source (and the gunzip): the rest is never read.
 			if (capped) break;
 		}
+		if (capped && pgp) {
+			const message = `decrypted content over the size cap of ${maxBytes} bytes: an encrypted file is applied only once read to its end (its integrity is checked there); nothing in it was applied: split it`;
+			yield { type: "file_error", code: "pgp_over_cap", message, afterLine, refused: true };
+			return;
+		}
 		if (capped) {
 			// The line begun before the cap is not read, like everything after it.
 			yield { type: "file_cut", afterLine, bytesRead: bytes - splitter.pendingBytes, maxBytes };
@@ -62,7 +79,7 @@ export async function* parseInboundFile(
 		for (const raw of splitter.end()) yield outcomeOf(raw);
 	} catch (err) {
 		if (!(err instanceof InboundFileError)) throw err;
-		yield { type: "file_error", code: err.code, message: err.message, afterLine };
+		yield { type: "file_error", code: err.code, message: err.message, afterLine, refused: pgp };
 	}
 }
 
@@ -75,6 +92,7 @@ function lineReader(options: ParseFileOptions): (raw: RawLine) => InboundOutcome
 	const { name, idType, userLines } = options;
 	const maxSignals = options.maxSignalsPerLine ?? DEFAULT_MAX_SIGNALS_PER_LINE;
 	const columns = name.kind === "id_sync" ? [name.masterDpid ?? 0, ...name.syncDpids] : [];
+	const column = idColumnOf(name.dpid, idType);
 	return (raw) => {
 		const { line } = raw;
 		if (raw.overLimit) {
@@ -93,7 +111,7 @@ function lineReader(options: ParseFileOptions): (raw: RawLine) => InboundOutcome
 			if ("invalidId" in row) return { type: "invalid_id", line, text: cutToSample(text), problem: row.invalidId };
 			return { type: "format_error", line, text: cutToSample(text), problem: row.problem };
 		}
-		const parsed = parseTraitLine(text, idType, maxSignals);
+		const parsed = parseTraitLine(text, column.idType, maxSignals, column.source);
 		if (!parsed.ok) {
 			if ("invalidId" in parsed)
 				return { type: "invalid_id", line, text: cutToSample(text), problem: parsed.invalidId };

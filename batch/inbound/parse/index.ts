@@ -6,7 +6,6 @@ export {
 	MAX_LINE_BYTES,
 	MAX_LINES_PER_USER,
 } from "../../../core/inbound-limits";
-export { type FileErrorCode, InboundFileError } from "./content";
 export {
 	countFormatError,
 	countOutcome,
@@ -17,6 +16,7 @@ export {
 	PROBLEM_TEXT,
 } from "./count";
 export { type ParseFileOptions, parseInboundFile } from "./file";
+export { type FileErrorCode, InboundFileError } from "./file-error";
 export {
 	type FileNameError,
 	type FileNameProblem,
@@ -24,7 +24,7 @@ export {
 	isFileNameError,
 	parseInboundFileName,
 } from "./file-name";
-export { type InboundIdType, type LineProblem, parseIdSyncLine, parseTraitLine } from "./line";
+export { type InboundIdType, idColumnOf, type LineProblem, parseIdSyncLine, parseTraitLine } from "./line";
 export { LineSplitter, type RawLine } from "./lines";
 export type {
 	FileCutOutcome,

@@ -1,4 +1,4 @@
-import type { FileErrorCode } from "./content";
+import type { FileErrorCode } from "./file-error";
 import type { LineProblem } from "./line";
 import type { Signal } from "./signals";
 
@@ -58,6 +58,12 @@ export interface FileErrorOutcome {
 	message: string;
 	/** The last complete line read before the failure (firstLine − 1 when none). */
 	afterLine: number;
+	/**
+	 * The whole file is refused: none of the lines before this outcome may be applied or counted. Set
+	 * for every failure of an encrypted file, whose lines were decrypted before its integrity was known;
+	 * a plain or gzip file's lines before the damage stand.
+	 */
+	refused: boolean;
 }
 
 /**

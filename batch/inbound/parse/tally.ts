@@ -5,7 +5,7 @@ import {
 	type SampleLines,
 	type UserTotals,
 } from "../../receipts/receipt";
-import type { FileErrorCode } from "./content";
+import type { FileErrorCode } from "./file-error";
 import type { LineProblem } from "./line";
 import { cutToSample, SAMPLE_CHARS } from "./outcome";
 
@@ -26,8 +26,8 @@ export interface Tally {
 	problems: Partial<Record<LineProblem, number>>;
 	/** Up to SAMPLES_PER_KIND offending lines per kind, the lowest line numbers kept (whatever the order met). */
 	samples: Samples;
-	/** The first file that could not be read to its end (see FileErrorOutcome). */
-	fileError: { code: FileErrorCode; message: string; afterLine: number } | null;
+	/** The first file that could not be read to its end (see FileErrorOutcome); `refused`: none of it applied. */
+	fileError: { code: FileErrorCode; message: string; afterLine: number; refused?: boolean } | null;
 	/** The first file whose reading stopped at the size cap (see FileCutOutcome). */
 	fileCut: { afterLine: number; bytesRead: number; maxBytes: number } | null;
 }

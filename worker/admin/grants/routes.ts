@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { sourceGrantSchema } from "../../../core/grants/grant";
 import { grantSource, listGrants, revokeSource } from "../../../core/grants/store";
+import { globalSource } from "../../../core/partners/global-sources";
 import { getPartner } from "../../../core/partners/store";
 import { requireAdmin } from "../../auth/middleware";
 import { fail } from "../../http/errors";
@@ -38,7 +39,8 @@ grantRoutes.openapi(
 		method: "put",
 		path: "/partners/{dpid}/grants/{sourceDpid}",
 		security: BEARER,
-		description: "Lets partner `dpid` name data source `sourceDpid` in its inbound files. Idempotent.",
+		description:
+			"Lets partner `dpid` name data source `sourceDpid` in its inbound files: another partner, or one of AAM's global data sources (20914, 20915, …) that its ID-sync files may then write device IDs into. Idempotent.",
 		request: { params: GrantParams },
 		responses: {
 			200: { description: "already granted", content: jsonOf(GrantSchema) },
@@ -50,8 +52,10 @@ grantRoutes.openapi(
 	async (c) => {
 		const { dpid, sourceDpid } = c.req.valid("param");
 		if (dpid === sourceDpid) fail(400, "a partner always may name its own DPID");
-		for (const wanted of [dpid, sourceDpid]) {
-			if (!(await getPartner(c.env.DB, wanted))) fail(404, `no such partner: ${wanted}`);
+		if (!(await getPartner(c.env.DB, dpid))) fail(404, `no such partner: ${dpid}`);
+		// A source is a partner, or one of AAM's global data sources (for ID-sync files writing into it).
+		if (!globalSource(sourceDpid) && !(await getPartner(c.env.DB, sourceDpid))) {
+			fail(404, `no such partner: ${sourceDpid}`);
 		}
 		const created = await grantSource(c.env.DB, dpid, sourceDpid, Date.now());
 		const grant = (await listGrants(c.env.DB, dpid)).find((g) => g.sourceDpid === sourceDpid);

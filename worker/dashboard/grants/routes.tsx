@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import { secretsOf } from "../../../core/config/secrets";
 import { grantSource, revokeSource } from "../../../core/grants/store";
+import { globalSource } from "../../../core/partners/global-sources";
 import { getPartner } from "../../../core/partners/store";
 import { type DashContext, type DashEnv, requireSession } from "../auth";
 import { NotFoundPage } from "../pages/receipt";
@@ -20,9 +21,9 @@ export const grantFormRoutes = new Hono<DashEnv>();
 grantFormRoutes.post("/grants", requireSession, (c) =>
 	withGrantForm(c, async ({ dpid, sourceDpid }) => {
 		if (dpid === sourceDpid) return `partner ${dpid} always may name its own data source`;
-		for (const wanted of [dpid, sourceDpid]) {
-			if (!(await getPartner(c.env.DB, wanted))) return `no such partner: ${wanted}`;
-		}
+		if (!(await getPartner(c.env.DB, dpid))) return `no such partner: ${dpid}`;
+		// A source is a partner, or one of AAM's global data sources (for ID-sync files writing into it).
+		if (!globalSource(sourceDpid) && !(await getPartner(c.env.DB, sourceDpid))) return `no such partner: ${sourceDpid}`;
 		await grantSource(c.env.DB, dpid, sourceDpid, Date.now());
 		return null;
 	}),
