@@ -90,6 +90,20 @@ function tokenize(source: string): Token[] {
 }
 
 /** Every trait id the rule mentions (to check they exist when the segment is saved). */
+/**
+ * The traits every member of the segment holds for some branch of the rule: those named outside any NOT
+ * (what membership already implies, so an outbound TRAIT_LIST may name them).
+ */
+export function positiveTraitsOf(rule: SegmentRule): Set<number> {
+	const out = new Set<number>();
+	const walk = (r: SegmentRule): void => {
+		if (r.op === "trait") out.add(r.id);
+		else if (r.op !== "not") for (const a of r.args) walk(a);
+	};
+	walk(rule);
+	return out;
+}
+
 export function traitsOf(rule: SegmentRule): Set<number> {
 	const out = new Set<number>();
 	const walk = (r: SegmentRule): void => {

@@ -1,7 +1,7 @@
 import { allInSlices } from "../../core/db/json-each";
 import type { PairStore } from "../../core/graph/store";
 import * as sql from "./queries";
-import { traitsOf } from "./rule";
+import { positiveTraitsOf, traitsOf } from "./rule";
 import type { Segment } from "./schema";
 
 export async function listSegments(db: D1Database): Promise<Segment[]> {
@@ -46,10 +46,18 @@ export async function segmentsUsingTrait(db: D1Database, traitId: number): Promi
 	return (await listSegments(db)).filter((s) => traitsOf(s.tree).has(traitId)).map((s) => s.id);
 }
 
-/** The traits the rules of `segmentIds` are built from, ascending (what an outbound TRAIT_LIST may name). */
-export async function traitsOfSegments(db: D1Database, segmentIds: readonly number[]): Promise<number[]> {
+/**
+ * For each of `segmentIds`, the traits its rule names outside any NOT, ascending: what an outbound
+ * TRAIT_LIST may name for a member of that segment (membership already implies them).
+ */
+export async function positiveTraitsBySegment(
+	db: D1Database,
+	segmentIds: readonly number[],
+): Promise<Record<string, number[]>> {
 	const wanted = new Set(segmentIds);
-	const traits = new Set<number>();
-	for (const s of await listSegments(db)) if (wanted.has(s.id)) for (const t of traitsOf(s.tree)) traits.add(t);
-	return [...traits].sort((a, b) => a - b);
+	const out: Record<string, number[]> = {};
+	for (const s of await listSegments(db)) {
+		if (wanted.has(s.id)) out[s.id] = [...positiveTraitsOf(s.tree)].sort((a, b) => a - b);
+	}
+	return out;
 }

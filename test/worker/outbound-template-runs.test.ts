@@ -4,9 +4,20 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { AAM_DEFAULT_TEMPLATE, TAB_TEMPLATE } from "../../batch/outbound/template/defaults";
+import { putTrait } from "../../batch/traits/store";
 import { pairStoreOf } from "../../core/graph/select";
 import { call } from "./support/edge";
-import { DPID, infoOfRun, NEVER, outboundLines, pair, runAt, seedSegments, traitsChange } from "./support/outbound";
+import {
+	DPID,
+	infoOfRun,
+	NEVER,
+	outboundLines,
+	pair,
+	runAt,
+	seedBulkMembers,
+	seedSegments,
+	traitsChange,
+} from "./support/outbound";
 
 const ADMIN = { Authorization: "Bearer test-admin-token-9Qm2xK7vR4pL8sT1wZ6yB3nD", "Content-Type": "application/json" };
 const U = (n: number) => String(n).repeat(38);
@@ -32,52 +43,90 @@ describe("a destination's output template", () => {
 	it("defaults to AAM's default contents: ID, space, segments (space, removed segments when any)", async () => {
 		const saved = await (await put(1, {})).json<{ template: string; header: string | null }>();
 		expect(saved).toMatchObject({ template: AAM_DEFAULT_TEMPLATE, header: null });
-		expect(await outboundLines((await runAt(1, T0 + 10 * MIN)).files[0]?.name ?? "")).toEqual(["pa 10,11", "pa2 10,11"]);
+		expect(await outboundLines((await runAt(1, T0 + 10 * MIN)).files[0]?.name ?? "")).toEqual([
+			"pa 10,11",
+			"pa2 10,11",
+		]);
 		await traitsChange(T0 + 20 * MIN, { [U(1)]: { remove: [1] } });
-		expect(await outboundLines((await runAt(1, T0 + 30 * MIN)).files[0]?.name ?? "")).toEqual(["pa 11 10", "pa2 11 10"]);
+		expect(await outboundLines((await runAt(1, T0 + 30 * MIN)).files[0]?.name ?? "")).toEqual([
+			"pa 11 10",
+			"pa2 11 10",
+		]);
 	});
 
 	it("writes UUID, DP_UUID_LIST, TRAIT_LIST and a header, and the .info counts the header's lines", async () => {
 		const template =
 			'<DP_UUID>|<UUID>|<DP_UUID_LIST; separator=",">|<SEGMENT_LIST; separator=",">|<REMOVED_SEGMENT_LIST; separator=",">|<TRAIT_LIST:{t|<t.traitId>@<t.lastRealized>}; separator=",">';
-		const header = "<ORDER_ID><TAB><SYNC_MODE><TAB><TIMESTAMP><NEW_LINE>id|visitor|ids|segments|removed|traits";
+		const header =
+			"<ORDER_ID><TAB><SYNC_MODE><TAB><SYNC_TYPE><TAB><TIMESTAMP><NEW_LINE>id|visitor|ids|segments|removed|traits";
 		expect((await put(2, { template, header })).status).toBe(200);
+		// pc holds T2 (segment 11), T3 (only ever NOT T3, in segment 10's rule) and T4 (in no rule).
+		await putTrait(env.DB, { id: 4, dpid: DPID, name: "t4", rule: null }, 0);
+		await pair("pc", U(3));
+		await traitsChange(T0, { [U(3)]: { add: [2, 3, 4] } });
 		const run = await runAt(2, T0 + 10 * MIN);
 		const lines = await outboundLines(run.files[0]?.name ?? "");
-		// Traits 1 and 2 build the mapped segments (T1 AND NOT T3, T2); trait 3 does too (NOT T3).
+		// TRAIT_LIST names the traits the member's segments name outside NOT: T1 for 10, T2 for 11.
 		expect(lines).toEqual([
-			`2\titer\t${(T0 + 10 * MIN) / 1000}`,
+			`2\titer\tR2\t${(T0 + 10 * MIN) / 1000}`,
 			"id|visitor|ids|segments|removed|traits",
 			`pa|${U(1)}|pa,pa2|10,11||1@${T0},2@${T0}`,
 			`pa2|${U(1)}|pa,pa2|10,11||1@${T0},2@${T0}`,
+			`pc|${U(3)}|pc|11||2@${T0}`,
 		]);
 		const info = await infoOfRun(run);
-		expect(info.Files[0]?.FileLineCount).toBe(4);
-		expect(info.Totals.TotalNumberLines).toBe(4);
+		expect(info.Files[0]?.FileLineCount).toBe(5);
+		expect(info.Totals.TotalNumberLines).toBe(5);
 	});
 
 	it("names no visitor on an opted-out partner ID's removal line", async () => {
-		await put(3, { template: "<DP_UUID>|<UUID>|<DP_UUID_LIST>|<REMOVED_SEGMENT_LIST; separator=\",\">" });
+		await put(3, { template: '<DP_UUID>|<UUID>|<DP_UUID_LIST>|<REMOVED_SEGMENT_LIST; separator=",">' });
 		await runAt(3, T0 + 10 * MIN);
 		await pairStoreOf(env).forgetPartnerId(DPID, "pa2", T0 + 15 * MIN);
 		const lines = await outboundLines((await runAt(3, T0 + 30 * MIN)).files[0]?.name ?? "");
 		expect(lines).toEqual(["pa2|||10,11"]);
 	});
 
-	it("writes no line for a member the template writes as nothing", async () => {
-		await put(4, { template: "<if(REMOVED_SEGMENT_LIST)><DP_UUID> <REMOVED_SEGMENT_LIST; separator=\",\"><endif>" });
-		const first = await runAt(4, T0 + 10 * MIN);
-		expect(first.lines).toBe(0);
-		await traitsChange(T0 + 20 * MIN, { [U(2)]: { remove: [1] } });
-		expect((await runAt(4, T0 + 30 * MIN)).lines).toBe(0);
-		await traitsChange(T0 + 40 * MIN, { [U(1)]: { remove: [2] } });
-		expect(await outboundLines((await runAt(4, T0 + 50 * MIN)).files[0]?.name ?? "")).toEqual(["pa 11", "pa2 11"]);
+	it("names at most 100 of the partner's IDs in DP_UUID_LIST, each ID still on a line of its own", async () => {
+		const ids = Array.from({ length: 150 }, (_, i) => `m${String(i).padStart(3, "0")}`);
+		await pairStoreOf(env).upsert(
+			ids.map((dpuuid) => ({ dpid: DPID, dpuuid, uuid: U(5), at: 1 })),
+			1,
+		);
+		await traitsChange(T0, { [U(5)]: { add: [2] } });
+		await put(4, { mode: "full", template: '<DP_UUID> <DP_UUID_LIST; separator=",">' });
+		const lines = (await outboundLines((await runAt(4, T0 + 10 * MIN)).files[0]?.name ?? "")).filter((l) =>
+			l.startsWith("m"),
+		);
+		expect(lines).toHaveLength(150);
+		for (const line of lines) expect(line.split(" ")[1]).toBe(ids.slice(0, 100).join(","));
+	});
+
+	it("starts every split file with the header; the split size counts member lines", async () => {
+		const members = await seedBulkMembers(2_500, [11], "s");
+		await put(9, { splitLines: 1_000, header: "<SYNC_TYPE><TAB><ORDER_ID><NEW_LINE>id segments" });
+		const run = await runAt(9, T0 + 10 * MIN);
+		// The first run is a baseline: files cut by ranges of IDs, each at most the split size of members.
+		expect(run.files.length).toBeGreaterThan(2);
+		const files = await Promise.all(run.files.map((f) => outboundLines(f.name)));
+		for (const lines of files) {
+			expect(lines.slice(0, 2)).toEqual(["R2\t9", "id segments"]);
+			expect(lines.length - 2).toBeLessThanOrEqual(1_000);
+		}
+		const memberLines = files.flatMap((lines) => lines.slice(2));
+		expect(memberLines.filter((l) => l.startsWith("s"))).toEqual(members.map((id) => `${id} 11`));
+		expect(memberLines).toHaveLength(2_502);
+		const info = await infoOfRun(run);
+		expect(info.Files.map((f) => f.FileLineCount)).toEqual(files.map((lines) => lines.length));
+		expect(info.Totals.TotalNumberLines).toBe(2_502 + 2 * files.length);
 	});
 
 	it("is checked when saved: a 400 that names the macro and where it is, and nothing saved", async () => {
 		const res = await put(5, { template: "<DP_UUID><TAB><MCID>" });
 		expect(res.status).toBe(400);
-		expect(await res.text()).toMatch(/template: MCID is not available: edgesync has no Experience Cloud ID.*at character 16/);
+		expect(await res.text()).toMatch(
+			/template: MCID is not available: edgesync has no Experience Cloud ID.*at character 16/,
+		);
 		const header = await put(5, { header: "<DP_UUID>" });
 		expect(header.status).toBe(400);
 		expect(await header.text()).toMatch(/header: DP_UUID describes a member: not in a header/);
@@ -101,17 +150,23 @@ describe("a destination's output template", () => {
 			.run();
 		const old = await (await call("/api/v1/destinations/7", { headers: ADMIN })).json<{ template: string }>();
 		expect(old.template).toBe(TAB_TEMPLATE);
-		expect(await outboundLines((await runAt(7, T0 + 10 * MIN)).files[0]?.name ?? "")).toEqual(["pa\t10,11", "pa2\t10,11"]);
+		expect(await outboundLines((await runAt(7, T0 + 10 * MIN)).files[0]?.name ?? "")).toEqual([
+			"pa\t10,11",
+			"pa2\t10,11",
+		]);
 	});
 });
 
 describe("template preview (admin API)", () => {
 	it("renders an unsaved template against given members, with the header and the mode's warnings", async () => {
 		const res = await post("/destination-preview", {
-			template: "<DP_UUID><TAB><SEGMENT_LIST; separator=\",\">",
+			template: '<DP_UUID><TAB><SEGMENT_LIST; separator=",">',
 			header: "<SYNC_MODE>",
 			mode: "iter",
-			samples: [{ dpuuid: "x1", segments: [5, 3] }, { dpuuid: "x2", removed: [3] }],
+			samples: [
+				{ dpuuid: "x1", segments: [5, 3] },
+				{ dpuuid: "x2", removed: [3] },
+			],
 		});
 		expect(res.status).toBe(200);
 		expect(await res.json()).toEqual({
@@ -124,9 +179,13 @@ describe("template preview (admin API)", () => {
 	});
 
 	it("renders a saved destination's template against members made from its segments", async () => {
-		await put(8, { template: "<ORDER_ID>:<DP_UUID>:<SEGMENT_LIST; separator=\"+\">:<REMOVED_SEGMENT_LIST>" });
+		await put(8, { template: '<ORDER_ID>:<DP_UUID>:<SEGMENT_LIST; separator="+">:<REMOVED_SEGMENT_LIST>' });
 		const res = await post("/destination-preview/8", {});
-		expect(await res.json()).toEqual({ header: [], lines: ["8:partner-user-1:10+11:", "8:partner-user-2::10"], warnings: [] });
+		expect(await res.json()).toEqual({
+			header: [],
+			lines: ["8:partner-user-1:10+11:", "8:partner-user-2::10"],
+			warnings: [],
+		});
 	});
 
 	it("refuses a bad template (400), an unknown destination (404) and a caller without the admin token (401)", async () => {

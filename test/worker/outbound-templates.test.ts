@@ -21,7 +21,8 @@ const UUID = "07955261652886032950143702505894272138";
 function member(over: Partial<LineFacts> = {}): LineFacts {
 	return { dpuuid: "123456", uuid: UUID, dpuuids: ["123456"], segments: [], removed: [], traits: [], ...over };
 }
-const segments = (...ids: number[]) => ids.map((id) => ({ id, enteredAt: 1_343_250_661_000, changedAt: 1_344_114_661_000 }));
+const segments = (...ids: number[]) =>
+	ids.map((id) => ({ id, enteredAt: 1_343_250_661_000, changedAt: 1_344_114_661_000 }));
 const render = (template: string, line: LineFacts = member(), file = FILE) =>
 	compileTemplate(template, "line").render(file, line);
 
@@ -45,7 +46,10 @@ describe("AAM's content macro examples", () => {
 		// The page's template as printed (its spaces included).
 		const template =
 			'{"AdvertiserId":"<PIDALIAS>", "DataCenterId": 2,"TDID":"<DP_UUID>", "Data":[<SEGMENT_LIST:{seg|<OPEN_CURLY_BRACKET>"Name":"<seg.alias>"<CLOSE_CURLY_BRACKET>}; separator=","><if(SEGMENT_LIST && REMOVED_SEGMENT_LIST)><COMMA><endif> <REMOVED_SEGMENT_LIST:{seg|<OPEN_CURLY_BRACKET>"Name":"<seg.alias>", "TtlInMinutes":0<CLOSE_CURLY_BRACKET>}; separator=",">]}';
-		const first = render(template, member({ dpuuid: "dfd215e4-8d6b-4fdb-90b9-fab4456f2c9d", segments: segments(4321) }));
+		const first = render(
+			template,
+			member({ dpuuid: "dfd215e4-8d6b-4fdb-90b9-fab4456f2c9d", segments: segments(4321) }),
+		);
 		expect(JSON.parse(first)).toEqual({
 			AdvertiserId: "12345",
 			DataCenterId: 2,
@@ -81,16 +85,22 @@ describe("AAM's content macro examples", () => {
 
 	it('TRAIT_LIST: <PID><TAB><DP_UUID><TAB><SET_ATTRIBUTES><TAB><TRAIT_LIST;separator="|">', () => {
 		const traits = [123, 456, 789].map((id) => ({ id, realizedAt: 1_700_000_000_000 }));
-		expect(render('<PID><TAB><DP_UUID><TAB><SET_ATTRIBUTES><TAB><TRAIT_LIST;separator="|">', member({ dpuuid: "12345", traits }))).toBe(
-			"1131\t12345\t1\t123|456|789",
-		);
-		expect(render('<DP_UUID>:<TRAIT_LIST:{trait|<trait.Id>,<trait.type>,<trait.lastRealized>}; separator=";">', member({ traits }))).toBe(
-			"123456:123,10,1700000000000;456,10,1700000000000;789,10,1700000000000",
-		);
+		expect(
+			render(
+				'<PID><TAB><DP_UUID><TAB><SET_ATTRIBUTES><TAB><TRAIT_LIST;separator="|">',
+				member({ dpuuid: "12345", traits }),
+			),
+		).toBe("1131\t12345\t1\t123|456|789");
+		expect(
+			render(
+				'<DP_UUID>:<TRAIT_LIST:{trait|<trait.Id>,<trait.type>,<trait.lastRealized>}; separator=";">',
+				member({ traits }),
+			),
+		).toBe("123456:123,10,1700000000000;456,10,1700000000000;789,10,1700000000000");
 	});
 
 	it("an empty list writes nothing, and <if(…)>/<elseif>/<else> choose by what the member holds", () => {
-		const t = '<DP_UUID><if(REMOVED_SEGMENT_LIST)>|left<elseif(!SEGMENT_LIST)>|none<else>|in<endif>';
+		const t = "<DP_UUID><if(REMOVED_SEGMENT_LIST)>|left<elseif(!SEGMENT_LIST)>|none<else>|in<endif>";
 		expect(render(t, member({ segments: segments(1) }))).toBe("123456|in");
 		expect(render(t, member())).toBe("123456|none");
 		expect(render(t, member({ removed: segments(1) }))).toBe("123456|left");
@@ -117,45 +127,97 @@ describe("header and file macros", () => {
 
 describe("the default templates", () => {
 	it("AAM's default contents: ID, a space, segments, and a space and removed segments when any", () => {
-		expect(render(AAM_DEFAULT_TEMPLATE, member({ dpuuid: "597675", segments: segments(24, 26, 27), removed: segments(25, 28) }))).toBe(
-			"597675 24,26,27 25,28",
-		);
+		expect(
+			render(
+				AAM_DEFAULT_TEMPLATE,
+				member({ dpuuid: "597675", segments: segments(24, 26, 27), removed: segments(25, 28) }),
+			),
+		).toBe("597675 24,26,27 25,28");
 		expect(render(AAM_DEFAULT_TEMPLATE, member({ dpuuid: "a", segments: segments(24) }))).toBe("a 24");
 		expect(render(AAM_DEFAULT_TEMPLATE, member({ dpuuid: "a", removed: segments(11) }))).toBe("a  11");
 	});
 
 	it("the layout of destinations saved before templates: TAB-separated", () => {
-		expect(render(TAB_TEMPLATE, member({ dpuuid: "abc123", segments: segments(11), removed: segments(10) }))).toBe("abc123\t11\t10");
+		expect(render(TAB_TEMPLATE, member({ dpuuid: "abc123", segments: segments(11), removed: segments(10) }))).toBe(
+			"abc123\t11\t10",
+		);
 		expect(render(TAB_TEMPLATE, member({ dpuuid: "def456", removed: segments(11) }))).toBe("def456\t\t11");
 	});
 });
 
 describe("templates AAM's macros do not allow are refused, with the reason and where", () => {
-	const cases: Array<[string, "line" | "header", RegExp]> = [
-		["<DP_UUID><TAB><SEGMENTS>", "line", /unknown macro SEGMENTS \(known: .*SEGMENT_LIST.*\) \(at character 16\)/],
-		["<DP_UUID><TAB><MCID>", "line", /MCID is not available: edgesync has no Experience Cloud ID/],
-		['<DP_UUID><DPUUIDS; format="dpids=1111|maxMappings=0|format=json">', "line", /never hands one partner another partner's IDs/],
-		["<DP_UUID><TAB><OPT_OUT>", "line", /OPT_OUT is not available: AAM deprecated it/],
-		["<DP_UUID><NEW_LINE><SEGMENT_LIST>", "line", /NEW_LINE belongs in headers/],
-		["<ORDER_ID><TAB><DP_UUID>", "header", /DP_UUID describes a member: not in a header/],
-		["<ORDER_ID><TAB><SEGMENT_LIST>", "header", /SEGMENT_LIST describes a member/],
-		["<DP_UUID><if(SEGMENT_LIST)>x", "line", /<if\(…\)> without <endif>/],
-		["<DP_UUID><endif>", "line", /<endif> without <if\(…\)>/],
-		["<DP_UUID>\n<SEGMENT_LIST>", "line", /a line break in the template/],
-		["<DP_UUID><SEGMENT_LIST:{s|{<s.sid>}}>", "line", /a \{ inside \{…\}: write <OPEN_CURLY_BRACKET>/],
-		["<DP_UUID><SEGMENT_LIST:{s|<s.name>}>", "line", /"s.name" is not an attribute .*known: sid/],
-		['<DP_UUID><SEGMENT_LIST; separator="\\n">', "line", /a line break in a separator/],
-		['<DP_UUID; format="yyyy">', "line", /only TIMESTAMP takes format=/],
-		['<DP_UUID><TIMESTAMP; format="yyyyQ">', "line", /format letter "Q" is not supported/],
-		["<DP_UUID><DP_UUID:{x|<x>}>", "line", /DP_UUID is not a list/],
-		["<DP_UUID><SEGMENT_LIST; size=3>", "line", /unknown option "size"/],
-		["<SEGMENT_LIST><TAB><ORDER_ID>", "line", /the template names no member: use DP_UUID, UUID, DP_UUID_LIST/],
-		["<DP_UUID> a < b", "line", /expected ">" but found the end/],
-		[`${"<DP_UUID>".repeat(500)}`, "line", /longer than 4000 characters/],
-		[`<DP_UUID>${"<if(SEGMENT_LIST)>".repeat(9)}${"<endif>".repeat(9)}`, "line", /nested more than 8 deep/],
+	// [template, role, reason, where: the text the message's position points at (its first character),
+	// a 1-based position, or null for a rule about the whole template]
+	const cases: Array<[string, "line" | "header", RegExp, string | number | null]> = [
+		["<DP_UUID><TAB><SEGMENTS>", "line", /unknown macro SEGMENTS \(known: .*SEGMENT_LIST.*\)/, "SEGMENTS"],
+		["<DP_UUID><TAB><MCID>", "line", /MCID is not available: edgesync has no Experience Cloud ID/, "MCID"],
+		[
+			'<DP_UUID><DPUUIDS; format="dpids=1111|maxMappings=0|format=json">',
+			"line",
+			/never hands one partner another partner's IDs/,
+			"DPUUIDS",
+		],
+		["<DP_UUID><TAB><OPT_OUT>", "line", /OPT_OUT is not available: AAM deprecated it/, "OPT_OUT"],
+		["<DP_UUID><OUTPUT_ATTRIBUTE_TYPE>", "line", /OUTPUT_ATTRIBUTE_TYPE is not available: AAM deprecated it/, "OUTPUT"],
+		["<DP_UUID><NEW_LINE><SEGMENT_LIST>", "line", /NEW_LINE belongs in headers/, "NEW_LINE"],
+		["<ORDER_ID><TAB><DP_UUID>", "header", /DP_UUID describes a member: not in a header/, "DP_UUID"],
+		["<ORDER_ID><TAB><SEGMENT_LIST>", "header", /SEGMENT_LIST describes a member/, "SEGMENT_LIST"],
+		["<ORDER_ID><if(TRAIT_LIST)>x<endif>", "header", /TRAIT_LIST describes a member/, "TRAIT_LIST"],
+		["<DP_UUID><if(SEGMENT_LIST)>x", "line", /<if\(…\)> without <endif>/, 29],
+		["<DP_UUID><endif>", "line", /<endif> without <if\(…\)>/, "<endif>"],
+		["<DP_UUID>\n<SEGMENT_LIST>", "line", /a line break in the template/, "\n"],
+		["<DP_UUID><SEGMENT_LIST:{s|{<s.sid>}}>", "line", /a \{ inside \{…\}: write <OPEN_CURLY_BRACKET>/, "{<s.sid>"],
+		["<DP_UUID><SEGMENT_LIST:{s|<s.name>}>", "line", /"s.name" is not an attribute .*known: sid/, "s.name"],
+		['<DP_UUID><SEGMENT_LIST; separator="\\n">', "line", /a line break in a separator/, '"\\n"'],
+		['<DP_UUID> <TIMESTAMP; format="yyyy\\nMM">', "line", /a line break in a format/, '"yyyy'],
+		['<DP_UUID> <TIMESTAMP; format="yyyy\nMM">', "line", /a line break in a format/, '"yyyy'],
+		['<DP_UUID; format="yyyy">', "line", /only TIMESTAMP takes format=/, "DP_UUID"],
+		['<DP_UUID><TIMESTAMP; format="yyyyQ">', "line", /format letter "Q" is not supported/, '"yyyyQ"'],
+		["<DP_UUID><DP_UUID:{x|<x>}>", "line", /DP_UUID is not a list/, "DP_UUID:{"],
+		["<DP_UUID><SEGMENT_LIST; size=3>", "line", /unknown option "size"/, "size"],
+		["<DP_UUID><SEGMENT_LIST:{a|<TRAIT_LIST>}>", "line", /TRAIT_LIST inside another list's \{…\}/, "TRAIT_LIST"],
+		[
+			"<DP_UUID><SEGMENT_LIST:{a|<SEGMENT_LIST:{b|x}>}>",
+			"line",
+			/SEGMENT_LIST inside another list's/,
+			"SEGMENT_LIST:{b",
+		],
+		["<DP_UUID> a < b", "line", /expected ">" but found the end/, 16],
+		[`${"<DP_UUID>".repeat(500)}`, "line", /longer than 4000 characters/, 1],
+		[`<DP_UUID>${"<if(SEGMENT_LIST)>".repeat(9)}${"<endif>".repeat(9)}`, "line", /nested more than 8 deep/, 172],
+		// Lines are keyed by the partner's ID, written on every line.
+		["<SEGMENT_LIST><TAB><ORDER_ID>", "line", /must write DP_UUID outside any <if\(…\)> and any list/, null],
+		["<if(DP_UUID)><DP_UUID><endif> <SEGMENT_LIST>", "line", /must write DP_UUID outside/, null],
+		["<SEGMENT_LIST:{s|<DP_UUID>}>", "line", /must write DP_UUID outside/, null],
+		// AAM's own DP_UUID_LIST example is keyed by UUID: refused, with what to write instead.
+		["<UUID><TAB><DP_UUID_LIST;separator=TAB>", "line", /AAM's default starts with it/, null],
 	];
-	it.each(cases)("%s (%s)", (source, role, reason) => {
-		expect(templateProblem(source, role)).toMatch(reason);
+	it.each(cases)("%s (%s)", (source, role, reason, where) => {
+		const problem = templateProblem(source, role);
+		expect(problem).toMatch(reason);
+		if (where === null) return;
+		const position = typeof where === "number" ? where : source.indexOf(where) + 1;
+		expect(problem).toContain(`(at character ${position})`);
+	});
+
+	it("every element attribute AAM lists writes its value", () => {
+		const line = member({ segments: [{ id: 7, enteredAt: 1_000, changedAt: 2_000 }] });
+		expect(
+			render(
+				"<DP_UUID>:<SEGMENT_LIST:{s|<s.sid>,<s.segmentId>,<s.csegid>,<s.alias>,<s.type>,<s.lastUpdateTime>,<s.lastRealizationTime>}>",
+				line,
+			),
+		).toBe("123456:7,7,7,7,5,2000,1000");
+		const traits = [{ id: 9, realizedAt: 3_000 }];
+		expect(
+			render("<DP_UUID>:<TRAIT_LIST:{t|<t.traitId>,<t.Id>,<t.id>,<t.type>,<t.lastRealized>}>", member({ traits })),
+		).toBe("123456:9,9,9,10,3000");
+	});
+
+	it("a line over 1 MiB is an error naming the partner ID, not a step that fills its memory", () => {
+		const big = compileTemplate(`<DP_UUID><SEGMENT_LIST:{s|${"x".repeat(3_900)}}>`, "line");
+		const many = member({ dpuuid: "heavy", segments: segments(...Array.from({ length: 300 }, (_, i) => i + 1)) });
+		expect(() => big.render(FILE, many)).toThrow(/for partner ID heavy: over 1048576/);
 	});
 
 	it("\\< and \\> write the brackets themselves", () => {

@@ -48,8 +48,9 @@ export async function countStep(graph: PairStore, plan: RunPlan, at: SplitCount,
 }
 
 /**
- * Listing pages one outbound step may read: each calls every shard once (docs/storage.md), and every
- * visitor shard once more when the template names the partner's other IDs or the visitor's traits.
+ * Listing pages one outbound step may read (docs/storage.md): a page calls every partner-ID shard and
+ * every visitor shard; an iter page calls the visitor shards twice (their change logs, then the
+ * memberships), and a template that names the partner's other IDs or the visitor's traits once more.
  */
 export function pagesPerStep(
 	settings: {
@@ -57,9 +58,10 @@ export function pagesPerStep(
 		visitorShardCount: number;
 		partnerIdShardCount: number;
 	},
-	templateReadsVisitors = false,
+	page: { iter: boolean; templateReadsVisitors: boolean } = { iter: false, templateReadsVisitors: false },
 ): number {
-	const visitorCalls = settings.visitorShardCount * (templateReadsVisitors ? 2 : 1);
+	const visitorRounds = 1 + (page.iter ? 1 : 0) + (page.templateReadsVisitors ? 1 : 0);
+	const visitorCalls = settings.visitorShardCount * visitorRounds;
 	const callsPerPage = visitorCalls + settings.partnerIdShardCount;
 	return Math.max(1, Math.floor(settings.outboundStepSubrequests / callsPerPage));
 }

@@ -3,7 +3,7 @@ import type { MemberRow } from "../../../core/graph/memberships/types";
 import type { PairStore } from "../../../core/graph/store";
 import type { Mode } from "../destinations/schema";
 import { type CompiledTemplate, compileTemplate } from "../template/compile";
-import type { FileFacts, LineFacts, SegmentFact } from "../template/macros";
+import type { FileFacts, LineFacts, SegmentFact, TraitFact } from "../template/macros";
 
 /** What a run lists: whose memberships, which segments, and the window of changes (Unix ms). */
 export interface LineScope {
@@ -26,8 +26,11 @@ export const START: Cursor = { phase: "removed", after: "" };
 /** How a run writes each line: the destination's template (plain data, persisted in the run's plan). */
 export interface RunTemplate {
 	source: string;
-	/** The traits TRAIT_LIST may name: those the destination's segments are built from. */
-	traits: readonly number[];
+	/**
+	 * What TRAIT_LIST may name, per mapped segment: the traits its rule names outside any NOT. A member's
+	 * list holds those of the segments it is in now, so it says nothing membership does not imply.
+	 */
+	traitsBySegment: Readonly<Record<string, readonly number[]>>;
 	file: FileFacts;
 }
 
@@ -103,9 +106,10 @@ async function render(
 ): Promise<Entry[]> {
 	const { dpuuidList, traits } = compiled.needs;
 	const visitors = [...new Set(members.map((m) => m.uuid).filter((u) => u !== ""))];
+	const shareable = traits ? [...new Set(Object.values(template.traitsBySegment).flat())] : [];
 	const extras =
 		(dpuuidList || traits) && visitors.length > 0
-			? await graph.lineFacts({ dpid: template.file.dpid, uuids: visitors, traits: traits ? template.traits : [] })
+			? await graph.lineFacts({ dpid: template.file.dpid, uuids: visitors, traits: shareable })
 			: [];
 	const extraOf = new Map(extras.map((f) => [f.uuid, f]));
 	return members.flatMap((m) => {
@@ -113,7 +117,7 @@ async function render(
 		const facts: LineFacts = {
 			...m,
 			dpuuids: extra?.dpuuids ?? [],
-			traits: (extra?.traits ?? []).map((t) => ({ id: t.traitId, realizedAt: t.realizedAt })),
+			traits: traits ? impliedTraits(m, extra?.traits ?? [], template.traitsBySegment) : [],
 		};
 		const line = compiled.render(template.file, facts);
 		return line === "" ? [] : [{ dpuuid: m.dpuuid, line }];
@@ -137,6 +141,16 @@ export function lineBound(graph: PairStore, scope: LineScope): Promise<number> {
 /** Full runs, and an iter destination's first run, list memberships only: no window, no removals. */
 export function isBaseline(scope: LineScope): boolean {
 	return scope.mode === "full" || scope.since === 0;
+}
+
+/** The member's traits that the segments it is in now name outside any NOT. */
+function impliedTraits(
+	m: Member,
+	held: ReadonlyArray<{ traitId: number; realizedAt: number }>,
+	bySegment: Readonly<Record<string, readonly number[]>>,
+): TraitFact[] {
+	const implied = new Set(m.segments.flatMap((s) => bySegment[s.id] ?? []));
+	return held.filter((t) => implied.has(t.traitId)).map((t) => ({ id: t.traitId, realizedAt: t.realizedAt }));
 }
 
 interface Group {

@@ -1,4 +1,4 @@
-import { traitsOfSegments } from "../../segments/store";
+import { positiveTraitsBySegment } from "../../segments/store";
 import type { Targets } from "../destinations/schema";
 import { findDestination } from "../destinations/store";
 import { compileTemplate } from "../template/compile";
@@ -19,7 +19,7 @@ export interface RunPlan {
 	targets: Targets;
 	destinationName: string;
 	/** Absent in plans made before templates: those runs keep the layout they started with. */
-	template?: { line: string; header: string | null; traits: number[] };
+	template?: { line: string; header: string | null; traitsBySegment: Record<string, number[]> };
 }
 
 export async function planRun(db: D1Database, runId: string): Promise<RunPlan> {
@@ -51,7 +51,7 @@ export async function planRun(db: D1Database, runId: string): Promise<RunPlan> {
 		template: {
 			line: destination.template,
 			header: destination.header,
-			traits: await traitsOfSegments(db, destination.segments),
+			traitsBySegment: await positiveTraitsBySegment(db, destination.segments),
 		},
 	};
 }
@@ -61,7 +61,7 @@ export function runTemplateOf(plan: RunPlan): RunTemplate {
 	const n = plan.naming;
 	return {
 		source: plan.template?.line ?? TAB_TEMPLATE,
-		traits: plan.template?.traits ?? [],
+		traitsBySegment: plan.template?.traitsBySegment ?? {},
 		file: {
 			dpid: n.dpid,
 			destinationId: n.destinationId,

@@ -1,5 +1,6 @@
 import { hex } from "../../../core/encoding";
 import type { PairStore } from "../../../core/graph/store";
+import { TAB_TEMPLATE } from "../template/defaults";
 import { type Cursor, linePages } from "./lines";
 import { outboundKey } from "./naming";
 import { headerOf, type RunPlan, runTemplateOf } from "./plan";
@@ -86,7 +87,7 @@ export async function sealFile(
 ): Promise<RunFile> {
 	const text = await bucket.get(workKey(plan.runId, file.sequence));
 	if (!text) throw new Error(`the text of ${file.name} is missing`);
-	const contentType = plan.naming.gzip ? "application/gzip" : "text/tab-separated-values; charset=utf-8";
+	const contentType = plan.naming.gzip ? "application/gzip" : plainType(plan);
 	const key = outboundKey(plan.naming.dpid, file.name);
 	const upload = await ResumableUpload.resume(bucket, key, { httpMetadata: { contentType } }, NO_UPLOAD);
 	const digest = new crypto.DigestStream("MD5");
@@ -105,6 +106,12 @@ export async function sealFile(
 	}
 	const md5 = hex(new Uint8Array(await digest.digest));
 	return { name: file.name, sequence: file.sequence, bytes: upload.bytes, lines: file.lines, md5 };
+}
+
+/** The TAB layout stays `text/tab-separated-values`, as before templates; any other template is text. */
+function plainType(plan: RunPlan): string {
+	const tabs = runTemplateOf(plan).source === TAB_TEMPLATE;
+	return tabs ? "text/tab-separated-values; charset=utf-8" : "text/plain; charset=utf-8";
 }
 
 /** Step: forgets a run's work objects (the files' text and the rests between steps). */

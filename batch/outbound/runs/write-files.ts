@@ -23,7 +23,10 @@ const FILE_STEP: WorkflowStepConfig = {
  */
 export async function writeRunFiles(env: Env, step: WorkflowStep, plan: RunPlan): Promise<RunFile[]> {
 	const { needs } = compileTemplate(runTemplateOf(plan).source, "line");
-	const pages = pagesPerStep(settingsOf(env), needs.dpuuidList || needs.traits);
+	const pages = pagesPerStep(settingsOf(env), {
+		iter: !isBaseline(plan.scope),
+		templateReadsVisitors: needs.dpuuidList || needs.traits,
+	});
 	const headerLines = headerOf(plan).split("\n").length - 1;
 	const graph = () => pairStoreOf(env);
 	const writeFile = async (first: FileTask) => {

@@ -25,6 +25,23 @@ export interface CompiledTemplate {
 	needs: Needs;
 	/** The macros the template names, for the checks a destination's mode asks for. */
 	names: ReadonlySet<string>;
+	/** Whether every line starts from the partner's ID: DP_UUID written outside any condition or list. */
+	keyed: boolean;
+}
+
+/**
+ * The longest line a run writes. With no list inside another, a line is at most the template's length
+ * times the longest list (500 segments, 100 IDs), far below this; the cap keeps a step's memory bounded
+ * whatever that product is.
+ */
+export const MAX_LINE_CHARS = 1 << 20;
+
+export class LineTooLong extends Error {
+	constructor(dpuuid: string, chars: number) {
+		super(
+			`the output template wrote ${chars} characters for partner ID ${dpuuid}: over ${MAX_LINE_CHARS} (shorten what it repeats per segment)`,
+		);
+	}
 }
 
 interface Ctx {
@@ -45,6 +62,9 @@ export function compileTemplate(source: string, role: Role): CompiledTemplate {
 	const needs: Needs = { uuid: false, dpuuidList: false, traits: false };
 	const names = new Set<string>();
 	const params: Array<{ param: string; kind: ElementKind }> = [];
+	// Inside <if(…)> branches (and their conditions): what is written there may be missing from a line.
+	let conditional = 0;
+	let keyed = false;
 
 	function sequence(nodes: readonly Node[]): Piece {
 		const pieces = nodes.map(node);
@@ -58,8 +78,10 @@ export function compileTemplate(source: string, role: Role): CompiledTemplate {
 	function node(n: Node): Piece {
 		if (n.kind === "text") return () => n.text;
 		if (n.kind === "ref") return ref(n);
+		conditional++;
 		const branches = n.branches.map((b) => ({ test: cond(b.cond), body: sequence(b.body) }));
 		const otherwise = sequence(n.otherwise);
+		conditional--;
 		return (c) => (branches.find((b) => b.test(c))?.body ?? otherwise)(c);
 	}
 
@@ -72,9 +94,12 @@ export function compileTemplate(source: string, role: Role): CompiledTemplate {
 		if (list) return listPiece(r, list.kind, list.of);
 		if (r.apply) throw new TemplateError(`${r.name} is not a list: only lists take {name|…}`, r.at);
 		const scalar = scalarValue(r.name, r.at);
+		if (r.name === "DP_UUID" && conditional === 0 && params.length === 0) keyed = true;
 		if (r.format !== null) {
 			if (r.name !== "TIMESTAMP") throw new TemplateError(`only TIMESTAMP takes format=, not ${r.name}`, r.at);
-			const format = compileTimestampFormat(r.format, r.at);
+			if (role === "line" && /[\r\n]/.test(r.format))
+				throw new TemplateError("a line break in a format: every member is one line", r.formatAt);
+			const format = compileTimestampFormat(r.format, r.formatAt);
 			return (c) => format(c.file.timestamp);
 		}
 		return scalar;
@@ -96,6 +121,11 @@ export function compileTemplate(source: string, role: Role): CompiledTemplate {
 	function listPiece(r: Ref, kind: ElementKind, of: (l: LineFacts) => readonly Element[]): Piece {
 		if (role === "header") throw new TemplateError(`${r.name} describes a member: not in a header`, r.at);
 		if (r.format !== null) throw new TemplateError(`only TIMESTAMP takes format=, not ${r.name}`, r.at);
+		if (params.length > 0)
+			throw new TemplateError(
+				`${r.name} inside another list's {…}: a line would grow with the product of the lists`,
+				r.at,
+			);
 		names.add(r.name);
 		if (r.name === "DP_UUID_LIST") needs.dpuuidList = true;
 		if (r.name === "TRAIT_LIST") needs.traits = true;
@@ -130,7 +160,7 @@ export function compileTemplate(source: string, role: Role): CompiledTemplate {
 		if (s === null) return () => "";
 		if ("text" in s) {
 			if (role === "line" && /[\r\n]/.test(s.text))
-				throw new TemplateError("a line break in a separator: every member is one line", 0);
+				throw new TemplateError("a line break in a separator: every member is one line", s.at);
 			return () => s.text;
 		}
 		return scalarValue(s.ref, s.at);
@@ -158,27 +188,34 @@ export function compileTemplate(source: string, role: Role): CompiledTemplate {
 			const [left, right] = [cond(k.left), cond(k.right)];
 			return k.kind === "and" ? (c) => left(c) && right(c) : (c) => left(c) || right(c);
 		}
-		const list = k.attr === null && !params.some((p) => p.param === k.name) ? LISTS[k.name] : undefined;
-		if (list) {
-			listPiece(
-				{ kind: "ref", name: k.name, attr: null, at: k.at, separator: null, format: null, apply: null },
-				list.kind,
-				list.of,
-			);
-			return (c) => (c.line ? list.of(c.line).length > 0 : false);
-		}
-		const value = ref({
+		const bare: Ref = {
 			kind: "ref",
 			name: k.name,
 			attr: k.attr,
 			at: k.at,
 			separator: null,
 			format: null,
+			formatAt: 0,
 			apply: null,
-		});
+		};
+		const list = k.attr === null && !params.some((p) => p.param === k.name) ? LISTS[k.name] : undefined;
+		if (list) {
+			// Checked like a written list (not in a header), but only its length is read.
+			if (role === "header") throw new TemplateError(`${k.name} describes a member: not in a header`, k.at);
+			names.add(k.name);
+			if (k.name === "DP_UUID_LIST") needs.dpuuidList = true;
+			if (k.name === "TRAIT_LIST") needs.traits = true;
+			return (c) => (c.line ? list.of(c.line).length > 0 : false);
+		}
+		const value = ref(bare);
 		return (c) => value(c) !== "";
 	}
 
-	const render = sequence(parseTemplate(source));
-	return { render: (file, line) => render({ file, line, bound: [] }), needs, names };
+	const body = sequence(parseTemplate(source));
+	const render = (file: FileFacts, line: LineFacts | null) => {
+		const text = body({ file, line, bound: [] });
+		if (text.length > MAX_LINE_CHARS) throw new LineTooLong(line?.dpuuid ?? "(header)", text.length);
+		return text;
+	};
+	return { render, needs, names, keyed };
 }

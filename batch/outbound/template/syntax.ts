@@ -18,9 +18,11 @@ export interface Ref {
 	at: number;
 	separator: Separator | null;
 	format: string | null;
+	/** Where the format string starts (for its errors). */
+	formatAt: number;
 	apply: { param: string; body: Node[] } | null;
 }
-export type Separator = { text: string } | { ref: string; at: number };
+export type Separator = { text: string; at: number } | { ref: string; at: number };
 export interface If {
 	kind: "if";
 	branches: Array<{ cond: Cond; body: Node[] }>;
@@ -160,7 +162,7 @@ class Parser {
 	private ref(depth: number): Ref {
 		const at = this.i;
 		const [name, attr] = this.dotted();
-		const ref: Ref = { kind: "ref", name, attr, at, separator: null, format: null, apply: null };
+		const ref: Ref = { kind: "ref", name, attr, at, separator: null, format: null, formatAt: 0, apply: null };
 		if (this.take(":")) {
 			this.expect("{");
 			this.space();
@@ -187,9 +189,11 @@ class Parser {
 		this.space();
 		if (key === "separator") {
 			const valueAt = this.i;
-			ref.separator = this.s[this.i] === '"' ? { text: this.string() } : { ref: this.word(), at: valueAt };
-		} else if (key === "format") ref.format = this.string();
-		else throw new TemplateError(`unknown option "${key}" (separator and format are known)`, at);
+			ref.separator = this.s[this.i] === '"' ? { text: this.string(), at: valueAt } : { ref: this.word(), at: valueAt };
+		} else if (key === "format") {
+			ref.formatAt = this.i;
+			ref.format = this.string();
+		} else throw new TemplateError(`unknown option "${key}" (separator and format are known)`, at);
 	}
 
 	private string(): string {

@@ -25,6 +25,13 @@ export type RealizedTraitRow = {
 	realized_at: number;
 };
 
+/**
+ * The most IDs of one partner a template's DP_UUID_LIST names for a visitor (the first in key order):
+ * every one of those IDs gets its own line, so an uncapped list would grow a file with the square of
+ * the IDs a partner syncs for one visitor. AAM caps its DPUUIDS macro the same way (`maxMappings`).
+ */
+export const MAX_IDS_PER_LINE = 100;
+
 /** Both stores' answer to `lineFacts`: one entry per asked visitor, in the order asked, lists ascending. */
 export function assembleLineFacts(
 	uuids: readonly string[],
@@ -36,7 +43,7 @@ export function assembleLineFacts(
 	for (const r of traits) facts.get(r.uuid)?.traits.push({ traitId: r.trait_id, realizedAt: r.realized_at });
 	return [...facts.values()].map((f) => ({
 		uuid: f.uuid,
-		dpuuids: f.dpuuids.sort(byCodePoint),
+		dpuuids: f.dpuuids.sort(byCodePoint).slice(0, MAX_IDS_PER_LINE),
 		traits: f.traits.sort((a, b) => a.traitId - b.traitId),
 	}));
 }

@@ -1,5 +1,6 @@
 import { slices } from "../../db/json-each";
 import { APPLIED_KEYS_KEPT_MS } from "../memberships/door";
+import { assembleLineFacts, type PartnerIdOfUser, type RealizedTraitRow } from "../memberships/listing";
 import {
 	activeKey,
 	membershipsFromRows,
@@ -10,7 +11,6 @@ import {
 	withoutVisitors,
 } from "../memberships/plan";
 import type { SegmentDef } from "../memberships/segment-rule";
-import { assembleLineFacts, type PartnerIdOfUser, type RealizedTraitRow } from "../memberships/listing";
 import {
 	type BackfillCursor,
 	type HeldTrait,

@@ -30,7 +30,7 @@ const PreviewInput = z
 		dpid: z.number().int().min(1).max(2_147_483_647).optional(),
 		mode: ModeSchema.optional(),
 		pidAlias: z.string().max(64).nullable().optional(),
-		samples: z.array(Sample).max(100).optional(),
+		samples: z.array(Sample).max(20).optional(),
 	})
 	.strict()
 	.openapi("TemplatePreviewInput");
@@ -57,7 +57,12 @@ previewRoutes.openapi(
 	}),
 	async (c) => {
 		const input = c.req.valid("json");
-		const file = fileFacts({ id: 0, dpid: input.dpid ?? 1, mode: input.mode ?? "full", pidAlias: input.pidAlias ?? null });
+		const file = fileFacts({
+			id: 0,
+			dpid: input.dpid ?? 1,
+			mode: input.mode ?? "full",
+			pidAlias: input.pidAlias ?? null,
+		});
 		return c.json(render(input, { line: AAM_DEFAULT_TEMPLATE, header: null, segments: [] }, file), 200);
 	},
 );
@@ -90,7 +95,13 @@ previewRoutes.openapi(
 	},
 );
 
-function fileFacts(d: { id: number; dpid: number; mode: FileFacts["mode"]; pidAlias: string | null; syncType?: string }) {
+function fileFacts(d: {
+	id: number;
+	dpid: number;
+	mode: FileFacts["mode"];
+	pidAlias: string | null;
+	syncType?: string;
+}) {
 	return {
 		dpid: d.dpid,
 		destinationId: d.id,
