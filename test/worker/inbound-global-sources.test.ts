@@ -1,22 +1,15 @@
-// AAM's global data sources (20914 GAID, 20915 IDFA, …) in inbound file names: a trait file of a global
-// source's device IDs (`ftp_dpm_20915_<TARGET>_…`) read through that source's pairs without a grant,
-// owned by its uploader; an ID-sync file reading device IDs as its master; and writing device IDs into
-// a global source, which needs the operator's grant.
-import { introspectWorkflowInstance } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import PostalMime from "postal-mime";
 import { beforeEach, describe, expect, it } from "vitest";
 import { type InboundOutcome, parseInboundFile, parseInboundFileName } from "../../batch/inbound/parse";
-import { findDelivery } from "../../batch/inbound/store";
 import { putTrait } from "../../batch/traits/store";
-import { inboundWorkflowId as workflowIdOf } from "../../batch/workflows";
 import { refusedSource } from "../../core/grants/access";
 import { grantSource } from "../../core/grants/store";
 import { pairStoreOf } from "../../core/graph/select";
 import { createPartnerKey } from "../../worker/auth/partner-keys";
 import { call } from "./support/edge";
 import { traitIdsOf } from "./support/graph";
-import { runCron, upload } from "./support/inbound";
+import { processDelivery, runCron, upload } from "./support/inbound";
 import { seedPartner } from "./support/partners";
 
 const T = 1_790_000_000;
@@ -129,14 +122,6 @@ describe("end to end: the uploader owns the delivery, the lines resolve through 
 
 	const put = (name: string, body: string, key: string) =>
 		call(`/exchange/inbound/${name}`, { method: "PUT", body, headers: { Authorization: `Bearer ${key}` } });
-
-	async function processDelivery(id: string) {
-		await using instance = await introspectWorkflowInstance(env.INBOUND_WORKFLOW, workflowIdOf(id));
-		await instance.modify(async (m) => m.disableRetryDelays());
-		await runCron();
-		await instance.waitForStatus("complete");
-		return findDelivery(env.DB, id);
-	}
 
 	async function mailTo(id: string, address: string): Promise<string> {
 		const mail = await env.ARCHIVE.get(`mail/receipts/${encodeURIComponent(id)}/${encodeURIComponent(address)}.eml`);

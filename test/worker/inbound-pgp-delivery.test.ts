@@ -1,7 +1,3 @@
-// PGP-encrypted inbound deliveries end to end: uploaded through the edge or straight into the bucket,
-// discovered, split (decrypted as a stream), applied and receipted by the real Workflow on real D1 and
-// R2; and every refusal of an encrypted file applying nothing, its counts adding up as a damaged file's do.
-import { introspectWorkflowInstance } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { discoverDeliveries } from "../../batch/inbound/discover";
@@ -9,11 +5,10 @@ import { splitPart } from "../../batch/inbound/split";
 import { findDelivery } from "../../batch/inbound/store";
 import type { Receipt } from "../../batch/receipts/receipt";
 import { putTrait } from "../../batch/traits/store";
-import { inboundWorkflowId as workflowIdOf } from "../../batch/workflows";
 import { pairStoreOf } from "../../core/graph/select";
 import { call, callWith } from "./support/edge";
 import { traitIdsOf } from "./support/graph";
-import { runCron, runDeliverySteps, upload } from "./support/inbound";
+import { expectAddsUp, processDelivery, runDeliverySteps, upload } from "./support/inbound";
 import { seedPartnersWithKeys } from "./support/partners";
 import { encryptForEdge, GPG_FIXTURE_TEXT, gpgFixture, otherKeyPair } from "./support/pgp";
 
@@ -31,22 +26,6 @@ beforeEach(async () => {
 		{ dpid: 1000, dpuuid: "p2", uuid: U2, at: 1 },
 	]);
 });
-
-/** What a vendor reconciles: every record received is stored or counted under one of AAM's error kinds. */
-function expectAddsUp(receipt: Receipt | null | undefined) {
-	const r = receipt as Receipt;
-	const errors = r["Format Errors"] + r["Invalid AAM ID"] + r["No Matching AAM ID"] + r["No Trait Realized"];
-	expect(r["Records processed"]).toBe(r["Records received"]);
-	expect(r["Stored Records"] + errors).toBe(r["Records received"]);
-}
-
-async function processDelivery(id: string) {
-	await using instance = await introspectWorkflowInstance(env.INBOUND_WORKFLOW, workflowIdOf(id));
-	await instance.modify(async (m) => m.disableRetryDelays());
-	await runCron();
-	await instance.waitForStatus("complete");
-	return findDelivery(env.DB, id);
-}
 
 /** The receipt without what names the delivery or times it. */
 function countsOf(receipt: Receipt | null | undefined) {

@@ -5,13 +5,12 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { discoverDeliveries } from "../../batch/inbound/discover";
 import { splitPart } from "../../batch/inbound/split";
 import { findDelivery } from "../../batch/inbound/store";
-import type { Receipt } from "../../batch/receipts/receipt";
 import { putTrait } from "../../batch/traits/store";
 import { inboundWorkflowId as workflowIdOf } from "../../batch/workflows";
 import { grantSource } from "../../core/grants/store";
 import { pairStoreOf } from "../../core/graph/select";
 import { traitIdsOf } from "./support/graph";
-import { runCron, runDeliverySteps, upload } from "./support/inbound";
+import { expectAddsUp, processDelivery, runCron, runDeliverySteps, upload } from "./support/inbound";
 import { seedPartner } from "./support/partners";
 
 const U1 = "1".repeat(38);
@@ -27,22 +26,6 @@ beforeEach(async () => {
 		{ dpid: 1000, dpuuid: "p2", uuid: U2, at: 1 },
 	]);
 });
-
-/** What a vendor reconciles: every record received is stored or counted under one of AAM's error kinds. */
-function expectAddsUp(receipt: Receipt | null | undefined) {
-	const r = receipt as Receipt;
-	const errors = r["Format Errors"] + r["Invalid AAM ID"] + r["No Matching AAM ID"] + r["No Trait Realized"];
-	expect(r["Records processed"]).toBe(r["Records received"]);
-	expect(r["Stored Records"] + errors).toBe(r["Records received"]);
-}
-
-async function processDelivery(id: string) {
-	await using instance = await introspectWorkflowInstance(env.INBOUND_WORKFLOW, workflowIdOf(id));
-	await instance.modify(async (m) => m.disableRetryDelays());
-	await runCron();
-	await instance.waitForStatus("complete");
-	return findDelivery(env.DB, id);
-}
 
 describe("inbound delivery, end to end through cron and workflow", () => {
 	it("applies a file, writes the receipt to D1 and R2 and e-mails it", async () => {

@@ -1,6 +1,7 @@
 import { Inflate } from "pako";
 import { InboundFileError } from "./file-error";
-import { decryptContent, looksLikePgp, PGP_SNIFF_BYTES, type PgpKeySource, readHead, readSource } from "./pgp";
+import { decryptContent, looksLikePgp, PGP_SNIFF_BYTES, type PgpKeySource, readHead } from "./pgp";
+import { readSource } from "./pgp-stream";
 
 export { type FileErrorCode, InboundFileError } from "./file-error";
 

@@ -1,5 +1,6 @@
 import * as openpgp from "openpgp";
 import { Inflate } from "pako";
+import { prepend } from "./pgp-stream";
 
 const ZIP = openpgp.enums.compression.zip;
 const ZLIB = openpgp.enums.compression.zlib;
@@ -38,9 +39,9 @@ export class BoundedCompressedDataPacket extends openpgp.CompressedDataPacket {
 		while (!first.done && first.value.length === 0) first = await reader.read();
 		if (first.done) return base(new Uint8Array(0));
 		const algorithm = first.value[0] ?? 0;
-		if (algorithm !== ZIP && algorithm !== ZLIB) return base(rest(first.value, reader));
+		if (algorithm !== ZIP && algorithm !== ZLIB) return base(prepend(first.value, reader, false, plainRead));
 		this.algorithm = algorithm;
-		const compressed = rest(first.value.subarray(1), reader);
+		const compressed = prepend(first.value.subarray(1), reader, false, plainRead);
 		// The packets a Compressed Data packet may hold (RFC 9580 §5.6), as openpgp.js lists them; its
 		// d.ts calls the list a Map, its code indexes an object by tag.
 		const inner = {
@@ -57,26 +58,7 @@ export class BoundedCompressedDataPacket extends openpgp.CompressedDataPacket {
 	}
 }
 
-/** `head`, then what `reader` has left, as a stream read on demand. */
-function rest(head: Uint8Array, reader: ReadableStreamDefaultReader<Uint8Array>): ReadableStream<Uint8Array> {
-	let first: Uint8Array | null = head.length > 0 ? head : null;
-	return new ReadableStream<Uint8Array>(
-		{
-			async pull(controller) {
-				if (first) {
-					controller.enqueue(first);
-					first = null;
-					return;
-				}
-				const r = await reader.read();
-				if (r.done) controller.close();
-				else controller.enqueue(r.value);
-			},
-			cancel: (reason) => reader.cancel(reason),
-		},
-		{ highWaterMark: 0 },
-	);
-}
+const plainRead = (reader: ReadableStreamDefaultReader<Uint8Array>) => reader.read();
 
 /**
  * Inflates `source` (raw deflate for ZIP, zlib for ZLIB) with pako, INFLATE_STEP bytes at a time, only

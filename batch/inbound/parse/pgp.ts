@@ -1,6 +1,7 @@
 import * as openpgp from "openpgp";
 import { InboundFileError } from "./file-error";
 import { BoundedCompressedDataPacket } from "./pgp-inflate";
+import { prepend, readSource } from "./pgp-stream";
 
 /**
  * PGP-encrypted inbound files (`.pgp` / `.gpg`, AAM's "File PGP Encryption for Inbound Data Types"): a
@@ -143,12 +144,7 @@ export async function decryptContent(
 	const reader = body.getReader();
 	try {
 		const { head, ended } = await readHead(reader, PGP_SNIFF_BYTES);
-		if (!looksLikePgp(head)) {
-			throw new InboundFileError(
-				"not_pgp",
-				`the name ends in .pgp or .gpg but the content is not a PGP-encrypted message${head.length === 0 ? " (the file is empty)" : ""}; nothing in it was applied`,
-			);
-		}
+		if (!looksLikePgp(head)) throw notPgp(head, "; nothing in it was applied");
 		if (!keySource) throw noPgpKey();
 		const key = await keySource();
 		const message = await readMessage(prepend(head, reader, ended), startsWith(head, ARMOR));
@@ -177,12 +173,7 @@ export async function pgpRecipients(body: ReadableStream<Uint8Array>): Promise<s
 	const reader = body.getReader();
 	try {
 		const { head, ended } = await readHead(reader, PGP_SNIFF_BYTES);
-		if (!looksLikePgp(head)) {
-			throw new InboundFileError(
-				"not_pgp",
-				`the name ends in .pgp or .gpg but the content is not a PGP-encrypted message${head.length === 0 ? " (the file is empty)" : ""}`,
-			);
-		}
+		if (!looksLikePgp(head)) throw notPgp(head, "");
 		const message = await readMessage(prepend(head, reader, ended), startsWith(head, ARMOR));
 		return message.getEncryptionKeyIDs().map((id) => id.toHex().toUpperCase());
 	} finally {
@@ -287,45 +278,6 @@ export async function readHead(
 	return { head: concat(parts, length), ended: false };
 }
 
-/** `head`, then the rest of `reader`, as one stream read as its consumer asks. */
-export function prepend(
-	head: Uint8Array,
-	reader: ReadableStreamDefaultReader<Uint8Array>,
-	ended: boolean,
-): ReadableStream<Uint8Array> {
-	let first: Uint8Array | null = head.length > 0 ? head : null;
-	return new ReadableStream<Uint8Array>(
-		{
-			async pull(controller) {
-				if (first) {
-					controller.enqueue(first);
-					first = null;
-					return;
-				}
-				const r = ended ? { done: true as const } : await readSource(reader);
-				if (r.done) controller.close();
-				else controller.enqueue(r.value);
-			},
-			async cancel(reason) {
-				await reader.cancel(reason).catch(() => undefined);
-			},
-		},
-		{ highWaterMark: 0 },
-	);
-}
-
-/** A source that fails mid-read is `read_failed`, whatever layer reads it. */
-export async function readSource(
-	reader: ReadableStreamDefaultReader<Uint8Array>,
-): Promise<ReadableStreamReadResult<Uint8Array>> {
-	try {
-		return await reader.read();
-	} catch (err) {
-		if (err instanceof InboundFileError) throw err;
-		throw new InboundFileError("read_failed", `reading the file failed: ${messageOf(err)}`);
-	}
-}
-
 function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
 	if (parts.length === 1) return parts[0] ?? new Uint8Array(0);
 	const out = new Uint8Array(length);
@@ -335,6 +287,15 @@ function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
 		at += p.length;
 	}
 	return out;
+}
+
+/** A `.pgp`/`.gpg` name whose first bytes are no OpenPGP message. */
+function notPgp(head: Uint8Array, tail: string): InboundFileError {
+	const empty = head.length === 0 ? " (the file is empty)" : "";
+	return new InboundFileError(
+		"not_pgp",
+		`the name ends in .pgp or .gpg but the content is not a PGP-encrypted message${empty}${tail}`,
+	);
 }
 
 function messageOf(err: unknown): string {

@@ -1,11 +1,14 @@
-import { createScheduledController } from "cloudflare:test";
+import { createScheduledController, introspectWorkflowInstance } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { expect } from "vitest";
 import { planGroups } from "../../../batch/inbound/groups/plan";
 import { addBucketLines, noBucketLines } from "../../../batch/inbound/groups/route";
 import { mergeTallies, type Tally } from "../../../batch/inbound/parse";
 import { type PartSplit, type SplitFrom, splitPart } from "../../../batch/inbound/split";
 import { applyStoredGroup, finishDelivery } from "../../../batch/inbound/steps";
-import { loadDelivery } from "../../../batch/inbound/store";
+import { findDelivery, loadDelivery } from "../../../batch/inbound/store";
+import type { Receipt } from "../../../batch/receipts/receipt";
+import { inboundWorkflowId } from "../../../batch/workflows";
 import { settingsOf } from "../../../core/config/settings";
 import worker from "../../../worker";
 
@@ -46,4 +49,21 @@ export async function runDeliverySteps(stepEnv: Env, deliveryId: string) {
 	const tally = mergeTallies([...splits.map((s) => s.tally), ...applied]);
 	await finishDelivery(stepEnv, deliveryId, tally, Date.now(), from.piece);
 	return { splits, groups, applied, pieces: from.piece };
+}
+
+/** Fires the cron and waits for the delivery's Workflow to complete (retries without delays). */
+export async function processDelivery(id: string) {
+	await using instance = await introspectWorkflowInstance(env.INBOUND_WORKFLOW, inboundWorkflowId(id));
+	await instance.modify(async (m) => m.disableRetryDelays());
+	await runCron();
+	await instance.waitForStatus("complete");
+	return findDelivery(env.DB, id);
+}
+
+/** What a vendor reconciles: every record received is stored or counted under one of AAM's error kinds. */
+export function expectAddsUp(receipt: Receipt | null | undefined) {
+	const r = receipt as Receipt;
+	const errors = r["Format Errors"] + r["Invalid AAM ID"] + r["No Matching AAM ID"] + r["No Trait Realized"];
+	expect(r["Records processed"]).toBe(r["Records received"]);
+	expect(r["Stored Records"] + errors).toBe(r["Records received"]);
 }
