@@ -19,6 +19,7 @@ import { type LineSignal, realize } from "../../batch/inbound/realize";
 import { catalogOf } from "../../batch/traits/catalog";
 import { ruleMatches } from "../../batch/traits/rule";
 import type { Trait } from "../../batch/traits/schema";
+import { streamOf } from "./support/streams";
 
 /** The item ends of a signal list as the parser walks them. */
 function itemsOf(list: string): { ends: Array<[number, boolean]>; charsRead: number } {
@@ -202,18 +203,6 @@ function nameOf(name: string): InboundFileName {
 	const parsed = parseInboundFileName(name);
 	if ("error" in parsed) throw new Error(parsed.error);
 	return parsed;
-}
-
-/** A body over `bytes` in `size`-byte chunks. */
-function streamOf(bytes: Uint8Array, size: number): ReadableStream<Uint8Array> {
-	let at = 0;
-	return new ReadableStream({
-		pull(controller) {
-			if (at >= bytes.length) return controller.close();
-			controller.enqueue(bytes.slice(at, at + size));
-			at += size;
-		},
-	});
 }
 
 /** A body that never ends, repeating `line`; says how much it produced and whether it was cancelled. */

@@ -13,6 +13,7 @@ import {
 	type RawLine,
 	type Tally,
 } from "../../batch/inbound/parse";
+import { streamOf } from "./support/streams";
 
 const enc = new TextEncoder();
 const UUID = "12345678901234567890123456789012345678";
@@ -21,17 +22,6 @@ const MAX_LINE_BYTES = 102_400;
 
 function bytesOf(text: string): Uint8Array {
 	return enc.encode(text);
-}
-
-function streamOf(bytes: Uint8Array, chunkSize = 64 * 1024): ReadableStream<Uint8Array> {
-	let at = 0;
-	return new ReadableStream({
-		pull(controller) {
-			if (at >= bytes.length) return controller.close();
-			controller.enqueue(bytes.slice(at, at + chunkSize));
-			at += chunkSize;
-		},
-	});
 }
 
 async function gzip(bytes: Uint8Array): Promise<Uint8Array> {

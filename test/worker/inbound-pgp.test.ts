@@ -23,6 +23,7 @@ import {
 	otherKeyPair,
 	testKeySecrets,
 } from "./support/pgp";
+import { streamOf } from "./support/streams";
 
 const enc = new TextEncoder();
 const PLAIN = "ftp_dpm_1000_1700000000.sync";
@@ -34,17 +35,6 @@ function nameOf(name: string): InboundFileName {
 	const parsed = parseInboundFileName(name);
 	if ("error" in parsed) throw new Error(parsed.error);
 	return parsed;
-}
-
-function streamOf(bytes: Uint8Array, chunkSize = 64 * 1024): ReadableStream<Uint8Array> {
-	let at = 0;
-	return new ReadableStream({
-		pull(controller) {
-			if (at >= bytes.length) return controller.close();
-			controller.enqueue(bytes.slice(at, at + chunkSize));
-			at += chunkSize;
-		},
-	});
 }
 
 /** The test key as the Worker has it (its secrets), unlocked once for the whole file. */
