@@ -5,9 +5,25 @@
  * making a second one.
  */
 
-/** Instance ids allow [A-Za-z0-9_-] only, at most 100 characters; delivery ids are file names with dots. */
+/**
+ * Instance ids allow [A-Za-z0-9_-] only, at most 100 characters; delivery ids are file names with dots.
+ * An id that fits is the delivery id made safe (as always); a longer one keeps a readable start and
+ * ends in a hash of the whole delivery id, since two deliveries of one partner may differ only in a
+ * timestamp past the cut (and then one would adopt the other's instance and never be applied).
+ */
 export function inboundWorkflowId(deliveryId: string): string {
-	return `inbound-${deliveryId.replace(/[^A-Za-z0-9_-]/g, "-")}`.slice(0, 100);
+	const id = `inbound-${deliveryId.replace(/[^A-Za-z0-9_-]/g, "-")}`;
+	return id.length <= 100 ? id : `${id.slice(0, 83)}-${fnv1a64(deliveryId)}`;
+}
+
+/** FNV-1a, 64 bits, as 16 hex digits: a stable, synchronous hash for ids (not for secrets). */
+function fnv1a64(text: string): string {
+	let hash = 0xcbf29ce484222325n;
+	for (const byte of new TextEncoder().encode(text)) {
+		hash ^= BigInt(byte);
+		hash = (hash * 0x100000001b3n) & 0xffffffffffffffffn;
+	}
+	return hash.toString(16).padStart(16, "0");
 }
 
 /** Run ids are `<destination id>-<timestamp13>`, already safe. */

@@ -2,6 +2,7 @@
 // parsed inside workerd with openpgp.js: names, decryption as a stream, the files AAM's gpg command line
 // makes, and every way an encrypted file is refused whole.
 import { env } from "cloudflare:workers";
+import * as openpgp from "openpgp";
 import { describe, expect, it } from "vitest";
 import {
 	countOutcome,
@@ -225,6 +226,52 @@ describe("an encrypted file is refused whole", () => {
 		expect(last).toMatchObject({ code: "pgp_wrong_key", refused: true });
 		expect(last.message).toContain(`encrypted to key ID ${theirs}`);
 		expect(last.message).toContain(EDGE_SUBKEY);
+	});
+
+	it("when it is armored and over 8 MiB: openpgp.js would hold armor whole, so no more than the cap is read", async () => {
+		// A header line of 20 MB: openpgp.js reads a header line in one piece.
+		const longHeader = enc.encode(`-----BEGIN PGP MESSAGE-----\nComment: ${"x".repeat(20_000_000)}\n`);
+		const { stream, pulled } = countedStream(longHeader, 65_536);
+		const { outcomes } = await parse(stream);
+		expect(outcomes.at(-1)).toMatchObject({ code: "pgp_over_cap", refused: true });
+		expect((outcomes.at(-1) as { message: string }).message).toContain("send it binary");
+		expect(pulled.bytes).toBeLessThanOrEqual(8 * 1024 * 1024 + 3 * 65_536);
+		// An armored file under the cap is read as before.
+		const { outcomes: small } = await parse(await encryptForEdge(LINES, { armored: true }));
+		expect(small.filter((o) => o.type === "record")).toHaveLength(3_000);
+	});
+
+	it("when it carries over 1 MiB of packets before its encrypted data", async () => {
+		const cipher = await encryptForEdge(LINES, { hidden: true, compression: "uncompressed" });
+		const message = await openpgp.readMessage({ binaryMessage: cipher });
+		const sessionKey = message.packets[0] as openpgp.PublicKeyEncryptedSessionKeyPacket;
+		const one = sessionKey.write();
+		// Session-key packets repeated until their bytes pass the cap, then the real message.
+		const header = new Uint8Array([0xc0 | 1, 0xff, 0, 0, 0, 0]);
+		new DataView(header.buffer).setUint32(2, one.length);
+		const packet = new Uint8Array([...header, ...one]);
+		const copies = Math.ceil((1024 * 1024) / packet.length) + 1;
+		const padded = new Uint8Array(packet.length * copies + cipher.length);
+		for (let i = 0; i < copies; i++) padded.set(packet, i * packet.length);
+		padded.set(cipher, packet.length * copies);
+		const { last } = await refusal(padded);
+		expect(last).toMatchObject({ code: "pgp_damaged", refused: true });
+		expect(last.message).toContain("over 1 MiB of PGP packets before the encrypted data");
+	});
+
+	it("when it names more than 8 recipients: each hidden one would cost a private-key decryption", async () => {
+		const cipher = await encryptForEdge(LINES, { hidden: true, compression: "uncompressed" });
+		const message = await openpgp.readMessage({ binaryMessage: cipher });
+		const one = (message.packets[0] as openpgp.PublicKeyEncryptedSessionKeyPacket).write();
+		const header = new Uint8Array([0xc0 | 1, 0xff, 0, 0, 0, 0]);
+		new DataView(header.buffer).setUint32(2, one.length);
+		const packet = new Uint8Array([...header, ...one]);
+		const nine = new Uint8Array(packet.length * 8 + cipher.length);
+		for (let i = 0; i < 8; i++) nine.set(packet, i * packet.length);
+		nine.set(cipher, packet.length * 8);
+		const { last } = await refusal(nine);
+		expect(last).toMatchObject({ code: "pgp_damaged", refused: true });
+		expect(last.message).toContain("encrypted to 9 recipients; the edge tries at most 8");
 	});
 
 	it("when it was encrypted with a passphrase only", async () => {

@@ -25,8 +25,17 @@ describe("instance ids", () => {
 
 	it("keep to the characters and length Workflows allow", () => {
 		const long = `ftp_dpm_1000_1790000000.sync.${"x".repeat(200)}`;
-		expect(inboundWorkflowId(long)).toBe(`inbound-ftp_dpm_1000_1790000000-sync-${"x".repeat(63)}`);
+		expect(inboundWorkflowId(long)).toMatch(/^inbound-ftp_dpm_1000_1790000000-sync-x{46}-[0-9a-f]{16}$/);
+		expect(inboundWorkflowId(long)).toHaveLength(100);
 		expect(inboundWorkflowId("a b/c@d")).toBe("inbound-a-b-c-d");
+	});
+
+	it("differ for long delivery ids that differ only past the cut (two ID-sync files of one partner)", () => {
+		const dpids = Array.from({ length: 9 }, (_, i) => 1_000_001 + i).join("_");
+		const first = `1000000~adobe_id_0_20915_${dpids}_1790000000.sync`;
+		const second = `1000000~adobe_id_0_20915_${dpids}_1790000600.sync`;
+		expect(inboundWorkflowId(first)).not.toBe(inboundWorkflowId(second));
+		for (const id of [first, second]) expect(inboundWorkflowId(id)).toMatch(/^[A-Za-z0-9_-]{1,100}$/);
 	});
 });
 

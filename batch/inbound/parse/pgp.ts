@@ -147,7 +147,11 @@ export async function decryptContent(
 		if (!looksLikePgp(head)) throw notPgp(head, "; nothing in it was applied");
 		if (!keySource) throw noPgpKey();
 		const key = await keySource();
-		const message = await readMessage(prepend(head, reader, ended), startsWith(head, ARMOR));
+		const armored = startsWith(head, ARMOR);
+		const cap = { ...(armored ? ARMORED_CAP : BEFORE_DATA_CAP) };
+		const message = await readMessage(capped(prepend(head, reader, ended), cap), armored);
+		// Binary: the packets before the encrypted data are read; the data itself streams uncapped.
+		if (!armored) cap.bytes = Number.POSITIVE_INFINITY;
 		checkRecipients(message, key);
 		let decrypted: { data: unknown };
 		try {
@@ -174,7 +178,9 @@ export async function pgpRecipients(body: ReadableStream<Uint8Array>): Promise<s
 	try {
 		const { head, ended } = await readHead(reader, PGP_SNIFF_BYTES);
 		if (!looksLikePgp(head)) throw notPgp(head, "");
-		const message = await readMessage(prepend(head, reader, ended), startsWith(head, ARMOR));
+		const armored = startsWith(head, ARMOR);
+		const source = capped(prepend(head, reader, ended), armored ? ARMORED_CAP : BEFORE_DATA_CAP);
+		const message = await readMessage(source, armored);
 		return message.getEncryptionKeyIDs().map((id) => id.toHex().toUpperCase());
 	} finally {
 		await reader.cancel().catch(() => undefined);
@@ -190,6 +196,7 @@ async function readMessage(source: ReadableStream<Uint8Array>, armored: boolean)
 				})
 			: await openpgp.readMessage({ binaryMessage: source, config: PGP_READ_CONFIG });
 	} catch (err) {
+		if (err instanceof InboundFileError) throw err;
 		throw new InboundFileError(
 			"not_pgp",
 			`the content is not a readable PGP message; nothing in it was applied (${messageOf(err)})`,
@@ -204,6 +211,13 @@ async function readMessage(source: ReadableStream<Uint8Array>, armored: boolean)
  */
 function checkRecipients(message: openpgp.Message<ReadableStream<Uint8Array>>, key: PgpKey): void {
 	const recipients = message.getEncryptionKeyIDs();
+	// Each hidden recipient costs a private-key decryption: thousands of them would cost minutes of CPU.
+	if (recipients.length > MAX_RECIPIENTS) {
+		throw new InboundFileError(
+			"pgp_damaged",
+			`encrypted to ${recipients.length} recipients; the edge tries at most ${MAX_RECIPIENTS}; nothing in it was applied`,
+		);
+	}
 	const ours = key.getKeyIDs();
 	if (recipients.some((id) => /^0+$/.test(id.toHex()) || ours.some((own) => own.equals(id)))) return;
 	const edgeKeys = ours.map((id) => id.toHex().toUpperCase()).join(", ");
@@ -287,6 +301,54 @@ function concat(parts: readonly Uint8Array[], length: number): Uint8Array {
 		at += p.length;
 	}
 	return out;
+}
+
+/** Session keys the edge tries its key on: gpg writes one per recipient. */
+const MAX_RECIPIENTS = 8;
+
+interface ByteCap {
+	bytes: number;
+	error: () => InboundFileError;
+}
+
+/**
+ * openpgp.js reads ASCII armor whole (a header line in one piece; the body as one string once it meets
+ * `=` or `-`), so an armored file is capped as a whole. AAM's command line writes binary files.
+ */
+const ARMORED_CAP: ByteCap = {
+	bytes: 8 * 1024 * 1024,
+	error: () =>
+		new InboundFileError(
+			"pgp_over_cap",
+			"an ASCII-armored file over 8 MiB; nothing in it was applied: send it binary (gpg without --armor, as AAM's command line)",
+		),
+};
+
+/** A binary message's packets before its encrypted data are held in memory until that data starts. */
+const BEFORE_DATA_CAP: ByteCap = {
+	bytes: 1024 * 1024,
+	error: () =>
+		new InboundFileError(
+			"pgp_damaged",
+			"over 1 MiB of PGP packets before the encrypted data; nothing in it was applied",
+		),
+};
+
+/**
+ * `source`, failing with `cap.error()` once more than `cap.bytes` passed. The limit is read at every
+ * chunk, so a caller holding its own copy of `cap` may lift it once the part that needed it was read.
+ */
+function capped(source: ReadableStream<Uint8Array>, cap: ByteCap): ReadableStream<Uint8Array> {
+	let seen = 0;
+	return source.pipeThrough(
+		new TransformStream<Uint8Array, Uint8Array>({
+			transform(chunk, controller) {
+				seen += chunk.length;
+				if (seen > cap.bytes) controller.error(cap.error());
+				else controller.enqueue(chunk);
+			},
+		}),
+	);
 }
 
 /** A `.pgp`/`.gpg` name whose first bytes are no OpenPGP message. */
