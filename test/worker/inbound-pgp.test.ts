@@ -189,6 +189,25 @@ describe("decrypting as the file is read", () => {
 	});
 });
 
+/**
+ * LINES encrypted to the edge's key with a hidden recipient, its session-key packet written again
+ * `copies(packet bytes)` times in front (a message naming that many more recipients).
+ */
+async function withExtraSessionKeys(copies: (packetBytes: number) => number): Promise<Uint8Array> {
+	const cipher = await encryptForEdge(LINES, { hidden: true, compression: "uncompressed" });
+	const message = await openpgp.readMessage({ binaryMessage: cipher });
+	const body = (message.packets[0] as openpgp.PublicKeyEncryptedSessionKeyPacket).write();
+	// A new-format packet header: tag 1 (session key), a five-byte length.
+	const header = new Uint8Array([0xc0 | 1, 0xff, 0, 0, 0, 0]);
+	new DataView(header.buffer).setUint32(2, body.length);
+	const packet = new Uint8Array([...header, ...body]);
+	const n = copies(packet.length);
+	const out = new Uint8Array(packet.length * n + cipher.length);
+	for (let i = 0; i < n; i++) out.set(packet, i * packet.length);
+	out.set(cipher, packet.length * n);
+	return out;
+}
+
 describe("an encrypted file is refused whole", () => {
 	async function refusal(bytes: Uint8Array, options: Partial<ParseFileOptions> = {}, file = PGP) {
 		const { outcomes } = await parse(bytes, file, options);
@@ -242,34 +261,14 @@ describe("an encrypted file is refused whole", () => {
 	});
 
 	it("when it carries over 1 MiB of packets before its encrypted data", async () => {
-		const cipher = await encryptForEdge(LINES, { hidden: true, compression: "uncompressed" });
-		const message = await openpgp.readMessage({ binaryMessage: cipher });
-		const sessionKey = message.packets[0] as openpgp.PublicKeyEncryptedSessionKeyPacket;
-		const one = sessionKey.write();
 		// Session-key packets repeated until their bytes pass the cap, then the real message.
-		const header = new Uint8Array([0xc0 | 1, 0xff, 0, 0, 0, 0]);
-		new DataView(header.buffer).setUint32(2, one.length);
-		const packet = new Uint8Array([...header, ...one]);
-		const copies = Math.ceil((1024 * 1024) / packet.length) + 1;
-		const padded = new Uint8Array(packet.length * copies + cipher.length);
-		for (let i = 0; i < copies; i++) padded.set(packet, i * packet.length);
-		padded.set(cipher, packet.length * copies);
-		const { last } = await refusal(padded);
+		const { last } = await refusal(await withExtraSessionKeys((packet) => Math.ceil((1024 * 1024) / packet) + 1));
 		expect(last).toMatchObject({ code: "pgp_damaged", refused: true });
 		expect(last.message).toContain("over 1 MiB of PGP packets before the encrypted data");
 	});
 
 	it("when it names more than 8 recipients: each hidden one would cost a private-key decryption", async () => {
-		const cipher = await encryptForEdge(LINES, { hidden: true, compression: "uncompressed" });
-		const message = await openpgp.readMessage({ binaryMessage: cipher });
-		const one = (message.packets[0] as openpgp.PublicKeyEncryptedSessionKeyPacket).write();
-		const header = new Uint8Array([0xc0 | 1, 0xff, 0, 0, 0, 0]);
-		new DataView(header.buffer).setUint32(2, one.length);
-		const packet = new Uint8Array([...header, ...one]);
-		const nine = new Uint8Array(packet.length * 8 + cipher.length);
-		for (let i = 0; i < 8; i++) nine.set(packet, i * packet.length);
-		nine.set(cipher, packet.length * 8);
-		const { last } = await refusal(nine);
+		const { last } = await refusal(await withExtraSessionKeys(() => 8));
 		expect(last).toMatchObject({ code: "pgp_damaged", refused: true });
 		expect(last.message).toContain("encrypted to 9 recipients; the edge tries at most 8");
 	});
