@@ -10,6 +10,6 @@ import { consumeCounterMessages, countingSyncs } from "./stats/aggregate";
 export async function handleQueue(batch: MessageBatch, env: Env): Promise<void> {
 	if (batch.queue.endsWith("-dlq")) return consumeDeadLetters(batch, env);
 	if (!batch.queue.startsWith("edgesync-pairs")) throw new Error(`no consumer for queue ${batch.queue}`);
-	const pairMessages = await consumeCounterMessages(batch.messages, env.DB);
+	const pairMessages = await consumeCounterMessages(batch.messages, batch.queue, env.DB);
 	await consumePairMessages(pairMessages, batch.queue, env, (write) => countingSyncs(env.DB, write));
 }

@@ -2,6 +2,7 @@ import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloud
 import { settingsOf } from "../../core/config/settings";
 import { COPY_PHASES, type CopyCursor, compareCounts, copyPage } from "../../core/graph/shards/copy";
 import { currentShardMap } from "../../core/graph/shards/map-store";
+import { loggedSteps } from "../logged-steps";
 import { D1_STEP } from "../step-configs";
 import { createOrAdopt, graphCopyWorkflowId } from "../workflows";
 import { finishCopy, recordProgress, startCopyRecord } from "./store";
@@ -18,7 +19,8 @@ export interface GraphCopyParams {
  * `complete` says the shards hold what D1 holds, and reads may switch (docs/storage.md).
  */
 export class GraphCopyWorkflow extends WorkflowEntrypoint<Env, GraphCopyParams> {
-	override async run(event: WorkflowEvent<GraphCopyParams>, step: WorkflowStep) {
+	override async run(event: WorkflowEvent<GraphCopyParams>, workflowStep: WorkflowStep) {
+		const step = loggedSteps(workflowStep, event);
 		const id = event.instanceId;
 		const limit = event.payload.pageSize ?? 2_000;
 		const shards = { visitors: this.env.VISITOR_SHARDS, partnerIds: this.env.PARTNER_ID_SHARDS };

@@ -1,4 +1,5 @@
 import { settingsOf } from "../../core/config/settings";
+import { logEvent } from "../../core/log";
 import type { Partner } from "../../core/partners/partner";
 import { receiptKey } from "../exchange-layout";
 import { rejectedReceipt } from "../receipts/receipt";
@@ -55,6 +56,14 @@ export async function recordRefusal(env: Env, dpid: number, refusal: Refusal, no
 		const current = await env.EXCHANGE.head(object.key);
 		if (current?.etag === object.etag) await env.EXCHANGE.delete(object.key);
 	}
+	logEvent("warn", {
+		event: "delivery.refused",
+		direction: "inbound",
+		dpid,
+		refusalId: id,
+		files: files.length,
+		reason,
+	});
 	return { id, label: printable(refusal.label), reason };
 }
 

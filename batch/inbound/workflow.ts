@@ -1,5 +1,7 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
 import { settingsOf } from "../../core/config/settings";
+import { errorText, logEvent } from "../../core/log";
+import { loggedSteps } from "../logged-steps";
 import { D1_STEP, MAIL_STEP } from "../step-configs";
 import { type GroupRange, planGroups } from "./groups/plan";
 import { addBucketLines, noBucketLines } from "./groups/route";
@@ -26,8 +28,9 @@ export const GROUPS_AT_ONCE = 4;
 export class InboundWorkflow extends WorkflowEntrypoint<Env, InboundParams> {
 	override async run(
 		event: WorkflowEvent<InboundParams>,
-		step: WorkflowStep,
+		workflowStep: WorkflowStep,
 	): Promise<{ stored: number; groups: number; pieces: number }> {
+		const step = loggedSteps(workflowStep, event);
 		const { deliveryId } = event.payload;
 		try {
 			const started = await step.do("start", async () => {
@@ -58,6 +61,14 @@ export class InboundWorkflow extends WorkflowEntrypoint<Env, InboundParams> {
 			return { stored: receipt.stored, groups: groups.length, pieces };
 		} catch (err) {
 			// Out of retries: record the failure so the data source's next delivery is not blocked forever.
+			const error = errorText(err);
+			logEvent("error", {
+				event: "delivery.failed",
+				direction: "inbound",
+				instanceId: event.instanceId,
+				deliveryId,
+				error,
+			});
 			await step.do("mark failed", D1_STEP, () => markFailed(this.env, deliveryId, String(err)));
 			await this.moveFiles(step, "move files of failed delivery", deliveryId);
 			throw err;

@@ -1,6 +1,7 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
 import { BACKFILL_START, type BackfillCursor } from "../../core/graph/memberships/types";
 import { pairStoreOf } from "../../core/graph/select";
+import { loggedSteps } from "../logged-steps";
 import { D1_STEP } from "../step-configs";
 import { backfillWorkflowId, createOrAdopt } from "../workflows";
 import { backfillPage } from "./backfill";
@@ -17,7 +18,8 @@ export interface BackfillParams {
  * retry recomputes from the stored state, so it enters or leaves nobody twice.
  */
 export class SegmentBackfillWorkflow extends WorkflowEntrypoint<Env, BackfillParams> {
-	override async run(event: WorkflowEvent<BackfillParams>, step: WorkflowStep) {
+	override async run(event: WorkflowEvent<BackfillParams>, workflowStep: WorkflowStep) {
+		const step = loggedSteps(workflowStep, event);
 		let cursor: BackfillCursor | null = BACKFILL_START;
 		let entered = 0;
 		let left = 0;

@@ -2,6 +2,7 @@ import { eventsOf, type PairEvent, pairMessageSchema } from "../../core/graph/pa
 import type { UpsertResult } from "../../core/graph/records";
 import { pairStoreOf } from "../../core/graph/select";
 import type { PairStore } from "../../core/graph/store";
+import { errorText, logEvent } from "../../core/log";
 import { type ArchivedPair, archivePairs } from "./archive";
 import { deadLetter } from "./dead-letter";
 
@@ -49,13 +50,13 @@ export async function consumePairMessages(
 		await writeGroup(store, env.ARCHIVE, aroundWrite, parsed);
 		for (const { message } of parsed) message.ack();
 	} catch (err) {
-		if (parsed.length === 1) return retry(parsed[0] as Parsed, err);
+		if (parsed.length === 1) return retry(queue, parsed[0] as Parsed, err);
 		for (const one of parsed) {
 			try {
 				await writeGroup(store, env.ARCHIVE, aroundWrite, [one]);
 				one.message.ack();
 			} catch (oneErr) {
-				retry(one, oneErr);
+				retry(queue, one, oneErr);
 			}
 		}
 	}
@@ -72,7 +73,16 @@ async function writeGroup(store: PairStore, archive: R2Bucket, aroundWrite: Arou
 	});
 }
 
-function retry({ message }: Parsed, err: unknown): void {
-	console.error("pair message failed; retrying", message.id, message.attempts, err);
-	message.retry({ delaySeconds: retryDelay(message.attempts) });
+function retry(queue: string, { message }: Parsed, err: unknown): void {
+	const delaySeconds = retryDelay(message.attempts);
+	// The message id only: its body names the visitor and the partner's user IDs.
+	logEvent("warn", {
+		event: "queue.retry",
+		queue,
+		messageId: message.id,
+		attempts: message.attempts,
+		delaySeconds,
+		error: errorText(err),
+	});
+	message.retry({ delaySeconds });
 }

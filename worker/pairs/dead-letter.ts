@@ -1,6 +1,9 @@
+import { logEvent } from "../../core/log";
+
 /**
  * Keeps messages that will not be processed (malformed, or out of retries) in the archive bucket under
- * `dead-letter/<queue>/<reason>/dt=YYYY-MM-DD/`, with their bodies intact so an operator can replay them.
+ * `dead-letter/<queue>/<reason>/dt=YYYY-MM-DD/`, with their bodies intact so an operator can replay them,
+ * then logs one `queue.dead_letter` line per message (its id and the object, never its body).
  */
 export async function deadLetter(
 	bucket: R2Bucket,
@@ -18,6 +21,9 @@ export async function deadLetter(
 		body: m.body,
 	}));
 	await bucket.put(key, JSON.stringify(records), { httpMetadata: { contentType: "application/json" } });
+	for (const m of messages) {
+		logEvent("error", { event: "queue.dead_letter", queue, messageId: m.id, attempts: m.attempts, reason, key });
+	}
 	return key;
 }
 

@@ -1,5 +1,6 @@
 import type { PairEvent } from "../../core/graph/pair-event";
 import type { UpsertResult } from "../../core/graph/records";
+import { errorText, logEvent } from "../../core/log";
 import { type Counter, counterMessageSchema, mergeCounters, utcDay } from "./counters";
 import { addCounterRows, deleteCountersBefore } from "./store";
 
@@ -34,7 +35,11 @@ export async function addCounters(db: D1Database, counters: readonly Counter[]):
  * Takes the counter messages out of a pairs-queue batch: all of them are added in one statement and
  * acked (or retried together if D1 fails); the pair messages are returned for the pair consumer.
  */
-export async function consumeCounterMessages(messages: readonly Message[], db: D1Database): Promise<Message[]> {
+export async function consumeCounterMessages(
+	messages: readonly Message[],
+	queue: string,
+	db: D1Database,
+): Promise<Message[]> {
 	const counters = new Map<string, Counter>();
 	const counted: Message[] = [];
 	const rest: Message[] = [];
@@ -51,11 +56,24 @@ export async function consumeCounterMessages(messages: readonly Message[], db: D
 		await addCounters(db, [...counters.values()]);
 		for (const message of counted) message.ack();
 	} catch (err) {
-		console.error("counter messages failed; retrying", err);
-		for (const message of counted) message.retry({ delaySeconds: 30 });
+		const error = errorText(err);
+		for (const message of counted) {
+			const { id: messageId, attempts } = message;
+			logEvent("warn", {
+				event: "queue.retry",
+				queue,
+				messageId,
+				attempts,
+				delaySeconds: COUNTER_RETRY_SECONDS,
+				error,
+			});
+			message.retry({ delaySeconds: COUNTER_RETRY_SECONDS });
+		}
 	}
 	return rest;
 }
+
+const COUNTER_RETRY_SECONDS = 30;
 
 /** Counters are kept for a bit over a year (the dashboard shows 90 days; the API any window in that). */
 export const COUNTER_DAYS = 400;

@@ -59,6 +59,11 @@ export function runIdOf(destinationId: number, timestamp: number): string {
 	return `${destinationId}-${timestamp}`;
 }
 
+/** The destination a run id names (the part before its `-`). */
+export function destinationOfRun(runId: string): number {
+	return Number.parseInt(runId, 10);
+}
+
 async function claimAndStart(
 	env: Env,
 	destinationId: number,

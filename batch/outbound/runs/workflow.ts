@@ -1,5 +1,7 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep, type WorkflowStepConfig } from "cloudflare:workers";
+import { errorText, logEvent } from "../../../core/log";
 import { outboundPrefix } from "../../exchange-layout";
+import { loggedSteps } from "../../logged-steps";
 import { D1_STEP, MAIL_STEP } from "../../step-configs";
 import type { FileToSend } from "../send/loop";
 import { targetKinds } from "../send/transports";
@@ -7,6 +9,7 @@ import { writeInfo } from "./info";
 import { outboundKey } from "./naming";
 import { planRun } from "./plan";
 import type { RunFile, TargetOutcome } from "./schema";
+import { destinationOfRun } from "./start";
 import { mailRunSummary, markRunFailed, sendTo, settleRun } from "./steps";
 import { recordFiles } from "./store";
 import { deleteWork } from "./write-file";
@@ -29,8 +32,19 @@ const SEND_STEP: WorkflowStepConfig = {
  * file step writes the same bytes from the same task.
  */
 export class OutboundWorkflow extends WorkflowEntrypoint<Env, OutboundParams> {
-	override async run(event: WorkflowEvent<OutboundParams>, step: WorkflowStep) {
+	override async run(event: WorkflowEvent<OutboundParams>, workflowStep: WorkflowStep) {
+		const step = loggedSteps(workflowStep, event);
 		const { runId } = event.payload;
+		const failed = (target: string, err: unknown) =>
+			logEvent("error", {
+				event: "delivery.failed",
+				direction: "outbound",
+				instanceId: event.instanceId,
+				runId,
+				destinationId: destinationOfRun(runId),
+				target,
+				error: errorText(err),
+			});
 		let status: "sent" | "failed";
 		let files: RunFile[] = [];
 		try {
@@ -55,11 +69,13 @@ export class OutboundWorkflow extends WorkflowEntrypoint<Env, OutboundParams> {
 				try {
 					outcomes[kind] = await step.do(`send ${kind}`, SEND_STEP, () => sendTo(this.env, plan, kind, toSend));
 				} catch (err) {
+					failed(kind, err);
 					outcomes[kind] = { status: "failed", target: kind, files: 0, error: messageOf(err) };
 				}
 			}
 			status = await step.do("finish", D1_STEP, () => settleRun(this.env, plan, outcomes));
 		} catch (err) {
+			failed("run", err);
 			await step.do("mark failed", D1_STEP, () => markRunFailed(this.env, runId, messageOf(err)));
 			throw err;
 		}
