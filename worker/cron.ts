@@ -1,6 +1,7 @@
 import { discoverDeliveries } from "../batch/inbound/discover";
 import { startDueDeliveries } from "../batch/inbound/start";
 import { pruneListedRemovals, startDueRuns } from "../batch/outbound/runs/start";
+import { errorText, logEvent } from "../core/log";
 import { pruneAuthFailures } from "./auth/failure-throttle";
 import { pruneDashboardSessions } from "./dashboard/store";
 import { pruneCounters } from "./stats/aggregate";
@@ -48,7 +49,13 @@ export async function runSchedule(controller: ScheduledController, env: Env): Pr
 		try {
 			lines.push(`${phase.name}: ${await phase.run()}`);
 		} catch (err) {
-			console.error(`cron ${controller.cron}: phase ${phase.name} failed`, err);
+			logEvent("error", {
+				event: "cron.phase_failed",
+				cron: controller.cron,
+				scheduledTime: controller.scheduledTime,
+				phase: phase.name,
+				error: errorText(err),
+			});
 			lines.push(`${phase.name}: FAILED`);
 			failures.push(`${phase.name}: ${err instanceof Error ? err.message : String(err)}`);
 		}

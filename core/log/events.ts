@@ -88,6 +88,16 @@ export interface InboundDeliveryRefused {
 	reason: string;
 }
 
+/** A phase of the Cron Trigger's pass that threw; the other phases still ran, the next pass tries again. */
+export interface CronPhaseFailed {
+	event: "cron.phase_failed";
+	cron: string;
+	/** The pass (Unix ms), shared by every phase of it. */
+	scheduledTime: number;
+	phase: string;
+	error: string;
+}
+
 export type LogEvent =
 	| HttpRefused
 	| QueueRetry
@@ -95,4 +105,5 @@ export type LogEvent =
 	| WorkflowStepFailed
 	| OutboundDeliveryFailed
 	| InboundDeliveryFailed
-	| InboundDeliveryRefused;
+	| InboundDeliveryRefused
+	| CronPhaseFailed;

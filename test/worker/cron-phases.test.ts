@@ -6,6 +6,7 @@ import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../worker";
 import { upload } from "./support/inbound";
+import { captureLogs } from "./support/log-lines";
 import { seedDestination, seedSegments } from "./support/outbound";
 
 const DUE = 1_800_000_900_000;
@@ -78,11 +79,13 @@ describe.each(Object.keys(FAULTS) as Array<keyof typeof FAULTS>)("a fault in the
 			broken === "inbound" ? null : await introspectWorkflowInstance(env.INBOUND_WORKFLOW, INBOUND_INSTANCE);
 		await using outbound =
 			broken === "outbound" ? null : await introspectWorkflowInstance(env.OUTBOUND_WORKFLOW, OUTBOUND_INSTANCE);
-		const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+		const log = captureLogs();
 		FAULTS[broken]();
 		const pass = worker.scheduled(createScheduledController({ scheduledTime: DUE, cron: "* * * * *" }), env);
 		await expect(pass).rejects.toThrow(new RegExp(`^cron phases failed \\(the others ran\\): ${broken}: `));
-		expect(logged).toHaveBeenCalledWith(`cron * * * * *: phase ${broken} failed`, expect.any(Error));
+		expect(log.events("cron.phase_failed")).toEqual([
+			expect.objectContaining({ level: "error", cron: "* * * * *", scheduledTime: DUE, phase: broken }),
+		]);
 
 		// Discovery recorded the new file, unless it was the broken phase.
 		expect(await status(NEW)).toBe(broken === "discovery" ? null : "pending");

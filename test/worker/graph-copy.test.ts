@@ -1,12 +1,13 @@
 import { createScheduledController, introspectWorkflowInstance } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { d1PairStore } from "../../core/graph/d1-store";
 import { pairStoreOf } from "../../core/graph/select";
 import { mergeCopiedMapping } from "../../core/graph/shards/mapping";
 import { forgetStrandedCheck } from "../../core/graph/stranded";
 import worker from "../../worker";
 import { call, callWith } from "./support/edge";
+import { captureLogs } from "./support/log-lines";
 
 const ADMIN = { Authorization: "Bearer test-admin-token-9Qm2xK7vR4pL8sT1wZ6yB3nD", "Content-Type": "application/json" };
 const T0 = Date.UTC(2026, 10, 1, 12, 0, 0);
@@ -82,12 +83,14 @@ describe("copying the D1 graph into the shards", () => {
 
 	it("an upgraded deployment on GRAPH_STORE=shards serves nothing while its graph is still in D1, until a copy completed", async () => {
 		await seedD1Only();
-		const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+		const log = captureLogs();
 		const onShards = (path: string) => callWith({ GRAPH_STORE: "shards" }, path, { headers: ADMIN });
 		for (const path of [`/api/v1/visitors/${uuid(0)}`, "/ibs:dpid=1000&dpuuid=a", "/health"]) {
 			expect((await onShards(path)).status).toBe(500);
 		}
-		expect(logged.mock.calls.flat().join(" ")).toContain('edgesync refuses to run: GRAPH_STORE is "shards"');
+		expect(log.events("http.refused").map((l) => l.reason)).toContainEqual(
+			expect.stringContaining('edgesync refuses to run: GRAPH_STORE is "shards"'),
+		);
 		const cron = createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" });
 		await expect(worker.scheduled(cron, { ...env, GRAPH_STORE: "shards" })).rejects.toThrow(/graph is in D1/);
 		await runCopy({});

@@ -1,7 +1,8 @@
 import { vi } from "vitest";
 
 /** One log line as Workers Logs indexes it, with the console method that wrote it. */
-export type LogLine = Record<string, unknown> & { event: string; level: string; console: "log" | "warn" | "error" };
+type EventLine = Record<string, unknown> & { event: string; level: string };
+export type LogLine = EventLine & { console: "log" | "warn" | "error" };
 
 /**
  * Captures what the edge writes to the console from now until the test ends (vitest restores the spies):
@@ -28,9 +29,9 @@ export function captureLogs() {
 	};
 }
 
-function parseEvent(text: string): Omit<LogLine, "console"> | null {
+function parseEvent(text: string): EventLine | null {
 	if (!text.startsWith("{")) return null;
 	const value: unknown = JSON.parse(text);
 	if (typeof value !== "object" || value === null || !("event" in value)) return null;
-	return value as Omit<LogLine, "console">;
+	return value as EventLine;
 }
