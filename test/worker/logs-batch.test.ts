@@ -128,6 +128,30 @@ describe("inbound deliveries", () => {
 		expect(log.text()).not.toContain(PARTNER_USER);
 	});
 
+	it("the inbound Workflow's steps are logged too: a step with the default retries is final after its last one", async () => {
+		// A delivery nobody recorded: its first step fails on every attempt, for real.
+		const instanceId = "inbound-unrecorded";
+		await using instance = await introspectWorkflowInstance(env.INBOUND_WORKFLOW, instanceId);
+		await instance.modify(async (m) => m.disableRetryDelays());
+		const log = captureLogs();
+		await env.INBOUND_WORKFLOW.create({ id: instanceId, params: { deliveryId: "unrecorded.sync" } });
+		await instance.waitForStatus("errored");
+		const start = log.events("workflow.step_failed").filter((l) => l.step === "start");
+		// Workflows' default: 5 retries after the first try.
+		expect(start.map((l) => [l.workflow, l.instanceId, l.attempt, l.final, l.error])).toEqual(
+			[1, 2, 3, 4, 5, 6].map((attempt) => [
+				"edgesync-inbound",
+				instanceId,
+				attempt,
+				attempt === 6,
+				"unknown delivery unrecorded.sync",
+			]),
+		);
+		expect(log.events("delivery.failed")).toEqual([
+			expect.objectContaining({ direction: "inbound", instanceId, deliveryId: "unrecorded.sync" }),
+		]);
+	});
+
 	it("files discovery refuses are one delivery.refused line per refusal, with the partner, receipt id and reason", async () => {
 		await upload("1000/inbound/not-an-inbound-name.txt", `${PARTNER_USER}\td_sid=1\n`);
 		const log = captureLogs();
