@@ -33,10 +33,18 @@ export function wranglerError(result: WranglerResult): string {
 	return /^.*?[.](?=\s|$)/.exec(message)?.[0] ?? message;
 }
 
+/** The JSON array a `--json` listing printed (anything wrangler printed around it left out). */
+function jsonArray(stdout: string): unknown {
+	const start = stdout.indexOf("[");
+	const end = stdout.lastIndexOf("]");
+	if (start < 0 || end < start) throw new Error(`wrangler printed no JSON list:\n${stdout.slice(0, 500)}`);
+	return JSON.parse(stdout.slice(start, end + 1));
+}
+
 const D1List = z.array(z.object({ name: z.string(), uuid: z.string() }));
 
 export function parseD1List(stdout: string): AccountState["d1"] {
-	return D1List.parse(JSON.parse(stdout)).map((d) => ({ name: d.name, id: d.uuid }));
+	return D1List.parse(jsonArray(stdout)).map((d) => ({ name: d.name, id: d.uuid }));
 }
 
 /** `wrangler r2 bucket list` prints one `name: …` / `creation_date: …` block per bucket. */
@@ -74,12 +82,17 @@ function listQueues(env: string): string[] {
 	return names;
 }
 
+/** wrangler's `Worker "<name>" (env: <env>) not found.`: the first deploy creates the Worker. */
+export function workerMissing(output: string): boolean {
+	return /Worker ".+?"( \(env: [^)]+\))? not found/.test(plain(output));
+}
+
 /** The Worker's secrets; none when the Worker does not exist yet (its first deploy uploads them). */
 function listSecrets(env: string): string[] {
 	const args = ["secret", "list", "--format", "json", "--env", env];
 	const r = wranglerCaptured(args);
-	if (r.ok) return SecretList.parse(JSON.parse(r.stdout)).map((s) => s.name);
-	if (/\b10007\b|not found|does not exist/i.test(plain(r.stderr + r.stdout))) return [];
+	if (r.ok) return SecretList.parse(jsonArray(r.stdout)).map((s) => s.name);
+	if (workerMissing(r.stderr + r.stdout)) return [];
 	throw new AccountUnavailable(`\`wrangler ${args.join(" ")}\`: ${wranglerError(r)}`);
 }
 

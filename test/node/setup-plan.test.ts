@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { unstable_readConfig } from "wrangler";
-import { parseBucketList, parseQueueTable } from "../../scripts/setup/account.ts";
+import { parseBucketList, parseD1List, parseQueueTable, workerMissing } from "../../scripts/setup/account.ts";
 import { type EnvNeeds, needsOf } from "../../scripts/setup/needs.ts";
 import { type AccountState, type Action, changes, planSetup } from "../../scripts/setup/plan.ts";
 import { setD1DatabaseId } from "../../scripts/setup/toml-edit.ts";
@@ -182,5 +182,20 @@ describe("reading wrangler's listings", () => {
 		].join("\n");
 		expect(parseQueueTable(table)).toEqual(["edgesync-pairs"]);
 		expect(parseQueueTable("")).toEqual([]);
+	});
+
+	it("takes D1 names and ids from `d1 list --json`, whatever wrangler printed around it", () => {
+		const json = '[{"uuid":"4b7c1e52-9d0a-4f7e-b1a2-3c4d5e6f7a8b","name":"edgesync","created_at":"2026-01-02"}]';
+		expect(parseD1List(`▲ a warning\n${json}\n`)).toEqual([
+			{ name: "edgesync", id: "4b7c1e52-9d0a-4f7e-b1a2-3c4d5e6f7a8b" },
+		]);
+		expect(() => parseD1List("Not logged in.")).toThrow("wrangler printed no JSON list");
+	});
+
+	it("tells a Worker that does not exist yet (no secrets) from other failures of `secret list`", () => {
+		expect(
+			workerMissing('✘ [ERROR] Worker "edgesync-staging" (env: staging) not found.\n\nIf this is a new Worker'),
+		).toBe(true);
+		expect(workerMissing("✘ [ERROR] getaddrinfo ENOTFOUND api.cloudflare.com")).toBe(false);
 	});
 });
