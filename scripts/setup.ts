@@ -78,7 +78,9 @@ async function main(): Promise<void> {
 		if (!(err instanceof AccountUnavailable)) throw err;
 		if (!dryRun) fail(`could not list the account: ${err.message}\nLog in with \`npx wrangler login\` first.`);
 		console.log(`Could not list the account: ${err.message}`);
-		console.log("The plan below assumes nothing exists yet.\n");
+		console.log(
+			"The plan below assumes nothing exists yet (log in with `npx wrangler login` to plan against the account).\n",
+		);
 	}
 	const plan = planSetup(needs, state);
 	console.log(formatPlan(plan));
@@ -86,7 +88,7 @@ async function main(): Promise<void> {
 	if (changes(plan).length === 0) console.log("\nEverything exists: only migrations (if any are new) and the deploy.");
 	const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
 	if (!values.yes && !(interactive && (await confirmed()))) fail("nothing was changed (confirm, or pass --yes).");
-	await execute(plan, CONFIG, interactive);
+	await execute(plan, { configPath: CONFIG, interactive });
 	console.log(`\n✔ ${env} is deployed. Next: README "Deploy to Cloudflare", "After the first deploy".`);
 }
 

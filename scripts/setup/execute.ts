@@ -9,37 +9,52 @@ import { type Action, describe, type Plan, wranglerArgs } from "./plan.ts";
 import { secretValues } from "./secret-values.ts";
 import { setD1DatabaseId } from "./toml-edit.ts";
 
-function wrangler(args: string[]): void {
-	console.log(`$ npx wrangler ${args.join(" ")}`);
-	const r = spawnSync("npx", ["wrangler", ...args], { stdio: "inherit", env: wranglerEnv });
-	if (r.status !== 0) throw new Error(`\`npx wrangler ${args.join(" ")}\` failed (exit ${r.status ?? r.signal})`);
+/** The two ways the executor uses wrangler (a parameter so the secrets file is tested without an account). */
+export interface Wrangler {
+	/** Runs a command with its output on the terminal; throws when it fails. */
+	run(args: string[]): void;
+	/** The account's D1 databases (`wrangler d1 list --json`). */
+	d1List(env: string): { name: string; id: string }[];
 }
 
-function d1Id(name: string, env: string): string {
-	const r = wranglerCaptured(["d1", "list", "--json", "--env", env]);
-	if (!r.ok) throw new AccountUnavailable(wranglerError(r));
-	const id = parseD1List(r.stdout).find((d) => d.name === name)?.id;
-	if (!id) throw new Error(`D1 database ${name} was created but \`wrangler d1 list\` does not show it`);
-	return id;
-}
+export const npxWrangler: Wrangler = {
+	run(args) {
+		console.log(`$ npx wrangler ${args.join(" ")}`);
+		const r = spawnSync("npx", ["wrangler", ...args], { stdio: "inherit", env: wranglerEnv });
+		if (r.status !== 0) throw new Error(`\`npx wrangler ${args.join(" ")}\` failed (exit ${r.status ?? r.signal})`);
+	},
+	d1List(env) {
+		const r = wranglerCaptured(["d1", "list", "--json", "--env", env]);
+		if (!r.ok) throw new AccountUnavailable(wranglerError(r));
+		return parseD1List(r.stdout);
+	},
+};
 
 /** Deploys with `values` in a 0600 file in a private temporary directory, removed whatever happens. */
-function deployWithSecrets(args: string[], values: Record<string, string>): void {
+function deployWithSecrets(wrangler: Wrangler, args: string[], values: Record<string, string>): void {
 	if (Object.keys(values).length === 0) {
-		wrangler(args);
+		wrangler.run(args);
 		return;
 	}
 	const dir = mkdtempSync(path.join(tmpdir(), "edgesync-setup-"));
 	try {
 		const file = path.join(dir, "secrets.json");
 		writeFileSync(file, JSON.stringify(values), { mode: 0o600 });
-		wrangler(args.map((a) => (a === "<temporary file>" ? file : a)));
+		wrangler.run(args.map((a) => (a === "<temporary file>" ? file : a)));
 	} finally {
 		rmSync(dir, { recursive: true, force: true });
 	}
 }
 
-export async function execute(plan: Plan, configPath: string, interactive: boolean): Promise<void> {
+export interface ExecuteOptions {
+	configPath: string;
+	/** Whether secrets may be asked for on the terminal. */
+	interactive: boolean;
+	wrangler?: Wrangler;
+}
+
+export async function execute(plan: Plan, options: ExecuteOptions): Promise<void> {
+	const { configPath, interactive, wrangler = npxWrangler } = options;
 	const { env } = plan.needs;
 	let secrets: Record<string, string> = {};
 	for (const [i, action] of plan.actions.entries()) {
@@ -51,7 +66,8 @@ export async function execute(plan: Plan, configPath: string, interactive: boole
 		const args = wranglerArgs(action, env);
 		switch (action.kind) {
 			case "record-d1-id": {
-				const id = action.id ?? d1Id(action.name, env);
+				const id = action.id ?? wrangler.d1List(env).find((d) => d.name === action.name)?.id;
+				if (!id) throw new Error(`D1 database ${action.name} was created but \`wrangler d1 list\` does not show it`);
 				writeFileSync(configPath, setD1DatabaseId(readFileSync(configPath, "utf8"), env, action.binding, id));
 				console.log(`wrangler.toml: [env.${env}] ${action.binding} database_id = "${id}"`);
 				return;
@@ -60,10 +76,10 @@ export async function execute(plan: Plan, configPath: string, interactive: boole
 				secrets = await secretValues(action.names, interactive);
 				return;
 			case "deploy":
-				if (args) deployWithSecrets(args, secrets);
+				if (args) deployWithSecrets(wrangler, args, secrets);
 				return;
 			default:
-				if (args) wrangler(args);
+				if (args) wrangler.run(args);
 		}
 	}
 }
