@@ -29,6 +29,10 @@ export function wranglerError(result: WranglerResult): string {
 	const text = plain(`${result.stderr}\n${result.stdout}`);
 	const line = text.split("\n").find((l) => l.includes("[ERROR]")) ?? text.split("\n").find((l) => l.trim() !== "");
 	const message = (line ?? "wrangler failed without saying why").replace(/^.*\[ERROR\]\s*/, "").trim();
+	// What wrangler says to a command run without a terminal, when the user has simply not logged in.
+	if (message.includes("necessary to set a CLOUDFLARE_API_TOKEN")) {
+		return "not logged in (no `npx wrangler login`, no CLOUDFLARE_API_TOKEN).";
+	}
 	// Its first sentence: the rest is usually a link to the docs.
 	return /^.*?[.](?=\s|$)/.exec(message)?.[0] ?? message;
 }

@@ -31,8 +31,10 @@ describe("npm run setup (offline, logged out)", { timeout: 60_000 }, () => {
 		const before = configHash();
 		const { status, out } = setup("--env", "production", "--dry-run");
 		expect(status).toBe(0);
-		expect(out).toContain("Could not list the account: `wrangler d1 list --json --env production`:");
-		expect(out).toContain("The plan below assumes nothing exists yet.");
+		expect(out).toContain(
+			"Could not list the account: `wrangler d1 list --json --env production`: not logged in (no `npx wrangler login`, no CLOUDFLARE_API_TOKEN).",
+		);
+		expect(out).toContain("The plan below assumes nothing exists yet");
 		for (const step of [
 			"1. create D1 database edgesync\n      npx wrangler d1 create edgesync --env production",
 			"2. record its id as [env.production] d1_databases DB in wrangler.toml",
