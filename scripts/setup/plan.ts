@@ -99,7 +99,7 @@ export function describe(action: Action, env: string): string {
 		case "create-queue":
 			return `create queue ${action.name}`;
 		case "apply-migrations":
-			return `apply the D1 migrations not yet applied to ${action.binding} (none: no change)`;
+			return `apply the D1 migrations ${action.binding} does not have yet (none when it has them all)`;
 		case "ask-secrets":
 			return `ask for the missing secrets ${action.names.join(", ")} (${secretsHint(action.names)})`;
 		case "deploy":

@@ -2,7 +2,7 @@
 // wrangler config directory): the dry run prints the whole plan and changes nothing; a real run refuses.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -12,11 +12,15 @@ const home = mkdtempSync(path.join(tmpdir(), "edgesync-setup-home-"));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 function setup(...args: string[]) {
+	return setupIn(root, ...args);
+}
+
+function setupIn(cwd: string, ...args: string[]) {
 	const env: NodeJS.ProcessEnv = { ...process.env, XDG_CONFIG_HOME: home, WRANGLER_SEND_METRICS: "false" };
 	delete env.CLOUDFLARE_API_TOKEN;
 	delete env.CLOUDFLARE_ACCOUNT_ID;
 	for (const secret of ["ADMIN_TOKEN", "SESSION_SECRET", "FPID_SECRET"]) delete env[secret];
-	const r = spawnSync(process.execPath, ["scripts/setup.ts", ...args], { cwd: root, encoding: "utf8", env });
+	const r = spawnSync(process.execPath, ["scripts/setup.ts", ...args], { cwd, encoding: "utf8", env });
 	return { status: r.status, out: r.stdout + r.stderr };
 }
 
@@ -72,5 +76,25 @@ describe("npm run setup (offline, logged out)", { timeout: 60_000 }, () => {
 		const { status, out } = setup("--help");
 		expect(status).toBe(0);
 		expect(out).toContain("Usage: npm run setup -- --env <environment> [--dry-run] [--yes]");
+	});
+
+	it("refuses to plan for an environment that no longer matches the top level", () => {
+		// A copy of what the set-up reads, with a queue added at the top level and forgotten in production.
+		const copy = path.join(home, "drifted");
+		mkdirSync(path.join(copy, "core/config"), { recursive: true });
+		cpSync(path.join(root, "scripts"), path.join(copy, "scripts"), { recursive: true });
+		cpSync(path.join(root, "core/config/secret-strength.ts"), path.join(copy, "core/config/secret-strength.ts"));
+		cpSync(path.join(root, "package.json"), path.join(copy, "package.json"));
+		symlinkSync(path.join(root, "node_modules"), path.join(copy, "node_modules"));
+		const drifted = readFileSync(path.join(root, "wrangler.toml"), "utf8").replace(
+			"# Pair archive:",
+			'[[queues.producers]]\nbinding = "PAIRS_QUEUE_4"\nqueue = "edgesync-pairs-4"\n\n# Pair archive:',
+		);
+		writeFileSync(path.join(copy, "wrangler.toml"), drifted);
+		const { status, out } = setupIn(copy, "--env", "production", "--dry-run");
+		expect(status).toBe(1);
+		expect(out).toContain("✖ [env.production] no longer matches the top level of wrangler.toml:");
+		expect(out).toContain('queues.producers: "PAIRS_QUEUE_4" is at the top level but not in [env.production]');
+		expect(out).not.toContain("Plan for environment");
 	});
 });
