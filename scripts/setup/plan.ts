@@ -2,7 +2,12 @@
 // actions that close the gap. Nothing here touches the network or a file, so the plan is tested offline
 // and printed by `--dry-run` exactly as it would run.
 import type { EnvNeeds } from "./needs.ts";
-import { GENERATED_WHEN_EMPTY } from "./secret-values.ts";
+
+/**
+ * Secrets nobody needs to know, so Enter generates them when asked. ADMIN_TOKEN is not among them: the
+ * operator logs in with it, so it comes from the operator's password manager and the set-up never shows it.
+ */
+export const GENERATED_WHEN_EMPTY = ["SESSION_SECRET", "FPID_SECRET"];
 
 /** What the account holds, as the wrangler list commands report it. */
 export interface AccountState {

@@ -4,12 +4,7 @@ import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
 import { Writable } from "node:stream";
 import { secretProblem } from "../../core/config/secret-strength.ts";
-
-/**
- * Secrets nobody needs to know, so Enter generates them. ADMIN_TOKEN is not among them: the operator
- * logs in with it, so it comes from the operator's password manager and is never shown by the set-up.
- */
-export const GENERATED_WHEN_EMPTY = ["SESSION_SECRET", "FPID_SECRET"];
+import { GENERATED_WHEN_EMPTY } from "./plan.ts";
 
 export const generateSecret = () => randomBytes(33).toString("base64url");
 
