@@ -28,7 +28,7 @@ describe("wrangler.toml environments", () => {
 		expect(envDrift(env, top, read(toml, env))).toEqual([]);
 	});
 
-	it("no two of local, staging and production share a database, bucket, queue, workflow or rate-limit namespace", () => {
+	it("staging shares no Worker, database, bucket, queue, workflow or rate-limit namespace with production", () => {
 		const staging = resourceNames(read(toml, "staging"));
 		const production = resourceNames(read(toml, "production"));
 		expect(staging.filter((n) => production.includes(n))).toEqual([]);
