@@ -107,8 +107,10 @@ export default defineConfig({
 				test: { name: "tag", environment: "node", include: ["tag/src/**/*.test.ts"], restoreMocks: true },
 			},
 			{
-				// Node-side tools: the vendor CLI (`npx edgesync validate`).
-				test: { name: "node", environment: "node", include: ["test/node/**/*.test.ts"] },
+				// Node-side tools: the vendor CLI (`npx edgesync validate`), the set-up and the deploy check. Many
+				// tests start Node or wrangler a few times; on a busy 2-core machine that takes more than the
+				// default 5 s. Nothing here is timed.
+				test: { name: "node", environment: "node", include: ["test/node/**/*.test.ts"], testTimeout: 30_000 },
 			},
 			{
 				// The tag in real Chromium against `wrangler dev` (test/e2e/README.md).

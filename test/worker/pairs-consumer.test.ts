@@ -213,6 +213,15 @@ describe("pair queue consumer", () => {
 		expect(await rows()).toHaveLength(1);
 	});
 
+	it("consumes the pair queues of every environment (staging's are named edgesync-staging-pairs…)", async () => {
+		const staging = await consume("edgesync-staging-pairs-2", [message(pairs(U1, T0, [1000, "a"]))]);
+		expect(staging.explicitAcks).toHaveLength(1);
+		expect(await rows()).toMatchObject([{ dpid: 1000, dpuuid: "a", uuid: U1 }]);
+		await expect(consume("edgesync-pairs-archive", [message(pairs(U2, T0, [1000, "c"]))])).rejects.toThrow(
+			"no consumer for queue edgesync-pairs-archive",
+		);
+	});
+
 	it("the dead-letter queue consumer keeps exhausted messages in R2", async () => {
 		const result = await consume("edgesync-pairs-dlq", [message(pairs(U1, T0, [1000, "a"]), 6)]);
 		expect(result.ackAll).toBe(true);
