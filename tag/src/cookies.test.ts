@@ -40,7 +40,7 @@ describe("cookieStore", () => {
 	});
 
 	it("stores the signed copy verbatim (no escaping of '.', '-' or '_'), for 395 days, with _es_t", () => {
-		cookieStore({ ...CONFIG, domain: "example.com" }, true).save(`${UUID}.a-b_${"c".repeat(18)}`);
+		cookieStore({ ...CONFIG, cookieDomain: "example.com" }, true).save(`${UUID}.a-b_${"c".repeat(18)}`);
 		expect(written[0]).toMatch(
 			new RegExp(`^_es_id=${UUID}\\.a-b_c{18}; path=/; domain=example.com; sameSite=Lax; secure; expires=`),
 		);
