@@ -48,10 +48,14 @@ async function bundle(entry: string, out: string, format: Format): Promise<boole
  * look for files we do not ship, so the build fails instead.
  */
 function declarations(): boolean {
-	const config = ts.getParsedCommandLineOfConfigFile(path.join(import.meta.dirname, "tsconfig.json"), {}, {
-		...ts.sys,
-		onUnRecoverableConfigFileDiagnostic: () => {},
-	});
+	const config = ts.getParsedCommandLineOfConfigFile(
+		path.join(import.meta.dirname, "tsconfig.json"),
+		{},
+		{
+			...ts.sys,
+			onUnRecoverableConfigFileDiagnostic: () => {},
+		},
+	);
 	let text = "";
 	const program = ts.createProgram([path.join(src, "module.ts")], {
 		...config?.options,

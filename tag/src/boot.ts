@@ -17,7 +17,7 @@ export function boot(settings: Settings, src?: string): void {
 		const w = window as TagWindow;
 		if (!alreadyRunning(w)) {
 			const config = readConfig(settings, src);
-			installApi(w, startTag(w, config, cookieStore(config, location.protocol == "https:")));
+			installApi(w, startTag(w, config, cookieStore(config, location.protocol === "https:")));
 		}
 	} catch {
 		// Never break the host page.

@@ -72,7 +72,8 @@ describe("askCmps", () => {
 
 	it("passes the applicable sections on as the CMP lists them", async () => {
 		const w: CmpWindow = {
-			__gpp: (_c, cb) => cb({ pingData: { signalStatus: "ready", gppString: "DBAA", applicableSections: [2, 7] } }, true),
+			__gpp: (_c, cb) =>
+				cb({ pingData: { signalStatus: "ready", gppString: "DBAA", applicableSections: [2, 7] } }, true),
 		};
 		await expect(askCmps(w, 100)).resolves.toEqual({ gpp: "DBAA", gppSid: "2,7" });
 	});

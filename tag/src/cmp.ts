@@ -46,12 +46,12 @@ export function askCmps(w: CmpWindow, wait: number): Promise<Answers> {
 				// A CMP answers ping at once, also while it loads (fetching its vendor list, say), when it queues
 				// addEventListener until it is ready: "loading" gets 10 s (docs/tag-architecture.md), an absent
 				// or stub-only CMP keeps `wait`.
-				tcf("ping", 2, (p) => p?.cmpStatus == "loading" && heard(10_000));
+				tcf("ping", 2, (p) => p?.cmpStatus === "loading" && heard(10_000));
 				tcf("addEventListener", 2, (d, ok) => {
 					heard();
 					if (!ok) return done();
 					// "tcloaded" and "useractioncomplete" are final; "cmpuishown" means the visitor is choosing.
-					if (d.eventStatus != "cmpuishown") {
+					if (d.eventStatus !== "cmpuishown") {
 						// The listener stays registered (removing it costs bytes); later events change nothing.
 						a.tcf = d;
 						done();
@@ -77,7 +77,7 @@ export function askCmps(w: CmpWindow, wait: number): Promise<Answers> {
 					heard();
 					const p = e?.pingData;
 					if (!ok) return done();
-					if (p?.signalStatus == "ready") {
+					if (p?.signalStatus === "ready") {
 						a.gpp = p.gppString;
 						// As the CMP says it, "-1" (no section applies) included: without gpp_sid the edge would
 						// enforce every section in the string.

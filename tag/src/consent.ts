@@ -31,13 +31,13 @@ export function mergeConsent(a: Answers, gdprDefault?: string): Signals | null {
 	const t = a.tcf;
 	if (t !== undefined) {
 		// t is null when the CMP never gave a final answer: GDPR may apply and nothing was granted.
-		if (t?.gdprApplies == false) s.gdpr = "0";
+		if (t?.gdprApplies === false) s.gdpr = "0";
 		else if (t?.purpose?.consents?.[1] && t.tcString) {
 			s.gdpr = "1";
 			s.gdpr_consent = t.tcString;
 		} else return null;
-	} else if (gdprDefault == "1") return null;
-	else if (gdprDefault == "0") s.gdpr = "0";
+	} else if (gdprDefault === "1") return null;
+	else if (gdprDefault === "0") s.gdpr = "0";
 	if (a.usp) {
 		// US Privacy string "1YYN": the third character is the opt-out of sale.
 		if (/^1.y/i.test(a.usp)) return null;

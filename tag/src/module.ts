@@ -30,7 +30,11 @@ export const start: (options: Options) => void = boot;
 const ask =
 	<T>(name: Command[0]) =>
 	(): Promise<T> =>
-		new Promise((resolve) => (((window as TagWindow).edgesync ||= []) as Command[]).push([name, resolve] as Command));
+		new Promise((resolve) => {
+			const w = window as TagWindow;
+			w.edgesync = w.edgesync || [];
+			(w.edgesync as Command[]).push([name, resolve] as Command);
+		});
 
 /**
  * The visitor's UUID (38 digits) once the tag has decided, or "" when there is none: no consent, opted

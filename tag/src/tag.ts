@@ -53,7 +53,7 @@ export function startTag(w: CmpWindow, config: Config, store: Store): Handlers {
 		answer.syncs?.slice(0, config.max).forEach((s, i) => {
 			setTimeout(() => {
 				// An image never runs script, whatever the URL; the edge sends only http(s) URLs anyway.
-				if (!stopped && s.type == "img") new Image().src = s.url;
+				if (!stopped && s.type === "img") new Image().src = s.url;
 			}, i * 100); // spaced, so a page view never opens a burst of connections at once
 		});
 	};
