@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { CmpWindow } from "./cmp";
 import type { Config } from "./config";
 import type { Store } from "./cookies";
 import { startTag } from "./tag";
@@ -61,9 +62,8 @@ describe("startTag and the signed copy", () => {
 	it("sends the CMPs' signals to /id, encoded, with the signed copy after them", async () => {
 		edgeAnswers(200, { uuid: UUID, fpid: COPY, syncs: [] });
 		const { store } = memoryStore(COPY, false);
-		const w = {
-			__gpp: (_c: string, cb: (e: unknown, ok: boolean) => void) =>
-				cb({ pingData: { signalStatus: "ready", gppString: "a&b", applicableSections: [-1] } }, true),
+		const w: CmpWindow = {
+			__gpp: (_c, cb) => cb({ pingData: { signalStatus: "ready", gppString: "a&b", applicableSections: [-1] } }, true),
 		};
 		expect(await uuidSeen(startTag(w, CONFIG, store))).toBe(UUID);
 		expect(fetched).toEqual([`https://e.example/id?gpp=a%26b&gpp_sid=-1&fpid=${COPY}`]);

@@ -199,7 +199,8 @@ describe("/id", () => {
 			expect(res.headers.get("Access-Control-Allow-Origin")).toBeNull();
 		}
 		// The site's pages, the edge's own pages (/demo) and calls without Origin (an <img>, curl) go on.
-		for (const headers of [{ Origin: SITE }, { Origin: "https://edge.example" }, {}]) {
+		const callers: Record<string, string>[] = [{ Origin: SITE }, { Origin: "https://edge.example" }, {}];
+		for (const headers of callers) {
 			const res = await call("/id", { headers, cookie: `uuid=${U}` });
 			expect(res.status).toBe(200);
 			expect(uuidFrom(res)).toBe(U);
