@@ -2,6 +2,7 @@
 // reference CMP APIs (@iabtcf/cmpapi, @iabgpp/cmpapi), a page outside SITE_ORIGINS, the tag's ES module
 // in a site's own bundle, and the recipes that hand the UUID to Prebid.js and Google Publisher Tag.
 import { createHash } from "node:crypto";
+import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { useHarness } from "./support/harness.ts";
 import { EDGE_VENDOR, tcString } from "./support/tcf.js";
@@ -9,6 +10,13 @@ import { EDGE_VENDOR, tcString } from "./support/tcf.js";
 const UUID = /^\d{38}$/;
 const h = useHarness();
 const { openPage, isCall, uuidSeenByPage, cookieValue } = h;
+
+/** Opens `url` and answers what /id said. */
+async function firstId(page: Page, url: string): Promise<{ uuid: string; fpid: string }> {
+	const idResponse = page.waitForResponse(isCall("/id?"));
+	await page.goto(url);
+	return (await (await idResponse).json()) as { uuid: string; fpid: string };
+}
 
 const granted = () => tcString({ purpose1: true, vendors: [EDGE_VENDOR] });
 const refused = () => tcString({ purpose1: false, vendors: [] });
@@ -127,6 +135,16 @@ describe("the tag with the IAB's reference CMPs", () => {
 });
 
 describe("what a site owner builds on the tag", () => {
+	it("the tag-manager snippet: the script element it creates carries the data-* settings", async () => {
+		const { page } = await openPage();
+		const { uuid } = await firstId(page, h.site.url("tag-manager"));
+		expect(await uuidSeenByPage(page)).toBe(uuid);
+		expect(await cookieValue(h.site.url("tag-manager"), "_es_id")).toMatch(new RegExp(`^${uuid}\\.`));
+		// data-interval="0" from the snippet: the next page view asks /id again although _es_t would say "fresh".
+		const again = await firstId(page, h.site.url("tag-manager"));
+		expect(again.uuid).toBe(uuid);
+	});
+
 	it("the ES module in the site's own bundle: start() with options, getUuid() as a promise, before and after start", async () => {
 		const { page, edgeRequests } = await openPage();
 		const idResponse = page.waitForResponse(isCall("/id?"));
