@@ -10,7 +10,9 @@ VALUES (
 	unixepoch() * 1000,
 	unixepoch() * 1000
 )
-ON CONFLICT (dpid) DO NOTHING;
+-- A local state seeded before the GPP and US privacy macros gets them; a sync URL changed by hand is kept.
+ON CONFLICT (dpid) DO UPDATE SET sync_url = excluded.sync_url, updated_at = excluded.updated_at
+WHERE partners.sync_url = '/demo-vendor/sync?uid=${DD_UUID}&gdpr=${GDPR}&gdpr_consent=${GDPR_CONSENT_1000}';
 
 -- A trait, a segment and an hourly iter destination for the demo partner, so `npm start` can show an
 -- outbound run: put traits on a visitor with an inbound file, then POST /api/v1/destinations/1/runs.
