@@ -4,7 +4,7 @@
 import type { Command } from "./api";
 import { boot, type TagWindow } from "./boot";
 
-/** The script element's `data-*` attributes, as options (docs/tag-architecture.md, "Settings"). */
+/** The classic script's `data-*` attributes, as options (README, "Add the tag to your site"). */
 export interface Options {
 	/** The edge's origin, e.g. "https://sync.example.com" (required: a module has no script URL to default to). */
 	edge: string;
