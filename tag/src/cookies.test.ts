@@ -46,4 +46,13 @@ describe("cookieStore", () => {
 		);
 		expect(written[1]).toMatch(/^_es_t=1; /);
 	});
+
+	it("removes both cookies with the same domain they were written with (else the browser keeps them)", () => {
+		cookieStore({ ...CONFIG, cookieDomain: "example.com" }, true).clear();
+		expect(written).toHaveLength(2);
+		for (const [i, name] of ["_es_id", "_es_t"].entries()) {
+			expect(written[i]).toMatch(new RegExp(`^${name}=; path=/; domain=example.com; sameSite=Lax; secure; expires=`));
+			expect(Date.parse(written[i]?.split("expires=")[1] ?? "")).toBeLessThan(Date.now());
+		}
+	});
 });
