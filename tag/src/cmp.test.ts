@@ -54,7 +54,7 @@ describe("askCmps", () => {
 		await expect(askCmps({ __tcfapi: 1 } as unknown as CmpWindow, 300)).resolves.toEqual({ tcf: null });
 	});
 
-	it("reads US privacy and GPP, dropping the 'no section applies' marker", async () => {
+	it("reads US privacy and GPP, keeping the 'no section applies' marker (-1) for the edge", async () => {
 		const w: CmpWindow = {
 			__uspapi: (_c, _v, cb) => cb({ uspString: "1YNN" }, true),
 			__gpp: (_c, cb) => {
@@ -67,7 +67,53 @@ describe("askCmps", () => {
 		};
 		const pending = askCmps(w, 100);
 		await vi.advanceTimersByTimeAsync(2000);
-		await expect(pending).resolves.toEqual({ usp: "1YNN", gpp: "DBAA", gppSid: "" });
+		await expect(pending).resolves.toEqual({ usp: "1YNN", gpp: "DBAA", gppSid: "-1" });
+	});
+
+	it("passes the applicable sections on as the CMP lists them", async () => {
+		const w: CmpWindow = {
+			__gpp: (_c, cb) =>
+				cb({ pingData: { signalStatus: "ready", gppString: "DBAA", applicableSections: [2, 7] } }, true),
+		};
+		await expect(askCmps(w, 100)).resolves.toEqual({ gpp: "DBAA", gppSid: "2,7" });
+	});
+
+	it("waits up to 10 s for a TCF CMP whose ping says it is loading, then gives up", async () => {
+		const w: CmpWindow = { __tcfapi: (command, _v, cb) => command === "ping" && cb({ cmpStatus: "loading" }, true) };
+		let answer: unknown;
+		void askCmps(w, 300).then((a) => {
+			answer = a;
+		});
+		await vi.advanceTimersByTimeAsync(9_999);
+		expect(answer).toBeUndefined();
+		await vi.advanceTimersByTimeAsync(1);
+		expect(answer).toEqual({ tcf: null });
+	});
+
+	it("takes the answer of a TCF CMP that finishes loading after the timeout", async () => {
+		let listener: TcfCallback = () => {};
+		const w: CmpWindow = {
+			__tcfapi: (command, _v, cb) => {
+				if (command === "ping") cb({ cmpStatus: "loading" }, true);
+				if (command === "addEventListener") listener = cb;
+			},
+		};
+		let answer: unknown;
+		void askCmps(w, 300).then((a) => {
+			answer = a;
+		});
+		await vi.advanceTimersByTimeAsync(3000);
+		const loaded = { gdprApplies: true, eventStatus: "tcloaded", tcString: "CPx" };
+		listener(loaded, true);
+		await vi.advanceTimersByTimeAsync(0);
+		expect(answer).toEqual({ tcf: loaded });
+	});
+
+	it("keeps the short wait for a stub that answers ping but never loads", async () => {
+		const w: CmpWindow = { __tcfapi: (command, _v, cb) => command === "ping" && cb({ cmpStatus: "stub" }, true) };
+		const pending = askCmps(w, 300);
+		await vi.advanceTimersByTimeAsync(300);
+		await expect(pending).resolves.toEqual({ tcf: null });
 	});
 
 	it("ignores an unsuccessful US privacy call", async () => {

@@ -6,7 +6,7 @@ interface GppEvent {
 }
 /** The CMP APIs the tag talks to, when the page has them (IAB TCF v2, US Privacy, GPP 1.1). */
 export interface CmpWindow {
-	__tcfapi?: (command: string, version: number, callback: Callback<TcData>, param?: unknown) => void;
+	__tcfapi?: (command: string, version: number, callback: Callback<TcData & { cmpStatus?: string }>) => void;
 	__uspapi?: (command: string, version: number, callback: Callback<{ uspString?: string }>) => void;
 	__gpp?: (command: string, callback: Callback<GppEvent>) => void;
 }
@@ -14,14 +14,15 @@ export interface CmpWindow {
 /**
  * Waits for one CMP API. `wait` bounds only the silence before its first callback: once a CMP has
  * answered (for example "the banner is shown"), it is alive and the tag waits for the visitor's choice.
+ * `heard(ms)` instead of `heard()` says "alive but still loading": then it gets `ms` more, not forever.
  */
-function listen(wait: number, start: (done: () => void, heard: () => void) => void): Promise<void> {
+function listen(wait: number, start: (done: () => void, heard: (ms?: number) => void) => void): Promise<void> {
 	return new Promise((done) => {
-		let alive = false;
-		setTimeout(() => alive || done(), wait);
+		let timer = setTimeout(done, wait);
 		try {
-			start(done, () => {
-				alive = true;
+			start(done, (ms) => {
+				clearTimeout(timer);
+				if (ms) timer = setTimeout(done, ms);
 			});
 		} catch {
 			// A broken CMP counts as one that never answered.
@@ -41,7 +42,11 @@ export function askCmps(w: CmpWindow, wait: number): Promise<Answers> {
 	if (tcf) {
 		a.tcf = null;
 		jobs.push(
-			listen(wait, (done, heard) =>
+			listen(wait, (done, heard) => {
+				// A CMP answers ping at once, also while it loads (fetching its vendor list, say), when it queues
+				// addEventListener until it is ready: "loading" gets 10 s (docs/tag-architecture.md), an absent
+				// or stub-only CMP keeps `wait`.
+				tcf("ping", 2, (p) => p?.cmpStatus === "loading" && heard(10_000));
 				tcf("addEventListener", 2, (d, ok) => {
 					heard();
 					if (!ok) return done();
@@ -51,15 +56,14 @@ export function askCmps(w: CmpWindow, wait: number): Promise<Answers> {
 						a.tcf = d;
 						done();
 					}
-				}),
-			),
+				});
+			}),
 		);
 	}
 	if (usp) {
 		jobs.push(
-			listen(wait, (done, heard) =>
+			listen(wait, (done) =>
 				usp("getUSPData", 1, (d, ok) => {
-					heard();
 					if (ok) a.usp = d?.uspString;
 					done();
 				}),
@@ -75,8 +79,9 @@ export function askCmps(w: CmpWindow, wait: number): Promise<Answers> {
 					if (!ok) return done();
 					if (p?.signalStatus === "ready") {
 						a.gpp = p.gppString;
-						// -1 means "no section applies".
-						a.gppSid = p.applicableSections?.filter((n) => n > 0).join();
+						// As the CMP says it, "-1" (no section applies) included: without gpp_sid the edge would
+						// enforce every section in the string.
+						a.gppSid = p.applicableSections?.join();
 						done();
 					}
 				}),

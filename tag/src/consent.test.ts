@@ -35,7 +35,8 @@ describe("mergeConsent", () => {
 			undefined,
 			{ gpp: "DBABMA~x", gpp_sid: "2" },
 		],
-		["GPP without applicable sections", { gpp: "DBAA", gppSid: "" }, undefined, { gpp: "DBAA" }],
+		["GPP: no section applies (-1)", { gpp: "DBAA", gppSid: "-1" }, undefined, { gpp: "DBAA", gpp_sid: "-1" }],
+		["GPP without a list of applicable sections", { gpp: "DBAA", gppSid: "" }, undefined, { gpp: "DBAA" }],
 		[
 			"all three together",
 			{ tcf: granted, usp: "1YNN", gpp: "DBABMA~x", gppSid: "2" },

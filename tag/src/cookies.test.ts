@@ -40,10 +40,19 @@ describe("cookieStore", () => {
 	});
 
 	it("stores the signed copy verbatim (no escaping of '.', '-' or '_'), for 395 days, with _es_t", () => {
-		cookieStore({ ...CONFIG, domain: "example.com" }, true).save(`${UUID}.a-b_${"c".repeat(18)}`);
+		cookieStore({ ...CONFIG, cookieDomain: "example.com" }, true).save(`${UUID}.a-b_${"c".repeat(18)}`);
 		expect(written[0]).toMatch(
 			new RegExp(`^_es_id=${UUID}\\.a-b_c{18}; path=/; domain=example.com; sameSite=Lax; secure; expires=`),
 		);
 		expect(written[1]).toMatch(/^_es_t=1; /);
+	});
+
+	it("removes both cookies with the same domain they were written with (else the browser keeps them)", () => {
+		cookieStore({ ...CONFIG, cookieDomain: "example.com" }, true).clear();
+		expect(written).toHaveLength(2);
+		for (const [i, name] of ["_es_id", "_es_t"].entries()) {
+			expect(written[i]).toMatch(new RegExp(`^${name}=; path=/; domain=example.com; sameSite=Lax; secure; expires=`));
+			expect(Date.parse(written[i]?.split("expires=")[1] ?? "")).toBeLessThan(Date.now());
+		}
 	});
 });

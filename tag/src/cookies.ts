@@ -18,20 +18,20 @@ export interface Store {
 
 export function cookieStore(config: Config, https: boolean): Store {
 	// js-cookie skips attributes whose value is falsy, so an unset domain gives a host-only cookie.
-	const attrs: Cookies.CookieAttributes = { domain: config.domain, sameSite: "Lax", secure: https };
+	const jar = Cookies.withAttributes({ domain: config.cookieDomain, sameSite: "Lax", secure: https });
 	return {
 		id: () => {
-			const v = Cookies.get(ID);
+			const v = jar.get(ID);
 			return isCopy(v) ? v : "";
 		},
-		fresh: () => Cookies.get(FRESH),
+		fresh: () => jar.get(FRESH),
 		save: (copy) => {
-			Cookies.set(ID, copy, { ...attrs, expires: 395 }); // days, as the edge's own cookie
-			if (config.every) Cookies.set(FRESH, "1", { ...attrs, expires: config.every / 86_400 });
+			jar.set(ID, copy, { expires: 395 }); // days, as the edge's own cookie
+			if (config.every) jar.set(FRESH, "1", { expires: config.every / 86_400 });
 		},
 		clear: () => {
-			Cookies.remove(ID, attrs);
-			Cookies.remove(FRESH, attrs);
+			jar.remove(ID);
+			jar.remove(FRESH);
 		},
 	};
 }

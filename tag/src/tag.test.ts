@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { CmpWindow } from "./cmp";
 import type { Config } from "./config";
 import type { Store } from "./cookies";
 import { startTag } from "./tag";
@@ -58,6 +59,16 @@ describe("startTag and the signed copy", () => {
 		expect(state.saved).toEqual([COPY]);
 	});
 
+	it("sends the CMPs' signals to /id, encoded, with the signed copy after them", async () => {
+		edgeAnswers(200, { uuid: UUID, fpid: COPY, syncs: [] });
+		const { store } = memoryStore(COPY, false);
+		const w: CmpWindow = {
+			__gpp: (_c, cb) => cb({ pingData: { signalStatus: "ready", gppString: "a&b", applicableSections: [-1] } }, true),
+		};
+		expect(await uuidSeen(startTag(w, CONFIG, store))).toBe(UUID);
+		expect(fetched).toEqual([`https://e.example/id?gpp=a%26b&gpp_sid=-1&fpid=${COPY}`]);
+	});
+
 	it("a signed copy within the interval: no /id call, the page gets the plain UUID", async () => {
 		edgeAnswers(200, {});
 		const { state, store } = memoryStore(COPY, true);
@@ -105,5 +116,8 @@ describe("startTag and the signed copy", () => {
 		expect(images.map((i) => i.src)).toEqual([`https://e.example/demoptout.jpg?fpid=${COPY}`]);
 		expect(state.id).toBe("");
 		expect(await uuidSeen(tag)).toBe("");
+		const empty = memoryStore("", true);
+		startTag({}, CONFIG, empty.store).optOut(() => {});
+		expect(images[1]?.src).toBe("https://e.example/demoptout.jpg?fpid=");
 	});
 });

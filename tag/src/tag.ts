@@ -4,7 +4,7 @@ import { askCmps } from "./cmp";
 import type { Config } from "./config";
 import { mergeConsent } from "./consent";
 import type { Store } from "./cookies";
-import { idUrl, isCopy, optOutUrl, uuidOf } from "./urls";
+import { isCopy, uuidOf } from "./urls";
 
 /** The edge's `/id` answer (SPEC §4). */
 interface IdAnswer {
@@ -19,16 +19,12 @@ interface IdAnswer {
  * the page API. Nothing is written or fired before consent is known, nor after an opt-out.
  */
 export function startTag(w: CmpWindow, config: Config, store: Store): Handlers {
-	/** undefined until decided; "" when there is none (no consent, opted out, failure without a copy). */
-	let uuid: string | undefined;
 	let stopped = false;
-	let waiting: ((uuid: string) => void)[] = [];
-	const settle = (u: string): void => {
-		if (uuid !== undefined) return;
-		uuid = u;
-		for (const cb of waiting) safely(() => cb(u));
-		waiting = [];
-	};
+	/** Called once the tag has decided the UUID: "" when there is none (no consent, opted out, failure without a copy). */
+	let settle!: (uuid: string) => void;
+	const decided = new Promise<string>((resolve) => {
+		settle = resolve;
+	});
 
 	const run = async (): Promise<void> => {
 		const signals = mergeConsent(await askCmps(w, config.wait), config.gdpr);
@@ -40,8 +36,10 @@ export function startTag(w: CmpWindow, config: Config, store: Store): Handlers {
 		}
 		const known = store.id();
 		if (known && store.fresh()) return settle(uuidOf(known));
-		const res = await fetch(idUrl(config.edge, known, signals), { credentials: "include" });
-		if (!res.ok) throw res.status;
+		// The signed copy, when the tag has one: the edge adopts it when its own cookie is missing.
+		if (known) signals.fpid = known;
+		const res = await fetch(`${config.edge}/id?${new URLSearchParams(signals)}`, { credentials: "include" });
+		if (!res.ok) throw 0;
 		const answer: IdAnswer = await res.json();
 		if (stopped) return;
 		const copy = answer.fpid;
@@ -52,8 +50,7 @@ export function startTag(w: CmpWindow, config: Config, store: Store): Handlers {
 		}
 		store.save(copy);
 		settle(uuidOf(copy));
-		const syncs = (answer.syncs ?? []).slice(0, config.max);
-		syncs.forEach((s, i) => {
+		answer.syncs?.slice(0, config.max).forEach((s, i) => {
 			setTimeout(() => {
 				// An image never runs script, whatever the URL; the edge sends only http(s) URLs anyway.
 				if (!stopped && s.type === "img") new Image().src = s.url;
@@ -64,15 +61,17 @@ export function startTag(w: CmpWindow, config: Config, store: Store): Handlers {
 	run().catch(() => settle(uuidOf(store.id())));
 
 	return {
-		getUuid: (cb) => (uuid === undefined ? waiting.push(cb) : safely(() => cb(uuid as string))),
+		// After an opt-out every page callback gets "", also one that asked before it.
+		getUuid: (cb) => decided.then((uuid) => safely(() => cb(stopped ? "" : uuid))),
 		optOut: (cb) => {
 			const img = new Image();
 			img.onload = img.onerror = () => safely(cb);
-			img.src = optOutUrl(config.edge, store.id());
+			// With the signed copy (empty when there is none: the edge then goes by its own cookie), so the edge
+			// can erase the visitor when third-party cookies hide its cookie.
+			img.src = `${config.edge}/demoptout.jpg?fpid=${store.id()}`;
 			stopped = true;
 			store.clear();
 			settle("");
-			uuid = "";
 		},
 	};
 }

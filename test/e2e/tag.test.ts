@@ -1,11 +1,10 @@
 // The browser tag in real Chromium: fixture pages on a "site" origin embed /tag.js from the edge running
 // under `wrangler dev`; every expectation waits for the request, response or D1 row it needs.
-import type { Browser, BrowserContext, Page, Request } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { eventually } from "../../scripts/lib/wait.ts";
-import { DEMO_SEED, DEV_SECRETS, type Edge, startEdge, stopEdges } from "../../scripts/lib/wrangler-dev.ts";
-import { launchChromium } from "./support/browser.js";
-import { type Site, startSite } from "./support/site.js";
+import { DEV_SECRETS } from "../../scripts/lib/wrangler-dev.ts";
+import { useHarness } from "./support/harness.ts";
 import { EDGE_VENDOR, tcString } from "./support/tcf.js";
 
 const UUID = /^\d{38}$/;
@@ -15,72 +14,15 @@ const DEMO_DPID = 1000;
 /** The queue consumer batches for up to 2 s; D1 rows get this long to appear. */
 const PAIR_DEADLINE_MS = 20_000;
 
-let browser: Browser;
-let edge: Edge;
-let site: Site;
-let context: BrowserContext;
-
-beforeAll(async () => {
-	browser = await launchChromium();
-	site = await startSite(() => edge.origin);
-	const sites = [`http://127.0.0.1:${site.port}`, `http://localhost:${site.port}`];
-	edge = await startEdge({
-		seed: { file: DEMO_SEED },
-		vars: {
-			DEMO: "true",
-			SITE_ORIGINS: sites.join(","),
-			EDGE_TCF_VENDOR_ID: String(EDGE_VENDOR),
-			// As deployed on another site than the pages: the uuid cookie is a third-party cookie there.
-			COOKIE_SAMESITE: "None",
-		},
-	});
-});
-
-afterAll(async () => {
-	await browser?.close();
-	await stopEdges();
-	await site?.stop();
-});
-
-afterEach(async () => {
-	await context?.close();
-});
-
-/** A fresh browser profile (no cookies) with one page, and the log of every request it makes to the edge. */
-async function openPage(): Promise<{ page: Page; edgeRequests: string[] }> {
-	context = await browser.newContext();
-	const page = await context.newPage();
-	const edgeRequests: string[] = [];
-	page.on("request", (r) => {
-		if (r.url().startsWith(edge.origin)) edgeRequests.push(r.url().slice(edge.origin.length));
-	});
-	return { page, edgeRequests };
-}
-
-const isCall = (path: string) => (r: Request | { url(): string }) => r.url().startsWith(`${edge.origin}${path}`);
-
-/** The UUID the tag hands the page once it has decided ("" when it has none). */
-function uuidSeenByPage(page: Page): Promise<string> {
-	return page.evaluate(
-		() =>
-			new Promise<string>((resolve) => {
-				const w = window as unknown as { edgesync?: { push(c: unknown): void } | unknown[] };
-				w.edgesync = w.edgesync ?? [];
-				w.edgesync.push(["getUuid", resolve]);
-			}),
-	);
-}
-
-async function cookieValue(url: string, name: string): Promise<string | undefined> {
-	return (await context.cookies(url)).find((c) => c.name === name)?.value;
-}
+const h = useHarness();
+const { openPage, isCall, uuidSeenByPage, cookieValue } = h;
 
 type Pair = { dpid: number; dpuuid: string; uuid: string };
 const ADMIN = { Authorization: `Bearer ${DEV_SECRETS.ADMIN_TOKEN}` };
 
 /** What the graph holds of a visitor, asked through the admin API (whatever store holds it); null: nothing. */
 async function visitorOf(uuid: string): Promise<{ optedOutAt: number | null; pairs: Pair[] } | null> {
-	const res = await fetch(`${edge.origin}/api/v1/visitors/${uuid}`, { headers: ADMIN });
+	const res = await fetch(`${h.edge.origin}/api/v1/visitors/${uuid}`, { headers: ADMIN });
 	if (res.status === 404) return null;
 	expect(res.status).toBe(200);
 	return (await res.json()) as { optedOutAt: number | null; pairs: Pair[] };
@@ -107,13 +49,13 @@ describe("the tag in Chromium", () => {
 	it("first visit: gets a UUID from /id, keeps a first-party copy, fires the due sync, the pair lands in D1", async () => {
 		const { page } = await openPage();
 		const pixel = page.waitForRequest(isCall("/demo-vendor/sync?"));
-		const { answer, ibs, dpuuid } = await firstVisit(page, site.url("plain"));
+		const { answer, ibs, dpuuid } = await firstVisit(page, h.site.url("plain"));
 
 		expect(answer.uuid).toMatch(UUID);
 		expect(answer.syncs.map((s) => s.dpid)).toEqual([DEMO_DPID]);
 		expect(await uuidSeenByPage(page)).toBe(answer.uuid);
 
-		const copy = (await context.cookies(site.url("plain"))).find((c) => c.name === "_es_id");
+		const copy = (await h.context.cookies(h.site.url("plain"))).find((c) => c.name === "_es_id");
 		expect(answer.fpid).toMatch(signedCopyOf(answer.uuid));
 		expect(copy?.value).toBe(answer.fpid);
 		expect(copy?.sameSite).toBe("Lax");
@@ -121,7 +63,7 @@ describe("the tag in Chromium", () => {
 		const days = ((copy?.expires ?? 0) * 1000 - Date.now()) / 86_400_000;
 		expect(days).toBeGreaterThan(394);
 		expect(days).toBeLessThanOrEqual(395);
-		expect(await cookieValue(edge.origin, "uuid")).toBe(answer.uuid);
+		expect(await cookieValue(h.edge.origin, "uuid")).toBe(answer.uuid);
 
 		// The sync pixel, the vendor's 302 back to /ibs with its own ID, and the /ibs GIF.
 		const vendorCall = new URL((await pixel).url());
@@ -140,10 +82,10 @@ describe("the tag in Chromium", () => {
 
 	it("repeat visit within the interval: no /id call and no syncs, the UUID comes from the cookie", async () => {
 		const { page, edgeRequests } = await openPage();
-		const { answer } = await firstVisit(page, site.url("plain"));
+		const { answer } = await firstVisit(page, h.site.url("plain"));
 		edgeRequests.length = 0;
 
-		await page.goto(site.url("plain"));
+		await page.goto(h.site.url("plain"));
 		expect(await uuidSeenByPage(page)).toBe(answer.uuid);
 		// The tag has decided (the callback ran); it only ever calls /id before deciding.
 		expect(edgeRequests.filter((u) => !u.startsWith("/tag.js"))).toEqual([]);
@@ -151,10 +93,10 @@ describe("the tag in Chromium", () => {
 
 	it("a TCF CMP that refuses consent: nothing stored, nothing fired", async () => {
 		const { page, edgeRequests } = await openPage();
-		await page.goto(site.url("tcf", "127.0.0.1", { p1: "0", tc: tcString({ purpose1: false, vendors: [] }) }));
+		await page.goto(h.site.url("tcf", "127.0.0.1", { p1: "0", tc: tcString({ purpose1: false, vendors: [] }) }));
 		expect(await uuidSeenByPage(page)).toBe("");
 		expect(edgeRequests).toEqual(["/tag.js"]);
-		expect(await context.cookies()).toEqual([]);
+		expect(await h.context.cookies()).toEqual([]);
 	});
 
 	it("a TCF CMP that grants consent after its banner: the consent string reaches /id and the sync", async () => {
@@ -162,7 +104,7 @@ describe("the tag in Chromium", () => {
 		const tc = tcString({ purpose1: true, vendors: [EDGE_VENDOR] });
 		const pixel = page.waitForRequest(isCall("/demo-vendor/sync?"));
 		const idResponse = page.waitForResponse(isCall("/id?"));
-		await page.goto(site.url("tcf", "127.0.0.1", { p1: "1", tc, banner: "1" }));
+		await page.goto(h.site.url("tcf", "127.0.0.1", { p1: "1", tc, banner: "1" }));
 		await page.waitForFunction(() => (window as unknown as { cmpListeners(): number }).cmpListeners() > 0);
 		// The banner is up: the tag listens and has asked the edge nothing.
 		expect(edgeRequests).toEqual(["/tag.js"]);
@@ -175,7 +117,7 @@ describe("the tag in Chromium", () => {
 		const vendorCall = new URL((await pixel).url());
 		expect(vendorCall.searchParams.get("gdpr")).toBe("1");
 		expect(vendorCall.searchParams.get("gdpr_consent")).toBe(tc);
-		expect(await cookieValue(site.url("tcf"), "_es_id")).toMatch(signedCopyOf(uuid));
+		expect(await cookieValue(h.site.url("tcf"), "_es_id")).toMatch(signedCopyOf(uuid));
 		await eventually("the pair in the graph", PAIR_DEADLINE_MS, async () =>
 			(await pairsOf(uuid)).length ? true : undefined,
 		);
@@ -184,24 +126,24 @@ describe("the tag in Chromium", () => {
 	it("consent without the edge's TCF vendor: the edge refuses, and the tag stores nothing either", async () => {
 		const { page, edgeRequests } = await openPage();
 		const idResponse = page.waitForResponse(isCall("/id?"));
-		await page.goto(site.url("tcf", "127.0.0.1", { p1: "1", tc: tcString({ purpose1: true, vendors: [] }) }));
+		await page.goto(h.site.url("tcf", "127.0.0.1", { p1: "1", tc: tcString({ purpose1: true, vendors: [] }) }));
 		expect(await (await idResponse).json()).toEqual({ uuid: "", syncs: [] });
 		expect(await uuidSeenByPage(page)).toBe("");
 		expect(edgeRequests.map((u) => u.split("?")[0])).toEqual(["/tag.js", "/id"]);
-		expect(await context.cookies()).toEqual([]);
+		expect(await h.context.cookies()).toEqual([]);
 	});
 
 	it("data-gdpr=1 on a page without a CMP: nothing stored, nothing fired", async () => {
 		const { page, edgeRequests } = await openPage();
-		await page.goto(site.url("gdpr-default"));
+		await page.goto(h.site.url("gdpr-default"));
 		expect(await uuidSeenByPage(page)).toBe("");
 		expect(edgeRequests).toEqual(["/tag.js"]);
-		expect(await context.cookies()).toEqual([]);
+		expect(await h.context.cookies()).toEqual([]);
 	});
 
 	it("opt-out through the JS API: the edge forgets the visitor, the tag writes and fires nothing afterwards", async () => {
 		const { page, edgeRequests } = await openPage();
-		const { answer } = await firstVisit(page, site.url("plain"));
+		const { answer } = await firstVisit(page, h.site.url("plain"));
 		await eventually("the pair in the graph", PAIR_DEADLINE_MS, async () =>
 			(await pairsOf(answer.uuid)).length ? true : undefined,
 		);
@@ -215,26 +157,26 @@ describe("the tag in Chromium", () => {
 		);
 		expect(new URL((await optOut).url()).searchParams.get("fpid")).toBe(answer.fpid);
 		expect(await uuidSeenByPage(page)).toBe("");
-		expect(await cookieValue(site.url("plain"), "_es_id")).toBeUndefined();
-		expect(await cookieValue(site.url("plain"), "_es_t")).toBeUndefined();
-		expect(await cookieValue(edge.origin, "uuid")).toBe("NOTARGET");
+		expect(await cookieValue(h.site.url("plain"), "_es_id")).toBeUndefined();
+		expect(await cookieValue(h.site.url("plain"), "_es_t")).toBeUndefined();
+		expect(await cookieValue(h.edge.origin, "uuid")).toBe("NOTARGET");
 		expect(await pairsOf(answer.uuid)).toEqual([]);
 		expect((await visitorOf(answer.uuid))?.optedOutAt).toEqual(expect.any(Number));
 
 		// Next page view: the edge says "opted out"; the tag stores nothing and fires no sync.
 		edgeRequests.length = 0;
 		const idResponse = page.waitForResponse(isCall("/id?"));
-		await page.goto(site.url("plain"));
+		await page.goto(h.site.url("plain"));
 		expect(await (await idResponse).json()).toEqual({ uuid: "NOTARGET", optout: true, syncs: [] });
 		expect(await uuidSeenByPage(page)).toBe("");
 		expect(edgeRequests.map((u) => u.split("?")[0])).toEqual(["/tag.js", "/id"]);
-		expect(await cookieValue(site.url("plain"), "_es_id")).toBeUndefined();
+		expect(await cookieValue(h.site.url("plain"), "_es_id")).toBeUndefined();
 	});
 
 	it("/demo shows the UUID and the syncs fired", async () => {
 		const { page } = await openPage();
 		const idResponse = page.waitForResponse(isCall("/id"));
-		await page.goto(`${edge.origin}/demo`);
+		await page.goto(`${h.edge.origin}/demo`);
 		const { uuid } = (await (await idResponse).json()) as { uuid: string };
 		expect(uuid).toMatch(UUID);
 		await page.locator("#uuid", { hasText: uuid }).waitFor();
@@ -245,10 +187,10 @@ describe("the tag in Chromium", () => {
 	it("third-party cookies blocked: the edge's cookie never sticks, the tag keeps the UUID through its signed copy", async () => {
 		const { page } = await openPage();
 		// The page is on localhost, the edge on 127.0.0.1: another site, so its cookie is a third-party one.
-		const cdp = await context.newCDPSession(page);
+		const cdp = await h.context.newCDPSession(page);
 		// Said explicitly: a Playwright context happens to block them already (it is an incognito profile).
 		await cdp.send("Network.setCookieControls", { enableThirdPartyCookieRestriction: true });
-		const pageUrl = site.url("plain", "localhost");
+		const pageUrl = h.site.url("plain", "localhost");
 		const first = page.waitForResponse(isCall("/id?"));
 		await page.goto(pageUrl);
 		const firstId = await first;
@@ -257,10 +199,10 @@ describe("the tag in Chromium", () => {
 		expect(uuid).toMatch(UUID);
 		expect(fpid).toMatch(signedCopyOf(uuid));
 		expect(await cookieValue(pageUrl, "_es_id")).toBe(fpid);
-		expect(await cookieValue(edge.origin, "uuid")).toBeUndefined();
+		expect(await cookieValue(h.edge.origin, "uuid")).toBeUndefined();
 
 		// A later page view after the interval: the edge has no cookie, the tag sends its signed copy.
-		await context.clearCookies({ name: "_es_t" });
+		await h.context.clearCookies({ name: "_es_t" });
 		const second = page.waitForResponse(isCall("/id?"));
 		await page.goto(pageUrl);
 		const secondId = await second;
@@ -271,15 +213,15 @@ describe("the tag in Chromium", () => {
 
 	it("third-party cookies blocked and an old unsigned _es_id: the bare UUID is not adopted", async () => {
 		const { page } = await openPage();
-		const cdp = await context.newCDPSession(page);
+		const cdp = await h.context.newCDPSession(page);
 		await cdp.send("Network.setCookieControls", { enableThirdPartyCookieRestriction: true });
-		const pageUrl = site.url("plain", "localhost");
+		const pageUrl = h.site.url("plain", "localhost");
 		const first = page.waitForResponse(isCall("/id?"));
 		await page.goto(pageUrl);
 		const { uuid } = (await (await first).json()) as { uuid: string };
 
 		// The copy as the tag used to write it (or as a page forges it): the UUID alone.
-		await context.addCookies([{ name: "_es_id", value: uuid, url: pageUrl }]);
+		await h.context.addCookies([{ name: "_es_id", value: uuid, url: pageUrl }]);
 		const second = page.waitForResponse(isCall("/id?"));
 		await page.goto(pageUrl);
 		const secondId = await second;
@@ -289,19 +231,19 @@ describe("the tag in Chromium", () => {
 		expect(answer.uuid).not.toBe(uuid);
 		expect(await cookieValue(pageUrl, "_es_id")).toBe(answer.fpid);
 		// And sent by hand, the bare UUID is ignored by the edge just the same.
-		const byHand = (await (await fetch(`${edge.origin}/id?fpid=${uuid}`)).json()) as { uuid: string };
+		const byHand = (await (await fetch(`${h.edge.origin}/id?fpid=${uuid}`)).json()) as { uuid: string };
 		expect(byHand.uuid).not.toBe(uuid);
 	});
 
 	it("an old unsigned _es_id is upgraded on the next page view, even while _es_t is fresh", async () => {
 		const { page } = await openPage();
-		const { answer } = await firstVisit(page, site.url("plain"));
+		const { answer } = await firstVisit(page, h.site.url("plain"));
 		// What the tag wrote before copies were signed: the bare UUID, with a fresh _es_t beside it.
-		await context.addCookies([{ name: "_es_id", value: answer.uuid, url: site.url("plain") }]);
-		expect(await cookieValue(site.url("plain"), "_es_t")).toBe("1");
+		await h.context.addCookies([{ name: "_es_id", value: answer.uuid, url: h.site.url("plain") }]);
+		expect(await cookieValue(h.site.url("plain"), "_es_t")).toBe("1");
 
 		const idResponse = page.waitForResponse(isCall("/id?"));
-		await page.goto(site.url("plain"));
+		await page.goto(h.site.url("plain"));
 		const id = await idResponse;
 		// The unsigned copy is neither trusted nor sent; the edge's own cookie still says who this is.
 		expect(new URL(id.url()).searchParams.has("fpid")).toBe(false);
@@ -309,6 +251,6 @@ describe("the tag in Chromium", () => {
 		expect(upgraded.uuid).toBe(answer.uuid);
 		expect(upgraded.fpid).toMatch(signedCopyOf(answer.uuid));
 		expect(await uuidSeenByPage(page)).toBe(answer.uuid);
-		expect(await cookieValue(site.url("plain"), "_es_id")).toBe(upgraded.fpid);
+		expect(await cookieValue(h.site.url("plain"), "_es_id")).toBe(upgraded.fpid);
 	});
 });

@@ -190,6 +190,23 @@ describe("/id", () => {
 		expect(preflight.headers.get("Access-Control-Allow-Origin")).toBe(SITE);
 	});
 
+	it("a page outside SITE_ORIGINS gets a 403 and no cookie: it could not read the answer anyway", async () => {
+		for (const origin of ["https://evil.example", "null", "https://site.example.evil.example"]) {
+			const res = await call("/id", { headers: { Origin: origin }, cookie: `uuid=${U}` });
+			expect(res.status).toBe(403);
+			expect(await res.json()).toEqual({ error: "this page's origin is not one of the edge's SITE_ORIGINS" });
+			expect(res.headers.get("Set-Cookie")).toBeNull();
+			expect(res.headers.get("Access-Control-Allow-Origin")).toBeNull();
+		}
+		// The site's pages, the edge's own pages (/demo) and calls without Origin (an <img>, curl) go on.
+		const callers: Record<string, string>[] = [{ Origin: SITE }, { Origin: "https://edge.example" }, {}];
+		for (const headers of callers) {
+			const res = await call("/id", { headers, cookie: `uuid=${U}` });
+			expect(res.status).toBe(200);
+			expect(uuidFrom(res)).toBe(U);
+		}
+	});
+
 	it("rejects malformed consent parameters with a JSON 400", async () => {
 		const res = await call("/id?gdpr=yes");
 		expect(res.status).toBe(400);

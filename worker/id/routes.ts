@@ -7,6 +7,7 @@ import { pairStoreOf } from "../../core/graph/select";
 import { partnerDirectory } from "../../core/partners/directory";
 import { NOTARGET } from "../../core/uuid";
 import { consentSignalsFrom } from "../consent";
+import { fail } from "../http/errors";
 import { NO_STORE } from "../http/pixel";
 import { clientKey, enforceLimit } from "../http/rate-limit";
 import type { AppEnv } from "../http/types";
@@ -16,6 +17,7 @@ import { readVisitor, setVisitorCookie } from "../identity/visitor-cookie";
 import { consentOf } from "../sync/consent-gate";
 import { dueSyncs } from "../sync/due-syncs";
 import { expandSyncUrl } from "../sync/sync-url";
+import { isSiteOrigin } from "./site-origin";
 
 /** The tag's endpoint (SPEC §4): who is this visitor, and which partner syncs are due. */
 export const idRoutes = new Hono<AppEnv>();
@@ -24,7 +26,7 @@ export const idRoutes = new Hono<AppEnv>();
 idRoutes.use(
 	"/id",
 	cors({
-		origin: (origin, c) => (settingsOf(c.env).siteOrigins.includes(origin) ? origin : null),
+		origin: (origin, c) => (isSiteOrigin(origin, c.req.url, settingsOf(c.env).siteOrigins) ? origin : null),
 		credentials: true,
 		allowMethods: ["GET"],
 		maxAge: 86_400,
@@ -34,10 +36,17 @@ idRoutes.use(
 idRoutes.get("/id", async (c) => {
 	c.set("errorStyle", "json");
 	c.header("Cache-Control", NO_STORE);
+	const settings = settingsOf(c.env);
+	// A page outside SITE_ORIGINS cannot read the answer (no CORS grant), so it gets no cookie either:
+	// refused before anything is read or written. Calls without Origin (an <img>, a navigation, curl) are
+	// not a page reading the answer, and go on as before.
+	const origin = c.req.header("Origin");
+	if (origin !== undefined && !isSiteOrigin(origin, c.req.url, settings.siteOrigins)) {
+		fail(403, "this page's origin is not one of the edge's SITE_ORIGINS");
+	}
 	// Before any cookie is written: a refused call changes nothing for the visitor.
 	const client = clientKey(c.req.header("CF-Connecting-IP"));
 	await enforceLimit(c.env.ID_PER_IP, client, "too many /id calls from this address; slow down");
-	const settings = settingsOf(c.env);
 	const { fpidSecret } = secretsOf(c.env);
 	const consent = consentOf(consentSignalsFrom(c.req.query.bind(c.req)), settings);
 

@@ -4,7 +4,10 @@ import path from "node:path";
 
 const FIXTURES = path.join(import.meta.dirname, "..", "fixtures");
 
-/** A site owner's web server: serves test/e2e/fixtures/<name>.html with %EDGE% replaced. */
+/**
+ * A site owner's web server: serves test/e2e/fixtures/<name>.html with %EDGE% replaced, and the site's own
+ * bundled scripts (support/bundles.ts) at /<name>.js.
+ */
 export interface Site {
 	port: number;
 	/** The fixture page's URL on `host` (127.0.0.1 is same-site with the edge, localhost is not). */
@@ -12,9 +15,14 @@ export interface Site {
 	stop(): Promise<void>;
 }
 
-export async function startSite(edgeOrigin: () => string): Promise<Site> {
+export async function startSite(edgeOrigin: () => string, scripts = new Map<string, string>()): Promise<Site> {
 	const server = createServer(async (req, res) => {
 		const name = new URL(req.url ?? "/", "http://site").pathname.slice(1);
+		const script = scripts.get(name);
+		if (script !== undefined) {
+			res.writeHead(200, { "Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "no-store" }).end(script);
+			return;
+		}
 		if (!/^[a-z0-9-]+\.html$/.test(name)) {
 			res.writeHead(404).end();
 			return;
