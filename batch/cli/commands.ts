@@ -1,3 +1,4 @@
+import { UPLOAD_PARTS } from "../../core/inbound-limits";
 import type { InboundIdType } from "../inbound/parse";
 import { CliFailure, EXIT, edgeClient } from "./edge-client";
 import type { CliHost, ToolHost } from "./host";
@@ -27,8 +28,11 @@ export const COMMANDS: Record<string, { usage: string; options: Spec; run: Comma
 		},
 		async run(host, tools, values, files) {
 			if (files.length === 0) throw usage("give one or more files");
-			const edge = edgeClient(host, text(values.edge));
 			const partBytes = count(values["part-size"], "--part-size", 16) * 1024 * 1024;
+			if (partBytes < UPLOAD_PARTS.minPartBytes || partBytes > UPLOAD_PARTS.maxPartBytes) {
+				throw usage(`--part-size is ${UPLOAD_PARTS.minPartBytes >> 20} to ${UPLOAD_PARTS.maxPartBytes >> 20} (MiB)`);
+			}
+			const edge = edgeClient(host, text(values.edge));
 			const idType = text(values["id-type"]) ?? "partner";
 			if (idType !== "partner" && idType !== "uuid") throw usage("--id-type is partner or uuid");
 			const options = {
@@ -84,12 +88,10 @@ export const COMMANDS: Record<string, { usage: string; options: Spec; run: Comma
 	},
 	verify: {
 		usage: VERIFY_USAGE,
-		options: { "header-lines": { type: "string" } },
-		run(host, tools, values, [dir, ...extra]) {
+		options: {},
+		run(host, tools, _values, [dir, ...extra]) {
 			if (dir === undefined || extra.length > 0) throw usage("give one directory");
-			const headerLines =
-				values["header-lines"] === undefined ? 0 : count(values["header-lines"], "--header-lines", 0, 0);
-			return verifyDir(host, tools, dir, { headerLines });
+			return verifyDir(host, tools, dir);
 		},
 	},
 	template: {
@@ -168,7 +170,8 @@ function usage(message: string): CliFailure {
 const text = (v: string | boolean | undefined) => (typeof v === "string" ? v : undefined);
 
 /** A whole number option (at least `min`), or its default. */
-function count(v: string | boolean | undefined, option: string, fallback: number, min = 1): number {
+function count(v: string | boolean | undefined, option: string, fallback: number): number {
+	const min = 1;
 	if (v === undefined) return fallback;
 	const n = Number(v);
 	if (typeof v !== "string" || !/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < min)

@@ -71,13 +71,11 @@ Lists your deliveries, newest first, one line each (id, status, records received
 ${EDGE_OPTIONS}
 `;
 
-export const VERIFY_USAGE = `Usage: edgesync verify <dir> [--header-lines <n>]
+export const VERIFY_USAGE = `Usage: edgesync verify <dir>
 
 Checks every outbound run in <dir> against its .info: each listed file present, its size, MD5 and
-lines (after gunzip) as listed, sequence numbers 1 to n with none missing, the totals adding up, and
-no file of the run left out. Offline: reads the local files only.
-
-  --header-lines  lines the destination's template header writes at the top of each file (default 0)
+lines (after gunzip; a template's header lines count too) as listed, sequence numbers 1 to n with none
+missing, the totals adding up, and no file of the run left out. Offline: reads the local files only.
 
 Exit codes: 0 everything matches, 1 a mismatch (each printed with its reason), 2 no .info or no directory.
 `;

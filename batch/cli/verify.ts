@@ -25,17 +25,12 @@ const InfoSchema = z.object({
 });
 type Info = z.infer<typeof InfoSchema>;
 
-export interface VerifyOptions {
-	/** Header lines the destination's template writes at the top of every file (not in FileLineCount). */
-	headerLines: number;
-}
-
 /**
  * Checks every run in `dir` against its `.info`: each data file present, its bytes, MD5 and lines (after
  * gunzip) as listed, sequence numbers 1…n with none missing, the totals adding up, and no file of the
  * run's name left out of the `.info`. Offline: reads local files only. Exit 0 when all match, 1 otherwise.
  */
-export async function verifyDir(host: CliHost, tools: ToolHost, dir: string, options: VerifyOptions): Promise<number> {
+export async function verifyDir(host: CliHost, tools: ToolHost, dir: string): Promise<number> {
 	const names = await tools.list(dir).catch((err: unknown) => {
 		throw new CliFailure(`cannot read ${dir}: ${err instanceof Error ? err.message : String(err)}`, EXIT.refused);
 	});
@@ -43,7 +38,7 @@ export async function verifyDir(host: CliHost, tools: ToolHost, dir: string, opt
 	if (infos.length === 0) throw new CliFailure(`no .info file in ${dir}`, EXIT.refused);
 	let problems = 0;
 	for (const infoName of infos) {
-		const found = await verifyRun(tools, dir, infoName, names, options);
+		const found = await verifyRun(tools, dir, infoName, names);
 		problems += found.length;
 		if (found.length === 0) host.out(`OK ${infoName}\n`);
 		for (const problem of found) host.out(`MISMATCH ${infoName}: ${problem}\n`);
@@ -51,7 +46,7 @@ export async function verifyDir(host: CliHost, tools: ToolHost, dir: string, opt
 	return problems === 0 ? EXIT.ok : EXIT.dataProblem;
 }
 
-async function verifyRun(tools: ToolHost, dir: string, infoName: string, names: string[], options: VerifyOptions) {
+async function verifyRun(tools: ToolHost, dir: string, infoName: string, names: string[]) {
 	const text = (await tools.readText(`${dir}/${infoName}`)) ?? "";
 	let info: Info;
 	try {
@@ -72,7 +67,7 @@ async function verifyRun(tools: ToolHost, dir: string, infoName: string, names: 
 			problems.push(`${f.FileName} is missing`);
 			continue;
 		}
-		problems.push(...(await fileProblems(tools, `${dir}/${f.FileName}`, f, options)));
+		problems.push(...(await fileProblems(tools, `${dir}/${f.FileName}`, f)));
 	}
 	return problems;
 }
@@ -95,7 +90,8 @@ function totalsProblems(info: Info): string[] {
 	return out;
 }
 
-async function fileProblems(tools: ToolHost, path: string, f: Info["Files"][number], options: VerifyOptions) {
+/** `FileLineCount` counts every line of the file, a template's header lines included (runs/write-files.ts). */
+async function fileProblems(tools: ToolHost, path: string, f: Info["Files"][number]) {
 	const file = await tools.openFile(path);
 	const problems: string[] = [];
 	if (file.size !== f.FileByteSize)
@@ -105,10 +101,7 @@ async function fileProblems(tools: ToolHost, path: string, f: Info["Files"][numb
 	const [md5, lines] = await Promise.all([tools.md5(forHash), countLines(content).catch(() => null)]);
 	if (md5 !== f.md5) problems.push(`${f.FileName}: MD5 ${md5}, the .info says ${f.md5}`);
 	if (lines === null) problems.push(`${f.FileName}: not a readable gzip file`);
-	else if (lines - options.headerLines !== f.FileLineCount) {
-		const header = options.headerLines > 0 ? ` after ${options.headerLines} header lines` : "";
-		problems.push(`${f.FileName}: ${lines - options.headerLines} lines${header}, the .info says ${f.FileLineCount}`);
-	}
+	else if (lines !== f.FileLineCount) problems.push(`${f.FileName}: ${lines} lines, the .info says ${f.FileLineCount}`);
 	return problems;
 }
 
