@@ -108,7 +108,8 @@ export default defineConfig({
 			},
 			{
 				// Node-side tools: the vendor CLI (`npx edgesync validate`).
-				test: { name: "node", environment: "node", include: ["test/node/**/*.test.ts"] },
+				// Each CLI test starts Node a few times (about 1.5 s each on a loaded 2-core machine); nothing is timed.
+				test: { name: "node", environment: "node", include: ["test/node/**/*.test.ts"], testTimeout: 30_000 },
 			},
 			{
 				// The tag in real Chromium against `wrangler dev` (test/e2e/README.md).

@@ -5,7 +5,7 @@ import type { CliHost, ToolHost } from "./host";
 import { listReceipts, waitForReceipt } from "./receipt";
 import { previewOffline, renderPreview } from "./template";
 import { uploadFile } from "./upload";
-import { RECEIPT_USAGE, RECEIPTS_USAGE, TEMPLATE_USAGE, UPLOAD_USAGE, VERIFY_USAGE } from "./usage";
+import { type CommandName, RECEIPT_USAGE, RECEIPTS_USAGE, TEMPLATE_USAGE, UPLOAD_USAGE, VERIFY_USAGE } from "./usage";
 import { verifyDir } from "./verify";
 
 type Values = Record<string, string | boolean | undefined>;
@@ -16,7 +16,7 @@ const EDGE: Spec = { edge: { type: "string" } };
 const HELP: Spec = { help: { type: "boolean", short: "h" } };
 
 /** The commands beyond validate: their options (util.parseArgs, strict), help and handler. */
-export const COMMANDS: Record<string, { usage: string; options: Spec; run: Command }> = {
+export const COMMANDS: Record<CommandName, { usage: string; options: Spec; run: Command }> = {
 	upload: {
 		usage: UPLOAD_USAGE,
 		options: {
@@ -135,9 +135,8 @@ export const COMMANDS: Record<string, { usage: string; options: Spec; run: Comma
 };
 
 /** Runs a command of COMMANDS: parses its options, answers --help, turns failures into messages and codes. */
-export async function runCommand(name: string, args: string[], host: CliHost, tools: ToolHost): Promise<number> {
+export async function runCommand(name: CommandName, args: string[], host: CliHost, tools: ToolHost): Promise<number> {
 	const command = COMMANDS[name];
-	if (!command) throw new Error(`no command ${name}`);
 	try {
 		const { values, positionals } = parse(tools, args, { ...command.options, ...HELP });
 		if (values.help === true) {

@@ -1,9 +1,8 @@
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_SIGNALS_PER_LINE, type InboundIdType } from "../inbound/parse";
 import { type PgpKey, type PgpKeySource, readPgpKey } from "../inbound/parse/pgp";
-import { COMMANDS, runCommand } from "./commands";
 import type { CliHost } from "./host";
 import { renderJson, renderText } from "./render";
-import { OVERVIEW } from "./usage";
+import { isCommandName, OVERVIEW } from "./usage";
 import { type ExitCode, validateFile } from "./validate";
 
 export type { CliHost } from "./host";
@@ -38,9 +37,11 @@ export async function runCli(args: readonly string[], host: CliHost): Promise<nu
 		host.out(OVERVIEW);
 		return 0;
 	}
-	if (command !== undefined && command in COMMANDS) {
+	if (isCommandName(command)) {
 		if (!host.tools) return usageError(host, `${command} needs the CLI's Node host`);
-		return runCommand(command, rest, host, host.tools);
+		// Imported when used: `validate` (the common case, and its tests) loads none of the other commands.
+		const { runCommand } = await import("./commands");
+		return runCommand(command, [...rest], host, host.tools);
 	}
 	if (command !== "validate") {
 		host.err(`edgesync: ${command ? `unknown command ${command}` : "no command"}\n\n${OVERVIEW}`);

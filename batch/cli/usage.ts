@@ -3,6 +3,14 @@ import { EDGE_URL_VARIABLE, PARTNER_KEY_VARIABLE } from "./edge-client";
 
 const MIB = 1024 * 1024;
 
+/** The commands of commands.ts (named here so `validate` does not have to load them to dispatch). */
+export const COMMAND_NAMES = ["upload", "receipt", "receipts", "verify", "template"] as const;
+export type CommandName = (typeof COMMAND_NAMES)[number];
+
+export function isCommandName(name: string | undefined): name is CommandName {
+	return (COMMAND_NAMES as readonly (string | undefined)[]).includes(name);
+}
+
 export const EXIT_CODES = `Exit codes (every command):
   0  done; nothing wrong
   1  the data has a problem: lines the edge would skip (validate, upload), records failed (receipt),
