@@ -92,11 +92,18 @@ async function sendInParts(host: CliHost, tools: ToolHost, name: string, file: L
 	}
 	bar.finish();
 	const parts = Object.entries(state.parts).map(([part, etag]) => ({ part: Number(part), etag }));
-	const res = await edge.call(
-		`${uploadPath(name)}/complete?uploadId=${encodeURIComponent(state.uploadId)}`,
-		{ method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ parts }) },
-		[409],
-	);
+	const res = await edge
+		.call(
+			`${uploadPath(name)}/complete?uploadId=${encodeURIComponent(state.uploadId)}`,
+			{ method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ parts }) },
+			[409],
+		)
+		.catch(async (err: unknown) => {
+			// Parts the edge will not join are no use again: the next run starts over. A failure to reach
+			// the edge (exit 5) keeps the state, and the next run completes the same parts.
+			if (err instanceof CliFailure && err.exitCode === EXIT.refused) await tools.remove(path);
+			throw err;
+		});
 	await tools.remove(path);
 	if (res.status === 409) throw new CliFailure(`${name}: was already uploaded (the edge answered 409)`, EXIT.refused);
 	return (await res.json()) as { key: string; size: number };

@@ -135,6 +135,12 @@ describe("uploads in parts (/exchange/uploads/<name>)", () => {
 		expect(joined.status).toBe(400);
 		expect((await complete(NAME, key1000, id, [{ part: 1, etag: "not-its-etag" }])).status).toBe(400);
 		expect((await complete(NAME, key1000, id, "nonsense")).status).toBe(400);
+		const huge = await call(`/exchange/uploads/${NAME}/complete?uploadId=${encodeURIComponent(id)}`, {
+			method: "POST",
+			body: JSON.stringify({ parts: [], pad: "x".repeat(300_000) }),
+			headers: { ...auth(key1000), "Content-Type": "application/json" },
+		});
+		expect(huge.status).toBe(413);
 		expect(await env.EXCHANGE.head(`1000/inbound/${NAME}`)).toBeNull();
 	});
 

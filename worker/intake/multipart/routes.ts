@@ -54,6 +54,8 @@ multipartRoutes.put("/exchange/uploads/:name", async (c) => {
 	return c.json({ part: uploaded.partNumber, etag: uploaded.etag }, 200);
 });
 
+const MAX_COMPLETION_BYTES = 256 * 1024;
+
 const Completion = z
 	.object({
 		parts: z
@@ -65,6 +67,10 @@ const Completion = z
 
 multipartRoutes.post("/exchange/uploads/:name/complete", async (c) => {
 	const { key, name, uploadId } = await ongoing(c);
+	// 1,000 parts of `{ part, etag }` are about 100 KB; nothing larger is read.
+	const length = Number(c.req.header("Content-Length") ?? Number.NaN);
+	if (!Number.isSafeInteger(length)) fail(411, "send a Content-Length");
+	if (length > MAX_COMPLETION_BYTES) fail(413, `a completion is at most ${MAX_COMPLETION_BYTES} bytes`);
 	const input = Completion.safeParse(await c.req.json().catch(() => null));
 	if (!input.success) fail(400, `expected { parts: [{ part, etag }, …] }: ${z.prettifyError(input.error)}`);
 	// Another upload of the same name may have finished since this one started.
