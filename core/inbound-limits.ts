@@ -42,3 +42,16 @@ export const DEFAULT_LINES_PER_GROUP = 50_000;
  * piece, so bigger pieces mean fewer reads per group.
  */
 export const DEFAULT_PIECE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Files uploaded in parts through the edge (worker/intake/multipart/, the vendor CLI's `upload`). R2
+ * wants every part but the last at least 5 MiB and all of those the same size; a part is one request
+ * body, which a Worker takes up to 100 MB. 1,000 parts of 5 MiB already reach 5 GiB, the largest file
+ * taken: five times the content cap above, room enough for any file the edge reads whole.
+ */
+export const UPLOAD_PARTS = {
+	minPartBytes: 5 * 1024 * 1024,
+	maxPartBytes: 64 * 1024 * 1024,
+	maxParts: 1_000,
+	maxFileBytes: 5 * 1024 ** 3,
+} as const;

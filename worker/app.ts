@@ -9,6 +9,7 @@ import { refuseMisconfigured } from "./http/refuse-misconfigured";
 import type { AppEnv } from "./http/types";
 import { ibsRoutes } from "./ibs/routes";
 import { idRoutes } from "./id/routes";
+import { multipartRoutes } from "./intake/multipart/routes";
 import { intakeRoutes } from "./intake/routes";
 import { optOutRoutes } from "./optout/routes";
 import { tagScriptRoutes } from "./tag-script/routes";
@@ -25,6 +26,7 @@ export function buildApp(): Hono<AppEnv> {
 	app.route("/", adminApp);
 	app.route("/admin", dashboardRoutes);
 	app.route("/", intakeRoutes);
+	app.route("/", multipartRoutes);
 	app.route("/", tagScriptRoutes);
 	app.route("/", demoPageRoutes);
 	app.route("/", demoVendorRoutes);

@@ -1,17 +1,11 @@
 import { DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_SIGNALS_PER_LINE, type InboundIdType } from "../inbound/parse";
 import { type PgpKey, type PgpKeySource, readPgpKey } from "../inbound/parse/pgp";
+import type { CliHost } from "./host";
 import { renderJson, renderText } from "./render";
+import { isCommandName, OVERVIEW } from "./usage";
 import { type ExitCode, validateFile } from "./validate";
 
-/** What the CLI needs from its runtime; Node provides it in edgesync.ts, tests provide their own. */
-export interface CliHost {
-	/** Opens a local file as a byte stream; rejects when it cannot be opened. */
-	open(path: string): Promise<ReadableStream<Uint8Array>>;
-	out(text: string): void;
-	err(text: string): void;
-	/** An environment variable (EDGESYNC_PGP_PASSPHRASE), or undefined. */
-	env?(name: string): string | undefined;
-}
+export type { CliHost } from "./host";
 
 /** Where `--pgp-key`'s passphrase comes from: never the command line, where `ps` and shell history see it. */
 export const PGP_PASSPHRASE_VARIABLE = "EDGESYNC_PGP_PASSPHRASE";
@@ -37,13 +31,26 @@ Exit code: 0 valid, 1 some lines would be skipped or not read, 2 bad name or fil
 (an encrypted file without --pgp-key included).
 `;
 
-export async function runCli(args: readonly string[], host: CliHost): Promise<ExitCode> {
+export async function runCli(args: readonly string[], host: CliHost): Promise<number> {
 	const [command, ...rest] = args;
 	if (command === "--help" || command === "-h" || command === "help") {
+		host.out(OVERVIEW);
+		return 0;
+	}
+	if (isCommandName(command)) {
+		if (!host.tools) return usageError(host, `${command} needs the CLI's Node host`);
+		// Imported when used: `validate` (the common case, and its tests) loads none of the other commands.
+		const { runCommand } = await import("./commands");
+		return runCommand(command, [...rest], host, host.tools);
+	}
+	if (command !== "validate") {
+		host.err(`edgesync: ${command ? `unknown command ${command}` : "no command"}\n\n${OVERVIEW}`);
+		return 2;
+	}
+	if (rest.includes("--help") || rest.includes("-h")) {
 		host.out(USAGE);
 		return 0;
 	}
-	if (command !== "validate") return usageError(host, command ? `unknown command ${command}` : "no command");
 
 	let json = false;
 	let idType: InboundIdType = "partner";

@@ -34,12 +34,12 @@ export type Cond =
 	| { kind: "and" | "or"; left: Cond; right: Cond };
 
 export class TemplateError extends Error {
-	/** `at` is the 0-based character position, named 1-based in the message. */
-	constructor(
-		message: string,
-		readonly at: number,
-	) {
+	/** The 0-based character position, named 1-based in the message. */
+	readonly at: number;
+	// No parameter property: the vendor CLI runs this module under Node's type stripping, which has none.
+	constructor(message: string, at: number) {
 		super(`${message} (at character ${at + 1})`);
+		this.at = at;
 	}
 }
 
@@ -58,7 +58,10 @@ export function parseTemplate(source: string): Node[] {
 
 class Parser {
 	i = 0;
-	constructor(readonly s: string) {}
+	readonly s: string;
+	constructor(s: string) {
+		this.s = s;
+	}
 
 	/** Text and expressions up to the end, a `}` (inside `{…}`), or `<elseif…>`/`<else>`/`<endif>`. */
 	sequence(stop: Stop, depth: number): { nodes: Node[]; ended: string | null } {

@@ -6,22 +6,10 @@ import { templateProblem } from "../../../batch/outbound/template/check";
 import { AAM_DEFAULT_TEMPLATE } from "../../../batch/outbound/template/defaults";
 import type { FileFacts, Role } from "../../../batch/outbound/template/macros";
 import { defaultSamples, previewTemplate, type SampleMember } from "../../../batch/outbound/template/preview";
+import { SamplesSchema, sampleMember } from "../../../batch/outbound/template/sample-schema";
 import { requireAdmin } from "../../auth/middleware";
 import { fail } from "../../http/errors";
 import { apiApp, BEARER, ERROR_SCHEMA, ID_PARAM, jsonOf, NOT_FOUND, UNAUTHORIZED } from "../openapi";
-
-const ids = z.array(z.number().int().min(1)).max(500).default([]);
-const Sample = z
-	.object({
-		dpuuid: z.string().min(1).max(512),
-		uuid: z.string().max(512).default(""),
-		dpuuids: z.array(z.string().min(1).max(512)).max(50).optional(),
-		segments: ids,
-		removed: ids,
-		traits: ids,
-		at: z.number().int().min(0).optional(),
-	})
-	.strict();
 
 const PreviewInput = z
 	.object({
@@ -30,7 +18,7 @@ const PreviewInput = z
 		dpid: z.number().int().min(1).max(2_147_483_647).optional(),
 		mode: ModeSchema.optional(),
 		pidAlias: z.string().max(64).nullable().optional(),
-		samples: z.array(Sample).max(20).optional(),
+		samples: SamplesSchema.optional(),
 	})
 	.strict()
 	.openapi("TemplatePreviewInput");
@@ -122,8 +110,7 @@ function render(
 	checked(line, "line", "template");
 	if (header) checked(header, "header", "header");
 	const samples: SampleMember[] =
-		input.samples?.map((s) => ({ ...s, dpuuids: s.dpuuids ?? [s.dpuuid], at: s.at ?? file.timestamp })) ??
-		defaultSamples(saved.segments, file.timestamp);
+		input.samples?.map((s) => sampleMember(s, file.timestamp)) ?? defaultSamples(saved.segments, file.timestamp);
 	return previewTemplate({ line, header, mode: file.mode }, file, samples);
 }
 
