@@ -1,5 +1,8 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { deliveryIdOf } from "../../batch/inbound/delivery";
+import { isFileNameError, parseInboundFileName } from "../../batch/inbound/parse";
+import { insertDelivery } from "../../batch/inbound/store";
 import { UPLOAD_PARTS } from "../../core/inbound-limits";
 import { call } from "./support/edge";
 import { seedPartnersWithKeys } from "./support/partners";
@@ -69,7 +72,7 @@ describe("uploads in parts (/exchange/uploads/<name>)", () => {
 		const size = UPLOAD_PARTS.minPartBytes + 7;
 		expect(await done.json()).toMatchObject({ key: `1000/inbound/${NAME}`, size });
 		const stored = await env.EXCHANGE.get(`1000/inbound/${NAME}`);
-		expect(stored?.customMetadata).toEqual({ uploadedBy: "1000" });
+		expect(stored?.customMetadata).toEqual({ uploadedBy: "1000", upload: expect.stringMatching(/^[\w-]{16}$/) });
 		expect((await stored?.text())?.endsWith("\ntail\t2\n")).toBe(true);
 		// Completed is completed: a second upload of the name is refused at once.
 		expect((await begin(NAME, key1000)).status).toBe(409);
@@ -159,6 +162,48 @@ describe("uploads in parts (/exchange/uploads/<name>)", () => {
 		await env.EXCHANGE.put(`1000/inbound/${NAME}`, "first\t1\n");
 		expect((await complete(NAME, key1000, id, [{ part: 1, etag }])).status).toBe(409);
 		expect(await (await env.EXCHANGE.get(`1000/inbound/${NAME}`))?.text()).toBe("first\t1\n");
+	});
+
+	it("answers a repeated completion (its first answer lost) as the first, without a second file", async () => {
+		const id = await uploadId(NAME, key1000);
+		const { etag } = (await (await part(NAME, key1000, id, 1, "p1\t1\n")).json()) as { etag: string };
+		const first = await complete(NAME, key1000, id, [{ part: 1, etag }]);
+		const again = await complete(NAME, key1000, id, [{ part: 1, etag }]);
+		expect([first.status, again.status]).toEqual([201, 201]);
+		expect(await again.json()).toEqual(await first.json());
+		// Another upload of the name, finished meanwhile, is still refused to it.
+		const other = await uploadId(`ftp_dpm_1000_${T + 1}.sync`, key1000);
+		const { etag: otherEtag } = (await (
+			await part(`ftp_dpm_1000_${T + 1}.sync`, key1000, other, 1, "x\t1\n")
+		).json()) as {
+			etag: string;
+		};
+		await env.EXCHANGE.put(`1000/inbound/ftp_dpm_1000_${T + 1}.sync`, "whole\t1\n");
+		expect((await complete(`ftp_dpm_1000_${T + 1}.sync`, key1000, other, [{ part: 1, etag: otherEtag }])).status).toBe(
+			409,
+		);
+	});
+
+	it("refuses to complete a name received (and moved out) meanwhile, and drops the upload's parts", async () => {
+		const id = await uploadId(NAME, key1000);
+		const { etag } = (await (await part(NAME, key1000, id, 1, "late\t1\n")).json()) as { etag: string };
+		const parsed = parseInboundFileName(NAME);
+		if (isFileNameError(parsed)) throw new Error(parsed.error);
+		const delivery = {
+			id: deliveryIdOf(parsed, 1000),
+			dpid: 1000,
+			targetDpid: null,
+			kind: "traits" as const,
+			mode: "sync" as const,
+			fileTimestampSeconds: T,
+			files: [`1000/inbound/${NAME}`],
+		};
+		await insertDelivery(env.DB, delivery, Date.now());
+		const refused = await complete(NAME, key1000, id, [{ part: 1, etag }]);
+		expect(refused.status).toBe(409);
+		expect(await env.EXCHANGE.head(`1000/inbound/${NAME}`)).toBeNull();
+		// The parts were dropped: the upload is gone.
+		expect((await part(NAME, key1000, id, 2, "p\t1\n")).status).toBe(404);
 	});
 
 	it("counts parts per partner (UPLOAD_PARTS_PER_PARTNER: 429 past 600 a minute)", async () => {

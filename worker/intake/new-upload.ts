@@ -37,15 +37,24 @@ export async function checkNewUpload(c: AppContext, name: string): Promise<strin
 	}
 	const key = inboundKey(dpid, name);
 	await refuseDuplicate(c, key, name);
-	// A delivery is processed once; a second upload under the same name is refused, not merged. A split
-	// part its delivery has not seen is taken even after the delivery started: it is applied on its own.
-	const known = await findDelivery(c.env.DB, deliveryIdOf(parsed, dpid));
+	await refuseReceivedBefore(c, name);
+	return key;
+}
+
+/**
+ * 409 when the file was received before: a delivery is processed once, and a second upload under the
+ * same name is refused, not merged. A split part its delivery has not seen is taken even after the
+ * delivery started: it is applied on its own. (The name was checked already; an unparsable one passes.)
+ */
+export async function refuseReceivedBefore(c: AppContext, name: string): Promise<void> {
+	const parsed = parseInboundFileName(name);
+	if (isFileNameError(parsed)) return;
+	const known = await findDelivery(c.env.DB, deliveryIdOf(parsed, c.get("partnerDpid")));
 	if (known && known.status !== "rejected") {
 		const late = parsed.split === null ? null : await findDelivery(c.env.DB, lateDeliveryId(known.id, parsed.split));
 		const before = receivedBefore(known, parsed.split, late);
 		if (before) fail(409, before);
 	}
-	return key;
 }
 
 /** 409 when a file of this name is already in the partner's inbound area. */

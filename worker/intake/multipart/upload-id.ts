@@ -11,20 +11,32 @@ import { fail } from "../../http/errors";
  */
 const PURPOSE = "edgesync multipart upload";
 
-async function macOf(env: Env, key: string, r2UploadId: string): Promise<string> {
-	return base64url(await hmacSha256(secretsOf(env).sessionSecret, PURPOSE, `${key}\0${r2UploadId}`));
+/** The upload a partner's id names: R2's id, and the token the finished file carries (`upload` metadata). */
+export interface IssuedUpload {
+	r2UploadId: string;
+	token: string;
 }
 
-export async function issueUploadId(env: Env, key: string, r2UploadId: string): Promise<string> {
-	return `${r2UploadId}.${await macOf(env, key, r2UploadId)}`;
+/** A token for a new upload: the finished object carries it, so a repeated completion can be recognised. */
+export function newUploadToken(): string {
+	return base64url(crypto.getRandomValues(new Uint8Array(12)));
 }
 
-/** R2's id inside `uploadId`, if the edge issued it for `key`; 404 otherwise. */
-export async function r2UploadIdFor(env: Env, key: string, uploadId: string): Promise<string> {
-	const dot = uploadId.lastIndexOf(".");
-	const r2UploadId = uploadId.slice(0, dot);
-	if (dot <= 0 || !(await secretsEqual(uploadId.slice(dot + 1), await macOf(env, key, r2UploadId)))) {
-		fail(404, "no such upload (finished, aborted, or never begun under this name)");
-	}
-	return r2UploadId;
+async function macOf(env: Env, key: string, upload: IssuedUpload): Promise<string> {
+	const message = `${key}\0${upload.r2UploadId}\0${upload.token}`;
+	return base64url(await hmacSha256(secretsOf(env).sessionSecret, PURPOSE, message));
+}
+
+export async function issueUploadId(env: Env, key: string, upload: IssuedUpload): Promise<string> {
+	return `${upload.r2UploadId}.${upload.token}.${await macOf(env, key, upload)}`;
+}
+
+/** The upload inside `uploadId`, if the edge issued it for `key`; 404 otherwise. */
+export async function issuedUploadFor(env: Env, key: string, uploadId: string): Promise<IssuedUpload> {
+	const macAt = uploadId.lastIndexOf(".");
+	const tokenAt = uploadId.lastIndexOf(".", macAt - 1);
+	const upload = { r2UploadId: uploadId.slice(0, tokenAt), token: uploadId.slice(tokenAt + 1, macAt) };
+	const issued = tokenAt > 0 && (await secretsEqual(uploadId.slice(macAt + 1), await macOf(env, key, upload)));
+	if (!issued) fail(404, "no such upload (finished, aborted, or never begun under this name)");
+	return upload;
 }
