@@ -37,12 +37,31 @@ export function exitCodeOf(d: DeliveryView): number {
 
 export const isFinished = (d: DeliveryView) => d.status === "done" || d.status === "rejected" || d.status === "failed";
 
-/** A delivery id, or a file name turned into its delivery's id (as the edge names deliveries). */
-export async function deliveryIdFor(edge: EdgeClient, given: string): Promise<string> {
-	const parsed = parseInboundFileName(given.split("/").pop() ?? given);
-	if (isFileNameError(parsed)) return given;
-	return deliveryIdOf(parsed, await whoami(edge));
+/**
+ * What to look for: a delivery id, or for a file name its delivery's id (as the edge names deliveries)
+ * and the file name itself, which a refusal's id starts with (`<name>@<upload ms>`, batch/inbound/reject.ts).
+ */
+export async function deliveryIdFor(edge: EdgeClient, given: string): Promise<{ id: string; refusalOf: string[] }> {
+	const name = given.split("/").pop() ?? given;
+	const parsed = parseInboundFileName(name);
+	if (isFileNameError(parsed)) return { id: given, refusalOf: [] };
+	const id = deliveryIdOf(parsed, await whoami(edge));
+	return { id, refusalOf: [...new Set([name, id])].map((label) => `${label}@`) };
 }
+
+/**
+ * The newest of the key's deliveries that is the one asked for or a refusal of its file (a file refused
+ * at discovery never becomes a delivery of its own id): the edge lists deliveries newest first.
+ */
+async function newestMatching(edge: EdgeClient, wanted: { id: string; refusalOf: string[] }) {
+	if (wanted.refusalOf.length === 0) return undefined;
+	const res = await edge.call(`/api/v1/inbound-files?limit=${RECENT_DELIVERIES}`);
+	const { deliveries } = (await res.json()) as { deliveries: DeliveryView[] };
+	return deliveries.find((d) => d.id === wanted.id || wanted.refusalOf.some((prefix) => d.id.startsWith(prefix)));
+}
+
+/** How many of the newest deliveries a file name is looked for in. */
+const RECENT_DELIVERIES = 500;
 
 /** Polls until the delivery has finished or `timeoutMs` ran out; prints it and returns the exit code. */
 export async function waitForReceipt(
@@ -52,12 +71,17 @@ export async function waitForReceipt(
 	given: string,
 	options: { timeoutMs: number; intervalMs: number; json: boolean },
 ): Promise<number> {
-	const id = await deliveryIdFor(edge, given);
+	const wanted = await deliveryIdFor(edge, given);
+	const { id } = wanted;
 	const deadline = tools.now() + options.timeoutMs;
 	for (;;) {
 		const res = await edge.call(`/api/v1/inbound-files/${encodeURIComponent(id)}`, {}, [404]);
-		// 404: not discovered yet (the edge looks for new files every minute), or not the key's own.
-		const delivery = res.status === 404 ? null : ((await res.json()) as DeliveryView);
+		// 404: not discovered yet (the edge looks for new files every minute), refused at discovery (then
+		// listed under a refusal id), or not the key's own.
+		const found = res.status === 404 ? null : ((await res.json()) as DeliveryView);
+		// For a file name the newest of its delivery and its refusals counts: a file sent again under a
+		// name already applied is refused, and that refusal is the answer, not the first receipt.
+		const delivery = (await newestMatching(edge, wanted)) ?? found;
 		if (delivery && isFinished(delivery)) {
 			host.out(options.json ? `${JSON.stringify(delivery, null, 2)}\n` : renderReceipt(delivery));
 			return exitCodeOf(delivery);
