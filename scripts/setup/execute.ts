@@ -2,7 +2,7 @@
 // is an edit of wrangler.toml, the secrets go to the deploy in a temporary file only the user can read.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { constants, tmpdir } from "node:os";
 import path from "node:path";
 import { AccountUnavailable, parseD1List, wranglerCaptured, wranglerEnv, wranglerError } from "./account.ts";
 import { type Action, describe, type Plan, wranglerArgs } from "./plan.ts";
@@ -30,19 +30,39 @@ export const npxWrangler: Wrangler = {
 	},
 };
 
-/** Deploys with `values` in a 0600 file in a private temporary directory, removed whatever happens. */
-function deployWithSecrets(wrangler: Wrangler, args: string[], values: Record<string, string>): void {
+/** Signals that end the set-up (Ctrl-C, a closed terminal, kill): the secrets file goes first. */
+const ENDING_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/**
+ * Deploys with `values` in a 0600 file in a private temporary directory, removed whatever happens. A
+ * signal would end Node at once, `finally` unrun, leaving the secrets on disk: while the file exists a
+ * listener takes the signal instead (wrangler, in the same process group, gets it too and stops), the
+ * file is removed, and the set-up then ends as the signal would have ended it.
+ */
+export function deployWithSecrets(wrangler: Wrangler, args: string[], values: Record<string, string>): void {
 	if (Object.keys(values).length === 0) {
 		wrangler.run(args);
 		return;
 	}
 	const dir = mkdtempSync(path.join(tmpdir(), "edgesync-setup-"));
+	const remove = () => rmSync(dir, { recursive: true, force: true });
+	const onSignal = (signal: NodeJS.Signals) => {
+		remove();
+		process.exit(128 + (constants.signals[signal] ?? 0));
+	};
+	for (const signal of ENDING_SIGNALS) process.on(signal, onSignal);
+	process.on("exit", remove);
 	try {
 		const file = path.join(dir, "secrets.json");
 		writeFileSync(file, JSON.stringify(values), { mode: 0o600 });
 		wrangler.run(args.map((a) => (a === "<temporary file>" ? file : a)));
 	} finally {
-		rmSync(dir, { recursive: true, force: true });
+		remove();
+		process.off("exit", remove);
+		// A signal taken during the deploy is handled on the next turn of the event loop: keep listening until then.
+		setImmediate(() => {
+			for (const signal of ENDING_SIGNALS) process.off(signal, onSignal);
+		});
 	}
 }
 

@@ -1,6 +1,7 @@
 // The set-up's executor (scripts/setup/execute.ts) on a copy of wrangler.toml, with wrangler's commands
 // recorded instead of run (they need an account): the order, the id written into the environment, and
 // the secrets handed to the deploy in a private file that is gone afterwards and never printed.
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -101,5 +102,24 @@ describe("secretValues", () => {
 		);
 		vi.stubEnv("FPID_SECRET", undefined);
 		await expect(secretValues(["FPID_SECRET"], false)).rejects.toThrow("set the environment variable FPID_SECRET");
+	});
+});
+
+describe("the secrets file and signals", () => {
+	it("is removed when the set-up is interrupted during the deploy (Ctrl-C), which then ends as interrupted", () => {
+		// A child Node process deploys with a wrangler that is interrupted while it runs, as Ctrl-C does.
+		const script = `
+			import { deployWithSecrets } from ${JSON.stringify(path.join(root, "scripts/setup/execute.ts"))};
+			deployWithSecrets({ run(args) {
+				console.log(args[args.indexOf("--secrets-file") + 1]);
+				process.kill(process.pid, "SIGINT");
+			}, d1List: () => [] }, ["deploy", "--secrets-file", "<temporary file>"], { ADMIN_TOKEN: "x".repeat(40) });
+			setTimeout(() => console.log("not interrupted"), 2000);`;
+		const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+		const file = child.stdout.trim().split("\n")[0] ?? "";
+		expect(file).toMatch(/secrets\.json$/);
+		expect(existsSync(path.dirname(file))).toBe(false);
+		expect(child.stdout).not.toContain("not interrupted");
+		expect(child.status).toBe(130);
 	});
 });
