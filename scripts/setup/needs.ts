@@ -19,7 +19,16 @@ export interface EnvNeeds {
 	secrets: string[];
 	/** What `wrangler deploy` creates or binds by itself: listed in the plan, nothing to do before. */
 	withDeploy: string[];
+	/** What the operator should look at before deploying: vars the deploy sets that leave a feature off. */
+	warnings: string[];
 }
+
+/** Vars that, left empty, turn something off that a deployment almost always wants (README "Deploy"). */
+const EMPTY_MEANS = {
+	SITE_ORIGINS: "every site's /id call is refused (403): the tag gets no UUID",
+	OPERATOR_EMAIL: "receipts are mailed to nobody but the partners' own recipients",
+	RECEIPT_FROM: "no receipt is mailed at all",
+} as const;
 
 /** Ids the manual set-up put into wrangler.toml before an id was known; never a real database. */
 const PLACEHOLDER_ID = /^0{8}-0{4}-0{4}-0{4}-0{12}$/;
@@ -48,7 +57,20 @@ export function needsOf(env: string, config: Unstable_Config): EnvNeeds {
 		queues,
 		secrets: config.secrets?.required ?? [],
 		withDeploy: withDeploy(config),
+		warnings: warningsOf(env, config),
 	};
+}
+
+function warningsOf(env: string, config: Unstable_Config): string[] {
+	const vars = config.vars as Record<string, unknown>;
+	const empty = Object.entries(EMPTY_MEANS)
+		.filter(([name]) => vars[name] === undefined || vars[name] === "")
+		.map(([name, means]) => `${name} is empty in [env.${env}.vars]: ${means}`);
+	// A deploy replaces every var: values once set at the top level or in the dashboard are not kept.
+	return [
+		...empty,
+		`the deploy sets the Worker's vars to [env.${env}.vars] exactly: move any value set elsewhere (the top-level [vars] of a hand-made deployment, the dashboard) there first`,
+	];
 }
 
 function withDeploy(config: Unstable_Config): string[] {

@@ -131,5 +131,7 @@ export function formatPlan(plan: Plan): string {
 	lines.push(...(plan.found.length > 0 ? plan.found.map((f) => `  - ${f}`) : ["  (nothing)"]));
 	lines.push("Created or bound by the deploy itself:");
 	lines.push(...plan.needs.withDeploy.map((w) => `  - ${w}`));
+	lines.push("Check before deploying:");
+	lines.push(...plan.needs.warnings.map((w) => `  ! ${w}`));
 	return lines.join("\n");
 }

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { unstable_readConfig } from "wrangler";
 import { parseBucketList, parseD1List, parseQueueTable, workerMissing } from "../../scripts/setup/account.ts";
 import { type EnvNeeds, needsOf } from "../../scripts/setup/needs.ts";
-import { type AccountState, type Action, changes, planSetup } from "../../scripts/setup/plan.ts";
+import { type AccountState, type Action, changes, formatPlan, planSetup } from "../../scripts/setup/plan.ts";
 import { setD1DatabaseId } from "../../scripts/setup/toml-edit.ts";
 
 const root = path.resolve(import.meta.dirname, "../..");
@@ -50,6 +50,19 @@ function afterRun(actions: Action[], state: AccountState, text: string, env: str
 
 describe("planSetup", () => {
 	const production = needsFrom(toml, "production");
+
+	it("warns before deploying empty vars that turn features off, and that the deploy replaces the Worker's vars", () => {
+		const printed = formatPlan(planSetup(needsFrom(toml, "production"), EMPTY));
+		expect(printed).toContain("! SITE_ORIGINS is empty in [env.production.vars]: every site's /id call is refused");
+		expect(printed).toContain("! RECEIPT_FROM is empty");
+		expect(printed).toContain("sets the Worker's vars to [env.production.vars] exactly");
+		const filled = toml.replace(
+			/(\[env\.production\.vars\][\s\S]*?)SITE_ORIGINS = ""/,
+			'$1SITE_ORIGINS = "https://www.example.com"',
+		);
+		expect(filled).not.toBe(toml);
+		expect(formatPlan(planSetup(needsFrom(filled, "production"), EMPTY))).not.toContain("SITE_ORIGINS is empty");
+	});
 
 	it("reads each environment's own names from wrangler.toml", () => {
 		expect(production).toMatchObject({ worker: "edgesync", buckets: ["edgesync-archive", "edgesync-exchange"] });
