@@ -90,6 +90,18 @@ describe("askCmps", () => {
 		expect(answer).toEqual({ tcf: null });
 	});
 
+	it("keeps a site's consent timeout longer than 10 s for a loading TCF CMP", async () => {
+		const w: CmpWindow = { __tcfapi: (command, _v, cb) => command === "ping" && cb({ cmpStatus: "loading" }, true) };
+		let answer: unknown;
+		void askCmps(w, 20_000).then((a) => {
+			answer = a;
+		});
+		await vi.advanceTimersByTimeAsync(19_999);
+		expect(answer).toBeUndefined();
+		await vi.advanceTimersByTimeAsync(1);
+		expect(answer).toEqual({ tcf: null });
+	});
+
 	it("takes the answer of a TCF CMP that finishes loading after the timeout", async () => {
 		let listener: TcfCallback = () => {};
 		const w: CmpWindow = {

@@ -46,7 +46,7 @@ export function askCmps(w: CmpWindow, wait: number): Promise<Answers> {
 				// A CMP answers ping at once, also while it loads (fetching its vendor list, say), when it queues
 				// addEventListener until it is ready: "loading" gets 10 s (docs/tag-architecture.md), an absent
 				// or stub-only CMP keeps `wait`.
-				tcf("ping", 2, (p) => p?.cmpStatus === "loading" && heard(10_000));
+				tcf("ping", 2, (p) => p?.cmpStatus === "loading" && heard(Math.max(wait, 10_000)));
 				tcf("addEventListener", 2, (d, ok) => {
 					heard();
 					if (!ok) return done();
