@@ -145,7 +145,12 @@ export async function runCommand(name: CommandName, args: string[], host: CliHos
 		}
 		return await command.run(host, tools, values, positionals);
 	} catch (err) {
-		if (!(err instanceof CliFailure)) throw err;
+		// Anything else is a file or the system failing under the command (a directory where a file was
+		// listed, a disk that is full): said in one line, with the code of "cannot be used", not a stack.
+		if (!(err instanceof CliFailure)) {
+			host.err(`edgesync ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+			return EXIT.refused;
+		}
 		const help = err.usage ? `\n\n${command.usage}` : "\n";
 		host.err(`edgesync ${name}: ${err.message}${help}`);
 		return err.exitCode;

@@ -1,6 +1,6 @@
 // The vendor CLI as vendors run it: Node executing batch/cli/edgesync.ts directly (type stripping).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
@@ -78,5 +78,25 @@ describe("node batch/cli/edgesync.ts validate", () => {
 		expect(r.stdout).toMatch(/Records received\s+4\n/);
 		expect(r.stdout).toMatch(/Format Errors\s+1\n/);
 		expect(r.status).toBe(1);
+	});
+});
+
+describe("edgesync, when the system fails under a command", () => {
+	it("says it in one line, without a stack, and exits 2 (verify: a directory where the .info lists a file)", () => {
+		const run = path.join(dir, "verify-dir");
+		mkdirSync(path.join(run, "out_1.gz"), { recursive: true });
+		const file = {
+			FileByteSize: 1,
+			FileLineCount: 1,
+			FileName: "out_1.gz",
+			FileSequenceNumber: 1,
+			md5: "0".repeat(32),
+		};
+		const totals = { FileName: "out.info", TotalByteSize: 1, TotalNumberFiles: 1, TotalNumberLines: 1 };
+		writeFileSync(path.join(run, "out.info"), JSON.stringify({ Files: [file], Totals: totals }));
+		const r = cli("verify", run);
+		expect(r.stderr).toMatch(/^edgesync verify: .*\n$/);
+		expect(r.stderr).not.toContain("    at ");
+		expect(r.status).toBe(2);
 	});
 });
