@@ -61,15 +61,17 @@ export class InboundWorkflow extends WorkflowEntrypoint<Env, InboundParams> {
 			return { stored: receipt.stored, groups: groups.length, pieces };
 		} catch (err) {
 			// Out of retries: record the failure so the data source's next delivery is not blocked forever.
-			const error = errorText(err);
-			logEvent("error", {
-				event: "delivery.failed",
-				direction: "inbound",
-				instanceId: event.instanceId,
-				deliveryId,
-				error,
+			// Logged inside the step, so a replay of `run` (after an eviction) does not log it twice.
+			await step.do("mark failed", D1_STEP, () => {
+				logEvent("error", {
+					event: "delivery.failed",
+					direction: "inbound",
+					instanceId: event.instanceId,
+					deliveryId,
+					error: errorText(err),
+				});
+				return markFailed(this.env, deliveryId, String(err));
 			});
-			await step.do("mark failed", D1_STEP, () => markFailed(this.env, deliveryId, String(err)));
 			await this.moveFiles(step, "move files of failed delivery", deliveryId);
 			throw err;
 		}

@@ -69,14 +69,22 @@ export class OutboundWorkflow extends WorkflowEntrypoint<Env, OutboundParams> {
 				try {
 					outcomes[kind] = await step.do(`send ${kind}`, SEND_STEP, () => sendTo(this.env, plan, kind, toSend));
 				} catch (err) {
-					failed(kind, err);
 					outcomes[kind] = { status: "failed", target: kind, files: 0, error: messageOf(err) };
 				}
 			}
-			status = await step.do("finish", D1_STEP, () => settleRun(this.env, plan, outcomes));
+			// Failures are logged inside the step that records them: Workflows may replay `run` after an
+			// eviction, and a replayed step's error comes back again, but a finished step does not run again.
+			status = await step.do("finish", D1_STEP, () => {
+				for (const [kind, outcome] of Object.entries(outcomes)) {
+					if (outcome.status === "failed") failed(kind, new Error(outcome.error ?? "failed"));
+				}
+				return settleRun(this.env, plan, outcomes);
+			});
 		} catch (err) {
-			failed("run", err);
-			await step.do("mark failed", D1_STEP, () => markRunFailed(this.env, runId, messageOf(err)));
+			await step.do("mark failed", D1_STEP, () => {
+				failed("run", err);
+				return markRunFailed(this.env, runId, messageOf(err));
+			});
 			throw err;
 		}
 		await step.do("summary e-mail", MAIL_STEP, () => mailRunSummary(this.env, runId));
