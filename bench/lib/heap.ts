@@ -21,15 +21,25 @@ export async function sampleHeap(inspectorPort: number): Promise<{ stop(): Promi
 	});
 	const peak: HeapPeak = { used: 0, total: 0 };
 	let next = 0;
+	let stopped = false;
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const ask = () => ws.send(JSON.stringify({ id: ++next, method: "Runtime.getHeapUsage" }));
+	// One question in flight at a time, the next 100 ms after the answer. Questions sent on a fixed clock
+	// pile up while long steps hold the isolate, and are answered all at once when it lets go; wrangler's
+	// inspector proxy posts a debug line to its loopback for every answer. The likely cause of the 10 M
+	// runs' stall: ~10,000 half-closed loopback sockets at once, past the dev proxy's 20,000 open files
+	// (RESULTS.md §10).
 	ws.onmessage = (event) => {
 		const message = JSON.parse(String(event.data)) as { result?: { usedSize?: number; totalSize?: number } };
 		peak.used = Math.max(peak.used, message.result?.usedSize ?? 0);
 		peak.total = Math.max(peak.total, message.result?.totalSize ?? 0);
+		if (!stopped) timer = setTimeout(ask, 100);
 	};
-	const timer = setInterval(() => ws.send(JSON.stringify({ id: ++next, method: "Runtime.getHeapUsage" })), 100);
+	ask();
 	return {
 		async stop() {
-			clearInterval(timer);
+			stopped = true;
+			clearTimeout(timer);
 			await new Promise((r) => setTimeout(r, 150));
 			ws.close();
 			return peak;
