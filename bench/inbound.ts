@@ -19,7 +19,9 @@ import { eventually, GiveUp } from "../scripts/lib/wait.ts";
 import { prepareState, startEdge, stopEdges, wrangler } from "../scripts/lib/wrangler-dev.ts";
 import { admin } from "./lib/admin.ts";
 import { type HeapPeak, sampleHeap } from "./lib/heap.ts";
+import { openInspector } from "./lib/inspector.ts";
 import { launch, run } from "./lib/proc.ts";
+import { profileIsolate } from "./lib/profile.ts";
 
 const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
 const TRAITS = 20;
@@ -107,15 +109,19 @@ async function edgeRun(gz: string, dir: string, lines = LINES): Promise<EdgeRun>
 	await generateIdSync(idSync, lines);
 	await put(`${ID_SYNC}.gz`, idSync);
 	const edge = await startEdge({ persist, vars: { INBOUND_SETTLE_SECONDS: "0" } });
-	const sampler = await sampleHeap(edge.inspectorPort);
+	const inspector = await openInspector(edge.inspectorPort);
+	const sampler = sampleHeap(inspector);
 	const idSyncSeconds = await deliver(edge.origin, ID_SYNC);
 	await put(`${NAME}.gz`, gz);
+	const profile = await profileIsolate(inspector);
 	const seconds = await deliver(edge.origin, NAME);
+	await profile.stop();
 	const receipt = await admin<{ receipt: Record<string, unknown> }>(edge.origin, `/inbound-files/${NAME}`);
 	const [counted] = await edge.query<{ groups: number }>(
 		`SELECT count(*) AS groups FROM inbound_groups WHERE delivery_id = '${NAME}'`,
 	);
 	const heap = await sampler.stop();
+	inspector.close();
 	const rssKb = edge.workerdKb("VmHWM");
 	await edge.stop();
 	return { seconds, idSyncSeconds, receipt: receipt.receipt, groups: counted?.groups ?? 0, rssKb, heap };

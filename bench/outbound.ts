@@ -9,7 +9,9 @@ import { eventually } from "../scripts/lib/wait.ts";
 import { DEV_SECRETS, prepareState, startEdge, stopEdges } from "../scripts/lib/wrangler-dev.ts";
 import { admin } from "./lib/admin.ts";
 import { sampleHeap } from "./lib/heap.ts";
+import { openInspector } from "./lib/inspector.ts";
 import { run } from "./lib/proc.ts";
+import { profileIsolate } from "./lib/profile.ts";
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? process.env.BENCH_LINES ?? 1_000_000);
 
@@ -102,7 +104,9 @@ async function edgeRun(dir: string, members: number) {
 	const rssBeforeKb = edge.workerdKb("VmRSS");
 	const anonBeforeKb = edge.workerdKb("RssAnon");
 	const fileBeforeKb = edge.workerdKb("RssFile");
-	const heap = await sampleHeap(edge.inspectorPort);
+	const inspector = await openInspector(edge.inspectorPort);
+	const heap = sampleHeap(inspector);
+	const profile = await profileIsolate(inspector);
 	const t0 = performance.now();
 	const started = await admin<Run>(base, "/destinations/1/runs", { method: "POST" });
 	const done = await eventually(
@@ -115,7 +119,9 @@ async function edgeRun(dir: string, members: number) {
 		250,
 	);
 	const seconds = (performance.now() - t0) / 1000;
+	await profile.stop();
 	const heapPeak = await heap.stop();
+	inspector.close();
 	const peakKb = edge.workerdKb("VmHWM");
 	const anonAfterKb = edge.workerdKb("RssAnon");
 	const fileAfterKb = edge.workerdKb("RssFile");

@@ -1,3 +1,5 @@
+import { rowsAmong } from "./sql-lists";
+
 /**
  * A partner-ID shard's part of outbound listings: the partner's IDs (or their opt-out removals) in key
  * order, read as range scans of the primary key, a page at a time.
@@ -27,8 +29,9 @@ type CountRow = { n: number };
 export const IDS_SAMPLE = `SELECT dpuuid, r FROM (
 	SELECT dpuuid, row_number() OVER (ORDER BY dpuuid) AS r, count(*) OVER () AS n FROM ids WHERE dpid = ?1
 ) WHERE r % ?2 = 0 OR r = n ORDER BY r`;
-/** ?1 dpid, ?2 dpuuid: the mapping with the time it was paired. */
-export const LISTED_MAPPING = "SELECT dpuuid, uuid, paired_at AS since FROM ids WHERE dpid = ?1 AND dpuuid = ?2";
+/** ?1 dpid, ?2 JSON list of partner IDs: the mappings held, with the time each was paired. */
+export const LISTED_MAPPINGS_AMONG = `SELECT dpuuid, uuid, paired_at AS since FROM ids
+WHERE dpid = ?1 AND dpuuid IN (SELECT value FROM json_each(?2))`;
 /** ?1 the oldest removal still kept. */
 export const PRUNE_TOMBSTONES = "DELETE FROM tombstones WHERE removed_at < ?1";
 
@@ -46,7 +49,7 @@ export function listRemovals(
 
 /** The mappings of `dpuuids` (those held), with their paired time. */
 export function mappingsOf(db: SqlStorage, dpid: number, dpuuids: readonly string[]): ListedId[] {
-	return dpuuids.flatMap((dpuuid) => db.exec<ListedId>(LISTED_MAPPING, dpid, dpuuid).toArray());
+	return rowsAmong<ListedId>(db, LISTED_MAPPINGS_AMONG, dpuuids, dpid);
 }
 
 /** The partner's IDs held here, plus its removals in `window`: a bound on what listings can list. */

@@ -63,7 +63,9 @@ export type OptedOutRow = {
 };
 
 /** ?1..?6: the row after an event; the caller has decided that it changed. */
-export const WRITE_MAPPING = `INSERT INTO ids (dpid, dpuuid, uuid, first_seen, last_seen, paired_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+/** ?1 JSON array of [dpid, dpuuid, uuid, first_seen, last_seen, paired_at]: each key written as given. */
+export const WRITE_MAPPINGS = `INSERT INTO ids (dpid, dpuuid, uuid, first_seen, last_seen, paired_at)
+SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?1) WHERE true
 ON CONFLICT (dpid, dpuuid) DO UPDATE SET uuid = excluded.uuid, first_seen = excluded.first_seen,
 	last_seen = excluded.last_seen, paired_at = excluded.paired_at`;
 
@@ -73,13 +75,18 @@ ON CONFLICT (dpid, dpuuid) DO UPDATE SET uuid = excluded.uuid, removed_at = excl
 export const DELETE_MAPPING = "DELETE FROM ids WHERE dpid = ?1 AND dpuuid = ?2";
 export const RECORD_OPT_OUT =
 	"INSERT INTO opt_outs (dpid, dpuuid, opted_out_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING";
+/** ?1 JSON array of [dpid, dpuuid, opted_out_at]. */
+export const RECORD_OPT_OUTS = `INSERT INTO opt_outs (dpid, dpuuid, opted_out_at)
+SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1) WHERE true ON CONFLICT DO NOTHING`;
 export const COUNT_IDS = "SELECT count(*) AS n FROM ids";
 export type CountRow = {
 	n: number;
 };
 
 /** ?1..?4: a copied tombstone; one already here (a dual write) is newer or the same. */
-export const IMPORT_TOMBSTONE = `INSERT INTO tombstones (dpid, dpuuid, uuid, removed_at) VALUES (?1, ?2, ?3, ?4)
+/** ?1 JSON array of [dpid, dpuuid, uuid, removed_at]. */
+export const IMPORT_TOMBSTONES = `INSERT INTO tombstones (dpid, dpuuid, uuid, removed_at)
+SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?1) WHERE true
 ON CONFLICT (dpid, dpuuid) DO NOTHING`;
 export const COUNT_OPT_OUTS = "SELECT count(*) AS n FROM opt_outs";
 export const TOMBSTONE_OF = "SELECT uuid FROM tombstones WHERE dpid = ?1 AND dpuuid = ?2";

@@ -5,7 +5,7 @@ import { decideMapping, type MappingState, mergeCopiedMapping } from "./mapping"
 import type { ListedId } from "./partner-id-listing";
 import * as listing from "./partner-id-listing";
 import * as sql from "./partner-id-queries";
-import { rowsAmong } from "./sql-lists";
+import { rowsAmong, writeAmong } from "./sql-lists";
 import { SqliteShard } from "./sqlite-shard";
 import type {
 	AssertResult,
@@ -44,6 +44,8 @@ export class PartnerIdShard extends SqliteShard {
 		const pairedBefore = new Map<string, number | null>();
 		const order = events.map((_, i) => i).sort((a, b) => (events[a]?.at ?? 0) - (events[b]?.at ?? 0));
 		let rev: number | null = null;
+		// Each key's final row, written once at the end of the batch.
+		const written = new Map<string, sql.KeyedMappingRow>();
 		this.ctx.storage.transactionSync(() => {
 			// Read every key's row and opt-out once; `current` then follows the writes of this batch.
 			const keys = [...new Map(events.map((e) => [`${e.dpid}:${e.dpuuid}`, [e.dpid, e.dpuuid]])).values()];
@@ -65,15 +67,7 @@ export class PartnerIdShard extends SqliteShard {
 				if (!after) continue;
 				current.set(key, after);
 				if (!before) result.created.push(position);
-				result.rowsWritten += this.sql.exec(
-					sql.WRITE_MAPPING,
-					event.dpid,
-					event.dpuuid,
-					after.uuid,
-					after.first_seen,
-					after.last_seen,
-					after.paired_at,
-				).rowsWritten;
+				written.set(key, { dpid: event.dpid, dpuuid: event.dpuuid, ...after });
 				if (!heldBefore.has(key)) heldBefore.set(key, before?.uuid ?? null);
 				if (!pairedBefore.has(key)) pairedBefore.set(key, before?.paired_at ?? null);
 				const movedFrom = heldBefore.get(key) ?? null;
@@ -92,6 +86,7 @@ export class PartnerIdShard extends SqliteShard {
 					repaired: after.paired_at !== pairedBefore.get(key),
 				});
 			}
+			result.rowsWritten += this.writeMappings([...written.values()]);
 		});
 		result.changes = [...changed.values()];
 		this.written += result.rowsWritten;
@@ -111,14 +106,24 @@ export class PartnerIdShard extends SqliteShard {
 		const changes: PairChange[] = [];
 		let rev: number | null = null;
 		this.ctx.storage.transactionSync(() => {
-			for (const o of rows.optOuts ?? [])
-				this.written += this.sql.exec(sql.RECORD_OPT_OUT, o.dpid, o.dpuuid, o.optedOutAt).rowsWritten;
-			for (const t of rows.tombstones ?? []) {
-				this.written += this.sql.exec(sql.IMPORT_TOMBSTONE, t.dpid, t.dpuuid, t.uuid, t.removedAt).rowsWritten;
-			}
-			for (const m of rows.mappings ?? []) {
-				if (this.optedOutAt(m) !== null) continue;
-				const before = this.sql.exec<sql.MappingRow>(sql.MAPPING, m.dpid, m.dpuuid).toArray()[0] ?? null;
+			const optOuts = (rows.optOuts ?? []).map((o) => [o.dpid, o.dpuuid, o.optedOutAt]);
+			const tombstones = (rows.tombstones ?? []).map((t) => [t.dpid, t.dpuuid, t.uuid, t.removedAt]);
+			this.written +=
+				writeAmong(this.sql, sql.RECORD_OPT_OUTS, optOuts) + writeAmong(this.sql, sql.IMPORT_TOMBSTONES, tombstones);
+			// Every key's row and opt-out read once (after the opt-outs above); `current` follows the writes.
+			const mappings = rows.mappings ?? [];
+			const keys = [...new Map(mappings.map((m) => [`${m.dpid}:${m.dpuuid}`, [m.dpid, m.dpuuid]])).values()];
+			const current = new Map<string, sql.MappingRow>(
+				rowsAmong<sql.KeyedMappingRow>(this.sql, sql.MAPPINGS_OF_KEYS, keys).map((r) => [`${r.dpid}:${r.dpuuid}`, r]),
+			);
+			const optedOut = new Set(
+				rowsAmong<sql.KeyRow>(this.sql, sql.OPTED_OUT_KEYS, keys).map((r) => `${r.dpid}:${r.dpuuid}`),
+			);
+			const written = new Map<string, sql.KeyedMappingRow>();
+			for (const m of mappings) {
+				const key = `${m.dpid}:${m.dpuuid}`;
+				if (optedOut.has(key)) continue;
+				const before = current.get(key) ?? null;
 				const copied: MappingState = {
 					uuid: m.uuid,
 					first_seen: m.firstSeen,
@@ -127,15 +132,8 @@ export class PartnerIdShard extends SqliteShard {
 				};
 				const after = mergeCopiedMapping(before, copied);
 				if (!after) continue;
-				this.written += this.sql.exec(
-					sql.WRITE_MAPPING,
-					m.dpid,
-					m.dpuuid,
-					after.uuid,
-					after.first_seen,
-					after.last_seen,
-					after.paired_at,
-				).rowsWritten;
+				current.set(key, after);
+				written.set(key, { dpid: m.dpid, dpuuid: m.dpuuid, ...after });
 				const movedFrom = before && before.uuid !== after.uuid ? before.uuid : null;
 				if (rev === null) {
 					rev = this.nextRevision();
@@ -152,8 +150,15 @@ export class PartnerIdShard extends SqliteShard {
 					repaired: after.paired_at !== before?.paired_at,
 				});
 			}
+			this.written += this.writeMappings([...written.values()]);
 		});
 		return changes;
+	}
+
+	/** Writes each key's row in a few statements (most of an ID-sync file's time was one per row). */
+	private writeMappings(rows: readonly sql.KeyedMappingRow[]): number {
+		const values = rows.map((r) => [r.dpid, r.dpuuid, r.uuid, r.first_seen, r.last_seen, r.paired_at]);
+		return writeAmong(this.sql, sql.WRITE_MAPPINGS, values);
 	}
 
 	/** Lets go of mappings that still point at the named visitor (an opt-out), keeping tombstones. */

@@ -23,3 +23,20 @@ export function rowsAmong<Row extends Record<string, SqlStorageValue>>(
 		rows.push(...db.exec<Row>(query, ...leading, JSON.stringify(part)));
 	return rows;
 }
+
+/**
+ * Runs the write `query` once per slice of `values` (each slice one JSON list, bound last, after
+ * `leading`): a statement per 2,000 rows where one `exec` per row cost ~40 µs each in the SQL API.
+ * Returns the rows written.
+ */
+export function writeAmong(
+	db: SqlStorage,
+	query: string,
+	values: readonly unknown[],
+	...leading: SqlStorageValue[]
+): number {
+	let rowsWritten = 0;
+	for (const part of slices(values, KEYS_PER_STATEMENT))
+		rowsWritten += db.exec(query, ...leading, JSON.stringify(part)).rowsWritten;
+	return rowsWritten;
+}

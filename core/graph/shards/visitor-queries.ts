@@ -85,7 +85,8 @@ export type PairRow = {
  * mirrored. Only a later revision replaces a copy, so a mirror arriving late changes nothing, nor does
  * a repeated one.
  */
-export const MIRROR_PAIR = `INSERT INTO pairs (uuid, dpid, dpuuid, first_seen, last_seen, rev) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+export const MIRROR_PAIRS = `INSERT INTO pairs (uuid, dpid, dpuuid, first_seen, last_seen, rev)
+SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?1) WHERE true
 ON CONFLICT (uuid, dpid, dpuuid) DO UPDATE SET first_seen = excluded.first_seen, last_seen = excluded.last_seen,
 	rev = excluded.rev
 WHERE excluded.rev > rev`;
@@ -109,6 +110,9 @@ export const MOVED_REVS = `SELECT uuid, dpid, dpuuid, rev FROM moved_away
 WHERE (uuid, dpid, dpuuid) IN (SELECT value ->> 0, value ->> 1, value ->> 2 FROM json_each(?1))`;
 export type HeldPairRow = { uuid: string; dpid: number; dpuuid: string };
 export const RECORD_OPT_OUT = "INSERT INTO opt_outs (uuid, opted_out_at) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
+/** ?1 JSON array of [uuid, opted_out_at]. */
+export const RECORD_OPT_OUTS = `INSERT INTO opt_outs (uuid, opted_out_at)
+SELECT value ->> 0, value ->> 1 FROM json_each(?1) WHERE true ON CONFLICT DO NOTHING`;
 export const COUNT_PAIRS = "SELECT count(*) AS n FROM pairs";
 export type CountRow = {
 	n: number;

@@ -3,7 +3,7 @@ import { usersOf } from "../memberships/plan";
 import type { SegmentDef } from "../memberships/segment-rule";
 import type { BackfillCursor, TraitApplyResult, TraitChange, VisitorMemberships } from "../memberships/types";
 import type { VisitorRecord } from "../records";
-import { rowsAmong } from "./sql-lists";
+import { rowsAmong, writeAmong } from "./sql-lists";
 import { SqliteShard } from "./sqlite-shard";
 import type { GraphPair, MirroredPair, MovedPair, PartnerIdKey, ShardSize } from "./types";
 import * as membershipSql from "./visitor-membership-queries";
@@ -62,19 +62,22 @@ export class VisitorShard extends SqliteShard {
 			const movedRev = new Map(
 				rowsAmong<sql.HeldPairRow & sql.MovedRow>(this.sql, sql.MOVED_REVS, keys).map((r) => [keyOf(r), r.rev]),
 			);
+			const mirrored: unknown[][] = [];
+			const changedVisitors = new Set<string>();
 			for (const p of pairs) {
 				if (optedOut.has(p.uuid)) refused.push(p);
 				else if ((movedRev.get(keyOf(p)) ?? -1) > p.rev) continue;
 				else {
+					mirrored.push([p.uuid, p.dpid, p.dpuuid, p.firstSeen, p.lastSeen, p.rev]);
 					// A partner ID new to this visitor, or paired to it anew, is a change its iter files list.
-					const args = [p.uuid, p.dpid, p.dpuuid, p.firstSeen, p.lastSeen, p.rev] as const;
-					rowsWritten += this.sql.exec(sql.MIRROR_PAIR, ...args).rowsWritten;
-					if (!held.has(keyOf(p)) || p.repaired) {
-						rowsWritten += this.sql.exec(membershipSql.LOG_CHANGE, now, p.uuid).rowsWritten;
-					}
+					if (!held.has(keyOf(p)) || p.repaired) changedVisitors.add(p.uuid);
 					held.add(keyOf(p));
 				}
 			}
+			// Within one statement a later copy of a key still replaces an earlier one only when its
+			// revision is higher, as it did one statement per pair.
+			rowsWritten += writeAmong(this.sql, sql.MIRROR_PAIRS, mirrored);
+			rowsWritten += writeAmong(this.sql, membershipSql.LOG_CHANGES, [...changedVisitors], now);
 		});
 		this.written += rowsWritten;
 		return { refused, rowsWritten };
@@ -169,15 +172,18 @@ export class VisitorShard extends SqliteShard {
 	importOptOuts(rows: ReadonlyArray<{ uuid: string; optedOutAt: number }>): number {
 		let written = 0;
 		this.ctx.storage.transactionSync(() => {
-			for (const r of rows) written += this.sql.exec(sql.RECORD_OPT_OUT, r.uuid, r.optedOutAt).rowsWritten;
+			written += writeAmong(
+				this.sql,
+				sql.RECORD_OPT_OUTS,
+				rows.map((r) => [r.uuid, r.optedOutAt]),
+			);
 		});
 		return this.count(written);
 	}
 
 	/** The graph copy (D1 → shards): trait and segment rows; a row already here (a dual write) stays. */
 	importMemberships(rows: memberships.CopiedMemberships): number {
-		const optedOut = (uuid: string) => this.optedOutAt(uuid) !== null;
-		return this.count(this.ctx.storage.transactionSync(() => memberships.importMemberships(this.sql, rows, optedOut)));
+		return this.count(this.ctx.storage.transactionSync(() => memberships.importMemberships(this.sql, rows)));
 	}
 
 	membershipCounts(): { traits: number; segmentRows: number } {
