@@ -25,6 +25,8 @@ export const TEST_VARS = {
 	OUTBOUND_HTTP_TIMEOUT_SECONDS: "0.5",
 	// One listing page per outbound file step, so a file of a few pages is already written over several.
 	OUTBOUND_STEP_SUBREQUESTS: "1",
+	// Pages of 10,000 partner IDs, so a file of a few tens of thousands of members spans several.
+	OUTBOUND_PAGE_IDS: "10000",
 	DELIVERY_PARTNER_POST_TOKEN: "Bearer partner-post-secret",
 	DELIVERY_S3_KEY_ID: "AKIDEDGESYNCTEST",
 	DELIVERY_S3_SECRET: "edgesync-test-secret-key",

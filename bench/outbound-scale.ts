@@ -25,9 +25,10 @@ const { pagesPerStep } = (await import(`${root}/../batch/outbound/runs/file-plan
 const { sampleEvery } = (await import(`${root}/../core/graph/shards/cuts.ts`)) as CutsModule;
 const { MAX_LISTING_WINDOWS } = (await import(`${root}/../core/graph/memberships/door.ts`)) as DoorModule;
 const { PART_BYTES } = (await import(`${root}/../batch/outbound/runs/upload.ts`)) as UploadModule;
+/** wrangler.toml's OUTBOUND_PAGE_IDS. */
+const PAGE_IDS = 50_000;
 
 const SHARDS = { visitorShardCount: 512, partnerIdShardCount: 256, outboundStepSubrequests: 4_000 };
-const PAGE_IDS = 10_000;
 /** Bytes of a line like the bench's (`p0000000<TAB>10,11`) and of one part entry in a step result. */
 const LINE_BYTES = 15;
 const PART_ENTRY_BYTES = 80;

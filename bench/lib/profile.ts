@@ -1,7 +1,9 @@
 // A V8 CPU profile of the Worker's isolate (the shard objects run in it too, locally) around a timed
-// section, through the inspector connection the heap sampler uses (bench/lib/inspector.ts). Off unless BENCH_PROFILE names a
-// file: then the profile is written there (open it in Chrome's DevTools) and its top self-time
-// functions and files are printed, so a bench run says where its time went.
+// section, through the inspector connection the heap sampler uses (bench/lib/inspector.ts). Off unless
+// BENCH_PROFILE names a path prefix: then each profiled section is written to `<prefix>.<label>.cpuprofile`
+// (open it in Chrome's DevTools) and its top self-time functions and files are printed, so a bench run
+// says where its time went. The first call to each of the hundreds of shard objects (opening its SQLite
+// file) is counted in its caller's self time.
 import { writeFileSync } from "node:fs";
 import type { Inspector } from "./inspector.ts";
 
@@ -17,9 +19,10 @@ interface CpuProfile {
 }
 
 /** Starts profiling when BENCH_PROFILE is set; `stop()` writes and summarises the profile. */
-export async function profileIsolate(inspector: Inspector): Promise<{ stop(): Promise<void> }> {
-	const file = process.env.BENCH_PROFILE;
-	if (!file) return { stop: async () => {} };
+export async function profileIsolate(inspector: Inspector, label: string): Promise<{ stop(): Promise<void> }> {
+	const prefix = process.env.BENCH_PROFILE;
+	if (!prefix) return { stop: async () => {} };
+	const file = `${prefix}.${label}.cpuprofile`;
 	const ask = inspector.ask;
 	await ask("Profiler.enable");
 	// 1 ms samples: a long run stays a profile DevTools can open.

@@ -151,7 +151,8 @@ describe("split files", () => {
 	});
 
 	it("writes a large file over several steps, each within the shard-call budget, and survives a failed middle step", async () => {
-		// OUTBOUND_STEP_SUBREQUESTS=1 in the tests: one listing page (about 10,000 to 20,000 IDs) per step.
+		// OUTBOUND_STEP_SUBREQUESTS=1 and OUTBOUND_PAGE_IDS=10000 in the tests: one listing page (about 10,000
+		// to 20,000 IDs) per step.
 		const ids = await seedBulkMembers(25_000, [10]);
 		await seedDestination(7, { mode: "full" });
 		const run = await runAt(7, AT, "complete", async (m) => {

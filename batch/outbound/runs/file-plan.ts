@@ -1,5 +1,5 @@
 import type { PairStore } from "../../../core/graph/store";
-import { type Cursor, isBaseline, lineBound, linePages, START } from "./lines";
+import { type Cursor, isBaseline, type ListingReads, lineBound, linePages, START } from "./lines";
 import { type RunPlan, runTemplateOf } from "./plan";
 
 /** A full run's file: the partner IDs in (after, through]; through null: to the end. */
@@ -28,21 +28,26 @@ export interface SplitCount {
 /**
  * One step of an iter run's split check (its files are cut by lines as the listing goes, so only
  * whether there will be more than one is needed before the first is named). A bound counted where the
- * graph is settles every run that clearly fits one file; any other is counted, `pages` listing pages per
- * step, up to one line past the split size.
+ * graph is settles every run that clearly fits one file; any other is counted, `reads.pages` listing
+ * pages per step, up to one line past the split size.
  */
-export async function countStep(graph: PairStore, plan: RunPlan, at: SplitCount, pages: number): Promise<SplitCount> {
+export async function countStep(
+	graph: PairStore,
+	plan: RunPlan,
+	at: SplitCount,
+	reads: ListingReads,
+): Promise<SplitCount> {
 	if (isBaseline(plan.scope)) throw new Error("full runs are cut by windows, not counted");
 	if (at.next === null) return at;
 	const first = at.next.phase === START.phase && at.next.after === START.after && at.lines === 0;
 	if (first && (await lineBound(graph, plan.scope)) <= plan.splitLines) return { lines: 0, next: null };
 	let { lines } = at;
 	let read = 0;
-	for await (const page of linePages(graph, plan.scope, runTemplateOf(plan), at.next)) {
+	for await (const page of linePages(graph, plan.scope, runTemplateOf(plan), at.next, reads.pageIds)) {
 		lines += page.entries.length;
 		read++;
 		if (lines > plan.splitLines || page.next === null) return { lines, next: null };
-		if (read >= pages) return { lines, next: page.next };
+		if (read >= reads.pages) return { lines, next: page.next };
 	}
 	return { lines, next: null };
 }

@@ -45,20 +45,25 @@ export interface Page {
 	next: Cursor | null;
 }
 
-const PAGE_ROWS = 10_000;
+/** What one outbound step reads: at most `pages` listing pages of about `pageIds` partner IDs each. */
+export interface ListingReads {
+	pages: number;
+	pageIds: number;
+}
 
 /**
  * The run's lines in pages, from `from` on, read through the graph store (D1 or the shards): every
  * member for a full run, the IDs changed in the window for an iter run (the shards' change logs). Each
  * entry is one partner user ID and a page holds whole IDs, so a cursor after any entry is exact. Every
- * page read is yielded, empty ones too (each costs a round of shard calls). `through` ends the listing
- * at that partner ID (a full run's window).
+ * page read is yielded, empty ones too (each costs a round of shard calls), and asks for about `pageIds`
+ * partner IDs. `through` ends the listing at that partner ID (a full run's window).
  */
 export async function* linePages(
 	graph: PairStore,
 	scope: LineScope,
 	template: RunTemplate,
 	from: Cursor,
+	pageIds: number,
 	through: string | null = null,
 ): AsyncGenerator<Page> {
 	const baseline = isBaseline(scope);
@@ -66,7 +71,7 @@ export async function* linePages(
 	let cursor = from;
 	if (cursor.phase === "removed" && baseline) cursor = { phase: "paired", after: "" };
 	for (;;) {
-		const query = { dpid: scope.dpid, segments: scope.segments, after: cursor.after, limit: PAGE_ROWS };
+		const query = { dpid: scope.dpid, segments: scope.segments, after: cursor.after, limit: pageIds };
 		const window = { since: scope.since, until: scope.until };
 		const page =
 			cursor.phase === "removed"

@@ -1,7 +1,7 @@
 import { hex } from "../../../core/encoding";
 import type { PairStore } from "../../../core/graph/store";
 import { TAB_TEMPLATE } from "../template/defaults";
-import { type Cursor, linePages } from "./lines";
+import { type Cursor, type ListingReads, linePages } from "./lines";
 import { outboundKey } from "./naming";
 import { headerOf, type RunPlan, runTemplateOf } from "./plan";
 import type { RunFile } from "./schema";
@@ -41,7 +41,7 @@ export type FileStep =
 	| { done: true; lines: number; next: Cursor | null };
 
 /**
- * One step of a data file's text: up to `pages` listing pages (each a round of shard calls) appended to
+ * One step of a data file's text: up to `reads.pages` listing pages (each a round of shard calls) appended to
  * the file's work object under `work/outbound/<run>/` (the partner sees nothing until it is sealed). A
  * file that is not done hands on its task; a retried step starts again from its task, so it writes the
  * same bytes into the same parts.
@@ -51,12 +51,12 @@ export async function writeFileStep(
 	bucket: R2Bucket,
 	plan: RunPlan,
 	task: FileTask,
-	pages: number,
+	reads: ListingReads,
 ): Promise<FileStep> {
 	const upload = await ResumableUpload.resume(bucket, workKey(plan.runId, task.sequence), {}, task.upload);
 	const room = task.maxLines === null ? null : task.maxLines - task.lines;
-	const listing = linePages(graph, plan.scope, runTemplateOf(plan), task.from, task.through);
-	const taken = takeLines(listing, task.from, { room, pages });
+	const listing = linePages(graph, plan.scope, runTemplateOf(plan), task.from, reads.pageIds, task.through);
+	const taken = takeLines(listing, task.from, { room, pages: reads.pages });
 	try {
 		// A file's header goes first, written by its first step (a retry of that step writes it again, alike).
 		const header = task.steps === 0 ? headerOf(plan) : "";

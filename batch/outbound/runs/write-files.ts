@@ -4,7 +4,7 @@ import { pairStoreOf } from "../../../core/graph/select";
 import { D1_STEP } from "../../step-configs";
 import { compileTemplate } from "../template/compile";
 import { countStep, pagesPerStep, planWindows, type SplitCount } from "./file-plan";
-import { type Cursor, isBaseline, START } from "./lines";
+import { type Cursor, isBaseline, type ListingReads, START } from "./lines";
 import { dataFileName } from "./naming";
 import { headerOf, type RunPlan, runTemplateOf } from "./plan";
 import type { RunFile } from "./schema";
@@ -23,10 +23,14 @@ const FILE_STEP: WorkflowStepConfig = {
  */
 export async function writeRunFiles(env: Env, step: WorkflowStep, plan: RunPlan): Promise<RunFile[]> {
 	const { needs } = compileTemplate(runTemplateOf(plan).source, "line");
-	const pages = pagesPerStep(settingsOf(env), {
-		iter: !isBaseline(plan.scope),
-		templateReadsVisitors: needs.dpuuidList || needs.traits,
-	});
+	const settings = settingsOf(env);
+	const reads: ListingReads = {
+		pages: pagesPerStep(settings, {
+			iter: !isBaseline(plan.scope),
+			templateReadsVisitors: needs.dpuuidList || needs.traits,
+		}),
+		pageIds: settings.outboundPageIds,
+	};
 	const headerLines = headerOf(plan).split("\n").length - 1;
 	const graph = () => pairStoreOf(env);
 	const writeFile = async (first: FileTask) => {
@@ -34,7 +38,7 @@ export async function writeRunFiles(env: Env, step: WorkflowStep, plan: RunPlan)
 		for (;;) {
 			const at = task;
 			const name = at.steps === 0 ? `write file ${at.sequence}` : `write file ${at.sequence} part ${at.steps + 1}`;
-			const done = await step.do(name, FILE_STEP, () => writeFileStep(graph(), env.EXCHANGE, plan, at, pages));
+			const done = await step.do(name, FILE_STEP, () => writeFileStep(graph(), env.EXCHANGE, plan, at, reads));
 			if (!done.done) {
 				task = done.task;
 				continue;
@@ -58,7 +62,7 @@ export async function writeRunFiles(env: Env, step: WorkflowStep, plan: RunPlan)
 	let count: SplitCount = { lines: 0, next: START };
 	for (let n = 1; count.next !== null; n++) {
 		const at = count;
-		count = await step.do(`split? ${n}`, D1_STEP, () => countStep(graph(), plan, at, pages));
+		count = await step.do(`split? ${n}`, D1_STEP, () => countStep(graph(), plan, at, reads));
 	}
 	const split = count.lines > plan.splitLines;
 	const maxLines = split ? plan.splitLines : null;

@@ -27,10 +27,10 @@ export const SEGMENT_HISTORY_OF = "SELECT segment_id, entered_at, left_at FROM s
  * list of uuids: those visitors' rows of those segments (one statement for a page's visitors; one per
  * visitor cost ~40 µs each in the SQL API, half an outbound run's time).
  */
-export const SEGMENT_ROWS_AMONG = `SELECT uuid, segment_id, entered_at, left_at FROM segments
-WHERE uuid IN (SELECT value FROM json_each(?3)) AND segment_id IN (SELECT value FROM json_each(?2))
-AND (left_at IS NULL OR left_at > ?1) ORDER BY uuid, segment_id`;
-export type SegmentRowOf = SegmentRow & { uuid: string };
+export const SEGMENT_ROWS_AMONG = `SELECT json_group_array(json_array(uuid, segment_id, entered_at, left_at)) AS j
+FROM segments WHERE uuid IN (SELECT value FROM json_each(?3)) AND segment_id IN (SELECT value FROM json_each(?2))
+AND (left_at IS NULL OR left_at > ?1)`;
+export type SegmentTuple = [uuid: string, segment_id: number, entered_at: number, left_at: number | null];
 export type SegmentRow = {
 	segment_id: number;
 	entered_at: number;

@@ -63,6 +63,7 @@ export const VISITOR_SCHEMA = [
 ];
 
 export const OPTED_OUT_AT = "SELECT opted_out_at FROM opt_outs WHERE uuid = ?1";
+export const ANY_OPT_OUT = "SELECT 1 FROM opt_outs LIMIT 1";
 /** ?1 JSON array of UUIDs: those that opted out, in one statement. */
 export const OPTED_OUT_AMONG = "SELECT uuid FROM opt_outs WHERE uuid IN (SELECT value FROM json_each(?1))";
 export type UuidOnlyRow = {
