@@ -72,7 +72,7 @@ async function copyToShards(persist: string): Promise<number> {
 			"-H",
 			"Content-Type: application/json",
 			"--data",
-			JSON.stringify({ pageSize: 5_000 }),
+			JSON.stringify({ pageSize: 10_000 }),
 			`${edge.origin}/api/v1/graph/copies`,
 		]);
 		const { id } = JSON.parse(started) as { id: string };
