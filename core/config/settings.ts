@@ -31,7 +31,9 @@ const settingsSchema = z.object({
 	inboundSettleSeconds: z.coerce.number().int().min(0),
 	outboundHttpTimeoutSeconds: z.coerce.number().positive().max(600),
 	outboundStepSubrequests: z.coerce.number().int().min(1),
-	outboundPageIds: z.coerce.number().int().min(100).max(200_000),
+	// At least 1,000: the D1 reference pages by rows, and one ID may hold a row for each of its up to 500
+	// mapped segments. At most 100,000: a file step holds one page.
+	outboundPageIds: z.coerce.number().int().min(1_000).max(100_000),
 	ibsRateLimits: flag,
 	statsCounters: z.enum(["on", "off"]).transform((v) => v === "on"),
 	partnerCacheSeconds: z.coerce.number().int().min(0).max(3600),

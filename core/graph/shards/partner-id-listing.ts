@@ -1,5 +1,4 @@
-import { byCodePoint } from "../key-order";
-import { rowsAmong, tuplesOf } from "./sql-lists";
+import { rowsAmong } from "./sql-lists";
 
 /**
  * A partner-ID shard's part of outbound listings: the partner's IDs (or their opt-out removals) in key
@@ -13,10 +12,9 @@ export type ListedId = {
 	since: number;
 };
 
-/** ?1 dpid, ?2 after this partner ID, ?3 most: as one JSON array of [dpuuid, uuid, paired_at]. */
-export const IDS_PAGE = `SELECT json_group_array(json_array(dpuuid, uuid, paired_at)) AS j FROM (
-	SELECT dpuuid, uuid, paired_at FROM ids WHERE dpid = ?1 AND dpuuid > ?2 ORDER BY dpuuid LIMIT ?3
-)`;
+/** ?1 dpid, ?2 after this partner ID, ?3 most. */
+export const IDS_PAGE = `SELECT dpuuid, uuid, paired_at AS since FROM ids
+WHERE dpid = ?1 AND dpuuid > ?2 ORDER BY dpuuid LIMIT ?3`;
 /** ?1 dpid, ?2 after, ?3 since, ?4 until, ?5 most: mappings an opt-out removed in (since, until]. */
 export const REMOVALS_PAGE = `SELECT dpuuid, uuid, removed_at AS since FROM tombstones
 WHERE dpid = ?1 AND dpuuid > ?2 AND removed_at > ?3 AND removed_at <= ?4 ORDER BY dpuuid LIMIT ?5`;
@@ -38,9 +36,7 @@ WHERE dpid = ?1 AND dpuuid IN (SELECT value FROM json_each(?2))`;
 export const PRUNE_TOMBSTONES = "DELETE FROM tombstones WHERE removed_at < ?1";
 
 export function listIds(db: SqlStorage, dpid: number, after: string, limit: number): ListedId[] {
-	const ids = tuplesOf<[string, string, number]>(db, IDS_PAGE, dpid, after, limit);
-	// An aggregate's input order is SQLite's choice, not SQL's promise: the page is put in key order here.
-	return ids.map(([dpuuid, uuid, since]) => ({ dpuuid, uuid, since })).sort((a, b) => byCodePoint(a.dpuuid, b.dpuuid));
+	return db.exec<ListedId>(IDS_PAGE, dpid, after, limit).toArray();
 }
 
 export function listRemovals(

@@ -40,26 +40,3 @@ export function writeAmong(
 		rowsWritten += db.exec(query, ...leading, JSON.stringify(part)).rowsWritten;
 	return rowsWritten;
 }
-
-/**
- * For reads of many rows: `query` returns them as one JSON array of arrays (`json_group_array(
- * json_array(…)) AS j`), parsed at once. Each row handed out of SQLite on its own costs ~4 µs; as part
- * of one string ~1.6 µs, parse included (50,000 rows read in a shard both ways). Without `keys`, one
- * statement; with them, one per slice, the JSON list bound last.
- */
-export function tuplesOf<T extends unknown[]>(db: SqlStorage, query: string, ...params: SqlStorageValue[]): T[] {
-	const row = db.exec<{ j: string }>(query, ...params).toArray()[0];
-	return row ? (JSON.parse(row.j) as T[]) : [];
-}
-
-export function tuplesAmong<T extends unknown[]>(
-	db: SqlStorage,
-	query: string,
-	keys: readonly unknown[],
-	...leading: SqlStorageValue[]
-): T[] {
-	const tuples: T[] = [];
-	for (const part of slices(keys, KEYS_PER_STATEMENT))
-		for (const tuple of tuplesOf<T>(db, query, ...leading, JSON.stringify(part))) tuples.push(tuple);
-	return tuples;
-}

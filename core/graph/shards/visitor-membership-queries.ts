@@ -23,14 +23,14 @@ export type SegmentIdRow = {
 /** ?1 uuid: every segment row, left ones included. */
 export const SEGMENT_HISTORY_OF = "SELECT segment_id, entered_at, left_at FROM segments WHERE uuid = ?1";
 /**
- * ?1 memberships that ended at or before this time are skipped, ?2 JSON list of segment ids, ?3 JSON
- * list of uuids: those visitors' rows of those segments (one statement for a page's visitors; one per
- * visitor cost ~40 µs each in the SQL API, half an outbound run's time).
+ * ?1 memberships that ended at or before this time are skipped, ?2 JSON list of uuids: those visitors'
+ * segment rows (one statement for a page's visitors; one per visitor cost ~40 µs each in the SQL API,
+ * half an outbound run's time). A range scan of the primary key per visitor; the caller keeps the
+ * mapped segments (up to 500 of them: one lookup per visitor and segment would cost more).
  */
-export const SEGMENT_ROWS_AMONG = `SELECT json_group_array(json_array(uuid, segment_id, entered_at, left_at)) AS j
-FROM segments WHERE uuid IN (SELECT value FROM json_each(?3)) AND segment_id IN (SELECT value FROM json_each(?2))
-AND (left_at IS NULL OR left_at > ?1)`;
-export type SegmentTuple = [uuid: string, segment_id: number, entered_at: number, left_at: number | null];
+export const SEGMENT_ROWS_AMONG = `SELECT uuid, segment_id, entered_at, left_at FROM segments
+WHERE uuid IN (SELECT value FROM json_each(?2)) AND (left_at IS NULL OR left_at > ?1)`;
+export type SegmentRowOf = SegmentRow & { uuid: string };
 export type SegmentRow = {
 	segment_id: number;
 	entered_at: number;

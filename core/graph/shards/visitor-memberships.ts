@@ -19,7 +19,7 @@ import {
 	type TraitChange,
 	type VisitorMemberships,
 } from "../memberships/types";
-import { KEYS_PER_STATEMENT, rowsAmong, tuplesAmong, writeAmong } from "./sql-lists";
+import { KEYS_PER_STATEMENT, rowsAmong, writeAmong } from "./sql-lists";
 import * as sql from "./visitor-membership-queries";
 
 /**
@@ -72,11 +72,11 @@ export function segmentRowsOf(
 	segments: readonly number[],
 	endedAfter: number,
 ): Array<{ uuid: string; rows: sql.SegmentRow[] }> {
+	const mapped = new Set(segments);
 	const rowsOf = new Map<string, sql.SegmentRow[]>(uuids.map((uuid) => [uuid, []]));
-	const ids = JSON.stringify(segments);
-	const tuples = tuplesAmong<sql.SegmentTuple>(db, sql.SEGMENT_ROWS_AMONG, uuids, endedAfter, ids);
-	for (const [uuid, segment_id, entered_at, left_at] of tuples)
-		rowsOf.get(uuid)?.push({ segment_id, entered_at, left_at });
+	for (const { uuid, ...row } of rowsAmong<sql.SegmentRowOf>(db, sql.SEGMENT_ROWS_AMONG, uuids, endedAfter)) {
+		if (mapped.has(row.segment_id)) rowsOf.get(uuid)?.push(row);
+	}
 	return [...rowsOf].map(([uuid, rows]) => ({ uuid, rows: rows.sort((a, b) => a.segment_id - b.segment_id) }));
 }
 
