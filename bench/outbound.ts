@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { eventually } from "../scripts/lib/wait.ts";
-import { DEV_SECRETS, prepareState, startEdge, stopEdges } from "../scripts/lib/wrangler-dev.ts";
-import { admin } from "./lib/admin.ts";
+import { prepareState, startEdge, stopEdges } from "../scripts/lib/wrangler-dev.ts";
+import { admin, adminPoll, adminPostPatiently } from "./lib/admin.ts";
 import { sampleHeap } from "./lib/heap.ts";
 import { openInspector } from "./lib/inspector.ts";
 import { run } from "./lib/proc.ts";
@@ -58,32 +58,12 @@ async function copyToShards(persist: string): Promise<number> {
 	const profile = await profileIsolate(inspector, "copy");
 	const t0 = performance.now();
 	try {
-		// Locally the answer to the POST waits until the copy's steps let the one workerd thread go (minutes
-		// at 1M members, past fetch's 5-minute header timeout): curl waits as long as it takes.
-		const started = run("curl", [
-			"-sS",
-			"--fail-with-body",
-			"--max-time",
-			"3600",
-			"-X",
-			"POST",
-			"-H",
-			`Authorization: Bearer ${DEV_SECRETS.ADMIN_TOKEN}`,
-			"-H",
-			"Content-Type: application/json",
-			"--data",
-			JSON.stringify({ pageSize: 10_000 }),
-			`${edge.origin}/api/v1/graph/copies`,
-		]);
-		const { id } = JSON.parse(started) as { id: string };
+		const { id } = adminPostPatiently<{ id: string }>(edge.origin, "/graph/copies", { pageSize: 10_000 });
 		const copy = await eventually(
 			"the graph copy",
 			60 * 60_000,
 			async () => {
-				// The copy's steps keep the one local workerd thread busy: a poll that waits too long is asked again.
-				const c = await admin<Copy>(edge.origin, `/graph/copies/${id}`, { signal: AbortSignal.timeout(30_000) }).catch(
-					() => undefined,
-				);
+				const c = await adminPoll<Copy>(edge.origin, `/graph/copies/${id}`);
 				return c?.counts ? c : undefined;
 			},
 			1000,
@@ -124,13 +104,13 @@ async function edgeRun(dir: string, members: number) {
 	const heap = sampleHeap(inspector);
 	const profile = await profileIsolate(inspector, "run");
 	const t0 = performance.now();
-	const started = await admin<Run>(base, "/destinations/1/runs", { method: "POST" });
+	const started = adminPostPatiently<Run>(base, "/destinations/1/runs", {});
 	const done = await eventually(
 		"the outbound run",
-		30 * 60_000,
+		60 * 60_000,
 		async () => {
-			const r = await admin<Run>(base, `/outbound-runs/${started.id}`);
-			return r.status === "running" ? undefined : r;
+			const r = await adminPoll<Run>(base, `/outbound-runs/${started.id}`);
+			return r === undefined || r.status === "running" ? undefined : r;
 		},
 		250,
 	);
