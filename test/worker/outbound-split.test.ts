@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { settingsOf } from "../../core/config/settings";
 import {
 	giveBulkTrait,
 	infoOfRun,
@@ -181,5 +182,22 @@ describe("split files", () => {
 		expect(lines.length).toBe(60_000);
 		expect(lines[0]).toBe(`${ids[0]}\t10,11`);
 		expect(lines.at(-1)).toBe(`${ids.at(-1)}\t10,11`);
+	});
+});
+
+describe("OUTBOUND_PAGE_IDS", () => {
+	const withPageIds = (value: string | undefined) => ({ ...env, OUTBOUND_PAGE_IDS: value }) as unknown as Env;
+
+	it("defaults to pages of 50,000 partner IDs; the tests run with 10,000", () => {
+		expect(settingsOf(withPageIds(undefined)).outboundPageIds).toBe(50_000);
+		expect(settingsOf(env).outboundPageIds).toBe(10_000);
+	});
+
+	it("refuses pages under 1,000 (an ID's up to 500 rows fit one D1 page) or over 100,000 (one page in memory)", () => {
+		for (const value of ["999", "100001", "ten"]) {
+			expect(() => settingsOf(withPageIds(value))).toThrow(/invalid edgesync configuration[\s\S]*outboundPageIds/);
+		}
+		expect(settingsOf(withPageIds("1000")).outboundPageIds).toBe(1_000);
+		expect(settingsOf(withPageIds("100000")).outboundPageIds).toBe(100_000);
 	});
 });
