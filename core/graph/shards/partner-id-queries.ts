@@ -62,8 +62,10 @@ export type OptedOutRow = {
 	opted_out_at: number;
 };
 
-/** ?1..?6: the row after an event; the caller has decided that it changed. */
-/** ?1 JSON array of [dpid, dpuuid, uuid, first_seen, last_seen, paired_at]: each key written as given. */
+/**
+ * ?1 JSON array of [dpid, dpuuid, uuid, first_seen, last_seen, paired_at]: each key's row after a batch;
+ * the caller has decided that it changed.
+ */
 export const WRITE_MAPPINGS = `INSERT INTO ids (dpid, dpuuid, uuid, first_seen, last_seen, paired_at)
 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5 FROM json_each(?1) WHERE true
 ON CONFLICT (dpid, dpuuid) DO UPDATE SET uuid = excluded.uuid, first_seen = excluded.first_seen,
@@ -83,8 +85,7 @@ export type CountRow = {
 	n: number;
 };
 
-/** ?1..?4: a copied tombstone; one already here (a dual write) is newer or the same. */
-/** ?1 JSON array of [dpid, dpuuid, uuid, removed_at]. */
+/** ?1 JSON array of [dpid, dpuuid, uuid, removed_at]: copied tombstones; one already here (a dual write) is newer or the same. */
 export const IMPORT_TOMBSTONES = `INSERT INTO tombstones (dpid, dpuuid, uuid, removed_at)
 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?1) WHERE true
 ON CONFLICT (dpid, dpuuid) DO NOTHING`;

@@ -87,7 +87,7 @@ export const COUNT_TRAITS = "SELECT count(*) AS n FROM traits";
 export const COUNT_SEGMENT_ROWS = "SELECT count(*) AS n FROM segments";
 
 /** The graph copy (D1 → shards): a row already here came from a dual write, as new or newer. */
-/** ?1 JSON array of [uuid, trait, dpid, realized_at], of visitors that have not opted out. */
+/** ?1 JSON array of [uuid, trait, dpid, realized_at]; those of visitors who opted out are skipped. */
 export const IMPORT_TRAITS = `INSERT INTO traits (uuid, trait_id, dpid, realized_at)
 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?1)
 WHERE NOT EXISTS (SELECT 1 FROM opt_outs WHERE opt_outs.uuid = value ->> 0)
@@ -97,9 +97,7 @@ export const IMPORT_SEGMENT_ROWS = `INSERT INTO segments (uuid, segment_id, ente
 SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3 FROM json_each(?1) WHERE true
 ON CONFLICT (uuid, segment_id) DO NOTHING`;
 
-/** ?1 time, ?2 uuid: the visitor's outbound lines may have changed at this time (iter runs read it). */
-export const LOG_CHANGE = "INSERT INTO changes (at, uuid) VALUES (?1, ?2) ON CONFLICT DO NOTHING";
-/** ?1 now, ?2 JSON array of uuids. */
+/** ?1 time, ?2 JSON array of uuids: their outbound lines may have changed at this time (iter runs read it). */
 export const LOG_CHANGES =
 	"INSERT INTO changes (at, uuid) SELECT ?1, value FROM json_each(?2) WHERE true ON CONFLICT DO NOTHING";
 /** ?1 the oldest change still kept. */
