@@ -112,11 +112,30 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
 		});
 	}
 
+	// freePort() names a port that is free now; another process (an edge another test file starts at the
+	// same moment) may take it before wrangler binds it. wrangler then says so: try again on new ports.
+	for (let attempt = 1; ; attempt++) {
+		const started = await launchEdge(config, persist, probe, options.vars, removeState);
+		if ("edge" in started) return started.edge;
+		if (attempt < 3 && started.output.includes("Address already in use")) continue;
+		await removeState();
+		throw new Error(`${started.message}\n--- wrangler dev output ---\n${started.output}`);
+	}
+}
+
+/** One try at starting `wrangler dev` on fresh ports: the edge, or why it did not start (stopped again). */
+async function launchEdge(
+	config: string,
+	persist: string,
+	probe: string,
+	extraVars: Record<string, string> | undefined,
+	removeState: () => Promise<void>,
+): Promise<{ edge: Edge } | { message: string; output: string }> {
 	const [port, inspectorPort] = [await freePort(), await freePort()];
 	const args = ["dev", "-c", config, "--ip", "127.0.0.1", "--port", String(port)];
 	args.push("--inspector-port", String(inspectorPort), "--persist-to", persist, "--test-scheduled");
 	args.push("--show-interactive-dev-session=false", "--log-level", "warn");
-	const vars = { ...DEV_SECRETS, DEMO: "false", ...options.vars };
+	const vars = { ...DEV_SECRETS, DEMO: "false", ...extraVars };
 	for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
 	const dev = startGroup(process.execPath, [WRANGLER, ...args], { cwd: ROOT, env });
 	const origin = `http://127.0.0.1:${port}`;
@@ -137,14 +156,13 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
 			return res?.ok ? true : undefined;
 		});
 	} catch (err) {
-		await stop();
-		throw new Error(
-			`${(err as Error).message}\n--- wrangler dev output ---\n${stripVTControlCharacters(dev.output())}`,
-		);
+		live.delete(stop);
+		await dev.stop();
+		return { message: (err as Error).message, output: stripVTControlCharacters(dev.output()) };
 	}
 
 	const local = ["DB", "--local", "--persist-to", persist, "-c", config];
-	return {
+	const edge: Edge = {
 		origin,
 		persist,
 		inspectorPort,
@@ -158,4 +176,5 @@ export async function startEdge(options: EdgeOptions = {}): Promise<Edge> {
 			return procStatusKb("workerd", field, dev.pid);
 		},
 	};
+	return { edge };
 }
