@@ -1,4 +1,3 @@
-import { slices } from "../../db/json-each";
 import { APPLIED_KEYS_KEPT_MS } from "../memberships/door";
 import { assembleLineFacts, type PartnerIdOfUser, type RealizedTraitRow } from "../memberships/listing";
 import {
@@ -19,7 +18,7 @@ import {
 	type TraitChange,
 	type VisitorMemberships,
 } from "../memberships/types";
-import { KEYS_PER_STATEMENT, rowsAmong, writeAmong } from "./sql-lists";
+import { rowsAmong, writeAmong } from "./sql-lists";
 import * as sql from "./visitor-membership-queries";
 
 /**
@@ -46,10 +45,9 @@ export function applyTraits(
 		rowsWritten += db.exec(query, ...args).rowsWritten;
 	};
 	// Clears, then removals, then additions: a trait an .overwrite keeps is cleared and added back.
-	for (const part of slices(w.clear, KEYS_PER_STATEMENT))
-		run(sql.CLEAR_SOURCE_TRAITS_AMONG, change.source, JSON.stringify(part));
-	for (const part of slices(w.removes, KEYS_PER_STATEMENT)) run(sql.REMOVE_TRAITS, JSON.stringify(part));
-	for (const part of slices(w.adds, KEYS_PER_STATEMENT)) run(sql.ADD_TRAITS, change.source, now, JSON.stringify(part));
+	rowsWritten += writeAmong(db, sql.CLEAR_SOURCE_TRAITS_AMONG, w.clear, change.source);
+	rowsWritten += writeAmong(db, sql.REMOVE_TRAITS, w.removes);
+	rowsWritten += writeAmong(db, sql.ADD_TRAITS, w.adds, change.source, now);
 	rowsWritten += writeSegmentChanges(db, w, now);
 	const refused = usersOf(change).filter(optedOut).sort();
 	const result = { removedByOverwrite: w.removedByOverwrite, entered: w.enter.length, left: w.leave.length, refused };
