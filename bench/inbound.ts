@@ -22,6 +22,7 @@ import { type HeapPeak, sampleHeap } from "./lib/heap.ts";
 import { openInspector } from "./lib/inspector.ts";
 import { launch, run } from "./lib/proc.ts";
 import { profileIsolate } from "./lib/profile.ts";
+import { benchVars } from "./lib/vars.ts";
 
 const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
 const TRAITS = 20;
@@ -108,7 +109,7 @@ async function edgeRun(gz: string, dir: string, lines = LINES): Promise<EdgeRun>
 	const idSync = join(dir, `${ID_SYNC}-${lines}.gz`);
 	await generateIdSync(idSync, lines);
 	await put(`${ID_SYNC}.gz`, idSync);
-	const edge = await startEdge({ persist, vars: { INBOUND_SETTLE_SECONDS: "0" } });
+	const edge = await startEdge({ persist, vars: benchVars({ INBOUND_SETTLE_SECONDS: "0" }) });
 	const inspector = await openInspector(edge.inspectorPort);
 	const sampler = sampleHeap(inspector);
 	const idSyncSeconds = await deliver(edge.origin, ID_SYNC);

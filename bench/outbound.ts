@@ -12,6 +12,7 @@ import { sampleHeap } from "./lib/heap.ts";
 import { openInspector } from "./lib/inspector.ts";
 import { run } from "./lib/proc.ts";
 import { profileIsolate } from "./lib/profile.ts";
+import { benchVars } from "./lib/vars.ts";
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? process.env.BENCH_LINES ?? 1_000_000);
 
@@ -93,7 +94,7 @@ async function edgeRun(dir: string, members: number) {
 		copySeconds = STORE === "shards" ? await copyToShards(persist) : 0;
 		writeFileSync(loaded, `${copySeconds}\n`);
 	}
-	const edge = await startEdge({ persist, vars: { GRAPH_STORE: STORE } });
+	const edge = await startEdge({ persist, vars: benchVars({ GRAPH_STORE: STORE }) });
 	const base = edge.origin;
 	// Warm: the destination and partner read once, so "before" holds the runtime and the open database.
 	await admin(base, "/destinations/1");
