@@ -36,6 +36,9 @@ export const DEFAULT_MAX_FILE_BYTES = 2 ** 30;
  */
 export const DEFAULT_LINES_PER_GROUP = 50_000;
 
+/** Group steps one delivery applies at once (they touch different partner IDs and visitors). */
+export const DEFAULT_GROUPS_AT_ONCE = 4;
+
 /**
  * Bytes of one piece object the split step writes. The split holds one piece in memory while it fills
  * and sorts it (about three times its size at the peak), and a group step reads one range of every

@@ -15,9 +15,6 @@ export interface InboundParams {
 	deliveryId: string;
 }
 
-/** Group steps in flight at once: they touch different partner IDs, and the graph's objects serialize. */
-export const GROUPS_AT_ONCE = 4;
-
 /**
  * One inbound delivery, start to end. Every step is idempotent and its result is persisted by
  * Workflows, so a retried or restarted instance never applies a line or adds a count twice:
@@ -51,7 +48,8 @@ export class InboundWorkflow extends WorkflowEntrypoint<Env, InboundParams> {
 			const groups = await step.do("plan groups", async () =>
 				planGroups(bucketLines, settingsOf(this.env).inboundLinesPerGroup),
 			);
-			tallies.push(...(await this.applyGroups(step, deliveryId, groups)));
+			const atOnce = settingsOf(this.env).inboundGroupsAtOnce;
+			tallies.push(...(await this.applyGroups(step, deliveryId, groups, atOnce)));
 			const pieces = from.piece;
 			const receipt = await step.do("receipt", D1_STEP, () =>
 				finishDelivery(this.env, deliveryId, mergeTallies(tallies), started.at, pieces),
@@ -77,11 +75,16 @@ export class InboundWorkflow extends WorkflowEntrypoint<Env, InboundParams> {
 		}
 	}
 
-	/** GROUPS_AT_ONCE steps at a time; the tallies come back in group order. */
-	private async applyGroups(step: WorkflowStep, deliveryId: string, groups: readonly GroupRange[]): Promise<Tally[]> {
+	/** `atOnce` steps at a time; the tallies come back in group order. */
+	private async applyGroups(
+		step: WorkflowStep,
+		deliveryId: string,
+		groups: readonly GroupRange[],
+		atOnce: number,
+	): Promise<Tally[]> {
 		const tallies: Tally[] = [];
-		for (let from = 0; from < groups.length; from += GROUPS_AT_ONCE) {
-			const wave = groups.slice(from, from + GROUPS_AT_ONCE).map((range, i) => {
+		for (let from = 0; from < groups.length; from += atOnce) {
+			const wave = groups.slice(from, from + atOnce).map((range, i) => {
 				const group = from + i;
 				return step.do(`apply group ${group}`, D1_STEP, () => applyStoredGroup(this.env, deliveryId, group, range));
 			});

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import {
+	DEFAULT_GROUPS_AT_ONCE,
 	DEFAULT_LINES_PER_GROUP,
 	DEFAULT_MAX_FILE_BYTES,
 	DEFAULT_MAX_SIGNALS_PER_LINE,
@@ -40,6 +41,7 @@ const settingsSchema = z.object({
 	inboundMaxSignalsPerLine: z.coerce.number().int().min(1),
 	inboundMaxFileBytes: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
 	inboundLinesPerGroup: z.coerce.number().int().min(1),
+	inboundGroupsAtOnce: z.coerce.number().int().min(1).max(16),
 	inboundPieceBytes: z.coerce
 		.number()
 		.int()
@@ -76,6 +78,7 @@ export function settingsOf(env: Env): Settings {
 		inboundMaxSignalsPerLine: env.INBOUND_MAX_SIGNALS_PER_LINE || String(DEFAULT_MAX_SIGNALS_PER_LINE),
 		inboundMaxFileBytes: env.INBOUND_MAX_FILE_BYTES || String(DEFAULT_MAX_FILE_BYTES),
 		inboundLinesPerGroup: env.INBOUND_LINES_PER_GROUP || String(DEFAULT_LINES_PER_GROUP),
+		inboundGroupsAtOnce: env.INBOUND_GROUPS_AT_ONCE || String(DEFAULT_GROUPS_AT_ONCE),
 		inboundPieceBytes: env.INBOUND_PIECE_BYTES || String(DEFAULT_PIECE_BYTES),
 		graphStore: env.GRAPH_STORE || "shards",
 		visitorShardCount: env.VISITOR_SHARD_COUNT || "512",
