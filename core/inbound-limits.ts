@@ -30,14 +30,26 @@ export const DEFAULT_MAX_SIGNALS_PER_LINE = 10_000;
 export const DEFAULT_MAX_FILE_BYTES = 2 ** 30;
 
 /**
- * Lines one group step applies (a bucket is never cut, so a group can hold more). A step's CPU is
- * capped and its memory is the Worker's 128 MB: 50,000 lines of ~150 bytes as parsed lines stay far
- * below both, and a 50 M-line delivery needs about 1,000 group steps of the 10,000 a Workflow may take.
+ * Lines one group step applies (a bucket is never cut, so a group can hold more). A group calls every
+ * visitor shard its visitors live in (about all of them), so each group costs a round of shard calls
+ * whatever its size: 100,000 lines a group took a 1,000,000-line file from 65 to 45 s locally, 200,000
+ * to 32 s (bench/RESULTS.md §10). A 50 M-line delivery needs about 500 group steps of the 10,000 a
+ * Workflow may take.
  */
-export const DEFAULT_LINES_PER_GROUP = 50_000;
+export const DEFAULT_LINES_PER_GROUP = 100_000;
 
-/** Group steps one delivery applies at once (they touch different partner IDs and visitors). */
-export const DEFAULT_GROUPS_AT_ONCE = 4;
+/**
+ * Group steps one delivery applies at once: they touch different partner IDs, so on Cloudflare their
+ * shard calls overlap. Locally (one thread) only the number of groups counts.
+ */
+export const DEFAULT_GROUPS_AT_ONCE = 2;
+
+/**
+ * Lines a delivery's group steps hold at once (INBOUND_LINES_PER_GROUP × INBOUND_GROUPS_AT_ONCE): a
+ * parsed line takes ~270 bytes of heap and its piece text ~100 more, so 250,000 lines stay near 90 MB
+ * of the Workflow isolate's 128 MB.
+ */
+export const MAX_LINES_IN_FLIGHT = 250_000;
 
 /**
  * Bytes of one piece object the split step writes. The split holds one piece in memory while it fills

@@ -3,8 +3,9 @@ import { settingsOf } from "../../core/config/settings";
 import { errorText, logEvent } from "../../core/log";
 import { loggedSteps } from "../logged-steps";
 import { D1_STEP, MAIL_STEP } from "../step-configs";
-import { type GroupRange, planGroups } from "./groups/plan";
+import { planGroups } from "./groups/plan";
 import { addBucketLines, noBucketLines } from "./groups/route";
+import { inWaves } from "./groups/waves";
 import { moveDeliveryFiles } from "./move-files";
 import { mergeTallies, type Tally } from "./parse";
 import { type SplitFrom, splitPart } from "./split";
@@ -49,7 +50,10 @@ export class InboundWorkflow extends WorkflowEntrypoint<Env, InboundParams> {
 				planGroups(bucketLines, settingsOf(this.env).inboundLinesPerGroup),
 			);
 			const atOnce = settingsOf(this.env).inboundGroupsAtOnce;
-			tallies.push(...(await this.applyGroups(step, deliveryId, groups, atOnce)));
+			const applied = await inWaves(groups, atOnce, (range, group) =>
+				step.do(`apply group ${group}`, D1_STEP, () => applyStoredGroup(this.env, deliveryId, group, range)),
+			);
+			tallies.push(...applied);
 			const pieces = from.piece;
 			const receipt = await step.do("receipt", D1_STEP, () =>
 				finishDelivery(this.env, deliveryId, mergeTallies(tallies), started.at, pieces),
@@ -73,24 +77,6 @@ export class InboundWorkflow extends WorkflowEntrypoint<Env, InboundParams> {
 			await this.moveFiles(step, "move files of failed delivery", deliveryId);
 			throw err;
 		}
-	}
-
-	/** `atOnce` steps at a time; the tallies come back in group order. */
-	private async applyGroups(
-		step: WorkflowStep,
-		deliveryId: string,
-		groups: readonly GroupRange[],
-		atOnce: number,
-	): Promise<Tally[]> {
-		const tallies: Tally[] = [];
-		for (let from = 0; from < groups.length; from += atOnce) {
-			const wave = groups.slice(from, from + atOnce).map((range, i) => {
-				const group = from + i;
-				return step.do(`apply group ${group}`, D1_STEP, () => applyStoredGroup(this.env, deliveryId, group, range));
-			});
-			tallies.push(...(await Promise.all(wave)));
-		}
-		return tallies;
 	}
 
 	/**

@@ -5,6 +5,7 @@ import {
 	DEFAULT_MAX_FILE_BYTES,
 	DEFAULT_MAX_SIGNALS_PER_LINE,
 	DEFAULT_PIECE_BYTES,
+	MAX_LINES_IN_FLIGHT,
 } from "../inbound-limits";
 
 /** Deployment settings, parsed once per Env from wrangler vars (see README "Configuration reference"). */
@@ -18,39 +19,45 @@ const csv = z.string().transform((v) =>
 		.filter(Boolean),
 );
 
-const settingsSchema = z.object({
-	demo: flag,
-	cookieSameSite: z.enum(["Lax", "None"]),
-	cookieDomain: z.string(),
-	edgeTcfVendorId: z.coerce.number().int().min(0),
-	consentDefault: z.enum(["allow", "deny"]),
-	siteOrigins: csv,
-	syncsPerCall: z.coerce.number().int().min(0).max(50),
-	defaultResyncDays: z.coerce.number().min(0),
-	operatorEmail: z.union([z.literal(""), z.email()]),
-	receiptFrom: z.union([z.literal(""), z.email()]),
-	inboundSettleSeconds: z.coerce.number().int().min(0),
-	outboundHttpTimeoutSeconds: z.coerce.number().positive().max(600),
-	outboundStepSubrequests: z.coerce.number().int().min(1),
-	// At least 1,000: the D1 reference pages by rows, and one ID may hold a row for each of its up to 500
-	// mapped segments. At most 100,000: a file step holds one page.
-	outboundPageIds: z.coerce.number().int().min(1_000).max(100_000),
-	ibsRateLimits: flag,
-	statsCounters: z.enum(["on", "off"]).transform((v) => v === "on"),
-	partnerCacheSeconds: z.coerce.number().int().min(0).max(3600),
-	inboundMaxSignalsPerLine: z.coerce.number().int().min(1),
-	inboundMaxFileBytes: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
-	inboundLinesPerGroup: z.coerce.number().int().min(1),
-	inboundGroupsAtOnce: z.coerce.number().int().min(1).max(16),
-	inboundPieceBytes: z.coerce
-		.number()
-		.int()
-		.min(1024)
-		.max(64 * 1024 * 1024),
-	graphStore: z.enum(["d1", "shards", "d1+shards", "shards+d1"]),
-	visitorShardCount: z.coerce.number().int().min(1).max(4096),
-	partnerIdShardCount: z.coerce.number().int().min(1).max(4096),
-});
+const settingsSchema = z
+	.object({
+		demo: flag,
+		cookieSameSite: z.enum(["Lax", "None"]),
+		cookieDomain: z.string(),
+		edgeTcfVendorId: z.coerce.number().int().min(0),
+		consentDefault: z.enum(["allow", "deny"]),
+		siteOrigins: csv,
+		syncsPerCall: z.coerce.number().int().min(0).max(50),
+		defaultResyncDays: z.coerce.number().min(0),
+		operatorEmail: z.union([z.literal(""), z.email()]),
+		receiptFrom: z.union([z.literal(""), z.email()]),
+		inboundSettleSeconds: z.coerce.number().int().min(0),
+		outboundHttpTimeoutSeconds: z.coerce.number().positive().max(600),
+		outboundStepSubrequests: z.coerce.number().int().min(1),
+		// At least 1,000: the D1 reference pages by rows, and one ID may hold a row for each of its up to 500
+		// mapped segments. At most 100,000: a file step holds one page.
+		outboundPageIds: z.coerce.number().int().min(1_000).max(100_000),
+		ibsRateLimits: flag,
+		statsCounters: z.enum(["on", "off"]).transform((v) => v === "on"),
+		partnerCacheSeconds: z.coerce.number().int().min(0).max(3600),
+		inboundMaxSignalsPerLine: z.coerce.number().int().min(1),
+		inboundMaxFileBytes: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+		inboundLinesPerGroup: z.coerce.number().int().min(1),
+		inboundGroupsAtOnce: z.coerce.number().int().min(1).max(16),
+		inboundPieceBytes: z.coerce
+			.number()
+			.int()
+			.min(1024)
+			.max(64 * 1024 * 1024),
+		graphStore: z.enum(["d1", "shards", "d1+shards", "shards+d1"]),
+		visitorShardCount: z.coerce.number().int().min(1).max(4096),
+		partnerIdShardCount: z.coerce.number().int().min(1).max(4096),
+	})
+	// A Workflow holds the lines of the group steps it runs at once: too many would pass its 128 MB.
+	.refine((s) => s.inboundLinesPerGroup * s.inboundGroupsAtOnce <= MAX_LINES_IN_FLIGHT, {
+		path: ["inboundLinesPerGroup"],
+		message: `INBOUND_LINES_PER_GROUP × INBOUND_GROUPS_AT_ONCE must be at most ${MAX_LINES_IN_FLIGHT.toLocaleString("en-US")} (lines a delivery holds in memory at once)`,
+	});
 
 const cache = new WeakMap<object, Settings>();
 
