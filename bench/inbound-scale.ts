@@ -29,8 +29,8 @@ const { asciiJson } = (await import(`${root}/../batch/inbound/groups/piece.ts`))
 const { planGroups } = (await import(`${root}/../batch/inbound/groups/plan.ts`)) as PlanModule;
 const limits = (await import(`${root}/../core/inbound-limits.ts`)) as LimitsModule;
 
-/** The steps every delivery takes besides its files and groups: start, plan groups, receipt, move, e-mail. */
-const FIXED_STEPS = 5;
+/** The steps every delivery takes besides its files and groups: start, plan groups, plan waves, receipt, move, e-mail. */
+const FIXED_STEPS = 6;
 const BUCKETS = 4096;
 const VISITOR_SHARDS = 512;
 
@@ -71,8 +71,9 @@ export function projectInbound(sizes = [1_000_000, 10_000_000, 50_000_000, 500_0
 		const reads = pieces;
 		const partnerShards = Math.ceil(256 / groups.length) + 1;
 		const subrequests = reads + 2 + partnerShards + VISITOR_SHARDS;
-		// Step results, estimated: a split's tally and bucket counts (≈ 25 KB), a group's tally (≈ 3 KB with samples).
-		const state = files * 25_000 + groups.length * 3_000;
+		// Step results, estimated: a split's tally and bucket counts (≈ 25 KB), a group's tally (≈ 3 KB with
+		// samples) and its place in the waves (≈ 6 B).
+		const state = files * 25_000 + groups.length * 3_006;
 		console.log(
 			`  ${fmt(lines).padStart(11)}  ${fmt(files).padStart(5)}  ${fmt(pieces).padStart(6)}  ${fmt(groups.length).padStart(6)}  ${fmt(lines / groups.length).padStart(11)}  ${fmt(steps).padStart(6)} (${((100 * steps) / WORKFLOW.steps).toFixed(0)} %)${" ".repeat(10)}${fmt(reads).padStart(6)}${" ".repeat(15)}${fmt(subrequests).padStart(6)} (${((100 * subrequests) / SUBREQUESTS).toFixed(0)} %)${" ".repeat(10)}${(state / 2 ** 20).toFixed(1)} MiB`,
 		);

@@ -33,7 +33,7 @@ export const DEFAULT_MAX_FILE_BYTES = 2 ** 30;
  * Lines one group step applies (a bucket is never cut, so a group can hold more). A group calls every
  * visitor shard its visitors live in (about all of them), so each group costs a round of shard calls
  * whatever its size: 100,000 lines a group took a 1,000,000-line file from 65 to 45 s locally, 200,000
- * to 32 s (bench/RESULTS.md §10). A 50 M-line delivery needs about 500 group steps of the 10,000 a
+ * to 32 s (bench/RESULTS.md §10). A 50 M-line delivery needs about 460 group steps of the 10,000 a
  * Workflow may take.
  */
 export const DEFAULT_LINES_PER_GROUP = 100_000;
@@ -45,11 +45,12 @@ export const DEFAULT_LINES_PER_GROUP = 100_000;
 export const DEFAULT_GROUPS_AT_ONCE = 2;
 
 /**
- * Lines a delivery's group steps hold at once (INBOUND_LINES_PER_GROUP × INBOUND_GROUPS_AT_ONCE): a
- * parsed line takes ~270 bytes of heap and its piece text ~100 more, so 250,000 lines stay near 90 MB
- * of the Workflow isolate's 128 MB.
+ * Lines a delivery's group steps hold at once (a wave's groups, at most INBOUND_LINES_PER_GROUP ×
+ * INBOUND_GROUPS_AT_ONCE as set). A parsed line takes ~270 bytes of heap and its piece text ~120 more:
+ * 200,000 lines are ~80 MB of the Workflow isolate's 128 MB (locally, with the shard objects in the
+ * same isolate, 200,000 × 1 peaked at 117 MB; bench/RESULTS.md §10).
  */
-export const MAX_LINES_IN_FLIGHT = 250_000;
+export const MAX_LINES_IN_FLIGHT = 200_000;
 
 /**
  * Bytes of one piece object the split step writes. The split holds one piece in memory while it fills

@@ -1,11 +1,12 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep } from "cloudflare:workers";
 import { settingsOf } from "../../core/config/settings";
+import { MAX_LINES_IN_FLIGHT } from "../../core/inbound-limits";
 import { errorText, logEvent } from "../../core/log";
 import { loggedSteps } from "../logged-steps";
 import { D1_STEP, MAIL_STEP } from "../step-configs";
-import { planGroups } from "./groups/plan";
+import { type GroupRange, planGroups } from "./groups/plan";
 import { addBucketLines, noBucketLines } from "./groups/route";
-import { inWaves } from "./groups/waves";
+import { planWaves } from "./groups/waves";
 import { moveDeliveryFiles } from "./move-files";
 import { mergeTallies, type Tally } from "./parse";
 import { type SplitFrom, splitPart } from "./split";
@@ -19,9 +20,10 @@ export interface InboundParams {
 /**
  * One inbound delivery, start to end. Every step is idempotent and its result is persisted by
  * Workflows, so a retried or restarted instance never applies a line or adds a count twice:
- * split each file (stream, parse, write pieces sorted by user bucket) → plan the groups → apply each
- * group, a few at once → receipt → move the files out of the partner's inbound area → e-mail.
- * Steps: one per file, one per group and five more (bench/inbound-scale.ts projects the count to AAM-sized deliveries).
+ * split each file (stream, parse, write pieces sorted by user bucket) → plan the groups and the waves
+ * they run in → apply each group, a wave at a time → receipt → move the files out of the partner's
+ * inbound area → e-mail. Steps: one per file, one per group and six more (bench/inbound-scale.ts
+ * projects the count to AAM-sized deliveries).
  */
 export class InboundWorkflow extends WorkflowEntrypoint<Env, InboundParams> {
 	override async run(
@@ -49,11 +51,18 @@ export class InboundWorkflow extends WorkflowEntrypoint<Env, InboundParams> {
 			const groups = await step.do("plan groups", async () =>
 				planGroups(bucketLines, settingsOf(this.env).inboundLinesPerGroup),
 			);
-			const atOnce = settingsOf(this.env).inboundGroupsAtOnce;
-			const applied = await inWaves(groups, atOnce, (range, group) =>
-				step.do(`apply group ${group}`, D1_STEP, () => applyStoredGroup(this.env, deliveryId, group, range)),
+			// A step too, so a replay runs the same waves whatever the settings are by then.
+			const waves = await step.do("plan waves", async () =>
+				planWaves(groups, settingsOf(this.env).inboundGroupsAtOnce, MAX_LINES_IN_FLIGHT),
 			);
-			tallies.push(...applied);
+			for (const wave of waves) {
+				const applied = wave.map((group) =>
+					step.do(`apply group ${group}`, D1_STEP, () =>
+						applyStoredGroup(this.env, deliveryId, group, groups[group] as GroupRange),
+					),
+				);
+				tallies.push(...(await Promise.all(applied)));
+			}
 			const pieces = from.piece;
 			const receipt = await step.do("receipt", D1_STEP, () =>
 				finishDelivery(this.env, deliveryId, mergeTallies(tallies), started.at, pieces),

@@ -3,9 +3,10 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { asciiJson, buildPiece } from "../../batch/inbound/groups/piece";
 import { planGroups } from "../../batch/inbound/groups/plan";
-import { inWaves } from "../../batch/inbound/groups/waves";
+import { planWaves } from "../../batch/inbound/groups/waves";
 import { settingsOf } from "../../core/config/settings";
 import { BUCKETS } from "../../core/graph/shards/bucket";
+import { DEFAULT_GROUPS_AT_ONCE, DEFAULT_LINES_PER_GROUP } from "../../core/inbound-limits";
 
 const startOf = (starts: Uint8Array, bucket: number) => new DataView(starts.buffer).getUint32(bucket * 4);
 
@@ -70,40 +71,45 @@ describe("planning groups", () => {
 	});
 });
 
-describe("group steps at once", () => {
-	it("runs at most atOnce at a time, each wave after the last, and returns the results in item order", async () => {
-		await fc.assert(
-			fc.asyncProperty(
-				fc.array(fc.nat(5), { maxLength: 40 }),
+describe("waves of group steps", () => {
+	const group = fc.record({ lines: fc.integer({ min: 0, max: 300 }) });
+
+	it("cover every group once, in order, each wave within atOnce groups and the line budget, cut only when full", () => {
+		fc.assert(
+			fc.property(
+				fc.array(group, { maxLength: 60 }),
 				fc.integer({ min: 1, max: 6 }),
-				async (delays, atOnce) => {
-					let running = 0;
-					let most = 0;
-					let finished = 0;
-					const started: number[] = [];
-					const results = await inWaves(delays, atOnce, async (delay, index) => {
-						started.push(index);
-						// Every item of the waves before this one has finished.
-						expect(finished).toBeGreaterThanOrEqual(index - (index % atOnce));
-						running++;
-						most = Math.max(most, running);
-						// Finishing out of order within a wave must not change the results' order.
-						for (let i = 0; i <= delay; i++) await Promise.resolve();
-						running--;
-						finished++;
-						return index * 10;
-					});
-					expect(results).toEqual(delays.map((_, i) => i * 10));
-					expect(most).toBeLessThanOrEqual(atOnce);
-					if (delays.length >= atOnce) expect(most).toBe(atOnce);
-					expect(started).toEqual(delays.map((_, i) => i));
+				fc.integer({ min: 1, max: 600 }),
+				(groups, atOnce, maxLines) => {
+					const waves = planWaves(groups, atOnce, maxLines);
+					expect(waves.flat()).toEqual(groups.map((_, i) => i));
+					const linesOf = (wave: number[]) => wave.reduce((sum, g) => sum + (groups[g]?.lines ?? 0), 0);
+					for (const [w, wave] of waves.entries()) {
+						expect(wave.length).toBeGreaterThan(0);
+						expect(wave.length).toBeLessThanOrEqual(atOnce);
+						// Over the budget only as a group on its own (a bucket is never cut).
+						if (wave.length > 1) expect(linesOf(wave)).toBeLessThanOrEqual(maxLines);
+						const next = waves[w + 1]?.[0];
+						if (next !== undefined) {
+							const full = wave.length === atOnce || linesOf(wave) + (groups[next]?.lines ?? 0) > maxLines;
+							expect(full).toBe(true);
+						}
+					}
 				},
 			),
 		);
 	});
 
-	it("refuses a wave size that is not a positive integer", async () => {
-		await expect(inWaves([1], 0, async (x) => x)).rejects.toThrow(/atOnce must be a positive integer/);
+	it("hold two groups of 100,000 lines together, but a group grown past the budget runs alone", () => {
+		const lines = (...counts: number[]) => counts.map((n) => ({ lines: n }));
+		expect(planWaves(lines(100_000, 100_000, 100_000), 2, 200_000)).toEqual([[0, 1], [2]]);
+		expect(planWaves(lines(122_070, 122_070, 90_000), 2, 200_000)).toEqual([[0], [1], [2]]);
+		expect(planWaves(lines(250_000, 1), 4, 200_000)).toEqual([[0], [1]]);
+		expect(planWaves([], 2, 200_000)).toEqual([]);
+	});
+
+	it("refuse a wave size that is not a positive integer", () => {
+		expect(() => planWaves([{ lines: 1 }], 0, 10)).toThrow(/atOnce must be a positive integer/);
 	});
 });
 
@@ -111,18 +117,21 @@ describe("INBOUND_LINES_PER_GROUP and INBOUND_GROUPS_AT_ONCE", () => {
 	const withGroups = (lines: string | undefined, atOnce: string | undefined) =>
 		({ ...env, INBOUND_LINES_PER_GROUP: lines, INBOUND_GROUPS_AT_ONCE: atOnce }) as unknown as Env;
 
-	it("default to two groups of 100,000 lines at once", () => {
+	it("default to two groups of 100,000 lines at once, as wrangler.toml says too (the tests keep 1,000 lines)", () => {
 		const settings = settingsOf(withGroups(undefined, undefined));
 		expect([settings.inboundLinesPerGroup, settings.inboundGroupsAtOnce]).toEqual([100_000, 2]);
+		expect([DEFAULT_LINES_PER_GROUP, DEFAULT_GROUPS_AT_ONCE]).toEqual([100_000, 2]);
+		expect(settingsOf(env).inboundGroupsAtOnce).toBe(DEFAULT_GROUPS_AT_ONCE);
+		expect(settingsOf(env).inboundLinesPerGroup).toBe(1_000);
 	});
 
-	it("refuse more than 250,000 lines held at once, naming both settings, and a wave size outside 1–16", () => {
-		expect(settingsOf(withGroups("250000", "1")).inboundLinesPerGroup).toBe(250_000);
-		expect(settingsOf(withGroups("50000", "5")).inboundGroupsAtOnce).toBe(5);
-		expect(() => settingsOf(withGroups("250001", "1"))).toThrow(
-			/INBOUND_LINES_PER_GROUP × INBOUND_GROUPS_AT_ONCE must be at most 250,000/,
+	it("refuse more than 200,000 lines held at once, naming both settings, and a wave size outside 1–16", () => {
+		expect(settingsOf(withGroups("200000", "1")).inboundLinesPerGroup).toBe(200_000);
+		expect(settingsOf(withGroups("40000", "5")).inboundGroupsAtOnce).toBe(5);
+		expect(() => settingsOf(withGroups("200001", "1"))).toThrow(
+			/INBOUND_LINES_PER_GROUP × INBOUND_GROUPS_AT_ONCE must be at most 200,000/,
 		);
-		expect(() => settingsOf(withGroups("100000", "3"))).toThrow(/at most 250,000/);
+		expect(() => settingsOf(withGroups("100000", "3"))).toThrow(/at most 200,000/);
 		for (const atOnce of ["0", "17", "two"]) {
 			expect(() => settingsOf(withGroups("1000", atOnce))).toThrow(
 				/invalid edgesync configuration[\s\S]*inboundGroupsAtOnce/,

@@ -140,6 +140,21 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 		expect(receipt).toMatchObject({ "Records received": 12_000, "Format Errors": 11_600, "Stored Records": 400 });
 	});
 
+	it("applies the groups in waves of INBOUND_GROUPS_AT_ONCE (2 here), planned once as a step", async () => {
+		const users = ["p1", "p2", "p3", "p4", "p5"];
+		const lines = users.flatMap((u) => Array.from({ length: 1_000 }, (_, i) => `${u}\t${(i % 5) + 1}`)).join("\n");
+		const id = `ftp_dpm_1000_${T}.sync`;
+		await upload(`1000/inbound/${id}`, lines);
+		await using instance = await introspectWorkflowInstance(env.INBOUND_WORKFLOW, workflowIdOf(id));
+		await instance.modify(async (m) => m.disableRetryDelays());
+		await runCron();
+		await instance.waitForStatus("complete");
+		// 1,000 lines per group in the tests: one group per user.
+		expect(await instance.waitForStepResult({ name: "plan groups" })).toHaveLength(5);
+		expect(await instance.waitForStepResult({ name: "plan waves" })).toEqual([[0, 1], [2, 3], [4]]);
+		expect((await findDelivery(env.DB, id))?.receipt).toMatchObject({ "Records received": 5_000 });
+	});
+
 	it("a truncated gzip: the lines before the damage count, the damage is one format error", async () => {
 		const lines = Array.from({ length: 2_000 }, (_, i) => `p${(i % 2) + 1}\t${(i % 5) + 1}`).join("\n");
 		const gz = new Uint8Array(
