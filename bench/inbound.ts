@@ -114,7 +114,7 @@ async function edgeRun(gz: string, dir: string, lines = LINES): Promise<EdgeRun>
 	const sampler = sampleHeap(inspector);
 	const idSyncSeconds = await deliver(edge.origin, ID_SYNC);
 	await put(`${NAME}.gz`, gz);
-	const profile = await profileIsolate(inspector, "trait-file");
+	const profile = await profileIsolate(inspector, lines === LINES ? "trait-file" : `trait-file-${lines}`);
 	const seconds = await deliver(edge.origin, NAME);
 	await profile.stop();
 	const receipt = await admin<{ receipt: Record<string, unknown> }>(edge.origin, `/inbound-files/${NAME}`);

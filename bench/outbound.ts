@@ -54,7 +54,7 @@ interface Copy {
  * graph copy an operator would run (`POST /graph/copies`), timed apart from the run.
  */
 async function copyToShards(persist: string): Promise<number> {
-	const edge = await startEdge({ persist, vars: { GRAPH_STORE: "d1+shards" } });
+	const edge = await startEdge({ persist, vars: { ...benchVars({}), GRAPH_STORE: "d1+shards" } });
 	const inspector = await openInspector(edge.inspectorPort);
 	const profile = await profileIsolate(inspector, "copy");
 	const t0 = performance.now();
