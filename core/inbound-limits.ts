@@ -30,10 +30,10 @@ export const DEFAULT_MAX_SIGNALS_PER_LINE = 10_000;
 export const DEFAULT_MAX_FILE_BYTES = 2 ** 30;
 
 /**
- * Lines one group step applies (a bucket is never cut, so a group can hold more). A group calls every
- * visitor shard its visitors live in (about all of them), so each group costs a round of shard calls
- * whatever its size: 100,000 lines a group took a 1,000,000-line file from 65 to 41–47 s locally, 200,000
- * to 32 s (bench/RESULTS.md §10). A 50 M-line delivery needs about 460 group steps of the 10,000 a
+ * Lines one group step applies (a bucket is never cut, so a group can hold more). Each group has a
+ * cost whatever its size (a call to about every visitor shard, its own step, a read of every piece):
+ * 100,000 lines a group took a 1,000,000-line file from 65 to 41–47 s locally, 200,000 to 32 s
+ * (bench/RESULTS.md §10). A 50 M-line delivery needs about 460 group steps of the 10,000 a
  * Workflow may take.
  */
 export const DEFAULT_LINES_PER_GROUP = 100_000;
