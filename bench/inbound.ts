@@ -112,7 +112,9 @@ async function edgeRun(gz: string, dir: string, lines = LINES): Promise<EdgeRun>
 	const edge = await startEdge({ persist, vars: benchVars({ INBOUND_SETTLE_SECONDS: "0" }) });
 	const inspector = await openInspector(edge.inspectorPort);
 	const sampler = sampleHeap(inspector);
+	sampler.phase("ID-sync file");
 	const idSyncSeconds = await deliver(edge.origin, ID_SYNC);
+	sampler.phase("trait file");
 	await put(`${NAME}.gz`, gz);
 	const profile = await profileIsolate(inspector, lines === LINES ? "trait-file" : `trait-file-${lines}`);
 	const seconds = await deliver(edge.origin, NAME);
@@ -203,8 +205,9 @@ export async function benchInbound(): Promise<void> {
 		console.log(`  gunzip + line split (Node, the I/O limit) ${io.toFixed(2)} s   ${rate(io)} lines/s`);
 		console.log(`  ratio edge / sqlite3                      ${(sqlite / edge.seconds).toFixed(2)}`);
 		console.log(`  peak RSS of workerd (whole local runtime) ${Math.round(edge.rssKb / 1024)} MB`);
+		const phases = Object.entries(edge.heap.phases).map(([name, used]) => `${name} ${(used / 2 ** 20).toFixed(1)} MB`);
 		console.log(
-			`  the Worker's V8 heap (isolate), peak      ${(edge.heap.used / 2 ** 20).toFixed(1)} MB in use (reserved ${(edge.heap.total / 2 ** 20).toFixed(1)} MB)`,
+			`  the Worker's V8 heap (isolate), peak      ${(edge.heap.used / 2 ** 20).toFixed(1)} MB in use (reserved ${(edge.heap.total / 2 ** 20).toFixed(1)} MB; ${phases.join(", ")})`,
 		);
 		if (LINES > 100_000) {
 			// The same pipeline on a tenth of the file: the Worker's memory must not grow with the file.

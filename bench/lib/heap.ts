@@ -4,10 +4,12 @@
 import type { Inspector } from "./inspector.ts";
 
 export interface HeapPeak {
-	/** Peak V8 heap in use, bytes. */
+	/** Peak V8 heap in use, bytes (V8 counts garbage not yet collected as in use). */
 	used: number;
 	/** Peak V8 heap reserved, bytes. */
 	total: number;
+	/** Peak in use per phase the bench named (`phase()`), bytes, in the order named. */
+	phases: Record<string, number>;
 }
 
 interface HeapUsage {
@@ -15,9 +17,13 @@ interface HeapUsage {
 	totalSize: number;
 }
 
-/** Starts sampling about every 100 ms; `stop()` ends it and returns the peaks seen. */
-export function sampleHeap(inspector: Inspector): { stop(): Promise<HeapPeak> } {
-	const peak: HeapPeak = { used: 0, total: 0 };
+/**
+ * Starts sampling about every 100 ms; `phase(name)` starts a phase of its own peak (which step of a
+ * run the peak falls in), `stop()` ends it and returns the peaks seen.
+ */
+export function sampleHeap(inspector: Inspector): { phase(name: string): void; stop(): Promise<HeapPeak> } {
+	const peak: HeapPeak = { used: 0, total: 0, phases: {} };
+	let current: string | null = null;
 	let stopped = false;
 	// One question in flight at a time, the next 100 ms after its answer. Questions sent on a fixed
 	// clock pile up while long steps hold the isolate and are answered all at once when it lets go, and
@@ -31,10 +37,14 @@ export function sampleHeap(inspector: Inspector): { stop(): Promise<HeapPeak> } 
 			const usage = await inspector.ask<HeapUsage>("Runtime.getHeapUsage");
 			peak.used = Math.max(peak.used, usage.usedSize);
 			peak.total = Math.max(peak.total, usage.totalSize);
+			if (current !== null) peak.phases[current] = Math.max(peak.phases[current] ?? 0, usage.usedSize);
 			await new Promise((r) => setTimeout(r, 100));
 		}
 	})();
 	return {
+		phase(name) {
+			current = name;
+		},
 		async stop() {
 			stopped = true;
 			await loop;
