@@ -18,7 +18,7 @@ import { createGunzip, createGzip } from "node:zlib";
 import { eventually, GiveUp } from "../scripts/lib/wait.ts";
 import { prepareState, startEdge, stopEdges, wrangler } from "../scripts/lib/wrangler-dev.ts";
 import { admin } from "./lib/admin.ts";
-import { type HeapPeak, sampleHeap } from "./lib/heap.ts";
+import { describeHeap, type HeapPeak, sampleHeap } from "./lib/heap.ts";
 import { openInspector } from "./lib/inspector.ts";
 import { launch, run } from "./lib/proc.ts";
 import { profileIsolate } from "./lib/profile.ts";
@@ -205,17 +205,14 @@ export async function benchInbound(): Promise<void> {
 		console.log(`  gunzip + line split (Node, the I/O limit) ${io.toFixed(2)} s   ${rate(io)} lines/s`);
 		console.log(`  ratio edge / sqlite3                      ${(sqlite / edge.seconds).toFixed(2)}`);
 		console.log(`  peak RSS of workerd (whole local runtime) ${Math.round(edge.rssKb / 1024)} MB`);
-		const phases = Object.entries(edge.heap.phases).map(([name, used]) => `${name} ${(used / 2 ** 20).toFixed(1)} MB`);
-		console.log(
-			`  the Worker's V8 heap (isolate), peak      ${(edge.heap.used / 2 ** 20).toFixed(1)} MB in use (reserved ${(edge.heap.total / 2 ** 20).toFixed(1)} MB; ${phases.join(", ")})`,
-		);
+		console.log(`  the Worker's V8 heap (isolate), peak      ${describeHeap(edge.heap)}`);
 		if (LINES > 100_000) {
 			// The same pipeline on a tenth of the file: the Worker's memory must not grow with the file.
 			const small = join(dir, `small-${NAME}.gz`);
 			await generate(small, 100_000);
 			const tenth = await edgeRun(small, dir, 100_000);
 			console.log(
-				`  at 100,000 lines: Worker heap peak      ${(tenth.heap.used / 2 ** 20).toFixed(1)} MB in use; workerd peak RSS ${Math.round(tenth.rssKb / 1024)} MB`,
+				`  at 100,000 lines: Worker heap peak      ${describeHeap(tenth.heap)}; workerd peak RSS ${Math.round(tenth.rssKb / 1024)} MB`,
 			);
 		}
 		const r = edge.receipt;

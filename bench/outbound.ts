@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { eventually } from "../scripts/lib/wait.ts";
 import { prepareState, startEdge, stopEdges } from "../scripts/lib/wrangler-dev.ts";
 import { admin, adminPoll, adminPostPatiently } from "./lib/admin.ts";
-import { sampleHeap } from "./lib/heap.ts";
+import { describeHeap, sampleHeap } from "./lib/heap.ts";
 import { openInspector } from "./lib/inspector.ts";
 import { run } from "./lib/proc.ts";
 import { profileIsolate } from "./lib/profile.ts";
@@ -183,9 +183,7 @@ export async function benchOutbound(): Promise<void> {
 				`  RSS of workerd: before the run, peak; growth     ${Math.round(edge.rssBeforeKb / 1024)} MB, ${Math.round(edge.peakKb / 1024)} MB; +${Math.round((edge.peakKb - edge.rssBeforeKb) / 1024)} MB`,
 			);
 			const mb = (kb: number) => Math.round(kb / 1024);
-			console.log(
-				`  the Worker's V8 heap (isolate), peak in use     ${(edge.heapPeak.used / 2 ** 20).toFixed(1)} MB (reserved ${(edge.heapPeak.total / 2 ** 20).toFixed(1)} MB)`,
-			);
+			console.log(`  the Worker's V8 heap (isolate), peak            ${describeHeap(edge.heapPeak)}`);
 			console.log(
 				`  of which anonymous (heap) before → after        ${mb(edge.anonBeforeKb)} → ${mb(edge.anonAfterKb)} MB; mapped files (D1's SQLite) ${mb(edge.fileBeforeKb)} → ${mb(edge.fileAfterKb)} MB`,
 			);

@@ -10,7 +10,19 @@ export interface HeapPeak {
 	total: number;
 	/** Peak in use per phase the bench named (`phase()`), bytes, in the order named. */
 	phases: Record<string, number>;
+	/**
+	 * The highest floor: the lowest reading of each window of WINDOW samples (~2 s), the highest of
+	 * those. What stayed in use through a whole window, across the collections V8 ran in it: closer to
+	 * what the Worker holds alive than the peak, which swings with when V8 happens to collect. (workerd's
+	 * inspector does not answer `HeapProfiler.collectGarbage`, so a collection cannot be asked for.)
+	 */
+	floor: number;
+	/** `floor` per phase, bytes (a window counts for the phase it ends in). */
+	floorPhases: Record<string, number>;
 }
+
+/** Samples per window of the floor. */
+const WINDOW = 20;
 
 interface HeapUsage {
 	usedSize: number;
@@ -22,7 +34,7 @@ interface HeapUsage {
  * run the peak falls in), `stop()` ends it and returns the peaks seen.
  */
 export function sampleHeap(inspector: Inspector): { phase(name: string): void; stop(): Promise<HeapPeak> } {
-	const peak: HeapPeak = { used: 0, total: 0, phases: {} };
+	const peak: HeapPeak = { used: 0, total: 0, phases: {}, floor: 0, floorPhases: {} };
 	let current: string | null = null;
 	let stopped = false;
 	// One question in flight at a time, the next 100 ms after its answer. Questions sent on a fixed
@@ -33,11 +45,18 @@ export function sampleHeap(inspector: Inspector): { phase(name: string): void; s
 	// console events), each event started one more endless chain, hundreds of questions a second within
 	// minutes (found 2026-12-01 with strace on wrangler's Node process).
 	const loop = (async () => {
-		while (!stopped) {
+		let windowLow = Number.POSITIVE_INFINITY;
+		for (let sample = 1; !stopped; sample++) {
 			const usage = await inspector.ask<HeapUsage>("Runtime.getHeapUsage");
 			peak.used = Math.max(peak.used, usage.usedSize);
 			peak.total = Math.max(peak.total, usage.totalSize);
 			if (current !== null) peak.phases[current] = Math.max(peak.phases[current] ?? 0, usage.usedSize);
+			windowLow = Math.min(windowLow, usage.usedSize);
+			if (sample % WINDOW === 0) {
+				peak.floor = Math.max(peak.floor, windowLow);
+				if (current !== null) peak.floorPhases[current] = Math.max(peak.floorPhases[current] ?? 0, windowLow);
+				windowLow = Number.POSITIVE_INFINITY;
+			}
 			await new Promise((r) => setTimeout(r, 100));
 		}
 	})();
@@ -51,4 +70,17 @@ export function sampleHeap(inspector: Inspector): { phase(name: string): void; s
 			return peak;
 		},
 	};
+}
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+
+/** One line for a run's report: the peak in use and the highest floor, each with its phases when the bench named any. */
+export function describeHeap(peak: HeapPeak): string {
+	const perPhase = (phases: Record<string, number>) => {
+		const named = Object.entries(phases).map(([name, bytes]) => `${name} ${mb(bytes)}`);
+		return named.length === 0 ? "" : ` (${named.join(", ")})`;
+	};
+	const floor =
+		peak.floor === 0 ? "no whole window sampled" : `highest 2 s floor ${mb(peak.floor)}${perPhase(peak.floorPhases)}`;
+	return `${mb(peak.used)} in use${perPhase(peak.phases)}, reserved ${mb(peak.total)}; ${floor}`;
 }
