@@ -182,4 +182,21 @@ describe("property: lines and signals", () => {
 			{ numRuns: 500 },
 		);
 	});
+
+	it("reads d_sid=… and d_unsid=… (its short path) as it reads the same signal with the key quoted", () => {
+		// Quoting the key takes the general key-value path; the short path must agree with it on any value.
+		const value = fc.oneof(
+			fc.stringMatching(/^[0-9]{1,18}$/),
+			fc.string({ maxLength: 20, unit: fc.constantFrom("0", "1", "9", "a", "=", " ", ":", "-", "+", ".", "e", "\t") }),
+		);
+		const withoutText = (s: { kind: string }) => (s.kind === "unusable" ? { kind: "unusable" } : s);
+		fc.assert(
+			fc.property(fc.constantFrom("d_sid", "d_unsid"), value, (key, v) => {
+				const short = parseSignals(`${key}=${v}`).map(withoutText);
+				const general = parseSignals(`"${key}"=${v}`).map(withoutText);
+				expect(short).toEqual(general);
+			}),
+			{ numRuns: 2_000 },
+		);
+	});
 });

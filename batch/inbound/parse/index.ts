@@ -15,7 +15,7 @@ export {
 	noteFileError,
 	PROBLEM_TEXT,
 } from "./count";
-export { type ParseFileOptions, parseInboundFile } from "./file";
+export { type ParseFileOptions, parseInboundFile, parseInboundFileInBatches } from "./file";
 export { type FileErrorCode, InboundFileError } from "./file-error";
 export {
 	type FileNameError,
