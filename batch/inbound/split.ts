@@ -2,7 +2,7 @@ import { settingsOf } from "../../core/config/settings";
 import { getPartner } from "../../core/partners/store";
 import type { ChunkLine } from "./chunk-decision";
 import type { Delivery } from "./delivery";
-import { asciiJson } from "./groups/piece";
+import { encodeIdLine, encodeTraitLine } from "./groups/piece-line";
 import { PieceWriter } from "./groups/piece-writer";
 import { type BucketLines, bucketOfLine, type LineRoute } from "./groups/route";
 import type { IdChunkLine } from "./id-chunk-decision";
@@ -17,7 +17,7 @@ import {
 	isFileNameError,
 	noteFileCut,
 	noteFileError,
-	parseInboundFile,
+	parseInboundFileInBatches,
 	parseInboundFileName,
 	SAMPLE_CHARS,
 	type Tally,
@@ -62,53 +62,56 @@ export async function splitPart(env: Env, deliveryId: string, part: number, from
 	let nextLine = from.line;
 	const object = await env.EXCHANGE.get(key);
 	if (!object) throw new Error(`${key} disappeared before it was read`);
-	for await (const outcome of parseInboundFile(object.body, {
+	const outcomes = parseInboundFileInBatches(object.body, {
 		name,
 		idType: partner.inboundIdType,
 		firstLine: nextLine,
 		maxSignalsPerLine: inboundMaxSignalsPerLine,
 		maxFileBytes: inboundMaxFileBytes,
 		pgpKey: inboundPgpKeyOf(env),
-	})) {
-		if (outcome.type === "file_error") {
-			// A plain or gzip file: the lines before the damage count, and the damaged remainder is one record,
-			// received and a format error, so Records received still adds up to Stored Records plus the error
-			// counts. A refused (encrypted) file: its lines are taken back, and the whole file is that record.
-			let at = outcome.afterLine + 1;
-			if (outcome.refused) {
-				await pieces.discard();
-				tally = emptyTally();
-				at = from.line;
+	});
+	for await (const batch of outcomes) {
+		for (const outcome of batch) {
+			if (outcome.type === "file_error") {
+				// A plain or gzip file: the lines before the damage count, and the damaged remainder is one record,
+				// received and a format error, so Records received still adds up to Stored Records plus the error
+				// counts. A refused (encrypted) file: its lines are taken back, and the whole file is that record.
+				let at = outcome.afterLine + 1;
+				if (outcome.refused) {
+					await pieces.discard();
+					tally = emptyTally();
+					at = from.line;
+				}
+				noteFileError(tally, outcome);
+				tally.counts.recordsReceived++;
+				tally.counts.formatErrors++;
+				addSample(tally, "formatErrors", { line: at, why: `${name.name}: ${outcome.message}` });
+				nextLine = outcome.refused ? at + 1 : at;
+				continue;
 			}
-			noteFileError(tally, outcome);
-			tally.counts.recordsReceived++;
-			tally.counts.formatErrors++;
-			addSample(tally, "formatErrors", { line: at, why: `${name.name}: ${outcome.message}` });
-			nextLine = outcome.refused ? at + 1 : at;
-			continue;
-		}
-		if (outcome.type === "file_cut") {
-			// Not a format error: the lines read are counted as usual, the rest of the file is not read.
-			noteFileCut(tally, outcome);
-			tally.counts.filesCut++;
-			addSample(tally, "filesCut", { line: outcome.afterLine + 1, why: cutWhy(name, object.size, outcome) });
-			nextLine = outcome.afterLine + 1;
-			continue;
-		}
-		nextLine = outcome.line + 1;
-		if (outcome.type === "format_error" || outcome.type === "invalid_id") {
-			countSkippedLine(tally, outcome);
-			continue;
-		}
-		// Records and ID pairs go on to the group steps, which count them.
-		if (outcome.type === "record") countSignalsOverCap(tally, outcome);
-		const text = outcome.text.slice(0, SAMPLE_CHARS);
-		if (outcome.type === "record") {
-			const line: ChunkLine = { n: outcome.line, u: outcome.userId, s: outcome.signals, t: text };
-			await pieces.add({ bucket: bucketOfLine(route, outcome.userId), json: asciiJson(line) });
-		} else {
-			const line: IdChunkLine = { n: outcome.line, ids: outcome.ids, t: text };
-			await pieces.add({ bucket: bucketOfLine(route, outcome.ids[1] ?? ""), json: asciiJson(line) });
+			if (outcome.type === "file_cut") {
+				// Not a format error: the lines read are counted as usual, the rest of the file is not read.
+				noteFileCut(tally, outcome);
+				tally.counts.filesCut++;
+				addSample(tally, "filesCut", { line: outcome.afterLine + 1, why: cutWhy(name, object.size, outcome) });
+				nextLine = outcome.afterLine + 1;
+				continue;
+			}
+			nextLine = outcome.line + 1;
+			if (outcome.type === "format_error" || outcome.type === "invalid_id") {
+				countSkippedLine(tally, outcome);
+				continue;
+			}
+			// Records and ID pairs go on to the group steps, which count them.
+			if (outcome.type === "record") countSignalsOverCap(tally, outcome);
+			const text = outcome.text.slice(0, SAMPLE_CHARS);
+			if (outcome.type === "record") {
+				const line: ChunkLine = { n: outcome.line, u: outcome.userId, s: outcome.signals, t: text };
+				await pieces.add({ bucket: bucketOfLine(route, outcome.userId), json: encodeTraitLine(line) });
+			} else {
+				const line: IdChunkLine = { n: outcome.line, ids: outcome.ids, t: text };
+				await pieces.add({ bucket: bucketOfLine(route, outcome.ids[1] ?? ""), json: encodeIdLine(line) });
+			}
 		}
 	}
 	await pieces.flush();

@@ -10,11 +10,10 @@ import { catalogOf } from "../traits/catalog";
 import { traitsOfSource } from "../traits/store";
 import { applyChunk } from "./apply-chunk";
 import { applyIdSyncChunk } from "./apply-id-chunk";
-import type { ChunkLine } from "./chunk-decision";
 import { pieceKey } from "./groups/piece";
+import { decodeIdLine, decodeTraitLine } from "./groups/piece-line";
 import type { GroupRange } from "./groups/plan";
 import { readGroupLines } from "./groups/read-group";
-import type { IdChunkLine } from "./id-chunk-decision";
 import { idColumnOf, receiptSampleLines, type Tally } from "./parse";
 import { nameOf } from "./split";
 import { loadDelivery, recordFailure, recordReceipt } from "./store";
@@ -28,7 +27,7 @@ export async function applyStoredGroup(env: Env, deliveryId: string, group: numb
 	const now = Date.now();
 	if (delivery.kind === "id_sync") {
 		const name = nameOf(delivery.files[0] ?? "");
-		const lines = await readGroupLines<IdChunkLine>(env, deliveryId, range);
+		const lines = await readGroupLines(env, deliveryId, range, decodeIdLine);
 		return applyIdSyncChunk(env.DB, pairStoreOf(env), deliveryId, group, name, lines, now);
 	}
 	const partner = await getPartner(env.DB, delivery.dpid);
@@ -43,7 +42,7 @@ export async function applyStoredGroup(env: Env, deliveryId: string, group: numb
 		pairStoreOf(env),
 		{ deliveryId, idSource, idType, traitSource, mode: delivery.mode },
 		group,
-		await readGroupLines<ChunkLine>(env, deliveryId, range),
+		await readGroupLines(env, deliveryId, range, decodeTraitLine),
 		catalog,
 		now,
 		await listSegments(env.DB),

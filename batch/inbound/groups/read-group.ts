@@ -6,11 +6,16 @@ import { pieceRanges } from "./store";
 const READS_AT_ONCE = 6;
 
 /**
- * Every line of a group's users, parsed: one D1 query for where the group's buckets sit in each
- * piece, then one range read per piece that has any. Pieces are read in order and a bucket keeps file
- * order within a piece, so each user's lines come in file order.
+ * Every line of a group's users, decoded (piece-line.ts): one D1 query for where the group's buckets
+ * sit in each piece, then one range read per piece that has any. Pieces are read in order and a bucket
+ * keeps file order within a piece, so each user's lines come in file order.
  */
-export async function readGroupLines<Line>(env: Env, deliveryId: string, group: GroupRange): Promise<Line[]> {
+export async function readGroupLines<Line>(
+	env: Env,
+	deliveryId: string,
+	group: GroupRange,
+	decode: (text: string) => Line,
+): Promise<Line[]> {
 	const ranges = await pieceRanges(env.DB, deliveryId, group.first, group.last);
 	const texts = new Array<string>(ranges.length);
 	let next = 0;
@@ -23,7 +28,7 @@ export async function readGroupLines<Line>(env: Env, deliveryId: string, group: 
 	await Promise.all(Array.from({ length: Math.min(READS_AT_ONCE, ranges.length) }, reader));
 	const lines: Line[] = [];
 	for (const text of texts) {
-		for (const line of text.split("\n")) if (line) lines.push(JSON.parse(line) as Line);
+		for (const line of text.split("\n")) if (line) lines.push(decode(line));
 	}
 	return lines;
 }
