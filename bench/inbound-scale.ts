@@ -2,10 +2,13 @@
 // step and how much instance state a delivery of N lines needs, computed with the edge's own modules
 // (the parser, the piece format, the group planner and the defaults) for lines shaped like the inbound
 // bench's, and printed against the Workflow limits. No edge runs: this is arithmetic on the design, to
-// read beside the measured runs of bench/inbound.ts.
+// read beside the measured runs of bench/inbound.ts. One figure is measured: the split step's CPU per
+// line (the edge's parser, routing and piece code run in Node over a gzip stream), projected to a file
+// of the largest size taken, against the CPU a step may use.
+import { gzipSync } from "node:zlib";
 import { registerLocalImports } from "../batch/cli/local-imports.ts";
 import { line } from "./inbound.ts";
-import { SUBREQUESTS, WORKFLOW } from "./lib/limits.ts";
+import { STEP_CPU_MS, SUBREQUESTS, WORKFLOW } from "./lib/limits.ts";
 
 registerLocalImports();
 const root = import.meta.dirname;
@@ -13,8 +16,23 @@ const root = import.meta.dirname;
 interface LineModule {
 	parseTraitLine(text: string, idType: "partner"): { ok: true; userId: string; signals: unknown[] } | { ok: false };
 }
-interface PieceModule {
-	asciiJson(value: unknown): string;
+interface PieceLineModule {
+	encodeTraitLine(line: { n: number; u: string; s: unknown[]; t: string }): string;
+}
+interface Outcome {
+	type: string;
+	line: number;
+	userId: string;
+	signals: unknown[];
+	text: string;
+}
+interface ParseModule {
+	parseInboundFileName(name: string): object;
+	parseInboundFileInBatches(body: ReadableStream<Uint8Array>, options: object): AsyncIterable<Outcome[]>;
+}
+interface SplitModules {
+	buildPiece(lines: Array<{ bucket: number; json: string }>): unknown;
+	bucketOfLine(route: { kind: "partner_id"; dpid: number }, userId: string): number;
 }
 interface PlanModule {
 	planGroups(bucketLines: readonly number[], linesPerGroup: number): Array<{ lines: number }>;
@@ -25,7 +43,12 @@ interface LimitsModule {
 	DEFAULT_MAX_FILE_BYTES: number;
 }
 const { parseTraitLine } = (await import(`${root}/../batch/inbound/parse/line.ts`)) as LineModule;
-const { asciiJson } = (await import(`${root}/../batch/inbound/groups/piece.ts`)) as PieceModule;
+const { encodeTraitLine } = (await import(`${root}/../batch/inbound/groups/piece-line.ts`)) as PieceLineModule;
+const parse = (await import(`${root}/../batch/inbound/parse/index.ts`)) as ParseModule;
+const split: SplitModules = {
+	...((await import(`${root}/../batch/inbound/groups/piece.ts`)) as Pick<SplitModules, "buildPiece">),
+	...((await import(`${root}/../batch/inbound/groups/route.ts`)) as Pick<SplitModules, "bucketOfLine">),
+};
 const { planGroups } = (await import(`${root}/../batch/inbound/groups/plan.ts`)) as PlanModule;
 const limits = (await import(`${root}/../core/inbound-limits.ts`)) as LimitsModule;
 
@@ -46,12 +69,59 @@ function lineBytes(): { file: number; piece: number } {
 		const parsed = parseTraitLine(text, "partner");
 		if (!parsed.ok) throw new Error(`bench line ${text} does not parse`);
 		file += text.length + 1;
-		piece += asciiJson({ n: 5_000_000 + i, u: parsed.userId, s: parsed.signals, t: text }).length + 1;
+		piece += encodeTraitLine({ n: 5_000_000 + i, u: parsed.userId, s: parsed.signals, t: text }).length + 1;
 	}
 	return { file: file / sample, piece: piece / sample };
 }
 
-export function projectInbound(sizes = [1_000_000, 10_000_000, 50_000_000, 500_000_000]): void {
+/**
+ * The split step's work per line without its I/O: gunzip, the parser, routing, the piece line and the
+ * piece's sort, as splitPart does them, over `lines` of the bench's lines. Microseconds a line, the
+ * faster of two passes (the first also warms the JIT).
+ */
+async function splitMicrosPerLine(lines = 500_000): Promise<number> {
+	const text: string[] = [];
+	for (let i = 0; i < lines; i++) text.push(line(i));
+	const gz = gzipSync(text.join(""));
+	const name = parse.parseInboundFileName("ftp_dpm_1000_1790000000.sync.gz");
+	const route = { kind: "partner_id" as const, dpid: 1000 };
+	const pass = async () => {
+		const t0 = performance.now();
+		let piece: Array<{ bucket: number; json: string }> = [];
+		let bytes = 0;
+		let read = 0;
+		for await (const batch of parse.parseInboundFileInBatches(streamOf(gz), { name, idType: "partner" })) {
+			for (const o of batch) {
+				if (o.type !== "record") continue;
+				read++;
+				const json = encodeTraitLine({ n: o.line, u: o.userId, s: o.signals, t: o.text });
+				piece.push({ bucket: split.bucketOfLine(route, o.userId), json });
+				bytes += json.length + 1;
+				if (bytes < limits.DEFAULT_PIECE_BYTES) continue;
+				split.buildPiece(piece);
+				piece = [];
+				bytes = 0;
+			}
+		}
+		split.buildPiece(piece);
+		if (read !== lines) throw new Error(`the split read ${read} lines, expected ${lines}`);
+		return ((performance.now() - t0) * 1000) / lines;
+	};
+	return Math.min(await pass(), await pass());
+}
+
+function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
+	let at = 0;
+	return new ReadableStream({
+		pull(controller) {
+			if (at >= bytes.length) return controller.close();
+			controller.enqueue(bytes.subarray(at, at + 65_536));
+			at += 65_536;
+		},
+	});
+}
+
+export async function projectInbound(sizes = [1_000_000, 10_000_000, 50_000_000, 500_000_000]): Promise<void> {
 	const bytes = lineBytes();
 	const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 	console.log("\nInbound at AAM scale: the design projected (lines shaped like bench/inbound.ts's)");
@@ -81,6 +151,12 @@ export function projectInbound(sizes = [1_000_000, 10_000_000, 50_000_000, 500_0
 	console.log(
 		`  a step result stays far below ${fmt(WORKFLOW.stepResultBytes)} bytes (a split's: its tally and ${BUCKETS} bucket counts); Workflows allow ${fmt(WORKFLOW.stepsRaised)} steps when raised`,
 	);
+	const micros = await splitMicrosPerLine();
+	const linesPerFile = limits.DEFAULT_MAX_FILE_BYTES / bytes.file;
+	const cpuSeconds = (linesPerFile * micros) / 1e6;
+	console.log(
+		`  split step, measured in Node: ${micros.toFixed(2)} µs a line (gunzip, parse, route, piece line, sort); a file of ${fmt(limits.DEFAULT_MAX_FILE_BYTES)} bytes is ${fmt(linesPerFile)} such lines: ≈ ${cpuSeconds.toFixed(0)} s of CPU in its one step (${((100 * cpuSeconds * 1000) / STEP_CPU_MS).toFixed(0)} % of the ${STEP_CPU_MS / 1000} s a step may use)`,
+	);
 }
 
-if (import.meta.main) projectInbound();
+if (import.meta.main) await projectInbound();

@@ -25,7 +25,7 @@ await benchIbs();
 await benchIbsCounters();
 await benchPairs();
 await benchInbound();
-projectInbound();
+await projectInbound();
 await benchOutbound();
 projectOutbound();
 // The simulation of the sharded graph at 1:1000 of the target fails the run if a projected share passes 50 %.

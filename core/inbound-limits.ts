@@ -46,8 +46,8 @@ export const DEFAULT_GROUPS_AT_ONCE = 2;
 
 /**
  * Lines a delivery's group steps hold at once (a wave's groups, at most INBOUND_LINES_PER_GROUP ×
- * INBOUND_GROUPS_AT_ONCE as set). A parsed line takes ~270 bytes of heap and its piece text ~120 more:
- * 200,000 lines are ~80 MB of the Workflow isolate's 128 MB (locally, with the shard objects in the
+ * INBOUND_GROUPS_AT_ONCE as set). A parsed line takes ~270 bytes of heap and its piece text ~60 more:
+ * 200,000 lines are ~66 MB of the Workflow isolate's 128 MB (locally, with the shard objects in the
  * same isolate, 200,000 × 1 peaked at 117 MB; bench/RESULTS.md §10).
  */
 export const MAX_LINES_IN_FLIGHT = 200_000;
