@@ -36,12 +36,14 @@ export function realize(signals: readonly LineSignal[], catalog: TraitCatalog, m
 		failedValidation: 0,
 		rulesTried: 0,
 	};
-	// Each key's distinct values, and how many signals carried the key (repeats count as signals).
-	const kv = new Map<string, Set<string>>();
+	// Each key's distinct values, and how many signals carried the key (repeats count as signals). Made
+	// for the first key-value signal only: most lines of a file are trait IDs alone.
+	let kv: Map<string, Set<string>> | null = null;
 	const kvSignals = new Map<string, number>();
 	for (const original of signals) {
 		const signal = asIc(original, catalog);
 		if (signal.kind === "kv") {
+			kv ??= new Map();
 			const values = kv.get(signal.key);
 			if (values) values.add(signal.value);
 			else kv.set(signal.key, new Set([signal.value]));
@@ -55,7 +57,7 @@ export function realize(signals: readonly LineSignal[], catalog: TraitCatalog, m
 			(signal.kind === "add" ? out.adds : out.removes).add(signal.traitId);
 		}
 	}
-	if (kv.size > 0) {
+	if (kv !== null) {
 		const folded = catalog.foldedRulesByKey.size > 0 ? foldValues(kv) : kv;
 		const usedKeys = new Set<string>();
 		const usedFolded = new Set<string>();

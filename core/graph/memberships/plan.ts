@@ -90,7 +90,11 @@ export function withoutVisitors(change: TraitChange, refused: (uuid: string) => 
 
 /** The visitors a change touches. */
 export function usersOf(change: TraitChange): string[] {
-	return [...new Set([...change.cleared.map((c) => c.uuid), ...change.effects.map((e) => e.uuid)])];
+	// A loop, not spread arrays: a visitor shard asks this of every part of every group it applies.
+	const users = new Set<string>();
+	for (const c of change.cleared) users.add(c.uuid);
+	for (const e of change.effects) users.add(e.uuid);
+	return [...users];
 }
 
 /** A visitor's memberships as both stores read them (snake_case rows), in id order. */

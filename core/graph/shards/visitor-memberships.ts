@@ -6,7 +6,6 @@ import {
 	planTraitChange,
 	segmentChanges,
 	traitsByUser,
-	usersOf,
 	withoutVisitors,
 } from "../memberships/plan";
 import type { SegmentDef } from "../memberships/segment-rule";
@@ -27,18 +26,23 @@ import * as sql from "./visitor-membership-queries";
  * key, so a trait change and the segments it moves are evaluated and written where the traits are.
  */
 
-/** Applies the shard's part of a trait change once per key; `optedOut` visitors get nothing. */
+/**
+ * Applies the shard's part of a trait change once per key; `optedOut` visitors get nothing. `users`
+ * are the change's visitors (usersOf), which the caller has already listed to look up the opted-out.
+ */
 export function applyTraits(
 	db: SqlStorage,
 	change: TraitChange,
+	users: readonly string[],
 	segments: readonly SegmentDef[],
 	optedOut: (uuid: string) => boolean,
 	now: number,
 ): { result: TraitApplyResult; rowsWritten: number } {
 	const before = db.exec<sql.AppliedRow>(sql.APPLIED_RESULT, change.key).toArray()[0];
 	if (before) return { result: storedApplyResult(before.result), rowsWritten: 0 };
-	const kept = withoutVisitors(change, optedOut);
-	const { traits, active } = heldBy(db, usersOf(kept));
+	const refused = users.filter(optedOut).sort();
+	const kept = refused.length === 0 ? change : withoutVisitors(change, optedOut);
+	const { traits, active } = heldBy(db, refused.length === 0 ? users : users.filter((u) => !optedOut(u)));
 	const w = planTraitChange(kept, traits, active, segments);
 	let rowsWritten = 0;
 	const run = (query: string, ...args: unknown[]) => {
@@ -49,7 +53,6 @@ export function applyTraits(
 	rowsWritten += writeAmong(db, sql.REMOVE_TRAITS, w.removes);
 	rowsWritten += writeAmong(db, sql.ADD_TRAITS, w.adds, change.source, now);
 	rowsWritten += writeSegmentChanges(db, w, now);
-	const refused = usersOf(change).filter(optedOut).sort();
 	const result = { removedByOverwrite: w.removedByOverwrite, entered: w.enter.length, left: w.leave.length, refused };
 	run(sql.PRUNE_APPLIED, now - APPLIED_KEYS_KEPT_MS);
 	run(sql.RECORD_APPLIED, change.key, JSON.stringify(result), now);

@@ -102,9 +102,10 @@ export class VisitorShard extends SqliteShard {
 
 	/** The shard's part of a trait change, with the segments it moves: once per key, in one transaction. */
 	applyTraits(change: TraitChange, segments: readonly SegmentDef[], now: number): TraitApplyResult {
-		const optedOut = new Set(this.optedOutAmong(usersOf(change)));
+		const users = usersOf(change);
+		const optedOut = new Set(this.optedOutAmong(users));
 		const applied = this.ctx.storage.transactionSync(() =>
-			memberships.applyTraits(this.sql, change, segments, (uuid) => optedOut.has(uuid), now),
+			memberships.applyTraits(this.sql, change, users, segments, (uuid) => optedOut.has(uuid), now),
 		);
 		this.written += applied.rowsWritten;
 		return applied.result;
