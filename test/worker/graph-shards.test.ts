@@ -8,6 +8,7 @@ import { BUCKETS, fnv1a, partnerIdBucket, visitorBucket } from "../../core/graph
 import { currentShardMap, forgetShardMap } from "../../core/graph/shards/map-store";
 import { initialRanges, lookupOf, shardMapOf, shardName } from "../../core/graph/shards/shard-map";
 import { shardedPairStore } from "../../core/graph/shards/store";
+import { packTraitPart, unpackTraitPart } from "../../core/graph/shards/trait-part";
 
 const A = "1".repeat(38);
 const B = "2".repeat(38);
@@ -124,12 +125,13 @@ describe("writes only on change", () => {
 	it("a visitor shard writes only the change's key for traits re-asserted within a day", async () => {
 		const shard = env.VISITOR_SHARDS.getByName("traits-written");
 		const segments = [{ id: 1, tree: { op: "trait" as const, id: 7 } }];
-		const change = (key: string) => ({
-			key,
-			source: 1000,
-			cleared: [],
-			effects: [7, 8].map((trait) => ({ uuid: A, trait, add: true })),
-		});
+		const change = (key: string) =>
+			packTraitPart({
+				key,
+				source: 1000,
+				cleared: [],
+				effects: [7, 8].map((trait) => ({ uuid: A, trait, add: true })),
+			});
 		const written = async () => (await shard.size()).rowsWritten;
 		await shard.applyTraits(change("first"), segments, T0);
 		const before = await written();
@@ -241,5 +243,25 @@ describe("segment backfill on the shards", () => {
 		expect((await store.memberships(uuids[23_999] ?? "")).segments).toEqual([70]);
 		// A retried step changes nothing.
 		expect((await store.backfillPage(segment, BACKFILL_START, T0 + HOUR)).entered).toBe(0);
+	});
+});
+
+describe("a trait change's part as it crosses to a visitor shard", () => {
+	it("unpacks to the change that was packed, adds and removes alike", () => {
+		const effect = fc.record({
+			uuid: fc.string({ minLength: 1, maxLength: 40 }),
+			trait: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+			add: fc.boolean(),
+		});
+		const cleared = fc.array(
+			fc.record({ uuid: fc.string({ maxLength: 40 }), keep: fc.array(fc.integer({ min: 1, max: 99 })) }),
+			{ maxLength: 3 },
+		);
+		fc.assert(
+			fc.property(fc.string(), fc.nat(), cleared, fc.array(effect, { maxLength: 50 }), (key, source, c, effects) => {
+				const change = { key, source, cleared: c, effects };
+				expect(unpackTraitPart(structuredClone(packTraitPart(change)))).toEqual(change);
+			}),
+		);
 	});
 });

@@ -8,6 +8,7 @@ import type { ShardNamespaces } from "./namespaces";
 import type { ListedId } from "./partner-id-listing";
 import type { PartnerIdShard } from "./partner-id-shard";
 import { groupByShard, type ShardMap } from "./shard-map";
+import { packTraitPart, type TraitPart } from "./trait-part";
 
 /**
  * Trait and segment memberships on the visitor shards. A trait change is one RPC per visitor shard
@@ -167,12 +168,12 @@ const BACKFILL_SHARDS_PER_STEP = 8;
  * Each visitor shard's part of a change, in one pass over it (order kept): filtering the whole change
  * once per shard cost shards × changes, most of an inbound group's CPU at 512 shards.
  */
-function changePerShard(map: ShardMap, change: TraitChange): Map<string, TraitChange> {
+function changePerShard(map: ShardMap, change: TraitChange): Map<string, TraitPart> {
 	const cleared = groupByShard(map.visitor, change.cleared, (c) => visitorBucket(c.uuid));
 	const effects = groupByShard(map.visitor, change.effects, (e) => visitorBucket(e.uuid));
-	const parts = new Map<string, TraitChange>();
+	const parts = new Map<string, TraitPart>();
 	for (const name of new Set([...cleared.keys(), ...effects.keys()])) {
-		parts.set(name, { ...change, cleared: cleared.get(name) ?? [], effects: effects.get(name) ?? [] });
+		parts.set(name, packTraitPart({ ...change, cleared: cleared.get(name) ?? [], effects: effects.get(name) ?? [] }));
 	}
 	return parts;
 }

@@ -1,10 +1,11 @@
 import { BACKFILL_PAGE_USERS } from "../memberships/door";
 import { usersOf } from "../memberships/plan";
 import type { SegmentDef } from "../memberships/segment-rule";
-import type { BackfillCursor, TraitApplyResult, TraitChange, VisitorMemberships } from "../memberships/types";
+import type { BackfillCursor, TraitApplyResult, VisitorMemberships } from "../memberships/types";
 import type { VisitorRecord } from "../records";
 import { rowsAmong, writeAmong } from "./sql-lists";
 import { SqliteShard } from "./sqlite-shard";
+import { type TraitPart, unpackTraitPart } from "./trait-part";
 import type { GraphPair, MirroredPair, MovedPair, PartnerIdKey, ShardSize } from "./types";
 import * as membershipSql from "./visitor-membership-queries";
 import * as memberships from "./visitor-memberships";
@@ -101,7 +102,8 @@ export class VisitorShard extends SqliteShard {
 	}
 
 	/** The shard's part of a trait change, with the segments it moves: once per key, in one transaction. */
-	applyTraits(change: TraitChange, segments: readonly SegmentDef[], now: number): TraitApplyResult {
+	applyTraits(part: TraitPart, segments: readonly SegmentDef[], now: number): TraitApplyResult {
+		const change = unpackTraitPart(part);
 		const users = usersOf(change);
 		const optedOut = new Set(this.optedOutAmong(users));
 		const applied = this.ctx.storage.transactionSync(() =>
