@@ -23,10 +23,10 @@ export const DEFAULT_MAX_SIGNALS_PER_LINE = 10_000;
  * Bytes of one file's content, after gunzip. AAM recommends splitting deliveries into files of about
  * 1 GB uncompressed (it takes gzip files of up to 1 GB). The split step parses a file in one Workflow
  * step, whose CPU is capped (`cpu_ms`, 300 s). Short lines cost the most per byte: for AAM's shortest
- * useful lines (26 bytes, a user and two traits) bench/inbound-scale.ts measures ~5 µs a line through
- * the split's whole path on a 2-vCPU machine, ~210 s for 1 GiB of them (longer lines cost less per
- * byte: bench/hostile.ts). 1 GiB fits, where a 5 GB file would fail on CPU instead of being cut. And a small gzip bomb (gzip reaches about 1,000:1) costs
- * the cap, not hours.
+ * useful lines (26 bytes, a user and two traits) bench/inbound-scale.ts measures 4–5 µs a line through
+ * the split's whole path on a 2-vCPU machine, 160–220 s for 1 GiB of them (longer lines cost less per
+ * byte: bench/hostile.ts). 1 GiB fits, where a 5 GB file would fail on CPU instead of being cut.
+ * And a small gzip bomb (gzip reaches about 1,000:1) costs the cap, not hours.
  */
 export const DEFAULT_MAX_FILE_BYTES = 2 ** 30;
 
