@@ -10,6 +10,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { registerLocalImports } from "../batch/cli/local-imports.ts";
+import { streamOf } from "./lib/stream.ts";
 
 const LINE_BYTES = 102_400;
 const LINES = Number(process.env.BENCH_HOSTILE_LINES ?? 100);
@@ -84,17 +85,6 @@ function fileOf(shape: (user: string) => string): Uint8Array {
 	// The last line of "invalid UTF-8": a NUL placeholder becomes a lone continuation byte.
 	for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0) bytes[i] = 0x80;
 	return bytes;
-}
-
-function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
-	let at = 0;
-	return new ReadableStream({
-		pull(controller) {
-			if (at >= bytes.length) return controller.close();
-			controller.enqueue(bytes.subarray(at, at + 65_536));
-			at += 65_536;
-		},
-	});
 }
 
 interface Edge {

@@ -9,6 +9,7 @@ import { gzipSync } from "node:zlib";
 import { registerLocalImports } from "../batch/cli/local-imports.ts";
 import { line } from "./inbound.ts";
 import { STEP_CPU_MS, SUBREQUESTS, WORKFLOW } from "./lib/limits.ts";
+import { streamOf } from "./lib/stream.ts";
 
 registerLocalImports();
 const root = import.meta.dirname;
@@ -108,17 +109,6 @@ async function splitMicrosPerLine(lines = 1_000_000): Promise<number> {
 		return ((performance.now() - t0) * 1000) / lines;
 	};
 	return Math.max(await pass(), await pass(), await pass());
-}
-
-function streamOf(bytes: Uint8Array): ReadableStream<Uint8Array> {
-	let at = 0;
-	return new ReadableStream({
-		pull(controller) {
-			if (at >= bytes.length) return controller.close();
-			controller.enqueue(bytes.subarray(at, at + 65_536));
-			at += 65_536;
-		},
-	});
 }
 
 export async function projectInbound(sizes = [1_000_000, 10_000_000, 50_000_000, 500_000_000]): Promise<void> {
