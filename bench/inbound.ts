@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { createGunzip, createGzip } from "node:zlib";
 import { eventually, GiveUp } from "../scripts/lib/wait.ts";
-import { prepareState, startEdge, stopEdges, wrangler } from "../scripts/lib/wrangler-dev.ts";
+import { prepareState, startEdge, stopEdges, wranglerBesideEdge } from "../scripts/lib/wrangler-dev.ts";
 import { admin } from "./lib/admin.ts";
 import { describeHeap, type HeapPeak, sampleHeap } from "./lib/heap.ts";
 import { openInspector } from "./lib/inspector.ts";
@@ -95,7 +95,7 @@ async function edgeRun(gz: string, dir: string, lines = LINES): Promise<EdgeRun>
 	const persist = join(dir, `state-${lines}`);
 	await prepareState(persist, { sqlite3: partnerSql() });
 	const put = (name: string, file: string) =>
-		wrangler([
+		wranglerBesideEdge([
 			"r2",
 			"object",
 			"put",

@@ -47,6 +47,23 @@ export function wrangler(args: string[], input?: string): Promise<string> {
 	return runToEnd(process.execPath, [WRANGLER, ...args], { cwd: ROOT, env, input, label, timeoutMs: 120_000 });
 }
 
+/**
+ * `wrangler` on the local state of a running edge (`--local --persist-to <its state>`). That starts a
+ * second workerd on the same SQLite files, and its open fails with SQLITE_BUSY ("database is locked")
+ * when it meets the edge's own commit: CI at 7dffe3b lost the vendor CLI suite to one such read. Tried
+ * again then, for up to 30 s; any other failure ends it.
+ */
+export function wranglerBesideEdge(args: string[]): Promise<string> {
+	return eventually(`wrangler ${args.slice(0, 3).join(" ")} beside the edge`, 30_000, async () => {
+		try {
+			return await wrangler(args);
+		} catch (err) {
+			if (/SQLITE_BUSY|database is locked/.test(String(err))) throw err;
+			throw new GiveUp(String(err));
+		}
+	});
+}
+
 /** Applies the migrations of `config` to the local state in `persist`, then loads `seed`. */
 export async function prepareState(persist: string, seed?: Seed, config = "wrangler.toml"): Promise<void> {
 	const local = ["DB", "--local", "--persist-to", persist, "-c", config];
@@ -168,7 +185,7 @@ async function launchEdge(
 		inspectorPort,
 		stop,
 		async query<Row>(sql: string) {
-			const out = JSON.parse(await wrangler(["d1", "execute", ...local, "--json", "--command", sql]));
+			const out = JSON.parse(await wranglerBesideEdge(["d1", "execute", ...local, "--json", "--command", sql]));
 			return (out[0]?.results ?? []) as Row[];
 		},
 		workerdKb(field) {

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventually } from "../../scripts/lib/wait.ts";
-import { DEV_SECRETS, type Edge, startEdge, stopEdges, wrangler } from "../../scripts/lib/wrangler-dev.ts";
+import { DEV_SECRETS, type Edge, startEdge, stopEdges, wranglerBesideEdge } from "../../scripts/lib/wrangler-dev.ts";
 import { cli, startCli } from "./support/cli.ts";
 
 const ADMIN = DEV_SECRETS.ADMIN_TOKEN;
@@ -62,7 +62,7 @@ function file(name: string, content: string | Uint8Array): string {
 
 /** An object of the edge's local exchange bucket, read with `wrangler r2 object get --local`. */
 async function stored(key: string, to: string): Promise<Buffer> {
-	await wrangler([
+	await wranglerBesideEdge([
 		"r2",
 		"object",
 		"get",
