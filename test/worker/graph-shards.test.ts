@@ -5,6 +5,7 @@ import * as membershipSql from "../../core/graph/memberships/d1-queries";
 import { BACKFILL_START } from "../../core/graph/memberships/types";
 import * as sql from "../../core/graph/queries";
 import { BUCKETS, fnv1a, partnerIdBucket, visitorBucket } from "../../core/graph/shards/bucket";
+import { packIds, packSegmentRows, unpackIds, unpackSegmentRows } from "../../core/graph/shards/listing-wire";
 import { currentShardMap, forgetShardMap } from "../../core/graph/shards/map-store";
 import { initialRanges, lookupOf, shardMapOf, shardName } from "../../core/graph/shards/shard-map";
 import { shardedPairStore } from "../../core/graph/shards/store";
@@ -261,6 +262,37 @@ describe("a trait change's part as it crosses to a visitor shard", () => {
 			fc.property(fc.string(), fc.nat(), cleared, fc.array(effect, { maxLength: 50 }), (key, source, c, effects) => {
 				const change = { key, source, cleared: c, effects };
 				expect(unpackTraitPart(structuredClone(packTraitPart(change)))).toEqual(change);
+			}),
+		);
+	});
+});
+
+describe("a listing's answers as they cross back from the shards", () => {
+	const id = fc.string({ minLength: 1, maxLength: 40 });
+	it("listed IDs unpack to the rows packed, in order", () => {
+		const listed = fc.array(fc.record({ dpuuid: id, uuid: id, since: fc.nat() }), { maxLength: 50 });
+		fc.assert(
+			fc.property(listed, (ids) => {
+				expect(unpackIds(structuredClone(packIds(ids)))).toEqual(ids);
+			}),
+		);
+	});
+
+	it("segment rows unpack to each asked visitor's rows, visitors without rows included", () => {
+		const row = fc.record({
+			segment_id: fc.integer({ min: 1, max: 999 }),
+			entered_at: fc.nat(),
+			left_at: fc.option(fc.nat(), { nil: null }),
+		});
+		const visitors = fc.uniqueArray(fc.tuple(id, fc.array(row, { maxLength: 4 })), {
+			selector: ([uuid]) => uuid,
+			maxLength: 30,
+		});
+		fc.assert(
+			fc.property(visitors, (asked) => {
+				const uuids = asked.map(([uuid]) => uuid);
+				const packed = structuredClone(packSegmentRows(asked.map(([, rows]) => rows)));
+				expect(unpackSegmentRows(uuids, packed)).toEqual(new Map(asked));
 			}),
 		);
 	});

@@ -3,6 +3,7 @@ import { changedInWindow } from "../memberships/listing";
 import type { ListingQuery, MemberPage, MemberRow, TraitChange } from "../memberships/types";
 import { partnerIdBucket, visitorBucket } from "./bucket";
 import { cutKeys, sampleEvery } from "./cuts";
+import { type PackedIds, unpackIds, unpackSegmentRows } from "./listing-wire";
 import { mergeOrdered, perShardOf } from "./merge";
 import type { ShardNamespaces } from "./namespaces";
 import type { ListedId } from "./partner-id-listing";
@@ -29,9 +30,11 @@ export function shardedMemberships(ns: ShardNamespaces, shardMap: () => Promise<
 	): Promise<MemberRow[]> {
 		const groups = groupByShard(map.visitor, new Set(ids.map((id) => id.uuid)), visitorBucket);
 		const answers = await Promise.all(
-			[...groups].map(([name, uuids]) => ns.visitors.getByName(name).segmentRows(uuids, segments, endedAfter)),
+			[...groups].map(async ([name, uuids]) =>
+				unpackSegmentRows(uuids, await ns.visitors.getByName(name).segmentRows(uuids, segments, endedAfter)),
+			),
 		);
-		const rowsOf = new Map(answers.flat().map((a) => [a.uuid, a.rows]));
+		const rowsOf = new Map(answers.flatMap((rows) => [...rows]));
 		return ids.flatMap((id) =>
 			(rowsOf.get(id.uuid) ?? []).map((r) => ({ dpuuid: id.dpuuid, uuid: id.uuid, since: id.since, ...r })),
 		);
@@ -41,11 +44,13 @@ export function shardedMemberships(ns: ShardNamespaces, shardMap: () => Promise<
 	async function listing(
 		q: ListingQuery,
 		endedAfter: number,
-		scan: (shard: DurableObjectStub<PartnerIdShard>, perShard: number) => Promise<ListedId[]>,
+		scan: (shard: DurableObjectStub<PartnerIdShard>, perShard: number) => Promise<PackedIds>,
 	): Promise<MemberPage> {
 		const map = await shardMap();
 		const perShard = perShardOf(q.limit, map.partnerId.names.length);
-		const pages = await Promise.all(map.partnerId.names.map((name) => scan(ns.partnerIds.getByName(name), perShard)));
+		const pages = await Promise.all(
+			map.partnerId.names.map(async (name) => unpackIds(await scan(ns.partnerIds.getByName(name), perShard))),
+		);
 		const { items, bound } = mergeOrdered(pages, perShard);
 		return { rows: await withMemberships(map, items, q.segments, endedAfter), next: bound };
 	}

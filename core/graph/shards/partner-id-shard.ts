@@ -1,6 +1,7 @@
 import type { PairEvent } from "../pair-event";
 import { type PartnerIdRecord, partnerIdRecordOf } from "../records";
 import { REFRESH_AFTER_MS } from "../refresh";
+import { type PackedIds, packIds } from "./listing-wire";
 import { decideMapping, type MappingState, mergeCopiedMapping } from "./mapping";
 import type { ListedId } from "./partner-id-listing";
 import * as listing from "./partner-id-listing";
@@ -216,9 +217,9 @@ export class PartnerIdShard extends SqliteShard {
 		}));
 	}
 
-	/** The partner's IDs after `after`, in key order (outbound listings). */
-	listIds(dpid: number, after: string, limit: number): ListedId[] {
-		return listing.listIds(this.sql, dpid, after, limit);
+	/** The partner's IDs after `after`, in key order (outbound listings), packed (listing-wire.ts). */
+	listIds(dpid: number, after: string, limit: number): PackedIds {
+		return packIds(listing.listIds(this.sql, dpid, after, limit));
 	}
 
 	/** The mappings of `dpuuids` with their paired time (iter listings check the change log against them). */
@@ -227,8 +228,8 @@ export class PartnerIdShard extends SqliteShard {
 	}
 
 	/** The partner's IDs an opt-out removed in (since, until], after `after`, in key order. */
-	listRemovals(q: { dpid: number; after: string; since: number; until: number }, limit: number): ListedId[] {
-		return listing.listRemovals(this.sql, q, limit);
+	listRemovals(q: { dpid: number; after: string; since: number; until: number }, limit: number): PackedIds {
+		return packIds(listing.listRemovals(this.sql, q, limit));
 	}
 
 	sampleIds(dpid: number, every: number): listing.SampledKey[] {

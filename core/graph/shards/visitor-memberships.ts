@@ -66,19 +66,22 @@ export function membershipsOf(db: SqlStorage, uuid: string): VisitorMemberships 
 	);
 }
 
-/** Each visitor's memberships of `segments` that had not ended by `endedAfter` (outbound listings). */
+/**
+ * Each visitor's memberships of `segments` that had not ended by `endedAfter` (outbound listings), in
+ * the order of `uuids`, each visitor's by segment.
+ */
 export function segmentRowsOf(
 	db: SqlStorage,
 	uuids: readonly string[],
 	segments: readonly number[],
 	endedAfter: number,
-): Array<{ uuid: string; rows: sql.SegmentRow[] }> {
+): sql.SegmentRow[][] {
 	const mapped = new Set(segments);
 	const rowsOf = new Map<string, sql.SegmentRow[]>(uuids.map((uuid) => [uuid, []]));
 	for (const { uuid, ...row } of rowsAmong<sql.SegmentRowOf>(db, sql.SEGMENT_ROWS_AMONG, uuids, endedAfter)) {
 		if (mapped.has(row.segment_id)) rowsOf.get(uuid)?.push(row);
 	}
-	return [...rowsOf].map(([uuid, rows]) => ({ uuid, rows: rows.sort((a, b) => a.segment_id - b.segment_id) }));
+	return uuids.map((uuid) => (rowsOf.get(uuid) ?? []).sort((a, b) => a.segment_id - b.segment_id));
 }
 
 /** For outbound templates: the visitors' IDs of `dpid` and their traits among `traits`. */

@@ -3,6 +3,7 @@ import { usersOf } from "../memberships/plan";
 import type { SegmentDef } from "../memberships/segment-rule";
 import type { BackfillCursor, TraitApplyResult, VisitorMemberships } from "../memberships/types";
 import type { VisitorRecord } from "../records";
+import { type PackedSegmentRows, packSegmentRows } from "./listing-wire";
 import { rowsAmong, writeAmong } from "./sql-lists";
 import { SqliteShard } from "./sqlite-shard";
 import { type TraitPart, unpackTraitPart } from "./trait-part";
@@ -121,8 +122,9 @@ export class VisitorShard extends SqliteShard {
 		return memberships.lineFactsOf(this.sql, q);
 	}
 
-	segmentRows(uuids: readonly string[], segments: readonly number[], endedAfter: number) {
-		return memberships.segmentRowsOf(this.sql, uuids, segments, endedAfter);
+	/** Each of `uuids`' memberships of `segments` not ended by `endedAfter`, packed (listing-wire.ts). */
+	segmentRows(uuids: readonly string[], segments: readonly number[], endedAfter: number): PackedSegmentRows {
+		return packSegmentRows(memberships.segmentRowsOf(this.sql, uuids, segments, endedAfter));
 	}
 
 	backfillPage(
