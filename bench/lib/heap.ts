@@ -19,6 +19,8 @@ export interface HeapPeak {
 	floor: number;
 	/** `floor` per phase, bytes (a window counts for the phase it ends in). */
 	floorPhases: Record<string, number>;
+	/** Readings taken: the isolate answers between its tasks, so a busy one is read less than every 100 ms. */
+	samples: number;
 }
 
 /** Samples per window of the floor. */
@@ -34,7 +36,7 @@ interface HeapUsage {
  * run the peak falls in), `stop()` ends it and returns the peaks seen.
  */
 export function sampleHeap(inspector: Inspector): { phase(name: string): void; stop(): Promise<HeapPeak> } {
-	const peak: HeapPeak = { used: 0, total: 0, phases: {}, floor: 0, floorPhases: {} };
+	const peak: HeapPeak = { used: 0, total: 0, phases: {}, floor: 0, floorPhases: {}, samples: 0 };
 	let current: string | null = null;
 	let stopped = false;
 	// One question in flight at a time, the next 100 ms after its answer. Questions sent on a fixed
@@ -48,6 +50,7 @@ export function sampleHeap(inspector: Inspector): { phase(name: string): void; s
 		let windowLow = Number.POSITIVE_INFINITY;
 		for (let sample = 1; !stopped; sample++) {
 			const usage = await inspector.ask<HeapUsage>("Runtime.getHeapUsage");
+			peak.samples = sample;
 			peak.used = Math.max(peak.used, usage.usedSize);
 			peak.total = Math.max(peak.total, usage.totalSize);
 			if (current !== null) peak.phases[current] = Math.max(peak.phases[current] ?? 0, usage.usedSize);
@@ -82,5 +85,5 @@ export function describeHeap(peak: HeapPeak): string {
 	};
 	const floor =
 		peak.floor === 0 ? "no whole window sampled" : `highest 2 s floor ${mb(peak.floor)}${perPhase(peak.floorPhases)}`;
-	return `${mb(peak.used)} in use${perPhase(peak.phases)}, reserved ${mb(peak.total)}; ${floor}`;
+	return `${mb(peak.used)} in use${perPhase(peak.phases)}, reserved ${mb(peak.total)}; ${floor} (${peak.samples} readings)`;
 }
