@@ -23,6 +23,7 @@ import { openInspector } from "./lib/inspector.ts";
 import { launch, run } from "./lib/proc.ts";
 import { profileIsolate } from "./lib/profile.ts";
 import { benchVars } from "./lib/vars.ts";
+import { describeSteps, type StepTime, stepTimes } from "./lib/workflow-steps.ts";
 
 const LINES = Number(process.env.BENCH_LINES ?? 1_000_000);
 const TRAITS = 20;
@@ -89,6 +90,9 @@ interface EdgeRun {
 	groups: number;
 	rssKb: number;
 	heap: HeapPeak;
+	/** Each step's seconds, of the trait file's Workflow and of the ID-sync file's. */
+	steps: StepTime[];
+	idSyncSteps: StepTime[];
 }
 
 async function edgeRun(gz: string, dir: string, lines = LINES): Promise<EdgeRun> {
@@ -126,8 +130,11 @@ async function edgeRun(gz: string, dir: string, lines = LINES): Promise<EdgeRun>
 	const heap = await sampler.stop();
 	inspector.close();
 	const rssKb = edge.workerdKb("VmHWM");
+	const steps = stepTimes(persist, "edgesync-inbound", { deliveryId: NAME });
+	const idSyncSteps = stepTimes(persist, "edgesync-inbound", { deliveryId: ID_SYNC });
 	await edge.stop();
-	return { seconds, idSyncSeconds, receipt: receipt.receipt, groups: counted?.groups ?? 0, rssKb, heap };
+	const groups = counted?.groups ?? 0;
+	return { seconds, idSyncSeconds, receipt: receipt.receipt, groups, rssKb, heap, steps, idSyncSteps };
 }
 
 /** Fires the cron and waits for the delivery's receipt; seconds from the cron to the receipt. */
@@ -201,6 +208,8 @@ export async function benchInbound(): Promise<void> {
 		console.log(
 			`  (its pairs, loaded as an ID-sync file      ${edge.idSyncSeconds.toFixed(1)} s   ${Math.round(pairs / edge.idSyncSeconds).toLocaleString("en-US")} rows/s)`,
 		);
+		console.log(`  its steps (the Workflow engine's times)   ${describeSteps(edge.steps)}`);
+		console.log(`  the ID-sync file's steps                  ${describeSteps(edge.idSyncSteps)}`);
 		console.log(`  sqlite3 CLI, same rows, same schema       ${sqlite.toFixed(1)} s   ${rate(sqlite)} lines/s`);
 		console.log(`  gunzip + line split (Node, the I/O limit) ${io.toFixed(2)} s   ${rate(io)} lines/s`);
 		console.log(`  ratio edge / sqlite3                      ${(sqlite / edge.seconds).toFixed(2)}`);

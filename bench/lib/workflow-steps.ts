@@ -1,0 +1,51 @@
+// How long each step of a Workflow instance took, read from the local Workflow engine's own store: it
+// keeps every step's events with their times in one SQLite file per instance
+// (`v3/workflows/miniflare-workflows-<workflow>/<instance>.sqlite`, table `states`), so a bench can say
+// where a delivery's time went without a profiler.
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { run } from "./proc.ts";
+
+export interface StepTime {
+	step: string;
+	seconds: number;
+}
+
+/** The steps of the instance started with `params` (as its first event holds them), in the order run. */
+export function stepTimes(persist: string, workflow: string, params: Record<string, unknown>): StepTime[] {
+	const dir = join(persist, "v3", "workflows", `miniflare-workflows-${workflow}`);
+	if (!existsSync(dir)) return [];
+	const wanted = JSON.stringify(params);
+	for (const file of readdirSync(dir).filter((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite")) {
+		const db = join(dir, file);
+		const [first] = JSON.parse(
+			run("sqlite3", ["-readonly", "-json", db, "SELECT metadata FROM states WHERE id = 1"]) || "[]",
+		);
+		if (JSON.stringify(JSON.parse(first?.metadata ?? "{}").params) !== wanted) continue;
+		const rows: Array<{ step: string; seconds: number }> = JSON.parse(
+			run("sqlite3", [
+				"-readonly",
+				"-json",
+				db,
+				`SELECT target AS step, (julianday(max(timestamp)) - julianday(min(timestamp))) * 86400 AS seconds
+				 FROM states WHERE target IS NOT NULL GROUP BY target ORDER BY min(id)`,
+			]) || "[]",
+		);
+		// The engine names a step `<name>-<n>`, n counting the steps of that name.
+		return rows.map((r) => ({ step: r.step.replace(/-1$/, ""), seconds: r.seconds }));
+	}
+	return [];
+}
+
+/** One line: the split steps, the group steps (fewest to most seconds) and the rest, summed. */
+export function describeSteps(steps: readonly StepTime[]): string {
+	if (steps.length === 0) return "no step times found";
+	const of = (prefix: string) => steps.filter((s) => s.step.startsWith(prefix)).map((s) => s.seconds);
+	const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+	const splits = of("split part");
+	const groups = of("apply group");
+	const rest = sum(steps.map((s) => s.seconds)) - sum(splits) - sum(groups);
+	const range = (xs: number[]) =>
+		xs.length === 0 ? "none" : `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)} s each`;
+	return `split ${sum(splits).toFixed(1)} s (${splits.length} step(s)); ${groups.length} group steps, ${range(groups)}; the rest ${rest.toFixed(1)} s`;
+}
