@@ -5,7 +5,7 @@ import type { SegmentRow } from "./visitor-membership-queries";
  * What the shards answer an outbound listing, as it crosses RPC: parallel lists instead of one object
  * per row. A full run of 1,000,000 members brings back a million listed IDs from the partner-ID shards
  * and a million visitors' segment rows from the visitor shards, and structured clone copies lists of
- * strings and numbers several times faster than as many small objects (trait-part.ts measures it).
+ * strings and numbers several times faster than as many small objects (trait-part.ts gives the figures).
  */
 export interface PackedIds {
 	dpuuids: string[];
