@@ -22,6 +22,7 @@ import { describeHeap, type HeapPeak, sampleHeap } from "./lib/heap.ts";
 import { openInspector } from "./lib/inspector.ts";
 import { launch, run } from "./lib/proc.ts";
 import { profileIsolate } from "./lib/profile.ts";
+import { type CagePeak, describeCage, largestCage, sampleCage } from "./lib/v8-cage.ts";
 import { benchVars } from "./lib/vars.ts";
 import { describeSteps, type StepTime, stepTimes } from "./lib/workflow-steps.ts";
 
@@ -90,6 +91,8 @@ interface EdgeRun {
 	groups: number;
 	rssKb: number;
 	heap: HeapPeak;
+	/** The V8 heaps of the Worker's workerd, read from /proc (bench/lib/v8-cage.ts). */
+	cage: CagePeak;
 	/** Each step's seconds, of the trait file's Workflow and of the ID-sync file's. */
 	steps: StepTime[];
 	idSyncSteps: StepTime[];
@@ -116,9 +119,12 @@ async function edgeRun(gz: string, dir: string, lines = LINES): Promise<EdgeRun>
 	const edge = await startEdge({ persist, vars: benchVars({ INBOUND_SETTLE_SECONDS: "0" }) });
 	const inspector = await openInspector(edge.inspectorPort);
 	const sampler = sampleHeap(inspector);
+	const cageSampler = sampleCage(largestCage(edge.workerdPids()));
 	sampler.phase("ID-sync file");
+	cageSampler.phase("ID-sync file");
 	const idSyncSeconds = await deliver(edge.origin, ID_SYNC);
 	sampler.phase("trait file");
+	cageSampler.phase("trait file");
 	await put(`${NAME}.gz`, gz);
 	const profile = await profileIsolate(inspector, lines === LINES ? "trait-file" : `trait-file-${lines}`);
 	const seconds = await deliver(edge.origin, NAME);
@@ -128,13 +134,14 @@ async function edgeRun(gz: string, dir: string, lines = LINES): Promise<EdgeRun>
 		`SELECT count(*) AS groups FROM inbound_groups WHERE delivery_id = '${NAME}'`,
 	);
 	const heap = await sampler.stop();
+	const cage = cageSampler.stop();
 	inspector.close();
 	const rssKb = edge.workerdKb("VmHWM");
 	const steps = stepTimes(persist, "edgesync-inbound", { deliveryId: NAME });
 	const idSyncSteps = stepTimes(persist, "edgesync-inbound", { deliveryId: ID_SYNC });
 	await edge.stop();
 	const groups = counted?.groups ?? 0;
-	return { seconds, idSyncSeconds, receipt: receipt.receipt, groups, rssKb, heap, steps, idSyncSteps };
+	return { seconds, idSyncSeconds, receipt: receipt.receipt, groups, rssKb, heap, cage, steps, idSyncSteps };
 }
 
 /** Fires the cron and waits for the delivery's receipt; seconds from the cron to the receipt. */
@@ -215,13 +222,14 @@ export async function benchInbound(): Promise<void> {
 		console.log(`  ratio edge / sqlite3                      ${(sqlite / edge.seconds).toFixed(2)}`);
 		console.log(`  peak RSS of workerd (whole local runtime) ${Math.round(edge.rssKb / 1024)} MB`);
 		console.log(`  the Worker's V8 heap (isolate), peak      ${describeHeap(edge.heap)}`);
+		console.log(`  V8 heaps resident in workerd (/proc)      ${describeCage(edge.cage)}`);
 		if (LINES > 100_000) {
 			// The same pipeline on a tenth of the file: the Worker's memory must not grow with the file.
 			const small = join(dir, `small-${NAME}.gz`);
 			await generate(small, 100_000);
 			const tenth = await edgeRun(small, dir, 100_000);
 			console.log(
-				`  at 100,000 lines: Worker heap peak      ${describeHeap(tenth.heap)}; workerd peak RSS ${Math.round(tenth.rssKb / 1024)} MB`,
+				`  at 100,000 lines: Worker heap peak      ${describeHeap(tenth.heap)}; V8 heaps resident ${describeCage(tenth.cage)}; workerd peak RSS ${Math.round(tenth.rssKb / 1024)} MB`,
 			);
 		}
 		const r = edge.receipt;

@@ -12,7 +12,9 @@ import { describeHeap, sampleHeap } from "./lib/heap.ts";
 import { openInspector } from "./lib/inspector.ts";
 import { run } from "./lib/proc.ts";
 import { profileIsolate } from "./lib/profile.ts";
+import { describeCage, largestCage, sampleCage } from "./lib/v8-cage.ts";
 import { benchVars } from "./lib/vars.ts";
+import { describeStepKinds, stepTimes } from "./lib/workflow-steps.ts";
 
 const MEMBERS = Number(process.env.BENCH_MEMBERS ?? process.env.BENCH_LINES ?? 1_000_000);
 
@@ -59,7 +61,7 @@ async function copyToShards(persist: string): Promise<number> {
 	const profile = await profileIsolate(inspector, "copy");
 	const t0 = performance.now();
 	try {
-		const { id } = adminPostPatiently<{ id: string }>(edge.origin, "/graph/copies", { pageSize: 10_000 });
+		const { id } = await adminPostPatiently<{ id: string }>(edge.origin, "/graph/copies", { pageSize: 10_000 });
 		const copy = await eventually(
 			"the graph copy",
 			60 * 60_000,
@@ -103,9 +105,10 @@ async function edgeRun(dir: string, members: number) {
 	const fileBeforeKb = edge.workerdKb("RssFile");
 	const inspector = await openInspector(edge.inspectorPort);
 	const heap = sampleHeap(inspector);
+	const cageSampler = sampleCage(largestCage(edge.workerdPids()));
 	const profile = await profileIsolate(inspector, "run");
 	const t0 = performance.now();
-	const started = adminPostPatiently<Run>(base, "/destinations/1/runs", {});
+	const started = await adminPostPatiently<Run>(base, "/destinations/1/runs", {});
 	const done = await eventually(
 		"the outbound run",
 		60 * 60_000,
@@ -118,10 +121,12 @@ async function edgeRun(dir: string, members: number) {
 	const seconds = (performance.now() - t0) / 1000;
 	await profile.stop();
 	const heapPeak = await heap.stop();
+	const cage = cageSampler.stop();
 	inspector.close();
 	const peakKb = edge.workerdKb("VmHWM");
 	const anonAfterKb = edge.workerdKb("RssAnon");
 	const fileAfterKb = edge.workerdKb("RssFile");
+	const steps = stepTimes(persist, "edgesync-outbound", { runId: started.id });
 	await edge.stop();
 	if (done.status !== "sent") throw new Error(`run ${done.id} ${done.status}: ${done.error}`);
 	if (done.lines !== members) throw new Error(`run wrote ${done.lines} lines, expected ${members}`);
@@ -130,6 +135,8 @@ async function edgeRun(dir: string, members: number) {
 		copySeconds,
 		run: done,
 		heapPeak,
+		cage,
+		steps,
 		peakKb,
 		rssBeforeKb,
 		anonBeforeKb,
@@ -175,6 +182,7 @@ export async function benchOutbound(): Promise<void> {
 			console.log(
 				`  sqlite3 CLI | gzip, same lines                    ${sqlite.seconds.toFixed(1)} s   ${rate(members, sqlite.seconds)} members/s`,
 			);
+			console.log(`  its steps (the Workflow engine's times)          ${describeStepKinds(edge.steps)}`);
 			console.log(`  ratio edge / sqlite3                              ${(sqlite.seconds / edge.seconds).toFixed(2)}`);
 			console.log(
 				`  R2 bytes written (data files)                     ${edge.run.bytes.toLocaleString("en-US")} B in ${edge.run.files.length} file(s); sqlite3 | gzip: ${sqlite.bytes.toLocaleString("en-US")} B`,
@@ -184,6 +192,7 @@ export async function benchOutbound(): Promise<void> {
 			);
 			const mb = (kb: number) => Math.round(kb / 1024);
 			console.log(`  the Worker's V8 heap (isolate), peak            ${describeHeap(edge.heapPeak)}`);
+			console.log(`  V8 heaps resident in workerd (/proc)            ${describeCage(edge.cage)}`);
 			console.log(
 				`  of which anonymous (heap) before → after        ${mb(edge.anonBeforeKb)} → ${mb(edge.anonAfterKb)} MB; mapped files (D1's SQLite) ${mb(edge.fileBeforeKb)} → ${mb(edge.fileAfterKb)} MB`,
 			);

@@ -1,6 +1,6 @@
 // The admin API of an edge started by the harness (scripts/lib/wrangler-dev.ts), with its token.
 import { DEV_SECRETS } from "../../scripts/lib/wrangler-dev.ts";
-import { run } from "./proc.ts";
+import { launch } from "./proc.ts";
 
 /** An admin API call; throws on anything but 2xx. */
 export async function admin<T>(origin: string, path: string, init: RequestInit = {}): Promise<T> {
@@ -17,8 +17,9 @@ export async function admin<T>(origin: string, path: string, init: RequestInit =
  * waits until the Workflow it started lets the one workerd thread go (a 1M-member graph copy, a
  * 10M-member run's plan). curl waits as long as it takes.
  */
-export function adminPostPatiently<T>(origin: string, path: string, body: unknown): T {
-	const answer = run("curl", [
+export async function adminPostPatiently<T>(origin: string, path: string, body: unknown): Promise<T> {
+	// Not blocking this process: the heap samplers (bench/lib/heap.ts, v8-cage.ts) read on its timers.
+	const answer = await launch("curl", [
 		"-sS",
 		"--fail-with-body",
 		"--max-time",

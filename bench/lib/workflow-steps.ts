@@ -49,3 +49,24 @@ export function describeSteps(steps: readonly StepTime[]): string {
 		xs.length === 0 ? "none" : `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)} s each`;
 	return `split ${sum(splits).toFixed(1)} s (${splits.length} step(s)); ${groups.length} group steps, ${range(groups)}; the rest ${rest.toFixed(1)} s`;
 }
+
+/**
+ * One line for any Workflow: steps of the same name but their numbers (`write file 3 part 2`) summed,
+ * in the order first run, each with its count and longest when there are several.
+ */
+export function describeStepKinds(steps: readonly StepTime[]): string {
+	if (steps.length === 0) return "no step times found";
+	const kinds = new Map<string, number[]>();
+	for (const s of steps) {
+		const kind = s.step.replace(/\d+/g, "N");
+		kinds.set(kind, [...(kinds.get(kind) ?? []), s.seconds]);
+	}
+	return [...kinds]
+		.map(([kind, xs]) => {
+			const sum = xs.reduce((a, b) => a + b, 0).toFixed(1);
+			return xs.length === 1
+				? `${kind} ${sum} s`
+				: `${kind} ${sum} s (×${xs.length}, longest ${Math.max(...xs).toFixed(1)})`;
+		})
+		.join("; ");
+}

@@ -114,6 +114,15 @@ export function freePort(): Promise<number> {
 	});
 }
 
+/** Process ids of the processes named `name` in process group `group` (Linux only). */
+export function pidsIn(name: string, group: number): number[] {
+	const out = spawnSync("pgrep", ["-g", String(group), "-x", name], { encoding: "utf8" }).stdout ?? "";
+	return out
+		.split("\n")
+		.map(Number)
+		.filter((pid) => pid > 0);
+}
+
 export type StatusField = "VmHWM" | "VmRSS" | "RssAnon" | "RssFile";
 
 /**

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { stripVTControlCharacters } from "node:util";
-import { freePort, procStatusKb, runToEnd, type StatusField, startGroup } from "./process-group.ts";
+import { freePort, pidsIn, procStatusKb, runToEnd, type StatusField, startGroup } from "./process-group.ts";
 import { eventually, GiveUp } from "./wait.ts";
 
 const ROOT = path.join(import.meta.dirname, "..", "..");
@@ -105,6 +105,8 @@ export interface Edge {
 	query<Row>(sql: string): Promise<Row[]>;
 	/** A /proc status field (kB) of the workerd serving this edge. */
 	workerdKb(field: StatusField): number;
+	/** The workerd processes serving this edge: wrangler's proxy and the one running the Worker. */
+	workerdPids(): number[];
 	stop(): Promise<void>;
 }
 
@@ -191,6 +193,10 @@ async function launchEdge(
 		workerdKb(field) {
 			if (dev.pid === undefined) throw new Error("wrangler dev has no process id");
 			return procStatusKb("workerd", field, dev.pid);
+		},
+		workerdPids() {
+			if (dev.pid === undefined) throw new Error("wrangler dev has no process id");
+			return pidsIn("workerd", dev.pid);
 		},
 	};
 	return { edge };
