@@ -47,7 +47,18 @@ export function describeSteps(steps: readonly StepTime[]): string {
 	const rest = sum(steps.map((s) => s.seconds)) - sum(splits) - sum(groups);
 	const range = (xs: number[]) =>
 		xs.length === 0 ? "none" : `${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)} s each`;
-	return `split ${sum(splits).toFixed(1)} s (${splits.length} step(s)); ${groups.length} group steps, ${range(groups)}; the rest ${rest.toFixed(1)} s`;
+	return `split ${sum(splits).toFixed(1)} s (${splits.length} step(s)); ${groups.length} group steps, ${range(groups)}${trend(groups)}; the rest ${rest.toFixed(1)} s`;
+}
+
+/**
+ * With ten steps or more, the mean of the first fifth and of the last (in the order started): whether a
+ * delivery's group steps get slower as the shards fill.
+ */
+function trend(xs: readonly number[]): string {
+	if (xs.length < 10) return "";
+	const fifth = Math.floor(xs.length / 5);
+	const mean = (part: readonly number[]) => part.reduce((a, b) => a + b, 0) / part.length;
+	return `, first fifth ${mean(xs.slice(0, fifth)).toFixed(1)} s and last fifth ${mean(xs.slice(-fifth)).toFixed(1)} s on average`;
 }
 
 /**
