@@ -21,6 +21,7 @@ import { admin } from "./lib/admin.ts";
 import { describeHeap, type HeapPeak, sampleHeap } from "./lib/heap.ts";
 import { openInspector } from "./lib/inspector.ts";
 import { launch, run } from "./lib/proc.ts";
+import { bytesWritten } from "./lib/proc-io.ts";
 import { profileIsolate } from "./lib/profile.ts";
 import { type CagePeak, describeCage, largestCage, sampleCage } from "./lib/v8-cage.ts";
 import { benchVars } from "./lib/vars.ts";
@@ -91,6 +92,8 @@ interface EdgeRun {
 	groups: number;
 	rssKb: number;
 	heap: HeapPeak;
+	/** Bytes the Worker's workerd wrote (write() calls) during each file: mostly the shards' SQLite. */
+	written: { idSync: number; traits: number };
 	/** The V8 heaps of the Worker's workerd, read from /proc (bench/lib/v8-cage.ts). */
 	cage: CagePeak;
 	/** Each step's seconds, of the trait file's Workflow and of the ID-sync file's. */
@@ -119,15 +122,20 @@ async function edgeRun(gz: string, dir: string, lines = LINES): Promise<EdgeRun>
 	const edge = await startEdge({ persist, vars: benchVars({ INBOUND_SETTLE_SECONDS: "0" }) });
 	const inspector = await openInspector(edge.inspectorPort);
 	const sampler = sampleHeap(inspector);
-	const cageSampler = sampleCage(largestCage(edge.workerdPids()));
+	const worker = largestCage(edge.workerdPids());
+	const cageSampler = sampleCage(worker);
 	sampler.phase("ID-sync file");
 	cageSampler.phase("ID-sync file");
+	const beforeIdSync = bytesWritten(worker);
 	const idSyncSeconds = await deliver(edge.origin, ID_SYNC);
+	const idSyncBytes = bytesWritten(worker) - beforeIdSync;
 	sampler.phase("trait file");
 	cageSampler.phase("trait file");
 	await put(`${NAME}.gz`, gz);
 	const profile = await profileIsolate(inspector, lines === LINES ? "trait-file" : `trait-file-${lines}`);
+	const beforeTraits = bytesWritten(worker);
 	const seconds = await deliver(edge.origin, NAME);
+	const traitBytes = bytesWritten(worker) - beforeTraits;
 	await profile.stop();
 	const receipt = await admin<{ receipt: Record<string, unknown> }>(edge.origin, `/inbound-files/${NAME}`);
 	const [counted] = await edge.query<{ groups: number }>(
@@ -141,7 +149,18 @@ async function edgeRun(gz: string, dir: string, lines = LINES): Promise<EdgeRun>
 	const idSyncSteps = stepTimes(persist, "edgesync-inbound", { deliveryId: ID_SYNC });
 	await edge.stop();
 	const groups = counted?.groups ?? 0;
-	return { seconds, idSyncSeconds, receipt: receipt.receipt, groups, rssKb, heap, cage, steps, idSyncSteps };
+	return {
+		seconds,
+		idSyncSeconds,
+		receipt: receipt.receipt,
+		groups,
+		rssKb,
+		heap,
+		cage,
+		steps,
+		idSyncSteps,
+		written: { idSync: idSyncBytes, traits: traitBytes },
+	};
 }
 
 /** Fires the cron and waits for the delivery's receipt; seconds from the cron to the receipt. */
@@ -217,6 +236,11 @@ export async function benchInbound(): Promise<void> {
 		);
 		console.log(`  its steps (the Workflow engine's times)   ${describeSteps(edge.steps)}`);
 		console.log(`  the ID-sync file's steps                  ${describeSteps(edge.idSyncSteps)}`);
+		const perLine = (bytes: number, n: number) =>
+			`${(bytes / 2 ** 20).toFixed(0)} MB, ${Math.round(bytes / n).toLocaleString("en-US")} B a line`;
+		console.log(
+			`  workerd wrote (write() calls, /proc io)   trait file ${perLine(edge.written.traits, LINES)}; ID-sync file ${perLine(edge.written.idSync, pairs)}`,
+		);
 		console.log(`  sqlite3 CLI, same rows, same schema       ${sqlite.toFixed(1)} s   ${rate(sqlite)} lines/s`);
 		console.log(`  gunzip + line split (Node, the I/O limit) ${io.toFixed(2)} s   ${rate(io)} lines/s`);
 		console.log(`  ratio edge / sqlite3                      ${(sqlite / edge.seconds).toFixed(2)}`);
