@@ -8,7 +8,7 @@ import { pairStoreOf } from "../../core/graph/select";
 import worker from "../../worker";
 import { addCounters } from "../../worker/stats/aggregate";
 import { type CounterMessage, reasonKey } from "../../worker/stats/counters";
-import { flushIbsCounters } from "../../worker/stats/ibs-counters";
+import { countingWindow, flushIbsCounters, flushWindow } from "../../worker/stats/ibs-counters";
 import { call } from "./support/edge";
 import { runCron } from "./support/inbound";
 import { seedPartner } from "./support/partners";
@@ -138,6 +138,24 @@ describe("/ibs counts rejected and consent-blocked calls without touching D1", (
 			{ day: today, dpid: 0, metric: "bad_input", reason: "more than N IDs of one data source", count: 2 },
 			{ day: today, dpid: 0, metric: "bad_input", reason: "unknown dpid N", count: 2 },
 			{ day: today, dpid: 1000, metric: "consent_blocked", reason: "", count: 1 },
+		]);
+	});
+
+	it("flushes a window only by its own timer: one left from a window already flushed sends nothing", async () => {
+		expect((await call("/ibs:dpid=999&dpuuid=abc")).headers.get("X-Error")).toBe("300,104");
+		const first = countingWindow();
+		expect((await flushed()).map((m) => m.counts.length)).toEqual([1]); // the first window ends early
+		expect((await call("/ibs:dpid=998&dpuuid=abc")).headers.get("X-Error")).toBe("300,104");
+		vi.restoreAllMocks(); // flushed() left its own spy, with its calls
+		const sendBatch = vi.spyOn(env.PAIRS_QUEUE, "sendBatch");
+		await flushWindow(first, env.PAIRS_QUEUE); // the first window's timer, due now
+		expect(sendBatch).not.toHaveBeenCalled();
+		await flushWindow(countingWindow(), env.PAIRS_QUEUE); // the second window's own timer
+		expect(sendBatch).toHaveBeenCalledTimes(1);
+		expect(sendBatch.mock.calls[0]?.[0]).toEqual([
+			expect.objectContaining({
+				body: expect.objectContaining({ counts: [expect.objectContaining({ reason: "unknown dpid N", n: 1 })] }),
+			}),
 		]);
 	});
 
