@@ -37,7 +37,10 @@ export function stepTimes(persist: string, workflow: string, params: Record<stri
 	return [];
 }
 
-/** One line: the split steps summed, the group steps' count and their shortest and longest, the rest summed. */
+/**
+ * One line: the split steps summed, the group steps' count, shortest and longest (and their trend), the
+ * rest summed.
+ */
 export function describeSteps(steps: readonly StepTime[]): string {
 	if (steps.length === 0) return "no step times found";
 	const of = (prefix: string) => steps.filter((s) => s.step.startsWith(prefix)).map((s) => s.seconds);

@@ -2,6 +2,7 @@
 // process group (so stopping it ends everything it started, and nothing else), free ports, and the
 // memory of the processes in a group as /proc reports it.
 import { type ChildProcess, execFile, spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 
 export interface RunOptions {
@@ -130,7 +131,15 @@ export type StatusField = "VmHWM" | "VmRSS" | "RssAnon" | "RssFile";
  * them (Linux only). VmHWM is the peak, VmRSS now; RssAnon is heap and stacks, RssFile mapped files.
  */
 export function procStatusKb(name: string, field: StatusField, group: number): number {
-	const script = `for p in $(pgrep -g ${group} -x ${name}); do grep ${field} /proc/$p/status; done`;
-	const out = spawnSync("sh", ["-c", script], { encoding: "utf8" }).stdout ?? "";
-	return Math.max(0, ...out.split("\n").map((l) => Number(l.replace(/\D+/g, "")) || 0));
+	const kbOf = (pid: number) => {
+		let status = "";
+		try {
+			status = readFileSync(`/proc/${pid}/status`, "utf8");
+		} catch {
+			// It ended between pgrep and the read: it holds nothing.
+		}
+		const line = status.split("\n").find((l) => l.startsWith(`${field}:`));
+		return Number(line?.replace(/\D+/g, "")) || 0;
+	};
+	return Math.max(0, ...pidsIn(name, group).map(kbOf));
 }
