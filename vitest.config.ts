@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync, statfsSync } from "node:fs";
 import path from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
@@ -7,6 +7,12 @@ import { defineConfig } from "vitest/config";
 if (!existsSync(path.join(import.meta.dirname, "dist", "tag.js"))) {
 	throw new Error("dist/tag.js is missing: run `npm run build` first (`npm test` builds it for you).");
 }
+
+// Local storage of every test (miniflare's D1, R2, Durable Objects and Workflows under os.tmpdir(), and
+// the e2e suites' `wrangler dev` state) on tmpfs when the machine has one: nothing there must outlive the
+// run, and on disk the SQLite commits' fsyncs left the cores waiting (worker suites ~20 % faster, README).
+// A TMPDIR set by the caller wins; a small tmpfs (a container's default 64 MB) is left alone.
+if (!process.env.TMPDIR && isRoomyDir("/dev/shm", 2 * 1024 ** 3)) process.env.TMPDIR = "/dev/shm";
 
 const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
 
@@ -132,3 +138,14 @@ export default defineConfig({
 		],
 	},
 });
+
+/** A directory this process may write, with at least `bytes` free. */
+function isRoomyDir(dir: string, bytes: number): boolean {
+	try {
+		accessSync(dir, constants.W_OK);
+		const fs = statfsSync(dir);
+		return fs.bavail * fs.bsize >= bytes;
+	} catch {
+		return false;
+	}
+}
