@@ -9,8 +9,8 @@ if (!existsSync(path.join(import.meta.dirname, "dist", "tag.js"))) {
 }
 
 // Local storage of every test (miniflare's D1, R2, Durable Objects and Workflows under os.tmpdir(), and
-// the e2e suites' `wrangler dev` state) on tmpfs when the machine has one: nothing there must outlive the
-// run, and on disk the SQLite commits' fsyncs left the cores waiting (worker suites ~20 % faster, README).
+// the e2e suites' `wrangler dev` state) on tmpfs when the machine has one: nothing there needs to outlive the
+// run, and on disk the SQLite commits' fsyncs left the cores waiting 10–19 % of the time (README).
 // A TMPDIR set by the caller wins; a small tmpfs (a container's default 64 MB) is left alone.
 if (!process.env.TMPDIR && isRoomyDir("/dev/shm", 2 * 1024 ** 3)) process.env.TMPDIR = "/dev/shm";
 
