@@ -143,8 +143,8 @@ export default defineConfig({
 function isRoomyDir(dir: string, bytes: number): boolean {
 	try {
 		accessSync(dir, constants.W_OK);
-		const fs = statfsSync(dir);
-		return fs.bavail * fs.bsize >= bytes;
+		const space = statfsSync(dir);
+		return space.bavail * space.bsize >= bytes;
 	} catch {
 		return false;
 	}
