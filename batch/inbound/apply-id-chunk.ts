@@ -6,7 +6,8 @@ import type { InboundFileName, Tally } from "./parse";
 
 /**
  * File-based ID sync, one group: reads whose master IDs have UUIDs, decides the pairs (decideIdChunk,
- * pure), writes them to the graph and then the group's counts to D1. The pair write is an idempotent
+ * pure; a row of a visitor who opted out pairs nothing, so dropping one changes no other row's pairs),
+ * writes them to the graph and then the group's counts to D1. The pair write is an idempotent
  * upsert (a repeat changes nothing), and a group already recorded returns its stored counts, so a retry
  * after a failure between the two writes counts once.
  */
@@ -28,9 +29,12 @@ export async function applyIdSyncChunk(
 		master === 0
 			? new Map(masterIds.filter(isUuid).map((id) => [id, id]))
 			: await graph.uuidsOfPartnerIds(master, masterIds);
-	const optedOut = await graph.optedOutAmong([...new Set(uuidOf.values())]);
-	const decision = decideIdChunk(name, lines, { uuidOf, optedOut });
-	await graph.upsert(decision.events, now);
+	// The graph refuses the pairs of visitors who opted out and names them; only then are their rows
+	// counted as not matched. Asking first would cost one more call to every visitor shard per group.
+	const asIfNoneOptedOut = decideIdChunk(name, lines, { uuidOf, optedOut: new Set() });
+	const { optedOutVisitors } = await graph.upsert(asIfNoneOptedOut.events, now);
+	const decision =
+		optedOutVisitors.size === 0 ? asIfNoneOptedOut : decideIdChunk(name, lines, { uuidOf, optedOut: optedOutVisitors });
 	await recordGroupTally(db, deliveryId, group, decision.tally, now);
 	return decision.tally;
 }

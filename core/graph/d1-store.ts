@@ -2,7 +2,7 @@ import { allInSlices, slices } from "../db/json-each";
 import { d1Memberships } from "./memberships/d1-memberships";
 import type { PairEvent } from "./pair-event";
 import * as sql from "./queries";
-import { partnerIdRecordOf, type VisitorRecord } from "./records";
+import { emptyUpsertResult, partnerIdRecordOf, type VisitorRecord } from "./records";
 import type { PairStore } from "./store";
 
 /**
@@ -13,17 +13,24 @@ export function d1PairStore(db: D1Database): PairStore {
 	return {
 		...d1Memberships(db),
 		async upsert(events, now = Date.now()) {
-			if (events.length === 0) return { kept: [], created: new Set() };
+			if (events.length === 0) return emptyUpsertResult();
 			// One batch = one transaction: what is refused, what is new and the write see the same graph.
 			const json = sql.eventsJson(events);
-			const [refused, fresh] = await db.batch<sql.PositionRow>([
+			const [refused, fresh] = await db.batch<sql.RefusedPositionRow | sql.PositionRow>([
 				db.prepare(sql.OPTED_OUT_POSITIONS).bind(json),
 				db.prepare(sql.NEW_POSITIONS).bind(json),
 				...pairUpsertStatements(db, events, now),
 			]);
-			const refusedAt = new Set(refused?.results.map((r) => r.position));
-			const kept = events.filter((_, i) => !refusedAt.has(i));
-			return { kept, created: firstPerKey(events, fresh?.results ?? []) };
+			const refusedRows = (refused?.results ?? []) as sql.RefusedPositionRow[];
+			const refusedAt = new Set(refusedRows.map((r) => r.position));
+			const optedOutVisitors = new Set(
+				refusedRows.filter((r) => r.visitor === 1).map((r) => events[r.position]?.uuid ?? ""),
+			);
+			return {
+				kept: events.filter((_, i) => !refusedAt.has(i)),
+				created: firstPerKey(events, fresh?.results ?? []),
+				optedOutVisitors,
+			};
 		},
 		async visitor(uuid) {
 			const [optedOut, pairs] = await db.batch([

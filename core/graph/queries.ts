@@ -7,8 +7,11 @@ import { REFRESH_AFTER_MS } from "./refresh";
  * value, so JSON is how many rows fit in one statement).
  */
 
+// An event `e` (a json_each row) whose visitor has opted out.
+const VISITOR_OPTED_OUT = "EXISTS (SELECT 1 FROM opt_outs o WHERE o.uuid = e.value ->> '$.uuid')";
+
 // An event `e` (a json_each row) whose visitor or partner ID has opted out.
-const OPTED_OUT = `(EXISTS (SELECT 1 FROM opt_outs o WHERE o.uuid = e.value ->> '$.uuid')
+const OPTED_OUT = `(${VISITOR_OPTED_OUT}
 	OR EXISTS (SELECT 1 FROM partner_opt_outs p
 		WHERE p.dpid = e.value ->> '$.dpid' AND p.dpuuid = e.value ->> '$.dpuuid'))`;
 
@@ -32,8 +35,16 @@ WHERE (excluded.last_seen >= id_pairs.last_seen AND excluded.uuid <> id_pairs.uu
 	OR excluded.last_seen >= id_pairs.last_seen + ${REFRESH_AFTER_MS}
 	OR excluded.first_seen < id_pairs.first_seen`;
 
-/** ?1 = JSON array of PairEvent; returns the array positions of events that must not be kept. */
-export const OPTED_OUT_POSITIONS = `SELECT e.key AS position FROM json_each(?1) AS e WHERE ${OPTED_OUT}`;
+/**
+ * ?1 = JSON array of PairEvent; returns the array positions of events that must not be kept, each
+ * with whether its visitor opted out (1) or only its partner ID (0).
+ */
+export const OPTED_OUT_POSITIONS = `SELECT e.key AS position, ${VISITOR_OPTED_OUT} AS visitor
+FROM json_each(?1) AS e WHERE ${OPTED_OUT}`;
+export interface RefusedPositionRow {
+	position: number;
+	visitor: 0 | 1;
+}
 
 /** ?1 = JSON array of PairEvent; positions of kept events whose partner ID the graph does not hold yet. */
 export const NEW_POSITIONS = `SELECT e.key AS position FROM json_each(?1) AS e

@@ -40,6 +40,15 @@ export interface UpsertResult<E> {
 	kept: E[];
 	/** Of the kept events, the first sighting of each partner ID the graph did not hold before. */
 	created: Set<E>;
+	/**
+	 * The visitors among the events who had opted out: all their events were refused. Callers that
+	 * count by visitor (the ID-sync file's receipt) learn it here instead of asking the graph first.
+	 */
+	optedOutVisitors: Set<string>;
+}
+
+export function emptyUpsertResult<E>(): UpsertResult<E> {
+	return { kept: [], created: new Set(), optedOutVisitors: new Set() };
 }
 
 /** A mapping row as both stores read it (snake_case columns), or none. */

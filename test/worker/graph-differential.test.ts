@@ -104,6 +104,7 @@ describe("property: the sharded store answers as the D1 reference", () => {
 						expect([...b.created].map((e) => events.indexOf(e)).sort()).toEqual(
 							[...a.created].map((e) => events.indexOf(e)).sort(),
 						);
+						expect([...b.optedOutVisitors].sort()).toEqual([...a.optedOutVisitors].sort());
 					} else if (s.kind === "forget-visitor") {
 						await d1.forgetVisitor(uuid(s.visitor), T0 + s.hour * HOUR);
 						await shards.forgetVisitor(uuid(s.visitor), T0 + s.hour * HOUR);

@@ -213,6 +213,42 @@ describe("writes only on change", () => {
 	});
 });
 
+describe("an opt-out that lands between the sharded store's question and its mirror", () => {
+	it("refuses the visitor's new pair, takes the mapping back and names the visitor", async () => {
+		const tag = `late-opt-out-${Date.now()}`;
+		const ranges = [...initialRanges("visitor", 2), ...initialRanges("partner_id", 2)];
+		const map = shardMapOf(
+			1,
+			ranges.map((r) => ({ ...r, shard: `${tag}-${r.shard}` })),
+		);
+		// The real visitor shards; A opts out just before a mirror reaches A's shard.
+		const visitors = {
+			getByName(name: string) {
+				const stub = env.VISITOR_SHARDS.getByName(name);
+				return new Proxy(stub, {
+					get(target, key) {
+						if (key !== "recordPairs") return Reflect.get(target, key);
+						return async (...args: Parameters<typeof target.recordPairs>) => {
+							if (args[0].some((p) => p.uuid === A)) await target.optOut(A, T0);
+							return target.recordPairs(...args);
+						};
+					},
+				});
+			},
+		} as unknown as typeof env.VISITOR_SHARDS;
+		const store = shardedPairStore({ visitors, partnerIds: env.PARTNER_ID_SHARDS }, async () => map);
+		const late = { dpid: 1000, dpuuid: "late", uuid: A, at: T0 };
+		const bystander = { dpid: 1000, dpuuid: "other", uuid: B, at: T0 };
+		expect(await store.upsert([late, bystander], T0)).toEqual({
+			kept: [bystander],
+			created: new Set([bystander]),
+			optedOutVisitors: new Set([A]),
+		});
+		expect((await store.partnerId(1000, "late")).uuid).toBeNull();
+		expect((await store.partnerId(1000, "other")).uuid).toBe(B);
+	});
+});
+
 describe("segment backfill on the shards", () => {
 	it("is one job per visitor shard, evaluated inside it (paged there), a few shards per step", async () => {
 		const tag = `backfill-${Date.now()}`;

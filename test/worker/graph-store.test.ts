@@ -83,9 +83,14 @@ describe.each(["d1", "shards"] as const)("the ID graph (%s)", (kind) => {
 		expect(await graph.isOptedOut(A)).toBe(true);
 		expect(await graph.optedOutAmong([A, B])).toEqual(new Set([A]));
 		const late = { dpid: 3000, dpuuid: "z1", uuid: A, at: T0 + 10 };
-		expect(await graph.upsert([late], T0 + 10)).toEqual({ kept: [], created: new Set() });
+		const bystander = { dpid: 3000, dpuuid: "z2", uuid: B, at: T0 + 10 };
+		expect(await graph.upsert([late, bystander], T0 + 10)).toEqual({
+			kept: [bystander],
+			created: new Set([bystander]),
+			optedOutVisitors: new Set([A]),
+		});
 		expect((await graph.partnerId(3000, "z1")).uuid).toBeNull();
-		expect((await graph.visitor(B)).pairs).toHaveLength(1);
+		expect((await graph.visitor(B)).pairs).toHaveLength(2);
 	});
 
 	it("a partner opt-out erases a held ID for good and leaves no trace of an unknown one", async () => {
@@ -97,7 +102,8 @@ describe.each(["d1", "shards"] as const)("the ID graph (%s)", (kind) => {
 		expect(await graph.partnerId(1000, "never-seen")).toMatchObject({ uuid: null, optedOutAt: null });
 		expect((await graph.visitor(A)).pairs).toEqual([]);
 		const again = { dpid: 1000, dpuuid: "x1", uuid: B, at: T0 + 10 };
-		expect((await graph.upsert([again], T0 + 10)).kept).toEqual([]);
+		// Refused for the partner ID alone: the visitor is not named as opted out.
+		expect(await graph.upsert([again], T0 + 10)).toEqual({ kept: [], created: new Set(), optedOutVisitors: new Set() });
 		expect((await graph.visitor(B)).pairs).toEqual([]);
 	});
 

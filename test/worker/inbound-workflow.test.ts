@@ -323,6 +323,23 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 			["q2", "3".repeat(38)],
 		]);
 	});
+	it("an ID-sync file of UUIDs: a UUID that opted out gets no pair, the others do", async () => {
+		await seedPartner({ dpid: 2000 });
+		await pairStoreOf(env).forgetVisitor(U2, 5);
+		const id = `adobe_id_0_2000_${T}.sync`;
+		await upload(`2000/inbound/${id}`, `${U1}\tq1\n${U2}\tq2\n${U2}\tq3\n`);
+		const receipt = (await processDelivery(id))?.receipt;
+		expect(receipt).toMatchObject({
+			"Records received": 3,
+			"No Matching AAM ID": 2,
+			"Stored Records": 1,
+			"Total devices": 1,
+		});
+		expect(receipt?.["Sample lines"].noMatchingId).toEqual([`line 2: ${U2}\tq2`, `line 3: ${U2}\tq3`]);
+		expectAddsUp(receipt);
+		expect([...(await pairStoreOf(env).uuidsOfPartnerIds(2000, ["q1", "q2", "q3"]))]).toEqual([["q1", U1]]);
+		expect((await pairStoreOf(env).visitor(U2)).pairs).toEqual([]);
+	});
 });
 
 describe("the operator's caps, counted in the receipt after AAM's fields", () => {

@@ -1,4 +1,5 @@
 import type { PairEvent } from "../pair-event";
+import { emptyUpsertResult } from "../records";
 import type { PairStore } from "../store";
 import { partnerIdBucket, visitorBucket } from "./bucket";
 import { shardedMemberships } from "./membership-store";
@@ -29,7 +30,7 @@ export function shardedPairStore(ns: ShardNamespaces, shardMap: () => Promise<Sh
 	return {
 		...shardedMemberships(ns, shardMap),
 		async upsert(events, now = Date.now()) {
-			if (events.length === 0) return { kept: [], created: new Set() };
+			if (events.length === 0) return emptyUpsertResult();
 			const map = await shardMap();
 			// A visitor who opted out must not get a mapping at all: asked before any partner ID moves.
 			const optedOut = await optedOutAmong(
@@ -48,11 +49,17 @@ export function shardedPairStore(ns: ShardNamespaces, shardMap: () => Promise<Sh
 					return result.changes;
 				}),
 			);
-			await mirrorChanges(asserted.flat(), now, {
+			const refusedLate = await mirrorChanges(asserted.flat(), now, {
 				visitor: (uuid) => visitorShard(map, uuid),
 				partner: (dpid, dpuuid) => partnerShard(map, dpid, dpuuid),
 			});
-			return { kept: candidates.filter((e) => !refused.has(e)), created };
+			// A visitor who opted out between the question above and the mirror: refused there, and named.
+			for (const p of refusedLate) optedOut.add(p.uuid);
+			return {
+				kept: candidates.filter((e) => !refused.has(e) && !optedOut.has(e.uuid)),
+				created: new Set([...created].filter((e) => !optedOut.has(e.uuid))),
+				optedOutVisitors: optedOut,
+			};
 		},
 		async visitor(uuid) {
 			return visitorShard(await shardMap(), uuid).read(uuid);
