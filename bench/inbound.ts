@@ -126,9 +126,11 @@ async function edgeRun(gz: string, dir: string, lines = LINES): Promise<EdgeRun>
 	const cageSampler = sampleCage(worker);
 	sampler.phase("ID-sync file");
 	cageSampler.phase("ID-sync file");
+	const idSyncProfile = await profileIsolate(inspector, lines === LINES ? "id-sync-file" : `id-sync-file-${lines}`);
 	const beforeIdSync = bytesWritten(worker);
 	const idSyncSeconds = await deliver(edge.origin, ID_SYNC);
 	const idSyncBytes = bytesWritten(worker) - beforeIdSync;
+	await idSyncProfile.stop();
 	sampler.phase("trait file");
 	cageSampler.phase("trait file");
 	await put(`${NAME}.gz`, gz);
