@@ -45,7 +45,8 @@ function runCheck({ name, command, args }: (typeof checks)[number]): Promise<Out
 
 const queue = [...checks];
 const outcomes: Outcome[] = [];
-async function worker(): Promise<void> {
+/** Runs checks off the shared queue until it is empty: one of these per core. */
+async function drainQueue(): Promise<void> {
 	for (let next = queue.shift(); next; next = queue.shift()) {
 		const outcome = await runCheck(next);
 		outcomes.push(outcome);
@@ -55,7 +56,7 @@ async function worker(): Promise<void> {
 	}
 }
 
-await Promise.all(Array.from({ length: Math.max(1, Math.min(availableParallelism(), checks.length)) }, worker));
+await Promise.all(Array.from({ length: Math.max(1, Math.min(availableParallelism(), checks.length)) }, drainQueue));
 const failed = outcomes.filter((o) => !o.ok).map((o) => o.name);
 if (failed.length > 0) {
 	console.error(`checks failed: ${failed.join(", ")}`);

@@ -23,9 +23,11 @@ export function d1PairStore(db: D1Database): PairStore {
 			]);
 			const refusedRows = (refused?.results ?? []) as sql.RefusedPositionRow[];
 			const refusedAt = new Set(refusedRows.map((r) => r.position));
-			const optedOutVisitors = new Set(
-				refusedRows.filter((r) => r.visitor === 1).map((r) => events[r.position]?.uuid ?? ""),
-			);
+			const optedOutVisitors = new Set<string>();
+			for (const r of refusedRows) {
+				const event = events[r.position];
+				if (r.visitor === 1 && event) optedOutVisitors.add(event.uuid);
+			}
 			return {
 				kept: events.filter((_, i) => !refusedAt.has(i)),
 				created: firstPerKey(events, fresh?.results ?? []),
