@@ -191,7 +191,8 @@ async function deliver(origin: string, id: string): Promise<{ seconds: number; s
 		250,
 	);
 	const seconds = (performance.now() - t0) / 1000;
-	const seenLateMs = Date.now() - (done.finishedAt ?? Date.now());
+	if (done.finishedAt === null) throw new Error(`delivery ${id} is done but has no finish time`);
+	const seenLateMs = Date.now() - done.finishedAt;
 	await cron;
 	return { seconds, seenLateMs };
 }
