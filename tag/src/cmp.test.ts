@@ -58,9 +58,13 @@ describe("askCmps", () => {
 		const w: CmpWindow = {
 			__uspapi: (_c, _v, cb) => cb({ uspString: "1YNN" }, true),
 			__gpp: (_c, cb) => {
-				cb({ pingData: { signalStatus: "not ready" } }, true);
+				cb({ pingData: { cmpStatus: "loaded", signalStatus: "not ready" } }, true);
 				setTimeout(
-					() => cb({ pingData: { signalStatus: "ready", gppString: "DBAA", applicableSections: [-1] } }, true),
+					() =>
+						cb(
+							{ pingData: { cmpStatus: "loaded", signalStatus: "ready", gppString: "DBAA", applicableSections: [-1] } },
+							true,
+						),
 					2000,
 				);
 			},
@@ -126,6 +130,60 @@ describe("askCmps", () => {
 		const pending = askCmps(w, 300);
 		await vi.advanceTimersByTimeAsync(300);
 		await expect(pending).resolves.toEqual({ tcf: null });
+	});
+
+	it("gives a GPP stub whose CMP never loads up after the timeout, keeping the other CMPs' answers", async () => {
+		const w: CmpWindow = {
+			__uspapi: (_c, _v, cb) => cb({ uspString: "1YNN" }, true),
+			__gpp: (_c, cb) => cb({ pingData: { cmpStatus: "stub", signalStatus: "not ready" } }, true),
+		};
+		let answer: unknown;
+		void askCmps(w, 300).then((a) => {
+			answer = a;
+		});
+		await vi.advanceTimersByTimeAsync(299);
+		expect(answer).toBeUndefined();
+		await vi.advanceTimersByTimeAsync(1);
+		expect(answer).toEqual({ usp: "1YNN" });
+	});
+
+	it("waits for the visitor once a GPP CMP behind its stub has loaded, past the timeout", async () => {
+		type GppCallback = Parameters<NonNullable<CmpWindow["__gpp"]>>[1];
+		let listener: GppCallback = () => {};
+		const w: CmpWindow = {
+			__gpp: (_c, cb) => {
+				listener = cb;
+				cb({ pingData: { cmpStatus: "stub", signalStatus: "not ready" } }, true);
+			},
+		};
+		let answer: unknown;
+		void askCmps(w, 300).then((a) => {
+			answer = a;
+		});
+		await vi.advanceTimersByTimeAsync(200);
+		listener({ pingData: { cmpStatus: "loaded", signalStatus: "not ready" } }, true);
+		await vi.advanceTimersByTimeAsync(60_000);
+		expect(answer).toBeUndefined();
+		listener(
+			{ pingData: { cmpStatus: "loaded", signalStatus: "ready", gppString: "DBAA", applicableSections: [7] } },
+			true,
+		);
+		await vi.advanceTimersByTimeAsync(0);
+		expect(answer).toEqual({ gpp: "DBAA", gppSid: "7" });
+	});
+
+	it("gives a GPP CMP that is still loading, or in error, only the timeout", async () => {
+		for (const cmpStatus of ["loading", "error"]) {
+			const w: CmpWindow = { __gpp: (_c, cb) => cb({ pingData: { cmpStatus, signalStatus: "not ready" } }, true) };
+			let answer: unknown;
+			void askCmps(w, 300).then((a) => {
+				answer = a;
+			});
+			await vi.advanceTimersByTimeAsync(299);
+			expect(answer).toBeUndefined();
+			await vi.advanceTimersByTimeAsync(1);
+			expect(answer).toEqual({});
+		}
 	});
 
 	it("ignores an unsuccessful US privacy call", async () => {

@@ -2,7 +2,7 @@ import type { Answers, TcData } from "./consent";
 
 type Callback<T> = (data: T, success: boolean) => void;
 interface GppEvent {
-	pingData?: { signalStatus?: string; gppString?: string; applicableSections?: number[] };
+	pingData?: { cmpStatus?: string; signalStatus?: string; gppString?: string; applicableSections?: number[] };
 }
 /** The CMP APIs the tag talks to, when the page has them (IAB TCF v2, US Privacy, GPP 1.1). */
 export interface CmpWindow {
@@ -74,9 +74,11 @@ export function askCmps(w: CmpWindow, wait: number): Promise<Answers> {
 		jobs.push(
 			listen(wait, (done, heard) =>
 				gpp("addEventListener", (e, ok) => {
-					heard();
 					const p = e?.pingData;
 					if (!ok) return done();
+					// Only a loaded CMP is alive: the IAB stub answers at once as "stub" although the CMP's main
+					// script may never come (an ad blocker), and "error" is final; both keep the short wait.
+					if (p?.cmpStatus === "loaded") heard();
 					if (p?.signalStatus === "ready") {
 						a.gpp = p.gppString;
 						// As the CMP says it, "-1" (no section applies) included: without gpp_sid the edge would

@@ -65,6 +65,21 @@ describe("the tag with the IAB's reference CMPs", () => {
 		expect([back.get("gpp"), back.get("gpp_sid"), back.get("us_privacy")]).toEqual([gpp, "7", "1YNN"]);
 	});
 
+	it("a GPP CMP that never finishes loading: the tag gives up on it after the consent timeout and goes on with the US privacy answer", async () => {
+		const { page, edgeRequests } = await openPage();
+		await page.clock.install();
+		await page.goto(h.site.url("gpp-reference", "127.0.0.1", { status: "loading", usp: "1YNN" }));
+		await page.clock.fastForward(1_000);
+		expect(edgeRequests).toEqual(["/tag.js"]);
+		const idResponse = page.waitForResponse(isCall("/id?"));
+		await page.clock.fastForward(600);
+		const id = await idResponse;
+		expect(Object.fromEntries(new URL(id.url()).searchParams)).toEqual({ us_privacy: "1YNN" });
+		const { uuid } = (await id.json()) as { uuid: string };
+		expect(uuid).toMatch(UUID);
+		expect(await uuidSeenByPage(page)).toBe(uuid);
+	});
+
 	it("a TCF CMP still loading after the 1.5 s wait: the tag keeps waiting, and the consented page view counts", async () => {
 		const { page, edgeRequests } = await openPage();
 		await page.clock.install();
