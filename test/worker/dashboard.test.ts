@@ -104,6 +104,7 @@ describe("dashboard login", () => {
 		expect(cookie).toMatch(/; Secure/);
 		expect(cookie).toMatch(/; HttpOnly/);
 		expect(cookie).toMatch(/; SameSite=Strict/);
+		expect(cookie).toMatch(/; Max-Age=28800(;|$)/); // 8 hours
 		expect(cookie).not.toContain(ADMIN);
 	});
 
@@ -118,6 +119,32 @@ describe("dashboard login", () => {
 
 	it("refuses a login form posted from another site", async () => {
 		expect((await post("/admin/login", { token: ADMIN }, { origin: "https://evil.example" })).status).toBe(403);
+	});
+
+	it("is no key to the admin API: the session cookie alone gets 401 there", async () => {
+		const cookie = await login(ADMIN);
+		const res = await call("/api/v1/partners", { cookie });
+		expect(res.status).toBe(401);
+		expect(res.headers.getSetCookie()).toEqual([]);
+	});
+
+	it("goes by Sec-Fetch-Site when a browser sends no Origin: cross-site is refused, same-origin is not", async () => {
+		const form = (site: string) =>
+			call("/admin/login", {
+				method: "POST",
+				body: new URLSearchParams({ token: ADMIN }),
+				headers: { "Sec-Fetch-Site": site, "Content-Type": "application/x-www-form-urlencoded" },
+			});
+		expect((await form("cross-site")).status).toBe(403);
+		expect((await form("same-site")).status).toBe(403);
+		expect((await form("same-origin")).status).toBe(303);
+	});
+
+	it("refuses a login body over 64 KB with 413 before reading it, and sets no cookie", async () => {
+		const res = await post("/admin/login", { token: ADMIN, padding: "x".repeat(70_000) });
+		expect(res.status).toBe(413);
+		expect(await res.text()).toContain("body larger than 65536 bytes");
+		expect(res.headers.getSetCookie()).toEqual([]);
 	});
 
 	it("ignores a forged or altered session cookie", async () => {

@@ -1,6 +1,5 @@
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
-import { fail } from "../http/errors";
+import { limitAdminBody } from "../http/limits";
 import type { AppEnv } from "../http/types";
 import { previewRoutes } from "./destinations/preview-routes";
 import { destinationRoutes } from "./destinations/routes";
@@ -17,21 +16,12 @@ import { segmentRoutes } from "./segments/routes";
 import { statsRoutes } from "./stats/routes";
 import { traitRoutes } from "./traits/routes";
 
-/** Admin JSON bodies are small; anything larger is a mistake or an attack. */
-export const MAX_ADMIN_BODY_BYTES = 64 * 1024;
-
 const api = apiApp();
 api.use("*", async (c, next) => {
 	c.set("errorStyle", "json");
 	await next();
 });
-api.use(
-	"*",
-	bodyLimit({
-		maxSize: MAX_ADMIN_BODY_BYTES,
-		onError: () => fail(413, `body larger than ${MAX_ADMIN_BODY_BYTES} bytes`),
-	}),
-);
+api.use("*", limitAdminBody);
 api.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
 	type: "http",
 	scheme: "bearer",

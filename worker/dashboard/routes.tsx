@@ -9,6 +9,7 @@ import { secretsOf } from "../../core/config/secrets";
 import { listGrants } from "../../core/grants/store";
 import { getPartner, listPartners } from "../../core/partners/store";
 import { beginAttempt } from "../auth/failure-throttle";
+import { limitAdminBody } from "../http/limits";
 import { clientKey, enforceLimit } from "../http/rate-limit";
 import { readStats } from "../stats/read";
 import { recentInbound, recentOutbound } from "../stats/store";
@@ -42,6 +43,7 @@ dashboardRoutes.use("*", async (c, next) => {
 });
 // A form posted from another origin is refused before anything else (the forms' tokens are the second line).
 dashboardRoutes.use("*", csrf());
+dashboardRoutes.use("*", limitAdminBody);
 dashboardRoutes.route("/", assetRoutes);
 dashboardRoutes.route("/", grantFormRoutes);
 
