@@ -69,6 +69,15 @@ describe("redirect allow-list (property)", () => {
 	});
 });
 
+describe("redirect length", () => {
+	it("takes a redir of 2,048 characters and refuses one of 2,049, before parsing it", () => {
+		const base = "https://partner.example/?p=";
+		const atLimit = base + "a".repeat(2_048 - base.length);
+		expect(redirectProblem(atLimit, ALLOWED)).toBeNull();
+		expect(redirectProblem(`${atLimit}a`, ALLOWED)).toBe("redir longer than 2048 characters");
+	});
+});
+
 describe("/ibs parameter parser (property)", () => {
 	const partner: Partner = {
 		dpid: 1000,
