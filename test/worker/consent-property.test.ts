@@ -1,7 +1,10 @@
 import { GppModel } from "@iabgpp/cmpapi";
+import { Segment, TCModel, TCString } from "@iabtcf/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type Consent, ConsentInputError, type ConsentSignals, evaluateConsent } from "../../worker/consent";
+import { MAX_TCF_VENDOR_ENTRIES, tcfVendorEntries } from "../../worker/consent/tcf-size";
+import { testGvl } from "../support/test-gvl";
 
 // Valid seeds to mutate, so the decoders are reached with near-valid input and not only rejected at the syntax gate.
 const seed = new GppModel();
@@ -94,6 +97,45 @@ describe("evaluateConsent on arbitrary input", () => {
 				expect(() => evaluateConsent(s, p)).not.toThrow();
 			}),
 			{ numRuns: 1000 },
+		);
+	});
+});
+
+describe("TC string size check (property)", () => {
+	const ids = Array.from({ length: 3_000 }, (_, i) => i + 1);
+	const gvl = testGvl(ids);
+
+	it("sizes every string the IAB encoder makes at no fewer entries than its vendors, within the cap", () => {
+		const vendorSet = fc.uniqueArray(fc.integer({ min: 1, max: 3_000 }), { maxLength: 400 });
+		fc.assert(
+			fc.property(vendorSet, vendorSet, fc.boolean(), (consents, interests, disclosed) => {
+				const model = new TCModel(gvl);
+				model.cmpId = 10;
+				model.cmpVersion = 1;
+				model.isServiceSpecific = true;
+				model.vendorConsents.set(consents);
+				model.vendorLegitimateInterests.set(interests);
+				const tc = TCString.encode(model, disclosed ? { segments: [Segment.CORE, Segment.VENDORS_DISCLOSED] } : {});
+				const entries = tcfVendorEntries(tc);
+				// What the encoder kept (it drops interests in vendors that declare none), as the decoder reads it.
+				const decoded = TCString.decode(tc);
+				const held =
+					decoded.vendorConsents.size + decoded.vendorLegitimateInterests.size + decoded.vendorsDisclosed.size;
+				expect(entries).not.toBeNull();
+				expect(entries).toBeGreaterThanOrEqual(held);
+				expect(decoded.vendorConsents.size).toBe(consents.length);
+				expect(entries).toBeLessThanOrEqual(MAX_TCF_VENDOR_ENTRIES);
+			}),
+			{ numRuns: 60 },
+		);
+	});
+
+	it("never throws, whatever the text", () => {
+		fc.assert(
+			fc.property(fc.oneof(text, mutated(SEED_TC)), (s) => {
+				const entries = tcfVendorEntries(s);
+				expect(entries === null || entries >= 0).toBe(true);
+			}),
 		);
 	});
 });

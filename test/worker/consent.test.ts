@@ -40,6 +40,27 @@ function gppString(sections: { tcfeuv2?: string; fields?: Record<string, Record<
 	return model.encode();
 }
 
+/**
+ * `tcString({})` with its vendor consent section replaced by `entries` ranges of vendors 1–65535: valid
+ * to the decoder, which expands every range one vendor at a time.
+ */
+function tcStringWithRanges(entries: number): string {
+	const bits = [...(tcString({}).split(".")[0] ?? "")].map((c) => B64.indexOf(c).toString(2).padStart(6, "0")).join("");
+	const field = (value: number, width: number) => value.toString(2).padStart(width, "0");
+	const vendorsAt = 213; // the core fields before the vendor section (TCF v2)
+	const rangeEncoded = bits[vendorsAt + 16] === "1";
+	expect(rangeEncoded).toBe(true); // a few vendors far apart: the encoder picks ranges
+	let end = vendorsAt + 29;
+	for (let i = Number.parseInt(bits.slice(vendorsAt + 17, vendorsAt + 29), 2); i > 0; i--) {
+		end += bits[end] === "1" ? 33 : 17;
+	}
+	let out = bits.slice(0, vendorsAt) + field(65_535, 16) + field(1, 1) + field(entries, 12);
+	out += `${field(1, 1)}${field(1, 16)}${field(65_535, 16)}`.repeat(entries) + bits.slice(end);
+	out = out.padEnd(Math.ceil(out.length / 6) * 6, "0");
+	return (out.match(/.{6}/g) ?? []).map((sextet) => B64[Number.parseInt(sextet, 2)]).join("");
+}
+const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
 const consent = (signals: ConsentSignals, policy: Partial<ConsentPolicy> = {}) =>
 	evaluateConsent(signals, { ...POLICY, ...policy });
 
@@ -84,6 +105,18 @@ describe("TCF (gdpr, gdpr_consent)", () => {
 
 	it("gdpr=1 without a consent string is no consent", () => {
 		expect(consent({ gdpr: "1" })).toMatchObject({ edge: false, reason: "gdpr=1 without gdpr_consent" });
+	});
+
+	it("refuses a string whose vendor ranges add up past every vendor ID, before the decoder expands them", () => {
+		// 700 ranges of vendors 1–65535 in 3.9 KB: 46 million inserts for the decoder, seconds of CPU.
+		const hostile = tcStringWithRanges(700);
+		expect(hostile.length).toBeLessThan(4_000);
+		expect(consent({ gdpr: "1", gdprConsent: hostile })).toMatchObject({
+			edge: false,
+			reason: "gdpr_consent declares more vendor entries than TCF allows",
+		});
+		// One full range is as much as a real list can hold, and is decoded as usual.
+		expect(consent({ gdpr: "1", gdprConsent: tcStringWithRanges(1) }).edge).toBe(true);
 	});
 
 	it("a string that does not decode is no consent, not an input error", () => {
@@ -197,6 +230,21 @@ describe("GPP (gpp, gpp_sid)", () => {
 		const usnatOnly = gppString({ fields: { usnat: { SaleOptOut: 2 } } });
 		expect(consent({ gpp: usnatOnly, gppSid: "2,7" }).reason).toBe("gpp section 2 is in gpp_sid but not in gpp");
 		expect(consent({ gppSid: "2" }).edge).toBe(false);
+	});
+
+	it("refuses a tcfeuv2 section whose vendor ranges add up past every vendor ID, before expanding them", () => {
+		const section = tcStringWithRanges(700);
+		const gpp = gppString({ tcfeuv2: tcString({}), fields: { usnat: { SaleOptOut: 2 } } }).replace(
+			tcString({}).split(".")[0] ?? "",
+			section,
+		);
+		expect(gpp).toContain(section);
+		expect(consent({ gpp, gppSid: "2,7" })).toMatchObject({
+			edge: false,
+			reason: "gpp tcfeuv2 section declares more vendor entries than TCF allows",
+		});
+		// Not applicable, the section is never decoded: the usnat answer stands.
+		expect(consent({ gpp, gppSid: "7" }).edge).toBe(true);
 	});
 
 	it("treats a gpp string that does not decode as no consent", () => {

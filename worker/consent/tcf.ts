@@ -1,5 +1,6 @@
 import { RestrictionType, TCString } from "@iabtcf/core";
 import { ALLOW, type Ruling, refuse } from "./ruling";
+import { MAX_TCF_VENDOR_ENTRIES, tcfVendorEntries } from "./tcf-size";
 
 /** TCF Purpose 1: store and/or access information on a device (a cookie, a stored pair). */
 const STORAGE_PURPOSE = 1;
@@ -10,6 +11,10 @@ const STORAGE_PURPOSE = 1;
  * `source` names where the string came from, for the refusal text.
  */
 export function tcfRuling(tcString: string, edgeVendorId: number, source: string): Ruling {
+	// Before the decoder, whose cost follows the vendor ranges a string declares, not its length.
+	const entries = tcfVendorEntries(tcString);
+	if (entries === null) return refuse(`${source} does not decode`);
+	if (entries > MAX_TCF_VENDOR_ENTRIES) return refuse(`${source} declares more vendor entries than TCF allows`);
 	const model = decode(tcString);
 	if (!model) return refuse(`${source} does not decode`);
 	if (!model.purposeConsents.has(STORAGE_PURPOSE)) return refuse(`no TCF purpose ${STORAGE_PURPOSE} consent`);
