@@ -1,5 +1,7 @@
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { DestinationInput } from "../../batch/outbound/destinations/schema";
+import { putDestination } from "../../batch/outbound/destinations/store";
 import { putSegment } from "../../batch/segments/store";
 import { putTrait } from "../../batch/traits/store";
 import { call } from "./support/edge";
@@ -63,6 +65,9 @@ describe("destinations admin API", () => {
 		["a bad schedule", { schedule: "every day" }, /five-field cron/],
 		["a six-field schedule", { schedule: "0 0 3 * * *" }, /five-field cron/],
 		["a minute out of range", { schedule: "61 * * * *" }, /minute: 61/],
+		["a schedule that never fires (31 February)", { schedule: "0 0 31 2 *" }, /schedule.*never fires/],
+		["a schedule that never fires (30 February)", { schedule: "0 0 30 2 *" }, /schedule.*never fires/],
+		["a schedule that never fires (31 April)", { schedule: "0 0 31 4 *" }, /schedule.*never fires/],
 		["a tiny split size", { splitLines: 10 }, /splitLines/],
 		[
 			"an S3 prefix that climbs out",
@@ -160,6 +165,20 @@ describe("destinations admin API", () => {
 			}
 		},
 	);
+
+	it("accepts a schedule that fires only on leap days", async () => {
+		const res = await put(7, destination({ schedule: "0 0 29 2 *" }));
+		expect(res.status).toBe(200);
+		expect(await res.json()).toMatchObject({ schedule: "0 0 29 2 *" });
+	});
+
+	it("still reads back a destination stored with a schedule that never fires, before such schedules were refused", async () => {
+		await putDestination(env.DB, 7, { ...DestinationInput.parse(destination()), schedule: "0 0 31 2 *" }, 0);
+		const res = await call("/api/v1/destinations/7", { headers: ADMIN });
+		expect(res.status).toBe(200);
+		expect(await res.json()).toMatchObject({ id: 7, schedule: "0 0 31 2 *" });
+		expect((await call("/api/v1/destinations", { headers: ADMIN })).status).toBe(200);
+	});
 
 	it("is admin only", async () => {
 		expect((await call("/api/v1/destinations")).status).toBe(401);

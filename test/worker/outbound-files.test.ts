@@ -1,10 +1,15 @@
+import { introspectWorkflowInstance } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { dataFileName } from "../../batch/outbound/runs/naming";
+import { startRunNow } from "../../batch/outbound/runs/start";
+import { findRun } from "../../batch/outbound/runs/store";
 import { pairStoreOf } from "../../core/graph/select";
+import { call } from "./support/edge";
 import {
 	DPID,
 	infoOfRun,
+	NEVER,
 	outboundBytes,
 	outboundLines,
 	pair,
@@ -13,6 +18,7 @@ import {
 	seedSegments,
 	traitsChange,
 } from "./support/outbound";
+import { seedPartner } from "./support/partners";
 
 const U = (n: number) => String(n).repeat(38);
 const MIN = 60_000;
@@ -121,6 +127,65 @@ describe("iter files for a scripted history of trait changes", () => {
 		const run = await runAt(1, T0);
 		expect(run).toMatchObject({ status: "sent", lines: 0, error: null });
 		expect((await infoOfRun(run)).Files).toHaveLength(1);
+	});
+});
+
+describe("iter files after the destination lists other members", () => {
+	const ADMIN = {
+		Authorization: "Bearer test-admin-token-9Qm2xK7vR4pL8sT1wZ6yB3nD",
+		"Content-Type": "application/json",
+	};
+	/** A replace through the admin API, as the operator makes it (the stored template stays). */
+	const putOverApi = (id: number, changes: Record<string, unknown>) =>
+		call(`/api/v1/destinations/${id}`, {
+			method: "PUT",
+			headers: ADMIN,
+			body: JSON.stringify({ dpid: DPID, name: "d", segments: [10], mode: "iter", schedule: NEVER, ...changes }),
+		});
+
+	beforeEach(async () => {
+		await traitsChange(T0, { [U(1)]: { add: [1, 2] }, [U(2)]: { add: [1] }, [U(3)]: { add: [2] } });
+		await seedDestination(1, { segments: [10] });
+		expect(await linesOf(1, T0 + 10 * MIN)).toEqual(["pa\t10", "pb\t10"]);
+	});
+
+	it("list every member again, like a first run, once a segment is added: its members were never sent", async () => {
+		expect((await putOverApi(1, { segments: [10, 11] })).status).toBe(200);
+		const run = await runAt(1, T0 + 20 * MIN);
+		expect(run.since).toBe(0);
+		expect(await outboundLines(run.files[0]?.name ?? "")).toEqual(["pa\t10,11", "pb\t10", "pc\t11"]);
+		// Then changes only again.
+		expect(await linesOf(1, T0 + 30 * MIN)).toEqual([]);
+	});
+
+	it("list every member of the new partner once the destination moves to it", async () => {
+		await seedPartner({ dpid: 2000 });
+		await pairStoreOf(env).upsert([{ dpid: 2000, dpuuid: "qa", uuid: U(1), at: 1 }], 1);
+		expect((await putOverApi(1, { dpid: 2000 })).status).toBe(200);
+		const run = await runAt(1, T0 + 20 * MIN);
+		expect(run).toMatchObject({ dpid: 2000, since: 0 });
+		expect(await outboundLines(run.files[0]?.name ?? "", 2000)).toEqual(["qa\t10"]);
+	});
+
+	it("keep listing changes only when the partner and the set of segments stay (renamed, segments reordered)", async () => {
+		expect((await putOverApi(1, { segments: [10, 11] })).status).toBe(200);
+		await linesOf(1, T0 + 20 * MIN);
+		expect((await putOverApi(1, { name: "renamed", segments: [11, 10] })).status).toBe(200);
+		expect(await linesOf(1, T0 + 30 * MIN)).toEqual([]);
+	});
+
+	it("list every member on the next run when a segment is added while a run is under way", async () => {
+		const runId = `1-${T0 + 20 * MIN}`;
+		await using instance = await introspectWorkflowInstance(env.OUTBOUND_WORKFLOW, `outbound-${runId}`);
+		await instance.modify(async (m) => m.disableRetryDelays());
+		expect(await startRunNow(env, 1, NEVER, T0 + 20 * MIN)).toBe(runId);
+		expect((await putOverApi(1, { segments: [10, 11] })).status).toBe(200);
+		await instance.waitForStatus("complete");
+		expect(await findRun(env.DB, runId)).toMatchObject({ status: "sent" });
+		// Whether that run was planned before or after the change, it must not move the watermark past it.
+		const next = await runAt(1, T0 + 30 * MIN);
+		expect(next.since).toBe(0);
+		expect(await outboundLines(next.files[0]?.name ?? "")).toEqual(["pa\t10,11", "pb\t10", "pc\t11"]);
 	});
 });
 

@@ -43,6 +43,18 @@ ON CONFLICT (id) DO UPDATE SET dpid = ?2, name = ?3, segments = ?4, mode = ?5, s
 	split_lines = ?8, targets = ?9, summary_emails = ?11, pid_alias = ?12, template = ?13, header = ?14, updated_at = ?10
 RETURNING ${COLUMNS}`;
 
+/**
+ * ?1 id, ?2 dpid, ?3 segments JSON: run just before PUT_DESTINATION, in its transaction. The iter watermark
+ * starts over (the next iter run lists every member) unless destination ?1 already exists for partner ?2
+ * with the same set of segments: a run lists that partner's IDs in those segments, so a new partner or a
+ * new segment would otherwise never get the members it already had.
+ */
+export const RESET_WATERMARK_IF_LISTING_CHANGES = `UPDATE destination_state SET sent_until = 0
+WHERE destination_id = ?1 AND NOT EXISTS (
+	SELECT 1 FROM destinations d WHERE d.id = ?1 AND d.dpid = ?2
+		AND NOT EXISTS (SELECT value FROM json_each(d.segments) EXCEPT SELECT value FROM json_each(?3))
+		AND NOT EXISTS (SELECT value FROM json_each(?3) EXCEPT SELECT value FROM json_each(d.segments)))`;
+
 /** ?1 id. */
 export const DELETE_DESTINATION = "DELETE FROM destinations WHERE id = ?1";
 

@@ -13,6 +13,10 @@ export async function findDestination(db: D1Database, id: number): Promise<Desti
 	return row ? sql.toDestination(row) : null;
 }
 
+/**
+ * Creates or replaces destination `id`. A replace that changes the partner or the set of segments resets
+ * the iter watermark: the next iter run is a first run, listing every member (RESET_WATERMARK_IF_LISTING_CHANGES).
+ */
 export async function putDestination(
 	db: D1Database,
 	id: number,
@@ -22,25 +26,30 @@ export async function putDestination(
 	const stored = d.template === undefined || d.header === undefined ? await findDestination(db, id) : null;
 	const template = d.template ?? stored?.template ?? AAM_DEFAULT_TEMPLATE;
 	const header = d.header === undefined ? (stored?.header ?? null) : d.header;
-	const row = await db
-		.prepare(sql.PUT_DESTINATION)
-		.bind(
-			id,
-			d.dpid,
-			d.name,
-			JSON.stringify(d.segments),
-			d.mode,
-			d.schedule.trim().replace(/\s+/g, " "),
-			d.gzip ? 1 : 0,
-			d.splitLines,
-			JSON.stringify(d.targets),
-			now,
-			JSON.stringify(d.summaryEmails),
-			d.pidAlias,
-			template,
-			header,
-		)
-		.first<sql.DestinationRow>();
+	const segments = JSON.stringify(d.segments);
+	// A new partner or set of segments starts the iter watermark over, in the same transaction.
+	const [, put] = await db.batch<sql.DestinationRow>([
+		db.prepare(sql.RESET_WATERMARK_IF_LISTING_CHANGES).bind(id, d.dpid, segments),
+		db
+			.prepare(sql.PUT_DESTINATION)
+			.bind(
+				id,
+				d.dpid,
+				d.name,
+				segments,
+				d.mode,
+				d.schedule.trim().replace(/\s+/g, " "),
+				d.gzip ? 1 : 0,
+				d.splitLines,
+				JSON.stringify(d.targets),
+				now,
+				JSON.stringify(d.summaryEmails),
+				d.pidAlias,
+				template,
+				header,
+			),
+	]);
+	const row = put?.results[0];
 	if (!row) throw new Error(`destination ${id} was not written`);
 	return sql.toDestination(row);
 }

@@ -44,9 +44,19 @@ ON CONFLICT (id) DO NOTHING`;
 export const RELEASE_RUN =
 	"UPDATE destination_state SET running_run = NULL WHERE destination_id = ?1 AND running_run = ?2";
 
-/** ?1 destination, ?2 until: the iter watermark moves on only after a run was sent everywhere. */
-export const ADVANCE_WATERMARK =
-	"UPDATE destination_state SET sent_until = max(sent_until, ?2) WHERE destination_id = ?1";
+/**
+ * ?1 destination, ?2 until, ?3 run id, ?4 the dpid and ?5 the segments JSON the run listed. The iter
+ * watermark moves on only after a run was sent everywhere, and only if the destination was not given
+ * another partner or set of segments while the run was under way: that change reset the watermark
+ * (RESET_WATERMARK_IF_LISTING_CHANGES), and an iter run claimed before it (its `since` is no longer the
+ * watermark) or planned before it (it listed other members) must not undo the reset.
+ */
+export const ADVANCE_WATERMARK = `UPDATE destination_state SET sent_until = max(sent_until, ?2)
+WHERE destination_id = ?1
+	AND EXISTS (SELECT 1 FROM outbound_runs r WHERE r.id = ?3 AND (r.mode = 'full' OR r.since = destination_state.sent_until))
+	AND EXISTS (SELECT 1 FROM destinations d WHERE d.id = ?1 AND d.dpid = ?4
+		AND NOT EXISTS (SELECT value FROM json_each(d.segments) EXCEPT SELECT value FROM json_each(?5))
+		AND NOT EXISTS (SELECT value FROM json_each(?5) EXCEPT SELECT value FROM json_each(d.segments)))`;
 
 const RUN_COLUMNS = `id, destination_id, dpid, mode, trigger, timestamp, since, until, status, files, lines, bytes,
 	outcomes, error, started_at, finished_at`;

@@ -1,6 +1,7 @@
 import { pairStoreOf } from "../../../core/graph/select";
+import { InputError } from "../../../core/input-error";
 import { createOrAdopt, outboundWorkflowId } from "../../workflows";
-import { nextRunAfter } from "../schedule";
+import { nextRunAfter, scheduleProblem } from "../schedule";
 import type { Trigger } from "./schema";
 import { claimRun, ensureState, failUnstartedRun, schedulingStates, setNextRun } from "./store";
 
@@ -18,14 +19,20 @@ export async function startDueRuns(env: Env, now: number): Promise<string[]> {
 	const started: string[] = [];
 	const failed: number[] = [];
 	for (const d of await schedulingStates(env.DB)) {
-		if (d.schedule !== d.current_schedule || d.next_run_at === null) {
-			await setNextRun(env.DB, d.id, d.current_schedule, nextRunAfter(d.current_schedule, now));
+		const rescheduled = d.schedule !== d.current_schedule || d.next_run_at === null;
+		const due = d.next_run_at !== null && d.next_run_at <= now;
+		if (!rescheduled && (d.running_run !== null || !due)) continue;
+		// A schedule whose next run cannot be computed (one that never fires, saved before such schedules
+		// were refused) skips its destination, every pass, with a log line; the others are scheduled as usual.
+		const nextRun = nextRunOrSkip(d.id, d.current_schedule, now);
+		if (nextRun === null) continue;
+		if (rescheduled) {
+			await setNextRun(env.DB, d.id, d.current_schedule, nextRun);
 			continue;
 		}
-		if (d.running_run !== null || d.next_run_at > now) continue;
 		// One destination whose run cannot start does not hold back the others (its failure is recorded).
 		try {
-			const runId = await claimAndStart(env, d.id, "schedule", now, nextRunAfter(d.current_schedule, now));
+			const runId = await claimAndStart(env, d.id, "schedule", now, nextRun);
 			if (runId) started.push(runId);
 		} catch (err) {
 			console.error(`could not start a run of destination ${d.id}`, err);
@@ -34,6 +41,16 @@ export async function startDueRuns(env: Env, now: number): Promise<string[]> {
 	}
 	if (failed.length > 0) throw new Error(`could not start runs of destinations ${failed.join(", ")}`);
 	return started;
+}
+
+/** The destination's next scheduled run, or null (logged) when its schedule cannot give one. */
+function nextRunOrSkip(destinationId: number, schedule: string, now: number): number | null {
+	try {
+		return nextRunAfter(schedule, now);
+	} catch (err) {
+		console.error(`destination ${destinationId} skipped: its schedule cannot be run (save one that fires)`, err);
+		return null;
+	}
 }
 
 /**
@@ -49,6 +66,9 @@ export async function pruneListedRemovals(env: Env, now: number): Promise<boolea
 
 /** An operator's "run now": null when a run of this destination is still under way. */
 export async function startRunNow(env: Env, destinationId: number, schedule: string, now: number) {
+	// Refused (400) rather than failing: a schedule saved before "never fires" was refused has no next run.
+	const problem = scheduleProblem(schedule, now);
+	if (problem) throw new InputError([`schedule: ${problem}; save a schedule that fires, then run it`]);
 	// A destination that was never scheduled gets its state row first (its next scheduled run stays).
 	await ensureState(env.DB, destinationId, schedule, nextRunAfter(schedule, now));
 	return claimAndStart(env, destinationId, "manual", now, null);

@@ -39,7 +39,8 @@ export async function markRunFailed(env: Env, runId: string, reason: string): Pr
 	await deleteWork(env.EXCHANGE, runId);
 	const run = await findRun(env.DB, runId);
 	if (run?.status !== "running") return;
-	await finishRun(env.DB, run, { status: "failed", outcomes: run.outcomes, error: reason.slice(0, 500) }, Date.now());
+	const failed = { status: "failed" as const, outcomes: run.outcomes, error: reason.slice(0, 500) };
+	await finishRun(env.DB, { ...run, listed: null }, failed, Date.now());
 }
 
 /** Step: the optional summary e-mail to the destination's recipients. */
@@ -59,5 +60,6 @@ export function runMailFolder(runId: string): string {
 }
 
 function runRef(plan: RunPlan) {
-	return { id: plan.runId, destinationId: plan.naming.destinationId, until: plan.scope.until };
+	const listed = { dpid: plan.scope.dpid, segments: plan.scope.segments };
+	return { id: plan.runId, destinationId: plan.naming.destinationId, until: plan.scope.until, listed };
 }

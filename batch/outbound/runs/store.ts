@@ -25,13 +25,20 @@ export async function recordFiles(db: D1Database, runId: string, files: readonly
 	await db.prepare(sql.RECORD_FILES).bind(runId, JSON.stringify(files), lines, bytes).run();
 }
 
+/** What a run listed: the partner and segments of its plan (ADVANCE_WATERMARK compares them). */
+export interface Listed {
+	dpid: number;
+	segments: readonly number[];
+}
+
 /**
  * Ends a run in one transaction: its status and each target's outcome, the destination freed for the
- * next run, and (only when every target took every file) the iter watermark moved to the run's `until`.
+ * next run, and (only when every target took every file, and the destination still lists what the run
+ * listed) the iter watermark moved to the run's `until`. A sent run says what it `listed`.
  */
 export async function finishRun(
 	db: D1Database,
-	run: Pick<Run, "id" | "destinationId" | "until">,
+	run: Pick<Run, "id" | "destinationId" | "until"> & { listed: Listed | null },
 	end: { status: "sent" | "failed"; outcomes: Record<string, TargetOutcome>; error: string | null },
 	now: number,
 ): Promise<void> {
@@ -39,7 +46,13 @@ export async function finishRun(
 		db.prepare(sql.FINISH_RUN).bind(run.id, end.status, JSON.stringify(end.outcomes), end.error, now),
 		db.prepare(sql.RELEASE_RUN).bind(run.destinationId, run.id),
 	];
-	if (end.status === "sent") statements.push(db.prepare(sql.ADVANCE_WATERMARK).bind(run.destinationId, run.until));
+	if (end.status === "sent") {
+		if (!run.listed) throw new Error(`run ${run.id} was sent without saying what it listed`);
+		const { dpid, segments } = run.listed;
+		statements.push(
+			db.prepare(sql.ADVANCE_WATERMARK).bind(run.destinationId, run.until, run.id, dpid, JSON.stringify(segments)),
+		);
+	}
 	await db.batch(statements);
 }
 
