@@ -26,9 +26,32 @@ export const DEFAULT_MAX_SIGNALS_PER_LINE = 10_000;
  * useful lines (26 bytes, a user and two traits) bench/inbound-scale.ts measures 4–5 µs a line through
  * the split's whole path on a 2-vCPU machine, 160–220 s for 1 GiB of them (longer lines cost less per
  * byte: bench/hostile.ts). 1 GiB fits, where a 5 GB file would fail on CPU instead of being cut.
- * And a small gzip bomb (gzip reaches about 1,000:1) costs the cap, not hours.
+ * And a small gzip bomb (gzip reaches about 1,000:1) costs the cap, not hours; gzip that makes little
+ * or no content is bounded by GZIP_LIMITS below.
  */
 export const DEFAULT_MAX_FILE_BYTES = 2 ** 30;
+
+/**
+ * What a gzip file's compressed bytes may cost beyond the content they make: the size cap above counts
+ * content only, and some gzip makes none. Each member costs a fresh inflater state whatever it holds:
+ * a file of empty members (20 bytes each) cost about 370 ms of CPU per MiB and made no content, so 1 GiB
+ * of them outlasted the split step's 300 s CPU cap on every retry; empty deflate blocks and zero padding
+ * between members make none either, and cost per byte like real data with no end.
+ * - `freeMembers`, `contentBytesPerMember`: the first 1,000 members are free, each further one needs
+ *   4 KiB of content made before it. `cat` of up to 1,000 gzip files of any size passes, so do pigz (one
+ *   member) and bgzip (one member per 64 KiB of content, 16 times the rule's need); a 1 GiB file may
+ *   hold 263,144 members, about 2 s of their set-up.
+ * - `overheadBytes`: the compressed bytes read (padding included) may exceed the content made from them
+ *   by at most 1 MiB. gzip does not make text bigger, and incompressible data by 5 bytes per 64 KiB
+ *   (80 KiB a GiB): a file is read to at most its content plus 1 MiB, so its cost follows the size cap.
+ * Past either, the rest of the file is not read: a file error (`gzip_members`, `gzip_overhead`) after the
+ * lines read, one format error in the receipt with the reason.
+ */
+export const GZIP_LIMITS = {
+	freeMembers: 1_000,
+	contentBytesPerMember: 4_096,
+	overheadBytes: 1024 * 1024,
+} as const;
 
 /**
  * Lines one group step applies (a bucket is never cut, so a group can hold more). Each group has a

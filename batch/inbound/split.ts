@@ -44,8 +44,11 @@ export interface PartSplit {
  * sorted by the bucket of the line's user (groups/route.ts), counting the lines that fail on their own
  * (format errors, invalid IDs). Memory is one piece at most, whatever the file size; one step per file
  * keeps a step's CPU within the file size cap (core/inbound-limits.ts). Deterministic, so a retry
- * rewrites the same pieces. An encrypted file that fails anywhere, its end included, is refused whole:
- * the pieces it wrote are discarded before the step returns, so no group step ever reads its lines.
+ * rewrites the same pieces (the same R2 keys, the same D1 rows by piece number). A read of the file
+ * that fails (R2, the network: the parser's SourceReadError) is no damage of the file: it throws out of
+ * the step, and the Workflow retries it rather than count the unread rest as a format error. An
+ * encrypted file that fails anywhere, its end included, is refused whole: the pieces it wrote are
+ * discarded before the step returns, so no group step ever reads its lines.
  */
 export async function splitPart(env: Env, deliveryId: string, part: number, from: SplitFrom): Promise<PartSplit> {
 	const delivery = await loadDelivery(env.DB, deliveryId);

@@ -1,5 +1,6 @@
 // The cost of hostile inbound lines and files (issue 11): parsing is linear in what a line holds, the
-// caps bound what a line or a file can make the edge read, and rule matching follows the line's keys.
+// caps bound what a line or a file can make the edge read (gzip's compressed bytes included), and rule
+// matching follows the line's keys.
 // Work is counted (characters examined, rules tried), never timed: bench/hostile.ts measures speed.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
@@ -199,10 +200,112 @@ describe("key-value rules: the work per line follows the line's keys", () => {
 	});
 });
 
+describe("gzip that makes little or no content: its cost bounded per compressed byte", () => {
+	/** The rules, stated here rather than read from the code under test (core/inbound-limits.ts). */
+	const FREE_MEMBERS = 1_000;
+	const CONTENT_PER_MEMBER = 4_096;
+	const OVERHEAD = 2 ** 20;
+
+	/** `bytes` in 4 KiB chunks, counting what the parser pulled. */
+	function counted(bytes: Uint8Array): { body: ReadableStream<Uint8Array>; consumed: () => number } {
+		let consumed = 0;
+		const body = streamOf(bytes, 4_096).pipeThrough(
+			new TransformStream<Uint8Array, Uint8Array>({
+				transform(chunk, controller) {
+					consumed += chunk.length;
+					controller.enqueue(chunk);
+				},
+			}),
+		);
+		return { body, consumed: () => consumed };
+	}
+
+	const repeat = (member: Uint8Array, times: number) => {
+		const out = new Uint8Array(member.length * times);
+		for (let i = 0; i < times; i++) out.set(member, i * member.length);
+		return out;
+	};
+
+	it("a file of empty gzip members (20 bytes, no content) stops at member 1,001, its rest unread", async () => {
+		const empty = await gzip(new Uint8Array(0));
+		expect(empty.length).toBe(20);
+		// 1 MiB of them cost about 370 ms of CPU; 1 GiB outlasted the split step's 300 s cap on every retry.
+		const file = repeat(empty, 52_428);
+		const { body, consumed } = counted(file);
+		const outcomes = await parseAll(body, { name: GZ, idType: "partner" });
+		expect(outcomes).toEqual([
+			{
+				type: "file_error",
+				code: "gzip_members",
+				message: `too many gzip members: member 1001 after 0 bytes of content (at most ${FREE_MEMBERS}, then 1 per ${CONTENT_PER_MEMBER} bytes); rest not read: gzip it as one stream`,
+				afterLine: 0,
+				refused: false,
+			},
+		]);
+		expect(consumed()).toBeLessThanOrEqual((FREE_MEMBERS + 1) * 20 + 4_096);
+	});
+
+	it("members of one byte each stop the same way, after the lines they made", async () => {
+		const member = await gzip(new TextEncoder().encode("u"));
+		const lineMembers = await Promise.all(["u", "\t", "1", "\n"].map((b) => gzip(new TextEncoder().encode(b))));
+		const oneLine = new Uint8Array(lineMembers.flatMap((m) => [...m]));
+		// 250 lines of four one-byte members, then one-byte members without end.
+		const file = new Uint8Array([...repeat(oneLine, 250), ...repeat(member, 10_000)]);
+		const outcomes = await parseAll(counted(file).body, { name: GZ, idType: "partner" });
+		expect(outcomes.filter((o) => o.type === "record")).toHaveLength(250);
+		expect(outcomes.at(-1)).toMatchObject({ type: "file_error", code: "gzip_members", afterLine: 250 });
+	});
+
+	it("reads the multi-member files real tools make: cat of 1,000 files, then members paid for by content", async () => {
+		// 1,000 files concatenated (`cat *.gz`), whatever their size; empty ones included.
+		const empty = await gzip(new Uint8Array(0));
+		const one = await gzip(new TextEncoder().encode("u\t1\n"));
+		const cat = new Uint8Array([...repeat(empty, 500), ...repeat(one, 500)]);
+		const catOutcomes = await parseAll(counted(cat).body, { name: GZ, idType: "partner" });
+		expect(catOutcomes.map((o) => o.type)).toEqual(Array(500).fill("record"));
+		// Past the first 1,000, a member per 4 KiB of content (bgzip makes one per 64 KiB, pigz one in all).
+		const lines = Array.from({ length: 64 }, (_, i) => `user-${String(i).padStart(4, "0")}\t${"1,".repeat(26)}1`);
+		const content = new TextEncoder().encode(`${lines.join("\n")}\n`);
+		expect(content.length).toBe(CONTENT_PER_MEMBER);
+		const file = repeat(await gzip(content), 1_500);
+		const outcomes = await parseAll(counted(file).body, { name: GZ, idType: "partner" });
+		expect(outcomes.filter((o) => o.type === "record")).toHaveLength(64 * 1_500);
+		expect(outcomes.filter((o) => o.type !== "record")).toEqual([]);
+	});
+
+	it("empty deflate blocks or zero padding, content-free: read to 1 MiB past the content, then a file error", async () => {
+		const header = [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3];
+		// Stored blocks of no bytes (not final): 5 bytes each, nothing out; then the final block and trailer.
+		const emptyBlocks = repeat(new Uint8Array([0, 0, 0, 0xff, 0xff]), 400_000);
+		const blocks = new Uint8Array([...header, ...emptyBlocks, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+		const padding = new Uint8Array([
+			...(await gzip(new TextEncoder().encode("u\t1\n"))),
+			...new Uint8Array(3 * OVERHEAD),
+		]);
+		for (const file of [blocks, padding]) {
+			const { body, consumed } = counted(file);
+			const outcomes = await parseAll(body, { name: GZ, idType: "partner" });
+			expect(outcomes.at(-1)).toMatchObject({
+				type: "file_error",
+				code: "gzip_overhead",
+				message: expect.stringMatching(
+					/^gzip without content: \d+ compressed bytes made [04] bytes \(at most 1048576 more\); rest not read/,
+				),
+			});
+			expect(consumed()).toBeLessThanOrEqual(OVERHEAD + 4 + 8_192 + 4_096);
+		}
+	});
+});
+
 function nameOf(name: string): InboundFileName {
 	const parsed = parseInboundFileName(name);
 	if ("error" in parsed) throw new Error(parsed.error);
 	return parsed;
+}
+
+async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
+	const compressed = streamOf(bytes).pipeThrough(new CompressionStream("gzip"));
+	return new Uint8Array(await new Response(compressed).arrayBuffer());
 }
 
 /** A body that never ends, repeating `line`; says how much it produced and whether it was cancelled. */

@@ -11,6 +11,7 @@ import {
 	parseInboundFile,
 	parseInboundFileName,
 	type RawLine,
+	SourceReadError,
 	type Tally,
 } from "../../batch/inbound/parse";
 import { streamOf } from "./support/streams";
@@ -316,23 +317,32 @@ describe("broken files", () => {
 		]);
 	});
 
-	it.each([PLAIN, GZ])("reports a failing read of %s as read_failed after the lines read", async (file) => {
-		const content = file === GZ ? await gzip(manyLines) : manyLines;
-		let sent = 0;
-		const body = new ReadableStream<Uint8Array>({
-			pull(controller) {
-				if (sent >= 4) return controller.error(new Error("connection reset"));
-				controller.enqueue(content.slice(sent * 8192, ++sent * 8192));
-			},
-		});
-		const tally = emptyTally();
-		for await (const o of parseInboundFile(body, { name: nameOf(file), idType: "partner" })) countOutcome(tally, o);
-		expect(tally.fileError).toMatchObject({
-			code: "read_failed",
-			message: expect.stringContaining("connection reset"),
-		});
-		expect(tally.counts.recordsReceived).toBeGreaterThan(0);
-	});
+	it.each([PLAIN, GZ])(
+		"throws a failing read of %s (the source's failure, not the file's) after the lines read",
+		async (file) => {
+			const content = file === GZ ? await gzip(manyLines) : manyLines;
+			let sent = 0;
+			const body = new ReadableStream<Uint8Array>({
+				pull(controller) {
+					if (sent >= 4) return controller.error(new Error("connection reset"));
+					controller.enqueue(content.slice(sent * 8192, ++sent * 8192));
+				},
+			});
+			const outcomes: InboundOutcome[] = [];
+			const reading = (async () => {
+				for await (const o of parseInboundFile(body, { name: nameOf(file), idType: "partner" })) outcomes.push(o);
+			})();
+			const failure = await reading.then(
+				() => null,
+				(err: unknown) => err,
+			);
+			expect(failure).toBeInstanceOf(SourceReadError);
+			expect(String(failure)).toContain("reading the file failed: connection reset");
+			// The lines read before it were handed on, and no outcome says the file was damaged or cut.
+			expect(outcomes.length).toBeGreaterThan(0);
+			expect(outcomes.every((o) => o.type === "record")).toBe(true);
+		},
+	);
 
 	it("cancels the source when the reader stops early", async () => {
 		let cancelled = false;

@@ -12,6 +12,7 @@ import {
 	type ParseFileOptions,
 	parseInboundFile,
 	parseInboundFileName,
+	SourceReadError,
 	type Tally,
 } from "../../batch/inbound/parse";
 import { type PgpKeySource, readPgpKey } from "../../batch/inbound/parse/pgp";
@@ -163,6 +164,27 @@ describe("decrypting as the file is read", () => {
 		expect(tally.fileError).toBeNull();
 		expect(tally.counts.recordsReceived).toBe(120_000);
 		expect(outcomes.at(-1)).toMatchObject({ type: "record", line: 120_000, text: lines.at(-1) });
+	});
+
+	it.each([
+		["before its first packet", 0],
+		["inside its encrypted data", 3],
+	])("a failing read of the file %s is thrown as the source's failure, never refused as damage", async (_, after) => {
+		const cipher = await encryptForEdge(LINES, { compression: "uncompressed" });
+		expect(cipher.length).toBeGreaterThan(8 * 1_024);
+		let sent = 0;
+		const body = new ReadableStream<Uint8Array>({
+			pull(controller) {
+				if (sent >= after) return controller.error(new Error("connection reset"));
+				controller.enqueue(cipher.slice(sent * 1_024, ++sent * 1_024));
+			},
+		});
+		const failure = await parse(body).then(
+			({ outcomes }) => outcomes.at(-1),
+			(err: unknown) => err,
+		);
+		expect(failure).toBeInstanceOf(SourceReadError);
+		expect(String(failure)).toContain("connection reset");
 	});
 
 	it("reads only as far ahead as the parser asks, even through a compression bomb", async () => {

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import PostalMime from "postal-mime";
 import { beforeEach, describe, expect, it } from "vitest";
 import { discoverDeliveries } from "../../batch/inbound/discover";
+import { SourceReadError } from "../../batch/inbound/parse";
 import { splitPart } from "../../batch/inbound/split";
 import { findDelivery } from "../../batch/inbound/store";
 import { putTrait } from "../../batch/traits/store";
@@ -413,6 +414,28 @@ describe("the operator's caps, counted in the receipt after AAM's fields", () =>
 	});
 });
 
+describe("gzip whose compressed bytes make no content", () => {
+	it("a file of empty gzip members is one format error naming the rule; the lines before it count", async () => {
+		const gzip = async (text: string) =>
+			new Uint8Array(
+				await new Response(new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"))).arrayBuffer(),
+			);
+		const empty = await gzip("");
+		const file = new Uint8Array([
+			...(await gzip("p1\t1\n")),
+			...Array.from({ length: 5_000 }, () => [...empty]).flat(),
+		]);
+		await env.EXCHANGE.put(`1000/inbound/ftp_dpm_1000_${T}.sync.gz`, file);
+		const receipt = (await processDelivery(`ftp_dpm_1000_${T}.sync`))?.receipt;
+		expect(receipt).toMatchObject({ "Records received": 2, "Format Errors": 1, "Stored Records": 1 });
+		expect(receipt?.["Sample lines"].formatErrors).toEqual([
+			"line 2: ftp_dpm_1000_1790000000.sync.gz: too many gzip members: member 1001 after 5 bytes of content (at most 1000, then 1 per 4096 bytes); rest not read: gzip it as one stream",
+		]);
+		expectAddsUp(receipt);
+		expect(await traitIdsOf(U1)).toEqual([1]);
+	});
+});
+
 describe("pieces and groups: every line of a user in one group step", () => {
 	// Tiny pieces (the setting's minimum) so a few hundred lines span many pieces.
 	const small = (linesPerGroup: number) => ({
@@ -493,6 +516,148 @@ describe("pieces and groups: every line of a user in one group step", () => {
 		expect((await findDelivery(env.DB, id))?.receipt).toMatchObject({ "Records received": 300, "Total devices": 50 });
 	});
 });
+
+describe("a read of the file that fails mid-file is retried, never counted as damage", () => {
+	// Long IDs, so that the file fills several pieces (64 KiB in the tests) before the failure.
+	const users = Array.from({ length: 1_500 }, (_, i) => `vendor-user-${String(i).padStart(30, "0")}`);
+	const uuidOf = (i: number) => String(1_000_000 + i).padStart(38, "9");
+	/** Each user three times: trait 1, then (after every user) 2, then 3; the last third comes last. */
+	const text = `${[1, 2, 3].flatMap((trait) => users.map((u) => `${u}\t${trait}`)).join("\n")}\n`;
+	const id = `ftp_dpm_1000_${T}.sync`;
+	const fileKey = `1000/inbound/${id}`;
+	const piecesOf = async () => (await env.EXCHANGE.list({ prefix: `work/inbound/${id}/` })).objects.map((o) => o.key);
+
+	beforeEach(async () => {
+		await pairStoreOf(env).upsert(users.map((u, i) => ({ dpid: 1000, dpuuid: u, uuid: uuidOf(i), at: 1 })));
+		await upload(fileKey, text);
+	});
+
+	/** What the receipt says when every line of the file was applied once. */
+	const everyLineOnce = {
+		"Records received": 4_500,
+		"Format Errors": 0,
+		"No Matching AAM ID": 0,
+		"Stored Records": 4_500,
+		"Total devices": 1_500,
+		"Total signals": 4_500,
+		"Total realized traits": 4_500,
+		"Files cut at the size cap": 0,
+	};
+
+	async function expectEveryLineApplied() {
+		const receipt = (await findDelivery(env.DB, id))?.receipt;
+		expect(receipt).toMatchObject(everyLineOnce);
+		expectAddsUp(receipt);
+		// Trait 3 is in the file's last third, past the failure: a dropped rest would leave it out.
+		for (const i of [0, 749, 1_499]) expect(await traitIdsOf(uuidOf(i))).toEqual([1, 2, 3]);
+	}
+
+	it("a split step whose read fails throws; its retry rewrites the same pieces and D1 rows, no more", async () => {
+		await discoverDeliveries(env, Date.now() + 120_000);
+		const bucket = failingOnce(env.EXCHANGE, fileKey, Math.floor(text.length * 0.6));
+		const attempt = splitPart({ ...env, EXCHANGE: bucket.bucket }, id, 0, { line: 1, piece: 0 });
+		await expect(attempt).rejects.toThrow(SourceReadError);
+		await expect(attempt).rejects.toThrow("reading the file failed: Network connection lost.");
+		expect(bucket.failed()).toBe(true);
+		// The failed attempt wrote pieces (64 KiB each in the tests) before the read failed.
+		const written = await piecesOf();
+		expect(written.length).toBeGreaterThan(1);
+		expect(await pieceRows(id)).toBe(written.length);
+
+		const retried = await splitPart(env, id, 0, { line: 1, piece: 0 });
+		expect(retried.next.line).toBe(4_501);
+		expect(retried.tally.fileError).toBeNull();
+		expect(retried.next.piece).toBeGreaterThan(written.length);
+		// The same keys and rows overwritten, then the rest: one piece and one row per piece number.
+		expect(await piecesOf()).toEqual(
+			Array.from({ length: retried.next.piece }, (_, n) => `work/inbound/${id}/${String(n).padStart(6, "0")}.ndjson`),
+		);
+		expect(await pieceRows(id)).toBe(retried.next.piece);
+		// A retry of a step that did not fail splits the same again.
+		expect(await splitPart(env, id, 0, { line: 1, piece: 0 })).toEqual(retried);
+
+		const run = await runDeliverySteps(env, id);
+		expect(run.splits[0]).toEqual(retried);
+		expect(run.groups.reduce((n, g) => n + g.lines, 0)).toBe(4_500);
+		await expectEveryLineApplied();
+		expect(await piecesOf()).toEqual([]);
+	});
+
+	it("through the Workflow: the split step fails once, is retried, and the delivery applies every line", async () => {
+		const bucket = failingOnce(env.EXCHANGE, fileKey, Math.floor(text.length * 0.6));
+		const real = env.EXCHANGE;
+		// The Workflow reads the Env the Worker was given, which is this one.
+		(env as { EXCHANGE: R2Bucket }).EXCHANGE = bucket.bucket;
+		try {
+			const delivery = await processDelivery(id);
+			expect(delivery?.status).toBe("done");
+		} finally {
+			(env as { EXCHANGE: R2Bucket }).EXCHANGE = real;
+		}
+		expect(bucket.failed()).toBe(true);
+		await expectEveryLineApplied();
+		expect(await piecesOf()).toEqual([]);
+		expect((await env.EXCHANGE.list({ prefix: "work/processed/" })).objects.map((o) => o.key)).toEqual([
+			expect.stringContaining(id),
+		]);
+	});
+});
+
+/** Pieces of `delivery` whose bucket starts D1 holds (what the group steps read). */
+async function pieceRows(delivery: string): Promise<number> {
+	const row = await env.DB.prepare("SELECT count(*) AS n FROM inbound_pieces WHERE delivery_id = ?1")
+		.bind(delivery)
+		.first<{ n: number }>();
+	return row?.n ?? 0;
+}
+
+/**
+ * The real exchange bucket, whose body of `key` fails once, `afterBytes` into the file, as a connection
+ * lost mid-read does (handed on in 1 KiB chunks until then); every other read is the bucket's own.
+ */
+function failingOnce(real: R2Bucket, key: string, afterBytes: number) {
+	let failed = false;
+	const get = async (...args: Parameters<R2Bucket["get"]>) => {
+		const object = await real.get(...args);
+		if (failed || args[0] !== key || object === null || !("body" in object)) return object;
+		failed = true;
+		const body = failingAfter(object.body, afterBytes);
+		return new Proxy(object, {
+			get: (target, prop) => (prop === "body" ? body : bound(target, prop)),
+		});
+	};
+	const bucket = new Proxy(real, { get: (target, prop) => (prop === "get" ? get : bound(target, prop)) });
+	return { bucket, failed: () => failed };
+}
+
+function bound<T extends object>(target: T, prop: string | symbol): unknown {
+	const value = Reflect.get(target, prop);
+	return typeof value === "function" ? value.bind(target) : value;
+}
+
+function failingAfter(body: ReadableStream<Uint8Array>, afterBytes: number): ReadableStream<Uint8Array> {
+	const reader = body.getReader();
+	let pending: Uint8Array = new Uint8Array(0);
+	let sent = 0;
+	return new ReadableStream<Uint8Array>({
+		async pull(controller) {
+			if (sent >= afterBytes) {
+				await reader.cancel();
+				return controller.error(new Error("Network connection lost."));
+			}
+			if (pending.length === 0) {
+				const r = await reader.read();
+				if (r.done) return controller.close();
+				pending = r.value;
+			}
+			const chunk = pending.subarray(0, Math.min(1_024, afterBytes - sent));
+			pending = pending.subarray(chunk.length);
+			sent += chunk.length;
+			controller.enqueue(chunk);
+		},
+		cancel: (reason) => reader.cancel(reason),
+	});
+}
 
 describe("receipt e-mail", () => {
 	it("a failing send is retried by the workflow and the receipt is kept meanwhile", async () => {

@@ -5,6 +5,7 @@ import { type InboundIdType, idColumnOf, parseIdSyncLine, parseTraitLine } from 
 import { LineSplitter, type RawLine } from "./lines";
 import { cutToSample, type InboundOutcome, SAMPLE_CHARS } from "./outcome";
 import type { PgpKeySource } from "./pgp";
+import { watchSource } from "./pgp-stream";
 import type { UserLineCounter } from "./user-lines";
 
 export interface ParseFileOptions {
@@ -33,9 +34,14 @@ export interface ParseFileOptions {
 
 /**
  * Streams one inbound file and yields one outcome per line (see InboundOutcome). Never throws for
- * anything in the file: a corrupt or truncated gzip, a bad name/content mismatch or a failing read
- * becomes a final `file_error` outcome after the lines read so far; content past the size cap is not
- * read (the source is cancelled) and a final `file_cut` says where reading stopped.
+ * anything in the file: a corrupt or truncated gzip, a bad name/content mismatch or gzip whose
+ * compressed bytes cost more than their content justifies becomes a final `file_error` outcome after
+ * the lines read so far; content past the size cap is not read (the source is cancelled) and a final
+ * `file_cut` says where reading stopped.
+ *
+ * A failing read of `body` itself is not the file's doing: it throws a SourceReadError (after the lines
+ * read before it), whatever layer met it, so the caller retries the file instead of counting its
+ * unread rest as damage.
  *
  * An encrypted file (`.pgp`/`.gpg`) is decrypted as it is read, so its lines come before its integrity
  * is known: any failure, its end included, is a final `file_error` with `refused` set, and its lines
@@ -65,8 +71,9 @@ export async function* parseInboundFileInBatches(
 	let afterLine = firstLine - 1;
 	let bytes = 0;
 	let capped = false;
+	const source = watchSource(body);
 	try {
-		for await (const chunk of contentOf(body, { gzip, pgp, pgpKey: options.pgpKey })) {
+		for await (const chunk of contentOf(source.body, { gzip, pgp, pgpKey: options.pgpKey })) {
 			const part = chunk.length > maxBytes - bytes ? chunk.subarray(0, maxBytes - bytes) : chunk;
 			bytes += part.length;
 			const lines = splitter.push(part);
@@ -88,9 +95,15 @@ export async function* parseInboundFileInBatches(
 			yield [{ type: "file_cut", afterLine, bytesRead: bytes - splitter.pendingBytes, maxBytes }];
 			return;
 		}
+		// A layer that ended quietly on a failed read (none is known to) must not make the file look whole.
+		const failed = source.failure();
+		if (failed) throw failed;
 		const last = splitter.end();
 		if (last.length > 0) yield last.map(outcomeOf);
 	} catch (err) {
+		// The source failed, not the file, whatever error the layers above made of it.
+		const failed = source.failure();
+		if (failed) throw failed;
 		if (!(err instanceof InboundFileError)) throw err;
 		yield [{ type: "file_error", code: err.code, message: err.message, afterLine, refused: pgp }];
 	}

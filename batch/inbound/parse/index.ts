@@ -16,7 +16,7 @@ export {
 	PROBLEM_TEXT,
 } from "./count";
 export { type ParseFileOptions, parseInboundFile, parseInboundFileInBatches } from "./file";
-export { type FileErrorCode, InboundFileError } from "./file-error";
+export { type FileErrorCode, InboundFileError, SourceReadError } from "./file-error";
 export {
 	type FileNameError,
 	type FileNameProblem,

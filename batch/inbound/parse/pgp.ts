@@ -1,5 +1,5 @@
 import * as openpgp from "openpgp";
-import { InboundFileError } from "./file-error";
+import { InboundFileError, SourceReadError } from "./file-error";
 import { BoundedCompressedDataPacket } from "./pgp-inflate";
 import { prepend, readSource } from "./pgp-stream";
 
@@ -196,7 +196,7 @@ async function readMessage(source: ReadableStream<Uint8Array>, armored: boolean)
 				})
 			: await openpgp.readMessage({ binaryMessage: source, config: PGP_READ_CONFIG });
 	} catch (err) {
-		if (err instanceof InboundFileError) throw err;
+		if (err instanceof InboundFileError || err instanceof SourceReadError) throw err;
 		throw new InboundFileError(
 			"not_pgp",
 			`the content is not a readable PGP message; nothing in it was applied (${messageOf(err)})`,
@@ -232,7 +232,8 @@ function checkRecipients(message: openpgp.Message<ReadableStream<Uint8Array>>, k
 }
 
 /**
- * The plaintext stream, its failures turned into InboundFileErrors (a failing source stays read_failed).
+ * The plaintext stream, its failures turned into InboundFileErrors (a failing source stays a
+ * SourceReadError).
  * Cancelling it (a reader that stops early: the size cap, a failing step) ends the ciphertext from below
  * and reads what openpgp.js still holds to its (failing) end: cancelling openpgp.js's output stream
  * itself leaves a promise of its stream plumbing rejected with nobody listening.
@@ -268,8 +269,8 @@ function failingAs(
 	);
 }
 
-function damaged(err: unknown): InboundFileError {
-	if (err instanceof InboundFileError) return err;
+function damaged(err: unknown): InboundFileError | SourceReadError {
+	if (err instanceof InboundFileError || err instanceof SourceReadError) return err;
 	return new InboundFileError(
 		"pgp_damaged",
 		`damaged, truncated or modified: decryption or its integrity check failed; nothing in it was applied (${messageOf(err)})`,
