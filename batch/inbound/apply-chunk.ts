@@ -4,11 +4,12 @@ import type { Segment } from "../segments/schema";
 import type { TraitCatalog } from "../traits/catalog";
 import { type ChunkLine, type ChunkTarget, decideChunk } from "./chunk-decision";
 import { findGroupTally, recordGroupTally } from "./groups/store";
+import { countLinesOverCap, type LinesOverCap } from "./groups/user-cap";
 import type { Tally } from "./parse";
 
 /**
  * Applies group `group` of a trait delivery exactly once, given all its lines (every line of its
- * users): resolves their IDs, decides (decideChunk, pure), hands the trait changes to the graph store
+ * users, but those past the 200-lines rule, which come as `overCap`): resolves their IDs, decides (decideChunk, pure), hands the trait changes to the graph store
  * (which evaluates the segments where the traits are, once per group key), then records the group's
  * counts in D1. Opted-out visitors are not asked for first: the graph refuses them and says whom, and
  * the decision is made again with them not matched, so the counts are those of deciding with them known
@@ -25,6 +26,7 @@ export async function applyChunk(
 	catalog: TraitCatalog,
 	now: number,
 	segments: readonly Segment[] = [],
+	overCap: LinesOverCap = { count: 0, earliest: [] },
 ): Promise<Tally> {
 	const done = await findGroupTally(db, target.deliveryId, group);
 	if (done) return done;
@@ -47,6 +49,7 @@ export async function applyChunk(
 			? first
 			: decideChunk(target, lines, { uuidOf, optedOut: new Set(applied.refused) }, catalog);
 	decision.tally.counts.totalRemovedTraits += applied.removedByOverwrite;
+	countLinesOverCap(decision.tally, overCap);
 	await recordGroupTally(db, target.deliveryId, group, decision.tally, now);
 	return decision.tally;
 }

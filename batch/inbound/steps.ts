@@ -14,6 +14,7 @@ import { pieceKey } from "./groups/piece";
 import { decodeIdLine, decodeTraitLine } from "./groups/piece-line";
 import type { GroupRange } from "./groups/plan";
 import { readGroupLines } from "./groups/read-group";
+import { userLineCap } from "./groups/user-cap";
 import { idColumnOf, receiptSampleLines, type Tally } from "./parse";
 import { nameOf } from "./split";
 import { loadDelivery, recordFailure, recordReceipt } from "./store";
@@ -37,15 +38,19 @@ export async function applyStoredGroup(env: Env, deliveryId: string, group: numb
 	const { idType } = idColumnOf(idSource, partner.inboundIdType);
 	const traitSource = delivery.targetDpid ?? delivery.dpid;
 	const catalog = catalogOf(await traitsOfSource(env.DB, traitSource));
+	// A user's lines past the 200-lines rule are counted as the group is read, never held.
+	const cap = userLineCap();
+	const lines = await readGroupLines(env, deliveryId, range, decodeTraitLine, cap.keep);
 	return applyChunk(
 		env.DB,
 		pairStoreOf(env),
 		{ deliveryId, idSource, idType, traitSource, mode: delivery.mode },
 		group,
-		await readGroupLines(env, deliveryId, range, decodeTraitLine),
+		lines,
 		catalog,
 		now,
 		await listSegments(env.DB),
+		cap.over,
 	);
 }
 

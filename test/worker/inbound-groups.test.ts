@@ -1,12 +1,23 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { discoverDeliveries } from "../../batch/inbound/discover";
 import { asciiJson, buildPiece } from "../../batch/inbound/groups/piece";
+import { decodeTraitLine } from "../../batch/inbound/groups/piece-line";
 import { planGroups } from "../../batch/inbound/groups/plan";
+import { readGroupLines } from "../../batch/inbound/groups/read-group";
+import { userLineCap } from "../../batch/inbound/groups/user-cap";
 import { planWaves } from "../../batch/inbound/groups/waves";
+import { splitPart } from "../../batch/inbound/split";
+import { applyStoredGroup } from "../../batch/inbound/steps";
+import { putTrait } from "../../batch/traits/store";
 import { settingsOf } from "../../core/config/settings";
+import { pairStoreOf } from "../../core/graph/select";
 import { BUCKETS } from "../../core/graph/shards/bucket";
 import { DEFAULT_GROUPS_AT_ONCE, DEFAULT_LINES_PER_GROUP } from "../../core/inbound-limits";
+import { traitIdsOf } from "./support/graph";
+import { upload } from "./support/inbound";
+import { seedPartner } from "./support/partners";
 
 const startOf = (starts: Uint8Array, bucket: number) => new DataView(starts.buffer).getUint32(bucket * 4);
 
@@ -137,5 +148,37 @@ describe("INBOUND_LINES_PER_GROUP and INBOUND_GROUPS_AT_ONCE", () => {
 				/invalid edgesync configuration[\s\S]*inboundGroupsAtOnce/,
 			);
 		}
+	});
+});
+
+describe("a group with one user of many lines (the 200-lines rule while reading)", () => {
+	const T = 1_790_000_000;
+	const id = `ftp_dpm_1000_${T}.sync`;
+
+	it("holds at most 200 lines of a user, counts the rest with the earliest as samples, and the receipt adds up", async () => {
+		await seedPartner({ dpid: 1000 });
+		await putTrait(env.DB, { id: 1, dpid: 1000, name: "t1", rule: null }, 0);
+		const uuid = "7".repeat(38);
+		await pairStoreOf(env).upsert([{ dpid: 1000, dpuuid: "zeros", uuid, at: 1 }]);
+		// An all-zero ad ID, say: 5,000 lines of one user among a few others.
+		const lines = [...Array.from({ length: 5_000 }, () => "zeros\t1"), "other\t1", "third\t1"];
+		await upload(`1000/inbound/${id}`, lines.join("\n"));
+		await discoverDeliveries(env, Date.now() + 120_000);
+		const split = await splitPart(env, id, 0, { line: 1, piece: 0 });
+		const groups = planGroups(split.bucketLines, settingsOf(env).inboundLinesPerGroup);
+		const heavy = groups.find((g) => g.lines >= 5_000);
+		if (!heavy) throw new Error("the heavy user's bucket makes one group");
+
+		const cap = userLineCap();
+		const held = await readGroupLines(env, id, heavy, decodeTraitLine, cap.keep);
+		expect(held.filter((l) => l.u === "zeros")).toHaveLength(200);
+		expect(held.filter((l) => l.u === "zeros").map((l) => l.n)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+		expect(cap.over).toEqual({ count: 4_800, earliest: Array.from({ length: 10 }, (_, i) => 201 + i) });
+
+		const tally = await applyStoredGroup(env, id, groups.indexOf(heavy), heavy);
+		expect(tally.counts).toMatchObject({ recordsReceived: heavy.lines, formatErrors: 4_800 });
+		expect(tally.problems.too_many_lines_for_user).toBe(4_800);
+		expect(tally.samples.formatErrors?.map((s) => s.line)).toEqual(Array.from({ length: 10 }, (_, i) => 201 + i));
+		expect(await traitIdsOf(uuid)).toEqual([1]);
 	});
 });

@@ -6,29 +6,40 @@ import { pieceRanges } from "./store";
 const READS_AT_ONCE = 6;
 
 /**
- * Every line of a group's users, decoded (piece-line.ts): one D1 query for where the group's buckets
- * sit in each piece, then one range read per piece that has any. Pieces are read in order and a bucket
- * keeps file order within a piece, so each user's lines come in file order.
+ * The lines of a group's users, decoded (piece-line.ts): one D1 query for where the group's buckets
+ * sit in each piece, then one range read per piece that has any, up to READS_AT_ONCE ahead. Pieces are
+ * taken in order and a bucket keeps file order within a piece, so each user's lines come in file order,
+ * and `keep` sees them so (it may count a line and leave it out). A piece's text is let go once decoded:
+ * what is held is the kept lines and the reads ahead.
  */
 export async function readGroupLines<Line>(
 	env: Env,
 	deliveryId: string,
 	group: GroupRange,
 	decode: (text: string) => Line,
+	keep: (line: Line) => boolean = () => true,
 ): Promise<Line[]> {
 	const ranges = await pieceRanges(env.DB, deliveryId, group.first, group.last);
-	const texts = new Array<string>(ranges.length);
-	let next = 0;
-	const reader = async () => {
-		while (next < ranges.length) {
-			const at = next++;
-			texts[at] = await readRange(env, deliveryId, ranges[at] as PieceRange);
-		}
+	const reads: Array<Promise<string> | undefined> = [];
+	const startRead = (at: number) => {
+		const range = ranges[at];
+		if (!range) return;
+		const read = readRange(env, deliveryId, range);
+		// Awaited in order below; a read that fails early is not an unhandled rejection meanwhile.
+		read.catch(() => {});
+		reads[at] = read;
 	};
-	await Promise.all(Array.from({ length: Math.min(READS_AT_ONCE, ranges.length) }, reader));
+	for (let at = 0; at < READS_AT_ONCE; at++) startRead(at);
 	const lines: Line[] = [];
-	for (const text of texts) {
-		for (const line of text.split("\n")) if (line) lines.push(decode(line));
+	for (let at = 0; at < ranges.length; at++) {
+		const text = await reads[at];
+		reads[at] = undefined;
+		startRead(at + READS_AT_ONCE);
+		for (const raw of (text ?? "").split("\n")) {
+			if (!raw) continue;
+			const line = decode(raw);
+			if (keep(line)) lines.push(line);
+		}
 	}
 	return lines;
 }
