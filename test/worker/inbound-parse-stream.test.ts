@@ -9,6 +9,7 @@ import {
 	mergeTallies,
 	type ParseFileOptions,
 	parseInboundFile,
+	parseInboundFileInBatches,
 	parseInboundFileName,
 	type RawLine,
 	SourceReadError,
@@ -367,5 +368,25 @@ describe("memory user-line counter", () => {
 		expect(["c", "c", "c", "d", "c"].map((u) => counter.next(u))).toEqual([1, 2, 3, 1, 1]);
 		expect(counter.exact).toBe(false);
 		expect(counter.next("a")).toBe(3);
+	});
+});
+
+describe("batches stay bounded whatever a layer hands on at once", () => {
+	it("a 6 MiB chunk of lines (as one BZip2 block inside PGP makes) comes out about 1 MiB of lines a batch, every line once", async () => {
+		const line = "user-0000000000\t1,2,3\n"; // 22 bytes
+		const count = Math.ceil((6 * 2 ** 20) / line.length);
+		const body = new ReadableStream<Uint8Array>({
+			start(controller) {
+				controller.enqueue(bytesOf(line.repeat(count)));
+				controller.close();
+			},
+		});
+		const batches: number[] = [];
+		for await (const batch of parseInboundFileInBatches(body, { name: nameOf("ftp_dpm_1000_1790000000.sync") })) {
+			batches.push(batch.length);
+		}
+		expect(batches.reduce((a, b) => a + b, 0)).toBe(count);
+		expect(batches.length).toBeGreaterThanOrEqual(6);
+		expect(Math.max(...batches)).toBeLessThanOrEqual(Math.ceil(2 ** 20 / line.length) + 1);
 	});
 });

@@ -55,6 +55,9 @@ export async function* parseInboundFile(
 	for await (const outcomes of parseInboundFileInBatches(body, options)) yield* outcomes;
 }
 
+/** Content bytes whose lines make one batch at most (plus the line begun before them). */
+const BATCH_BYTES = 1 << 20;
+
 /**
  * parseInboundFile's outcomes, the lines of one chunk of content at a time: the split step reads a
  * million lines a file, and a turn of an async generator per line cost it about a second per million.
@@ -76,10 +79,14 @@ export async function* parseInboundFileInBatches(
 		for await (const chunk of contentOf(source.body, { gzip, pgp, pgpKey: options.pgpKey })) {
 			const part = chunk.length > maxBytes - bytes ? chunk.subarray(0, maxBytes - bytes) : chunk;
 			bytes += part.length;
-			const lines = splitter.push(part);
-			if (lines.length > 0) {
-				afterLine = lines[lines.length - 1]?.line ?? afterLine;
-				yield lines.map(outcomeOf);
+			// A layer may hand on a large chunk at once (a BZip2 block inside PGP makes tens of MB): its
+			// outcomes go out a slice at a time, so what a batch holds stays bounded.
+			for (let at = 0; at < part.length; at += BATCH_BYTES) {
+				const lines = splitter.push(part.subarray(at, at + BATCH_BYTES));
+				if (lines.length > 0) {
+					afterLine = lines[lines.length - 1]?.line ?? afterLine;
+					yield lines.map(outcomeOf);
+				}
 			}
 			capped = part !== chunk;
 			// Leaving the loop cancels the source (and the gunzip): the rest is never read.
