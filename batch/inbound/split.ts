@@ -1,10 +1,11 @@
 import { settingsOf } from "../../core/config/settings";
+import { grantedSources, refusedSource } from "../../core/grants/access";
 import { getPartner } from "../../core/partners/store";
 import type { ChunkLine } from "./chunk-decision";
 import type { Delivery } from "./delivery";
 import { encodeIdLine, encodeTraitLine } from "./groups/piece-line";
 import { PieceWriter } from "./groups/piece-writer";
-import { type BucketLines, bucketOfLine, type LineRoute } from "./groups/route";
+import { type BucketLines, bucketOfLine, type LineRoute, noBucketLines } from "./groups/route";
 import type { IdChunkLine } from "./id-chunk-decision";
 import {
 	addSample,
@@ -61,6 +62,11 @@ export async function splitPart(env: Env, deliveryId: string, part: number, from
 	const pieces = new PieceWriter(env, deliveryId, from.piece, inboundPieceBytes);
 	const name = nameOf(key);
 	const route = routeOf(delivery, name, idColumnOf(name.dpid, partner.inboundIdType).idType);
+
+	// Grants are checked again as the part is read: one revoked since discovery (or before a late part
+	// came) refuses the part whole, as at discovery, and nothing of it reaches the data source.
+	const refusal = refusedSource(delivery.dpid, await grantedSources(env.DB, delivery.dpid), name);
+	if (refusal) return refusedPart(tally, from, `${name.name}: ${refusal} (checked as the file was applied)`);
 
 	let nextLine = from.line;
 	const object = await env.EXCHANGE.get(key);
@@ -119,6 +125,14 @@ export async function splitPart(env: Env, deliveryId: string, part: number, from
 	}
 	await pieces.flush();
 	return { next: { line: nextLine, piece: pieces.nextPiece }, tally, bucketLines: pieces.bucketLines };
+}
+
+/** A part refused before it is read: one record, received and a format error, as a refused encrypted file. */
+function refusedPart(tally: Tally, from: SplitFrom, why: string): PartSplit {
+	tally.counts.recordsReceived++;
+	tally.counts.formatErrors++;
+	addSample(tally, "formatErrors", { line: from.line, why });
+	return { next: { line: from.line + 1, piece: from.piece }, tally, bucketLines: noBucketLines() };
 }
 
 /**

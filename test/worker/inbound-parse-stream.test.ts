@@ -382,7 +382,10 @@ describe("batches stay bounded whatever a layer hands on at once", () => {
 			},
 		});
 		const batches: number[] = [];
-		for await (const batch of parseInboundFileInBatches(body, { name: nameOf("ftp_dpm_1000_1790000000.sync") })) {
+		for await (const batch of parseInboundFileInBatches(body, {
+			name: nameOf("ftp_dpm_1000_1790000000.sync"),
+			idType: "partner",
+		})) {
 			batches.push(batch.length);
 		}
 		expect(batches.reduce((a, b) => a + b, 0)).toBe(count);

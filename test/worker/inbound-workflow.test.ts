@@ -8,7 +8,7 @@ import { splitPart } from "../../batch/inbound/split";
 import { findDelivery } from "../../batch/inbound/store";
 import { putTrait } from "../../batch/traits/store";
 import { inboundWorkflowId as workflowIdOf } from "../../batch/workflows";
-import { grantSource } from "../../core/grants/store";
+import { grantSource, revokeSource } from "../../core/grants/store";
 import { pairStoreOf } from "../../core/graph/select";
 import { traitIdsOf } from "./support/graph";
 import { expectAddsUp, processDelivery, runCron, runDeliverySteps, upload } from "./support/inbound";
@@ -311,6 +311,23 @@ describe("inbound delivery, end to end through cron and workflow", () => {
 		expect(refused?.reason).toBe(
 			"ID sync data source 2000 is not DPID 1000's own and has not been granted to it by the operator",
 		);
+	});
+
+	it("a grant revoked between discovery and the split refuses the file whole: nothing reaches that source", async () => {
+		await seedPartner({ dpid: 2000 });
+		await grantSource(env.DB, 1000, 2000, 0);
+		const id = `adobe_id_0_1000_2000_${T}.sync`;
+		await upload(`1000/inbound/${id}`, `${U1}\ta1\tb1\n${U2}\ta2\tb2\n`);
+		await discoverDeliveries(env, Date.now() + 120_000);
+		await revokeSource(env.DB, 1000, 2000);
+		await runDeliverySteps(env, id);
+		const receipt = (await findDelivery(env.DB, id))?.receipt;
+		expect(receipt).toMatchObject({ "Records received": 1, "Format Errors": 1, "Stored Records": 0 });
+		expect(receipt?.["Sample lines"].formatErrors).toEqual([
+			`line 1: ${id}: ID sync data source 2000 is not DPID 1000's own and has not been granted to it by the operator (checked as the file was applied)`,
+		]);
+		expect(await pairStoreOf(env).uuidsOfPartnerIds(2000, ["b1", "b2"])).toEqual(new Map());
+		expect(await pairStoreOf(env).uuidsOfPartnerIds(1000, ["a1", "a2"])).toEqual(new Map());
 	});
 
 	it("file-based ID sync writes pairs", async () => {
