@@ -156,6 +156,10 @@ describe("/id", () => {
 		const byFpid = await call(`/id?fpid=${await signed(U)}`);
 		expect(await byFpid.json()).toEqual({ uuid: "NOTARGET", optout: true, syncs: [] });
 		expect(uuidFrom(byFpid)).toBe("NOTARGET");
+		// Opted out by a server call, the browser still holding its uuid cookie: /id asks the graph.
+		const byOldCookie = await call("/id", { cookie: `uuid=${U}` });
+		expect(await byOldCookie.json()).toEqual({ uuid: "NOTARGET", optout: true, syncs: [] });
+		expect(uuidFrom(byOldCookie)).toBe("NOTARGET");
 	});
 
 	it("limits an address (an IPv6 client by its /64): the 601st call in a minute is a 429 that writes no cookie", async () => {
