@@ -68,6 +68,16 @@ export interface OutboundDeliveryFailed {
 	error: string;
 }
 
+/** An outbound run that left partner IDs out: IDs its template's layout cannot carry (the count only). */
+export interface OutboundUnwritableIds {
+	event: "outbound.unwritable_ids";
+	instanceId: string;
+	runId: string;
+	destinationId: number;
+	dpid: number;
+	unwritableIds: number;
+}
+
 /** An inbound delivery whose Workflow ran out of retries: marked failed, its files moved aside. */
 export interface InboundDeliveryFailed {
 	event: "delivery.failed";
@@ -104,6 +114,7 @@ export type LogEvent =
 	| QueueDeadLetter
 	| WorkflowStepFailed
 	| OutboundDeliveryFailed
+	| OutboundUnwritableIds
 	| InboundDeliveryFailed
 	| InboundDeliveryRefused
 	| CronPhaseFailed;

@@ -2,18 +2,24 @@ import { introspectWorkflowInstance } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { dataFileName } from "../../batch/outbound/runs/naming";
+import type { Run } from "../../batch/outbound/runs/schema";
 import { startRunNow } from "../../batch/outbound/runs/start";
 import { findRun } from "../../batch/outbound/runs/store";
+import { runSummaryMail } from "../../batch/outbound/runs/summary-mail";
+import { AAM_DEFAULT_TEMPLATE } from "../../batch/outbound/template/defaults";
 import { pairStoreOf } from "../../core/graph/select";
 import { call } from "./support/edge";
+import { captureLogs } from "./support/log-lines";
 import {
 	DPID,
+	giveBulkTrait,
 	infoOfRun,
 	NEVER,
 	outboundBytes,
 	outboundLines,
 	pair,
 	runAt,
+	seedBulkMembers,
 	seedDestination,
 	seedSegments,
 	traitsChange,
@@ -221,6 +227,65 @@ describe("opt-outs", () => {
 	});
 });
 
+// A partner user ID may hold anything but control characters (SPEC), and a visitor chooses the one it
+// syncs: `/ibs?dpid=1000&dpuuid=victim%2010` pairs `victim 10`, whose line in AAM's default layout,
+// `victim 10 11`, the partner would read as ID victim in segment 10.
+describe("partner IDs the output template's layout cannot carry", () => {
+	it("forge no line: left out of full and iter files alike, counted in the run, the .info and one log line without the ID", async () => {
+		await pair("victim", U(4));
+		await pair("victim 10", U(5));
+		await traitsChange(T0, { [U(1)]: { add: [1] }, [U(4)]: { add: [2] }, [U(5)]: { add: [2] } });
+		await seedDestination(1, { mode: "full", template: AAM_DEFAULT_TEMPLATE });
+		await seedDestination(2, { mode: "iter", template: AAM_DEFAULT_TEMPLATE });
+		const log = captureLogs();
+		const full = await runAt(1, T0 + 10 * MIN);
+		expect(await outboundLines(full.files[0]?.name ?? "")).toEqual(["pa 10", "victim 11"]);
+		expect(full).toMatchObject({ status: "sent", lines: 2, unwritableIds: 1 });
+		expect(full.files[0]?.unwritableIds).toBe(1);
+		expect((await infoOfRun(full)).edgesync.unwritableIds).toBe(1);
+		expect(runSummaryMail(full, "d1", "runs@edge.example", ["ops@edge.example"])).toContain(
+			"Partner IDs left out: 1 (",
+		);
+		const first = await runAt(2, T0 + 10 * MIN);
+		expect(await outboundLines(first.files[0]?.name ?? "")).toEqual(["pa 10", "victim 11"]);
+		expect(first).toMatchObject({ lines: 2, unwritableIds: 1 });
+		// The forged ID's visitor leaves 11: its removal line is left out too.
+		await traitsChange(T0 + 20 * MIN, { [U(1)]: { add: [2] }, [U(5)]: { remove: [2] } });
+		const next = await runAt(2, T0 + 30 * MIN);
+		expect(await outboundLines(next.files[0]?.name ?? "")).toEqual(["pa 10,11"]);
+		expect(next).toMatchObject({ lines: 1, unwritableIds: 1 });
+		expect(log.events("outbound.unwritable_ids").map((l) => [l.runId, l.unwritableIds, l.level])).toEqual([
+			[full.id, 1, "warn"],
+			[first.id, 1, "warn"],
+			[next.id, 1, "warn"],
+		]);
+		expect(log.text()).not.toContain("victim");
+	});
+
+	it("drop such an ID from DP_UUID_LIST, and count each ID once across split files", async () => {
+		const members = await seedBulkMembers(1_500, [11], "s");
+		// Each on the visitor of a bulk member: "s0000999 x" sorts right after the 1,000th line.
+		await pair("s0000999 x", "u-s0000999");
+		await pair("s0001200,y", "u-s0001200");
+		const template = '<DP_UUID> <DP_UUID_LIST; separator=","> <SEGMENT_LIST; separator=",">';
+		await seedDestination(1, { mode: "iter", splitLines: 1_000, template });
+		const linesOfRun = async (run: Run) => (await Promise.all(run.files.map((f) => outboundLines(f.name)))).flat();
+		// Each unwritable ID is left out of its own line and of its visitor's other line's list: 2 each.
+		const baseline = await runAt(1, T0 + 10 * MIN);
+		expect(await linesOfRun(baseline)).toEqual(members.map((id) => `${id} ${id} 11`));
+		expect(baseline).toMatchObject({ lines: 1_500, unwritableIds: 4 });
+		// Every member enters 10: the iter run is cut by lines, 1,000 and 500, the same page read by both.
+		await giveBulkTrait(members, 1, T0 + 20 * MIN);
+		const run = await runAt(1, T0 + 30 * MIN);
+		expect(await linesOfRun(run)).toEqual(members.map((id) => `${id} ${id} 10,11`));
+		expect(run.files.map((f) => [f.lines, f.unwritableIds])).toEqual([
+			[1_000, 2],
+			[500, 2],
+		]);
+		expect(run).toMatchObject({ lines: 1_500, unwritableIds: 4 });
+	});
+});
+
 /** The keys of AAM's documented .info example, in its order. */
 const AAM_FILE_KEYS = ["FileByteSize", "FileLineCount", "FileName", "FileSequenceNumber", "md5"];
 const AAM_TOTALS_KEYS = ["FileName", "TotalByteSize", "TotalNumberFiles", "TotalNumberLines"];
@@ -267,7 +332,14 @@ describe("the .info control file", () => {
 		const name = "R2_3_1000_full_1800000600000.sync";
 		expect(new TextDecoder().decode(await outboundBytes(name))).toBe("pa\t10,11\npb\t10\npc\t11\n");
 		// The whole control file, as a partner reads it (MD5 of the 21 bytes above).
-		const file = { name, sequence: 1, bytes: 21, lines: 3, md5: "61f946a02a5e517afac0b109f5e89b2d" };
+		const file = {
+			name,
+			sequence: 1,
+			bytes: 21,
+			lines: 3,
+			md5: "61f946a02a5e517afac0b109f5e89b2d",
+			unwritableIds: 0,
+		};
 		const info = await infoOfRun(run);
 		expect(info).toEqual({
 			Files: [{ FileByteSize: 21, FileLineCount: 3, FileName: name, FileSequenceNumber: 1, md5: file.md5 }],
@@ -285,6 +357,7 @@ describe("the .info control file", () => {
 				timestamp: 1_800_000_600_000,
 				since: 0,
 				until: 1_800_000_540_000,
+				unwritableIds: 0,
 			},
 		});
 		// Key for key as AAM's documented example ("Transfer-Control Files for Log File Transfers").

@@ -2,11 +2,13 @@
 // Template Macros" and "Outbound Macro Examples": each renders what the page shows (segment lists in
 // ascending id order, which is edgesync's order), and what AAM does not allow is refused with a reason.
 
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { templateProblem } from "../../batch/outbound/template/check";
 import { compileTemplate } from "../../batch/outbound/template/compile";
 import { AAM_DEFAULT_TEMPLATE, TAB_TEMPLATE } from "../../batch/outbound/template/defaults";
 import type { FileFacts, LineFacts } from "../../batch/outbound/template/macros";
+import { previewTemplate } from "../../batch/outbound/template/preview";
 
 const FILE: FileFacts = {
 	dpid: 1131,
@@ -223,5 +225,93 @@ describe("templates AAM's macros do not allow are refused, with the reason and w
 	it("\\< and \\> write the brackets themselves", () => {
 		expect(templateProblem("<DP_UUID> \\<b\\>", "line")).toBeNull();
 		expect(render("<DP_UUID> \\<b\\>")).toBe("123456 <b>");
+	});
+});
+
+// A partner user ID is any UTF-8 text without control characters (SPEC), and a visitor chooses the one
+// it syncs (`/ibs?dpid=1000&dpuuid=victim%2099`): written as it stands into a layout whose separators it
+// holds, its line would read as another ID's.
+describe("partner IDs the layout cannot carry are left out, never written ambiguously", () => {
+	const TRADE_DESK =
+		'{"TDID":"<DP_UUID>","Data":[<SEGMENT_LIST:{seg|<OPEN_CURLY_BRACKET>"Name":"<seg.sid>"<CLOSE_CURLY_BRACKET>}; separator=",">]}';
+
+	it("AAM's default layout: `victim 99` is not written (it would read as ID victim in segment 99), abc123 is", () => {
+		const t = compileTemplate(AAM_DEFAULT_TEMPLATE, "line");
+		const forged = member({ dpuuid: "victim 99", segments: segments(10) });
+		expect(t.render(FILE, forged)).toBe("");
+		expect(t.writeLine(FILE, forged)).toEqual({ text: null, unwritableIds: 1 });
+		expect(t.writeLine(FILE, member({ dpuuid: "abc123", segments: segments(10) }))).toEqual({
+			text: "abc123 10",
+			unwritableIds: 0,
+		});
+		// The list separator too, and a quote or backslash in any layout; other characters are written as they are.
+		expect(t.render(FILE, member({ dpuuid: "victim,99", segments: segments(10) }))).toBe("");
+		expect(t.render(FILE, member({ dpuuid: 'a"b', segments: segments(10) }))).toBe("");
+		expect(t.render(FILE, member({ dpuuid: "a\\b", segments: segments(10) }))).toBe("");
+		const ordinary = "dfd215e4-8d6b-4fdb-90b9_fab4456f2c9d.x@y=/+";
+		expect(t.render(FILE, member({ dpuuid: ordinary, segments: segments(10) }))).toBe(`${ordinary} 10`);
+		// TAB layout: a space is fine there, a TAB is not.
+		expect(render(TAB_TEMPLATE, member({ dpuuid: "victim 99", segments: segments(10) }))).toBe("victim 99\t10");
+		expect(render(TAB_TEMPLATE, member({ dpuuid: "victim\t99", segments: segments(10) }))).toBe("");
+	});
+
+	it("a JSON layout (AAM's Trade Desk example): an ID with a quote is left out instead of injecting keys", () => {
+		const t = compileTemplate(TRADE_DESK, "line");
+		const injected = 'x","Data":[{"Name":"99"}],"y":"';
+		expect(t.render(FILE, member({ dpuuid: injected, segments: segments(10) }))).toBe("");
+		expect(t.writeLine(FILE, member({ dpuuid: injected, segments: segments(10) }))).toEqual({
+			text: null,
+			unwritableIds: 1,
+		});
+		const line = t.render(FILE, member({ dpuuid: "dfd215e4-8d6b-4fdb-90b9-fab4456f2c9d", segments: segments(10) }));
+		expect(JSON.parse(line)).toEqual({ TDID: "dfd215e4-8d6b-4fdb-90b9-fab4456f2c9d", Data: [{ Name: "10" }] });
+	});
+
+	it("a DP_UUID_LIST element the layout cannot carry is dropped from the list and counted", () => {
+		const t = compileTemplate('<DP_UUID> <DP_UUID_LIST; separator=","><if(DP_UUID_LIST)>!<endif>', "line");
+		const line = member({ dpuuid: "abc", dpuuids: ["abc", "victim,99", "victim 98", "z"] });
+		expect(t.render(FILE, line)).toBe("abc abc,z!");
+		expect(t.writeLine(FILE, line)).toEqual({ text: "abc abc,z!", unwritableIds: 2 });
+		// Left out of every line's list, so nothing remains to test true.
+		expect(t.render(FILE, member({ dpuuid: "abc", dpuuids: ["victim 98"] }))).toBe("abc ");
+	});
+
+	it("the preview leaves such samples out and says how many", () => {
+		const preview = previewTemplate({ line: AAM_DEFAULT_TEMPLATE, header: null, mode: "full" }, FILE, [
+			{ dpuuid: "victim 99", uuid: UUID, dpuuids: [], segments: [10], removed: [], traits: [], at: 1 },
+			{ dpuuid: "abc123", uuid: UUID, dpuuids: [], segments: [10], removed: [], traits: [], at: 1 },
+		]);
+		expect(preview.lines).toEqual(["abc123 10"]);
+		expect(preview.warnings).toEqual([expect.stringMatching(/^1 of the samples' partner IDs cannot be written/)]);
+	});
+
+	// Property: whatever the ID, a line that is written reads back (the way a partner splits it) to exactly
+	// that ID and its segments.
+	const layouts: Array<[string, string, (line: string) => [string, string[]]]> = [
+		["default", AAM_DEFAULT_TEMPLATE, (l) => [l.split(" ")[0] ?? "", (l.split(" ")[1] ?? "").split(",")]],
+		["TAB", TAB_TEMPLATE, (l) => [l.split("\t")[0] ?? "", (l.split("\t")[1] ?? "").split(",")]],
+		[
+			"JSON",
+			TRADE_DESK,
+			(l) => {
+				const o = JSON.parse(l) as { TDID: string; Data: Array<{ Name: string }> };
+				return [o.TDID, o.Data.map((d) => d.Name)];
+			},
+		],
+	];
+	const hostile = fc.string({
+		unit: fc.constantFrom(...' ,\t"\\{}[]:|;ab1-é'),
+		minLength: 1,
+		maxLength: 12,
+	});
+	it.each(layouts)("%s layout: every line written parses back to exactly its own ID", (_, template, read) => {
+		const t = compileTemplate(template, "line");
+		fc.assert(
+			fc.property(hostile, (id) => {
+				const text = t.render(FILE, member({ dpuuid: id, segments: segments(10, 11) }));
+				if (text !== "") expect(read(text)).toEqual([id, ["10", "11"]]);
+			}),
+			{ numRuns: 500 },
+		);
 	});
 });

@@ -44,7 +44,7 @@ export async function countStep(
 	let { lines } = at;
 	let read = 0;
 	for await (const page of linePages(graph, plan.scope, runTemplateOf(plan), at.next, reads.pageIds)) {
-		lines += page.entries.length;
+		lines += page.entries.filter((e) => e.line !== null).length;
 		read++;
 		if (lines > plan.splitLines || page.next === null) return { lines, next: null };
 		if (read >= reads.pages) return { lines, next: page.next };

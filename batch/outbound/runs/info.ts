@@ -28,6 +28,11 @@ export interface InfoFile {
 		/** iter: the changes listed happened after `since` and at or before `until` (Unix ms). */
 		since: number;
 		until: number;
+		/**
+		 * Partner user IDs left out of the files: they hold a character of the output template's layout
+		 * (template/compile.ts, `unwritableIn`), so a line could not parse back to exactly its own ID.
+		 */
+		unwritableIds: number;
 	};
 }
 
@@ -54,8 +59,13 @@ export function infoOf(plan: RunPlan, files: readonly RunFile[]): InfoFile {
 			timestamp: plan.naming.timestamp,
 			since: plan.scope.since,
 			until: plan.scope.until,
+			unwritableIds: unwritableIdsOf(files),
 		},
 	};
+}
+
+export function unwritableIdsOf(files: readonly RunFile[]): number {
+	return files.reduce((n, f) => n + f.unwritableIds, 0);
 }
 
 /** Written after every data file, so a partner that sees the .info can fetch a complete run. */

@@ -34,9 +34,16 @@ export interface RunTemplate {
 	file: FileFacts;
 }
 
+/**
+ * One listed partner ID and its line. `line` is null when the ID cannot be written in the template's
+ * layout (template/compile.ts, `unwritableIn`): no line, but the entry stays, so the ID is counted
+ * once, by the file whose listing passes it, and a cursor after it is exact.
+ */
 export interface Entry {
 	dpuuid: string;
-	line: string;
+	line: string | null;
+	/** Partner IDs left out at this entry: its own (line null), or those dropped from its DP_UUID_LIST. */
+	unwritableIds: number;
 }
 export interface Page {
 	phase: Cursor["phase"];
@@ -99,9 +106,9 @@ export async function* linePages(
 }
 
 /**
- * The page's lines as the template writes them; a member it writes as nothing gets no line. The
- * partner's other IDs and the visitor's traits are fetched (one call per shard and page) only when the
- * template names them.
+ * The page's lines as the template writes them; a member it writes as nothing gets no entry, one whose
+ * partner ID it cannot write gets an entry without a line. The partner's other IDs and the visitor's
+ * traits are fetched (one call per shard and page) only when the template names them.
  */
 async function render(
 	graph: PairStore,
@@ -117,15 +124,16 @@ async function render(
 			? await graph.lineFacts({ dpid: template.file.dpid, uuids: visitors, traits: shareable })
 			: [];
 	const extraOf = new Map(extras.map((f) => [f.uuid, f]));
-	return members.flatMap((m) => {
+	return members.flatMap((m): Entry[] => {
 		const extra = extraOf.get(m.uuid);
 		const facts: LineFacts = {
 			...m,
 			dpuuids: extra?.dpuuids ?? [],
 			traits: traits ? impliedTraits(m, extra?.traits ?? [], template.traitsBySegment) : [],
 		};
-		const line = compiled.render(template.file, facts);
-		return line === "" ? [] : [{ dpuuid: m.dpuuid, line }];
+		const { text, unwritableIds } = compiled.writeLine(template.file, facts);
+		if (text !== null && text !== "") return [{ dpuuid: m.dpuuid, line: text, unwritableIds }];
+		return unwritableIds > 0 ? [{ dpuuid: m.dpuuid, line: null, unwritableIds }] : [];
 	});
 }
 

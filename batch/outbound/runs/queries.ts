@@ -94,6 +94,7 @@ export const FINISH_RUN = `UPDATE outbound_runs SET status = ?2, outcomes = ?3, 
 WHERE id = ?1 AND status = 'running'`;
 
 export function toRun(row: RunRow): Run {
+	const files = JSON.parse(row.files) as Array<{ unwritableIds?: number }>;
 	return RunSchema.parse({
 		id: row.id,
 		destinationId: row.destination_id,
@@ -104,9 +105,10 @@ export function toRun(row: RunRow): Run {
 		since: row.since,
 		until: row.until,
 		status: row.status,
-		files: JSON.parse(row.files),
+		files,
 		lines: row.lines,
 		bytes: row.bytes,
+		unwritableIds: files.reduce((n, f) => n + (f.unwritableIds ?? 0), 0),
 		outcomes: outcomesOf(row.outcomes),
 		error: row.error,
 		startedAt: row.started_at,

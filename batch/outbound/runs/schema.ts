@@ -3,7 +3,18 @@ import { ModeSchema } from "../destinations/schema";
 
 /** One data file of a run, as the .info control file and the run record list it. */
 export const RunFileSchema = z
-	.object({ name: z.string(), sequence: z.number(), bytes: z.number(), lines: z.number(), md5: z.string() })
+	.object({
+		name: z.string(),
+		sequence: z.number(),
+		bytes: z.number(),
+		lines: z.number(),
+		md5: z.string(),
+		// 0 in files recorded before the count existed.
+		unwritableIds: z.number().default(0).openapi({
+			description:
+				"Partner user IDs left out of this file because they hold a character of the output template's layout (a separator, quote or bracket it writes), or a `\"` or `\\`: each ID not written on a line, or dropped from a DP_UUID_LIST, counts once",
+		}),
+	})
 	.openapi("OutboundFile");
 export type RunFile = z.infer<typeof RunFileSchema>;
 
@@ -48,6 +59,10 @@ export const RunSchema = z
 		files: z.array(RunFileSchema),
 		lines: z.number(),
 		bytes: z.number(),
+		unwritableIds: z.number().openapi({
+			description:
+				"Partner user IDs the run's files left out: they cannot be written in the destination's output template's layout (the sum of its files' `unwritableIds`)",
+		}),
 		outcomes: z.record(z.string(), TargetOutcomeSchema),
 		error: z.string().nullable(),
 		startedAt: z.number(),

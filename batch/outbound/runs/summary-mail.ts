@@ -12,6 +12,11 @@ export function runSummaryMail(run: Run, destinationName: string, from: string, 
 		`Run: ${run.id} (${run.trigger}), ${run.mode}`,
 		`Status: ${run.status}${run.error ? ` (${run.error})` : ""}`,
 		`Files: ${run.files.length}, lines: ${run.lines}, bytes: ${run.bytes}`,
+		...(run.unwritableIds > 0
+			? [
+					`Partner IDs left out: ${run.unwritableIds} (they hold a separator, quote or bracket of the output template's layout, a " or a \\, so no line could carry them unambiguously)`,
+				]
+			: []),
 		...run.files.map((f) => `  ${f.name}: ${f.lines} lines, ${f.bytes} bytes, MD5 ${f.md5}`),
 		...Object.entries(run.outcomes).map(([kind, o]) => `Target ${kind}: ${o.status}${o.error ? ` (${o.error})` : ""}`),
 		`Duration: ${run.durationMs ?? "-"} ms`,

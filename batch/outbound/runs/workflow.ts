@@ -5,7 +5,7 @@ import { loggedSteps } from "../../logged-steps";
 import { D1_STEP, MAIL_STEP } from "../../step-configs";
 import type { FileToSend } from "../send/loop";
 import { targetKinds } from "../send/transports";
-import { writeInfo } from "./info";
+import { unwritableIdsOf, writeInfo } from "./info";
 import { outboundKey } from "./naming";
 import { planRun } from "./plan";
 import type { RunFile, TargetOutcome } from "./schema";
@@ -53,6 +53,7 @@ export class OutboundWorkflow extends WorkflowEntrypoint<Env, OutboundParams> {
 			const info = await step.do("write info", D1_STEP, async () => {
 				const name = await writeInfo(this.env.EXCHANGE, plan, files);
 				await recordFiles(this.env.DB, runId, files);
+				logUnwritable(event.instanceId, plan.runId, plan.naming, unwritableIdsOf(files));
 				await deleteWork(this.env.EXCHANGE, runId);
 				return name;
 			});
@@ -90,6 +91,18 @@ export class OutboundWorkflow extends WorkflowEntrypoint<Env, OutboundParams> {
 		await step.do("summary e-mail", MAIL_STEP, () => mailRunSummary(this.env, runId));
 		return { runId, status, files: files.length, lines: files.reduce((n, f) => n + f.lines, 0) };
 	}
+}
+
+/** One warning per run that left partner IDs out because its template's layout cannot carry them. */
+function logUnwritable(
+	instanceId: string,
+	runId: string,
+	naming: { destinationId: number; dpid: number },
+	unwritableIds: number,
+): void {
+	if (unwritableIds === 0) return;
+	const { destinationId, dpid } = naming;
+	logEvent("warn", { event: "outbound.unwritable_ids", instanceId, runId, destinationId, dpid, unwritableIds });
 }
 
 function messageOf(err: unknown): string {

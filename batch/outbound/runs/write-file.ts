@@ -21,6 +21,8 @@ export interface FileTask {
 	maxLines: number | null;
 	/** Lines written by the file's earlier steps. */
 	lines: number;
+	/** Partner IDs its earlier steps left out (unwritable in the layout); absent in tasks made before the count. */
+	unwritableIds?: number;
 	/** Steps the file has taken so far. */
 	steps: number;
 	upload: UploadState;
@@ -32,13 +34,13 @@ export function newFileTask(
 	from: Cursor,
 	bounds: { through: string | null; maxLines: number | null },
 ): FileTask {
-	return { sequence, name, from, ...bounds, lines: 0, steps: 0, upload: NO_UPLOAD };
+	return { sequence, name, from, ...bounds, lines: 0, unwritableIds: 0, steps: 0, upload: NO_UPLOAD };
 }
 
 export type FileStep =
 	| { done: false; task: FileTask }
 	/** `next`: where the listing goes on after this file (null when nothing is left). */
-	| { done: true; lines: number; next: Cursor | null };
+	| { done: true; lines: number; unwritableIds: number; next: Cursor | null };
 
 /**
  * One step of a data file's text: up to `reads.pages` listing pages (each a round of shard calls) appended to
@@ -63,13 +65,14 @@ export async function writeFileStep(
 		if (header !== "") await upload.write(new TextEncoder().encode(header));
 		for await (const chunk of textStream(taken.text).pipeThrough(new TextEncoderStream())) await upload.write(chunk);
 		const lines = task.lines + taken.state.lines;
+		const unwritableIds = (task.unwritableIds ?? 0) + taken.state.unwritableIds;
 		if (!taken.state.fileDone) {
 			const state = await upload.pause(restKey(plan.runId, task.sequence, task.steps + 1));
 			const from = taken.state.next ?? task.from;
-			return { done: false, task: { ...task, from, lines, steps: task.steps + 1, upload: state } };
+			return { done: false, task: { ...task, from, lines, unwritableIds, steps: task.steps + 1, upload: state } };
 		}
 		await upload.close();
-		return { done: true, lines, next: taken.state.next };
+		return { done: true, lines, unwritableIds, next: taken.state.next };
 	} catch (err) {
 		await upload.abandon(task.upload);
 		throw err;
@@ -83,7 +86,7 @@ export async function writeFileStep(
 export async function sealFile(
 	bucket: R2Bucket,
 	plan: RunPlan,
-	file: { sequence: number; name: string; lines: number },
+	file: { sequence: number; name: string; lines: number; unwritableIds: number },
 ): Promise<RunFile> {
 	const text = await bucket.get(workKey(plan.runId, file.sequence));
 	if (!text) throw new Error(`the text of ${file.name} is missing`);
@@ -105,7 +108,8 @@ export async function sealFile(
 		throw err;
 	}
 	const md5 = hex(new Uint8Array(await digest.digest));
-	return { name: file.name, sequence: file.sequence, bytes: upload.bytes, lines: file.lines, md5 };
+	const { name, sequence, lines, unwritableIds } = file;
+	return { name, sequence, bytes: upload.bytes, lines, md5, unwritableIds };
 }
 
 /** The TAB layout stays `text/tab-separated-values`, as before templates; any other template is text. */

@@ -43,7 +43,13 @@ export async function writeRunFiles(env: Env, step: WorkflowStep, plan: RunPlan)
 				task = done.task;
 				continue;
 			}
-			const file = { sequence: at.sequence, name: at.name, lines: done.lines + headerLines };
+			const file = {
+				sequence: at.sequence,
+				name: at.name,
+				lines: done.lines + headerLines,
+				// Absent from a step that finished before the count existed.
+				unwritableIds: done.unwritableIds ?? 0,
+			};
 			const entry = await step.do(`seal file ${at.sequence}`, FILE_STEP, () => sealFile(env.EXCHANGE, plan, file));
 			return { entry, next: done.next };
 		}

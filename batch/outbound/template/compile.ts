@@ -20,8 +20,22 @@ export interface Needs {
 	traits: boolean;
 }
 
+/** A member's line as a run writes it. */
+export interface WrittenLine {
+	/** The line; null when the member's own partner ID cannot be written in this layout (no line). */
+	text: string | null;
+	/** Partner IDs left out: the member's own (text null), or those dropped from its DP_UUID_LIST. */
+	unwritableIds: number;
+}
+
 export interface CompiledTemplate {
+	/** A header's text (line null), or a member's line: "" also when its partner ID cannot be written. */
 	render(file: FileFacts, line: LineFacts | null): string;
+	/**
+	 * A member's line, telling a line written as nothing from one left out because its partner ID cannot
+	 * be written in this layout (`unwritableIn`).
+	 */
+	writeLine(file: FileFacts, line: LineFacts): WrittenLine;
 	needs: Needs;
 	/** The macros the template names, for the checks a destination's mode asks for. */
 	names: ReadonlySet<string>;
@@ -36,6 +50,33 @@ export interface CompiledTemplate {
  */
 export const MAX_LINE_CHARS = 1 << 20;
 
+/**
+ * Characters a partner ID may not hold in any layout: `"` and `\` (they end or escape a quoted field:
+ * JSON, CSV), control characters and Unicode line breaks (SPEC refuses them when an ID is synced; one
+ * would start a line of its own).
+ */
+const NEVER_WRITABLE = /[\p{Cc}"\\\u2028\u2029]/u;
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
+
+/**
+ * Which partner IDs a template can write so that every line parses back to exactly its own ID (and each
+ * DP_UUID_LIST element to itself): a partner ID is any UTF-8 text without control characters (SPEC), so
+ * `victim 99` written into AAM's default layout would read as ID `victim` in segment 99. The layout's
+ * characters are those the template itself writes around the values that are not letters or digits: its
+ * text (quotes, brackets, field separators), list separators, the constant macros (TAB, COMMA, the curly
+ * brackets, ASCII_SOH) and the literal characters of TIMESTAMP formats, all collected when the template
+ * is compiled. An ID that holds one of them, or a `"`, `\`, control character or line break, is left out
+ * (its line is not written, or it is dropped from a DP_UUID_LIST) and counted; every other ID is written
+ * exactly as it is, with no escaping.
+ */
+function unwritableIn(layout: ReadonlySet<string>): (id: string) => boolean {
+	return (id) => {
+		if (NEVER_WRITABLE.test(id)) return true;
+		for (const ch of id) if (layout.has(ch)) return true;
+		return false;
+	};
+}
+
 export class LineTooLong extends Error {
 	constructor(dpuuid: string, chars: number) {
 		super(
@@ -49,6 +90,8 @@ interface Ctx {
 	line: LineFacts | null;
 	/** Elements bound by `{param|…}`, innermost last. */
 	bound: Array<{ param: string; kind: ElementKind; element: Element }>;
+	/** Partner IDs of the line's DP_UUID_LIST left out as unwritable (counted once each). */
+	dropped: Set<string>;
 }
 type Piece = (c: Ctx) => string;
 type Test = (c: Ctx) => boolean;
@@ -65,6 +108,13 @@ export function compileTemplate(source: string, role: Role): CompiledTemplate {
 	// Inside <if(…)> branches (and their conditions): what is written there may be missing from a line.
 	let conditional = 0;
 	let keyed = false;
+	// The characters of the layout: what the template writes around the values, less letters and digits.
+	const layout = new Set<string>();
+	const literal = (text: string) => {
+		for (const ch of text) if (!LETTER_OR_DIGIT.test(ch)) layout.add(ch);
+	};
+	const unwritable = unwritableIn(layout);
+	const writable = (id: string) => !unwritable(id);
 
 	function sequence(nodes: readonly Node[]): Piece {
 		const pieces = nodes.map(node);
@@ -76,7 +126,10 @@ export function compileTemplate(source: string, role: Role): CompiledTemplate {
 	}
 
 	function node(n: Node): Piece {
-		if (n.kind === "text") return () => n.text;
+		if (n.kind === "text") {
+			literal(n.text);
+			return () => n.text;
+		}
 		if (n.kind === "ref") return ref(n);
 		conditional++;
 		const branches = n.branches.map((b) => ({ test: cond(b.cond), body: sequence(b.body) }));
@@ -100,6 +153,7 @@ export function compileTemplate(source: string, role: Role): CompiledTemplate {
 			if (role === "line" && /[\r\n]/.test(r.format))
 				throw new TemplateError("a line break in a format: every member is one line", r.formatAt);
 			const format = compileTimestampFormat(r.format, r.formatAt);
+			literal(r.format);
 			return (c) => format(c.file.timestamp);
 		}
 		return scalar;
@@ -115,6 +169,7 @@ export function compileTemplate(source: string, role: Role): CompiledTemplate {
 			throw new TemplateError("NEW_LINE belongs in headers: every member is one line", at);
 		names.add(name);
 		if (name === "UUID") needs.uuid = true;
+		if (scalar.literal !== undefined) literal(scalar.literal);
 		return (c) => scalar.value(c.file, c.line);
 	}
 
@@ -149,7 +204,8 @@ export function compileTemplate(source: string, role: Role): CompiledTemplate {
 			each = (_, e) => plain(e);
 		}
 		return (c) => {
-			const elements = c.line ? of(c.line) : [];
+			const all = c.line ? of(c.line) : [];
+			const elements = kind === "id" ? writableIds(all, c.dropped) : all;
 			if (elements.length === 0) return "";
 			const sep = separator(c);
 			return elements.map((e) => each(c, e)).join(sep);
@@ -161,6 +217,7 @@ export function compileTemplate(source: string, role: Role): CompiledTemplate {
 		if ("text" in s) {
 			if (role === "line" && /[\r\n]/.test(s.text))
 				throw new TemplateError("a line break in a separator: every member is one line", s.at);
+			literal(s.text);
 			return () => s.text;
 		}
 		return scalarValue(s.ref, s.at);
@@ -205,17 +262,32 @@ export function compileTemplate(source: string, role: Role): CompiledTemplate {
 			names.add(k.name);
 			if (k.name === "DP_UUID_LIST") needs.dpuuidList = true;
 			if (k.name === "TRAIT_LIST") needs.traits = true;
+			// A DP_UUID_LIST tests as it is written: without the IDs left out.
+			if (list.kind === "id") return (c) => (c.line ? writableIds(list.of(c.line), null).length > 0 : false);
 			return (c) => (c.line ? list.of(c.line).length > 0 : false);
 		}
 		const value = ref(bare);
 		return (c) => value(c) !== "";
 	}
 
+	/** A DP_UUID_LIST's elements that can be written; those left out are added to `dropped`. */
+	function writableIds(ids: readonly Element[], dropped: Set<string> | null): readonly Element[] {
+		const kept = (ids as readonly string[]).filter(writable);
+		if (dropped && kept.length < ids.length)
+			for (const id of ids as readonly string[]) if (unwritable(id)) dropped.add(id);
+		return kept;
+	}
+
 	const body = sequence(parseTemplate(source));
-	const render = (file: FileFacts, line: LineFacts | null) => {
-		const text = body({ file, line, bound: [] });
+	const run = (file: FileFacts, line: LineFacts | null) => {
+		const c: Ctx = { file, line, bound: [], dropped: new Set() };
+		const text = body(c);
 		if (text.length > MAX_LINE_CHARS) throw new LineTooLong(line?.dpuuid ?? "(header)", text.length);
-		return text;
+		return { text, unwritableIds: c.dropped.size };
 	};
-	return { render, needs, names, keyed };
+	const writeLine = (file: FileFacts, line: LineFacts): WrittenLine =>
+		unwritable(line.dpuuid) ? { text: null, unwritableIds: 1 } : run(file, line);
+	const render = (file: FileFacts, line: LineFacts | null) =>
+		line === null ? run(file, null).text : (writeLine(file, line).text ?? "");
+	return { render, writeLine, needs, names, keyed };
 }

@@ -40,9 +40,11 @@ interface Scalar {
 	/** A header has no member: line macros are refused there. */
 	perLine: boolean;
 	value: (file: FileFacts, line: LineFacts | null) => string;
+	/** What a constant writes whatever the file and member: it is part of the layout, like the template's text. */
+	literal?: string;
 }
 
-const constant = (text: string): Scalar => ({ perLine: false, value: () => text });
+const constant = (text: string): Scalar => ({ perLine: false, value: () => text, literal: text });
 const ofFile = (value: (f: FileFacts) => string | number): Scalar => ({
 	perLine: false,
 	value: (f) => String(value(f)),

@@ -31,8 +31,14 @@ export function previewTemplate(
 ): Preview {
 	const line = compileTemplate(t.line, "line");
 	const header = t.header ? compileTemplate(t.header, "header").render(file, null) : "";
-	const lines = samples.map((s) => line.render(file, factsOf(s))).filter((l) => l !== "");
+	const written = samples.map((s) => line.writeLine(file, factsOf(s)));
+	const lines = written.flatMap((w) => (w.text === null || w.text === "" ? [] : [w.text]));
 	const warnings: string[] = [];
+	const unwritable = written.reduce((n, w) => n + w.unwritableIds, 0);
+	if (unwritable > 0)
+		warnings.push(
+			`${unwritable} of the samples' partner IDs cannot be written in this layout (they hold a character the template writes around them, a " or a \\): a run leaves them out and counts them`,
+		);
 	if (!line.names.has("SEGMENT_LIST")) warnings.push("the template names no segments (SEGMENT_LIST)");
 	if (t.mode === "iter" && !line.names.has("REMOVED_SEGMENT_LIST"))
 		warnings.push(
