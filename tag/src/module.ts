@@ -32,7 +32,8 @@ const ask =
 	(): Promise<T> =>
 		new Promise((resolve) => {
 			const w = window as TagWindow;
-			((w.edgesync = w.edgesync || []) as Command[]).push([name, resolve] as Command);
+			w.edgesync = w.edgesync || [];
+			(w.edgesync as Command[]).push([name, resolve] as Command);
 		});
 
 /**
