@@ -11,6 +11,15 @@ afterEach(() => {
 
 type TcfCallback = (d: TcData, ok: boolean) => void;
 
+/** askCmps' answer as the fake clock moves on: undefined until it has resolved. */
+function watch(w: CmpWindow, wait: number): { answer(): unknown } {
+	let answer: unknown;
+	void askCmps(w, wait).then((a) => {
+		answer = a;
+	});
+	return { answer: () => answer };
+}
+
 describe("askCmps", () => {
 	it("resolves at once with nothing when the page has no CMP", async () => {
 		await expect(askCmps({}, 1000)).resolves.toEqual({});
@@ -25,16 +34,13 @@ describe("askCmps", () => {
 				cb({ gdprApplies: true, eventStatus: "cmpuishown" }, true);
 			},
 		};
-		let answer: unknown;
-		void askCmps(w, 100).then((a) => {
-			answer = a;
-		});
+		const seen = watch(w, 100);
 		await vi.advanceTimersByTimeAsync(5000);
-		expect(answer).toBeUndefined();
+		expect(seen.answer()).toBeUndefined();
 		const final = { gdprApplies: true, eventStatus: "useractioncomplete", tcString: "CPx" };
 		listener(final, true);
 		await vi.runAllTimersAsync();
-		expect(answer).toEqual({ tcf: final });
+		expect(seen.answer()).toEqual({ tcf: final });
 	});
 
 	it("gives a silent TCF CMP up after the timeout, as no answer (null)", async () => {
@@ -84,26 +90,20 @@ describe("askCmps", () => {
 
 	it("waits up to 10 s for a TCF CMP whose ping says it is loading, then gives up", async () => {
 		const w: CmpWindow = { __tcfapi: (command, _v, cb) => command === "ping" && cb({ cmpStatus: "loading" }, true) };
-		let answer: unknown;
-		void askCmps(w, 300).then((a) => {
-			answer = a;
-		});
+		const seen = watch(w, 300);
 		await vi.advanceTimersByTimeAsync(9_999);
-		expect(answer).toBeUndefined();
+		expect(seen.answer()).toBeUndefined();
 		await vi.advanceTimersByTimeAsync(1);
-		expect(answer).toEqual({ tcf: null });
+		expect(seen.answer()).toEqual({ tcf: null });
 	});
 
 	it("keeps a site's consent timeout longer than 10 s for a loading TCF CMP", async () => {
 		const w: CmpWindow = { __tcfapi: (command, _v, cb) => command === "ping" && cb({ cmpStatus: "loading" }, true) };
-		let answer: unknown;
-		void askCmps(w, 20_000).then((a) => {
-			answer = a;
-		});
+		const seen = watch(w, 20_000);
 		await vi.advanceTimersByTimeAsync(19_999);
-		expect(answer).toBeUndefined();
+		expect(seen.answer()).toBeUndefined();
 		await vi.advanceTimersByTimeAsync(1);
-		expect(answer).toEqual({ tcf: null });
+		expect(seen.answer()).toEqual({ tcf: null });
 	});
 
 	it("takes the answer of a TCF CMP that finishes loading after the timeout", async () => {
@@ -114,15 +114,12 @@ describe("askCmps", () => {
 				if (command === "addEventListener") listener = cb;
 			},
 		};
-		let answer: unknown;
-		void askCmps(w, 300).then((a) => {
-			answer = a;
-		});
+		const seen = watch(w, 300);
 		await vi.advanceTimersByTimeAsync(3000);
 		const loaded = { gdprApplies: true, eventStatus: "tcloaded", tcString: "CPx" };
 		listener(loaded, true);
 		await vi.advanceTimersByTimeAsync(0);
-		expect(answer).toEqual({ tcf: loaded });
+		expect(seen.answer()).toEqual({ tcf: loaded });
 	});
 
 	it("keeps the short wait for a stub that answers ping but never loads", async () => {
@@ -137,14 +134,11 @@ describe("askCmps", () => {
 			__uspapi: (_c, _v, cb) => cb({ uspString: "1YNN" }, true),
 			__gpp: (_c, cb) => cb({ pingData: { cmpStatus: "stub", signalStatus: "not ready" } }, true),
 		};
-		let answer: unknown;
-		void askCmps(w, 300).then((a) => {
-			answer = a;
-		});
+		const seen = watch(w, 300);
 		await vi.advanceTimersByTimeAsync(299);
-		expect(answer).toBeUndefined();
+		expect(seen.answer()).toBeUndefined();
 		await vi.advanceTimersByTimeAsync(1);
-		expect(answer).toEqual({ usp: "1YNN" });
+		expect(seen.answer()).toEqual({ usp: "1YNN" });
 	});
 
 	it("waits for the visitor once a GPP CMP behind its stub has loaded, past the timeout", async () => {
@@ -156,33 +150,27 @@ describe("askCmps", () => {
 				cb({ pingData: { cmpStatus: "stub", signalStatus: "not ready" } }, true);
 			},
 		};
-		let answer: unknown;
-		void askCmps(w, 300).then((a) => {
-			answer = a;
-		});
+		const seen = watch(w, 300);
 		await vi.advanceTimersByTimeAsync(200);
 		listener({ pingData: { cmpStatus: "loaded", signalStatus: "not ready" } }, true);
 		await vi.advanceTimersByTimeAsync(60_000);
-		expect(answer).toBeUndefined();
+		expect(seen.answer()).toBeUndefined();
 		listener(
 			{ pingData: { cmpStatus: "loaded", signalStatus: "ready", gppString: "DBAA", applicableSections: [7] } },
 			true,
 		);
 		await vi.advanceTimersByTimeAsync(0);
-		expect(answer).toEqual({ gpp: "DBAA", gppSid: "7" });
+		expect(seen.answer()).toEqual({ gpp: "DBAA", gppSid: "7" });
 	});
 
 	it("gives a GPP CMP that is still loading, or in error, only the timeout", async () => {
 		for (const cmpStatus of ["loading", "error"]) {
 			const w: CmpWindow = { __gpp: (_c, cb) => cb({ pingData: { cmpStatus, signalStatus: "not ready" } }, true) };
-			let answer: unknown;
-			void askCmps(w, 300).then((a) => {
-				answer = a;
-			});
+			const seen = watch(w, 300);
 			await vi.advanceTimersByTimeAsync(299);
-			expect(answer).toBeUndefined();
+			expect(seen.answer()).toBeUndefined();
 			await vi.advanceTimersByTimeAsync(1);
-			expect(answer).toEqual({});
+			expect(seen.answer()).toEqual({});
 		}
 	});
 

@@ -200,25 +200,25 @@ describe("key-value rules: the work per line follows the line's keys", () => {
 	});
 });
 
+/** `bytes` in chunks of `chunkBytes`, counting what the parser pulled. */
+function counted(bytes: Uint8Array, chunkBytes = 4_096): { body: ReadableStream<Uint8Array>; consumed: () => number } {
+	let consumed = 0;
+	const body = streamOf(bytes, chunkBytes).pipeThrough(
+		new TransformStream<Uint8Array, Uint8Array>({
+			transform(chunk, controller) {
+				consumed += chunk.length;
+				controller.enqueue(chunk);
+			},
+		}),
+	);
+	return { body, consumed: () => consumed };
+}
+
 describe("gzip that makes little or no content: its cost bounded per compressed byte", () => {
 	/** The rules, stated here rather than read from the code under test (core/inbound-limits.ts). */
 	const FREE_MEMBERS = 1_000;
 	const CONTENT_PER_MEMBER = 4_096;
 	const OVERHEAD = 2 ** 20;
-
-	/** `bytes` in 4 KiB chunks, counting what the parser pulled. */
-	function counted(bytes: Uint8Array): { body: ReadableStream<Uint8Array>; consumed: () => number } {
-		let consumed = 0;
-		const body = streamOf(bytes, 4_096).pipeThrough(
-			new TransformStream<Uint8Array, Uint8Array>({
-				transform(chunk, controller) {
-					consumed += chunk.length;
-					controller.enqueue(chunk);
-				},
-			}),
-		);
-		return { body, consumed: () => consumed };
-	}
 
 	const repeat = (member: Uint8Array, times: number) => {
 		const out = new Uint8Array(member.length * times);
@@ -406,19 +406,11 @@ describe("the per-file size cap", () => {
 			},
 		});
 		const bomb = new Uint8Array(await new Response(bytes32MB.pipeThrough(new CompressionStream("gzip"))).arrayBuffer());
-		let consumed = 0;
-		const counted = streamOf(bomb, 1_024).pipeThrough(
-			new TransformStream<Uint8Array, Uint8Array>({
-				transform(chunk, controller) {
-					consumed += chunk.length;
-					controller.enqueue(chunk);
-				},
-			}),
-		);
-		const outcomes = await parseAll(counted, { name: GZ, idType: "partner", maxFileBytes: 2 ** 20 });
+		const source32MB = counted(bomb, 1_024);
+		const outcomes = await parseAll(source32MB.body, { name: GZ, idType: "partner", maxFileBytes: 2 ** 20 });
 		expect(outcomes.at(-1)).toMatchObject({ type: "file_cut", bytesRead: 2 ** 20 - 6 });
 		// 1 MiB of 32 MiB: a small share of the compressed file is read, the rest is cancelled unread.
-		expect(consumed).toBeLessThan(bomb.length / 4);
+		expect(source32MB.consumed()).toBeLessThan(bomb.length / 4);
 	});
 
 	it("caps signals per line in a file, counted per line and in the tally", async () => {
