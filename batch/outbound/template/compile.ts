@@ -77,10 +77,11 @@ function unwritableIn(layout: ReadonlySet<string>): (id: string) => boolean {
 	};
 }
 
+/** A line past MAX_LINE_CHARS. Its partner ID is not named: run errors reach logs and e-mails (personal data). */
 export class LineTooLong extends Error {
-	constructor(dpuuid: string, chars: number) {
+	constructor(chars: number) {
 		super(
-			`the output template wrote ${chars} characters for partner ID ${dpuuid}: over ${MAX_LINE_CHARS} (shorten what it repeats per segment)`,
+			`the output template wrote ${chars} characters for one partner ID: over ${MAX_LINE_CHARS} (shorten what it repeats per segment or ID)`,
 		);
 	}
 }
@@ -282,7 +283,7 @@ export function compileTemplate(source: string, role: Role): CompiledTemplate {
 	const run = (file: FileFacts, line: LineFacts | null) => {
 		const c: Ctx = { file, line, bound: [], dropped: new Set() };
 		const text = body(c);
-		if (text.length > MAX_LINE_CHARS) throw new LineTooLong(line?.dpuuid ?? "(header)", text.length);
+		if (text.length > MAX_LINE_CHARS) throw new LineTooLong(text.length);
 		return { text, unwritableIds: c.dropped.size };
 	};
 	const writeLine = (file: FileFacts, line: LineFacts): WrittenLine =>
