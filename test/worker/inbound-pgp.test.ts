@@ -212,6 +212,45 @@ describe("decrypting as the file is read", () => {
 });
 
 /**
+ * `text` as a literal data packet in a ZLIB Compressed Data packet written by hand (stored deflate blocks),
+ * encrypted to the edge's key: `emptyBlocks` blocks of no bytes first (5 bytes each, no content), or an
+ * invalid block type at the `corrupt` place.
+ */
+async function zlibByHand(
+	text: string,
+	shape: { emptyBlocks?: number; corrupt?: "start" | "middle" },
+): Promise<Uint8Array> {
+	const plain = await openpgp.createMessage({ binary: enc.encode(text), format: "binary" });
+	const content = plain.packets.write() as Uint8Array;
+	const invalidBlock = [0x07, 0xff, 0xff, 0x12, 0x34];
+	const parts: number[][] = [[0x78, 0x01]]; // zlib: deflate, 32 KiB window, no dictionary
+	if (shape.corrupt === "start") parts.push(invalidBlock);
+	for (let i = 0; i < (shape.emptyBlocks ?? 0); i++) parts.push([0x00, 0x00, 0x00, 0xff, 0xff]);
+	for (let at = 0; at < content.length; at += 0xffff) {
+		const block = content.subarray(at, at + 0xffff);
+		const final = at + 0xffff >= content.length ? 1 : 0;
+		const n = block.length;
+		parts.push([final, n & 0xff, n >> 8, ~n & 0xff, (~n >> 8) & 0xff], [...block]);
+		if (shape.corrupt === "middle" && at === 0) parts.push(invalidBlock);
+	}
+	let a = 1;
+	let b = 0;
+	for (const byte of content) {
+		a = (a + byte) % 65_521;
+		b = (b + a) % 65_521;
+	}
+	parts.push([b >> 8, b & 0xff, a >> 8, a & 0xff]);
+	const packet = new openpgp.CompressedDataPacket();
+	Object.assign(packet, { algorithm: openpgp.enums.compression.zlib, compressed: Uint8Array.from(parts.flat()) });
+	const list = new openpgp.PacketList();
+	list.push(packet);
+	const message = new openpgp.Message(list as unknown as ConstructorParameters<typeof openpgp.Message>[0]);
+	const encryptionKeys = await openpgp.readKey({ armoredKey: env.TEST_PGP_PUBLIC_KEY });
+	const config = { preferredCompressionAlgorithm: openpgp.enums.compression.uncompressed };
+	return openpgp.encrypt({ message, encryptionKeys, config, format: "binary" });
+}
+
+/**
  * LINES encrypted to the edge's key with a hidden recipient, its session-key packet written again
  * `copies(packet bytes)` times in front (a message naming that many more recipients).
  */
@@ -287,6 +326,24 @@ describe("an encrypted file is refused whole", () => {
 		const { last } = await refusal(await withExtraSessionKeys((packet) => Math.ceil((1024 * 1024) / packet) + 1));
 		expect(last).toMatchObject({ code: "pgp_damaged", refused: true });
 		expect(last.message).toContain("over 1 MiB of PGP packets before the encrypted data");
+	});
+
+	it.each([
+		["at its start (before any literal data)", "start"],
+		["after some of its lines", "middle"],
+	] as const)("when its compressed data is corrupt %s: refused, never left waiting", async (_, where) => {
+		const { last } = await refusal(await zlibByHand(LINES, { corrupt: where }));
+		expect(last).toMatchObject({ code: "pgp_damaged", refused: true });
+		expect(last.message).toContain("corrupt compressed data: invalid block type");
+	});
+
+	it("when its compressed data runs over 1 MiB ahead of the content it makes (empty deflate blocks)", async () => {
+		const { last } = await refusal(await zlibByHand(LINES, { emptyBlocks: 250_000 }));
+		expect(last).toMatchObject({ code: "pgp_damaged", refused: true });
+		expect(last.message).toContain("compressed data without content");
+		// The same content behind a few empty blocks is read as usual.
+		const { outcomes } = await parse(await zlibByHand(LINES, { emptyBlocks: 10 }));
+		expect(outcomes.filter((o) => o.type === "record")).toHaveLength(3_000);
 	});
 
 	it("when it names more than 8 recipients: each hidden one would cost a private-key decryption", async () => {

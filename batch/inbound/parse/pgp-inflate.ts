@@ -1,5 +1,6 @@
 import * as openpgp from "openpgp";
 import { Inflate } from "pako";
+import { GZIP_LIMITS } from "../../../core/inbound-limits";
 import { prepend } from "./pgp-stream";
 
 const ZIP = openpgp.enums.compression.zip;
@@ -50,27 +51,54 @@ export class BoundedCompressedDataPacket extends openpgp.CompressedDataPacket {
 			[openpgp.enums.packet.signature]: openpgp.SignaturePacket,
 		} as unknown as Parameters<typeof openpgp.PacketList.fromBinary>[1];
 		const innerConfig = config ? { ...config, additionalAllowedPackets: [] } : undefined;
-		this.packets = await openpgp.PacketList.fromBinary(
-			inflateStream(compressed, algorithm === ZIP),
-			inner,
-			innerConfig,
-		);
+		try {
+			this.packets = await openpgp.PacketList.fromBinary(
+				inflateStream(compressed, algorithm === ZIP),
+				inner,
+				innerConfig,
+			);
+		} catch (err) {
+			// openpgp.js goes on reading the message after a packet it could not read (its integrity check
+			// comes first), and its packet reader waits until this packet's bytes are taken: left unread, it
+			// would wait for ever (inside workerd; Node's streams buffer them). Take them, then fail.
+			await drain(reader);
+			throw err;
+		}
 	}
 }
 
 const plainRead = (reader: ReadableStreamDefaultReader<Uint8Array>) => reader.read();
 
+/** Reads `reader` to its end, discarding what it holds; a reader already cancelled or failed ends at once. */
+async function drain(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+	try {
+		while (!(await reader.read()).done) {
+			// Discarded: the packet's rest.
+		}
+	} catch {
+		// Failed or cancelled: nothing left to take.
+	}
+}
+
 /**
  * Inflates `source` (raw deflate for ZIP, zlib for ZLIB) with pako, INFLATE_STEP bytes at a time, only
  * when the reader asks: each read hands on what one step made. Fails on corrupt data, on data that ends
- * before the deflate stream does, and on bytes after its end.
+ * before the deflate stream does, on bytes after its end, and on compressed bytes that run more than
+ * GZIP_LIMITS.overheadBytes ahead of the content they make.
  */
 export function inflateStream(source: ReadableStream<Uint8Array>, raw: boolean): ReadableStream<Uint8Array> {
 	const reader = source.getReader();
 	const inflater = new Inflate(raw ? { raw: true } : {});
 	let output: Uint8Array[] = [];
 	let stream: { avail_in: number } | null = null;
-	inflater.onData = (chunk) => output.push(chunk);
+	// Compressed bytes taken against content made: deflate can spend bytes on nothing (empty blocks), and
+	// the size cap counts content only, so what content does not pay for is bounded (GZIP_LIMITS).
+	let compressed = 0;
+	let content = 0;
+	inflater.onData = (chunk) => {
+		content += chunk.length;
+		output.push(chunk);
+	};
 	// pako's default onEnd joins every chunk into one result: not wanted, the chunks were handed on.
 	inflater.onEnd = () => undefined;
 	inflater.onStart = (strm) => {
@@ -109,6 +137,12 @@ export function inflateStream(source: ReadableStream<Uint8Array>, raw: boolean):
 					pending = pending.subarray(piece.length);
 					inflater.push(piece, false);
 					if (inflater.err !== 0) throw new Error(`corrupt compressed data: ${inflater.msg}`);
+					compressed += piece.length;
+					if (compressed - content > GZIP_LIMITS.overheadBytes) {
+						throw new Error(
+							`compressed data without content: ${compressed} compressed bytes made ${content} bytes (at most ${GZIP_LIMITS.overheadBytes} more)`,
+						);
+					}
 				}
 				for (const chunk of output) controller.enqueue(chunk);
 				output = [];
