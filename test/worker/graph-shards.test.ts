@@ -1,3 +1,4 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
@@ -10,6 +11,7 @@ import { currentShardMap, forgetShardMap } from "../../core/graph/shards/map-sto
 import { initialRanges, lookupOf, shardMapOf, shardName } from "../../core/graph/shards/shard-map";
 import { shardedPairStore } from "../../core/graph/shards/store";
 import { packTraitPart, unpackTraitPart } from "../../core/graph/shards/trait-part";
+import { PARTNER_IDS_AMONG } from "../../core/graph/shards/visitor-membership-queries";
 
 const A = "1".repeat(38);
 const B = "2".repeat(38);
@@ -121,6 +123,22 @@ describe("writes only on change", () => {
 		// The copy, and the change log's entry (a partner ID new to the visitor is a change for iter files).
 		expect((await shard.recordPairs([pair], [], T0)).rowsWritten).toBe(2);
 		expect((await shard.recordPairs([pair], [], T0)).rowsWritten).toBe(0);
+	});
+
+	it("a visitor shard reads at most 100 of a visitor's IDs of a partner for DP_UUID_LIST, however many it holds", async () => {
+		const shard = env.VISITOR_SHARDS.getByName("many-ids");
+		const ids = Array.from({ length: 1_000 }, (_, i) => `id${String(999 - i).padStart(4, "0")}`);
+		const pairs = ids.map((dpuuid) => ({ dpid: 1000, dpuuid, uuid: A, firstSeen: T0, lastSeen: T0, rev: 1 }));
+		await shard.recordPairs(pairs, [], T0);
+		const first100 = Array.from({ length: 100 }, (_, i) => `id${String(i).padStart(4, "0")}`);
+		const [facts] = await shard.lineFacts({ dpid: 1000, uuids: [A], traits: [] });
+		expect(facts?.dpuuids).toEqual(first100);
+		await runInDurableObject(shard, (_instance, state) => {
+			const cursor = state.storage.sql.exec(PARTNER_IDS_AMONG, 1000, JSON.stringify([A, B]));
+			expect(cursor.toArray().map((r) => r.dpuuid)).toEqual(first100);
+			// Along the primary key: the 100 IDs (read, then listed: 202 rows with the two UUIDs), not the 1,000.
+			expect(cursor.rowsRead).toBeLessThanOrEqual(210);
+		});
 	});
 
 	it("a visitor shard writes only the change's key for traits re-asserted within a day", async () => {

@@ -1,4 +1,5 @@
 import { REFRESH_AFTER_MS } from "../refresh";
+import { MAX_IDS_PER_LINE } from "./listing";
 
 /**
  * SQL of trait and segment memberships in D1 (the reference store). Bulk statements take one JSON
@@ -132,9 +133,13 @@ export interface CountRow {
 /** ?1 time: tombstones older than every iter run could still need. */
 export const PRUNE_REMOVALS = "DELETE FROM outbound_tombstones WHERE removed_at < ?1";
 
-/** ?1 dpid, ?2 JSON array of UUIDs: the partner's IDs paired with those visitors (outbound templates). */
-export const PARTNER_IDS_OF_USERS = `SELECT uuid, dpuuid FROM id_pairs
-WHERE dpid = ?1 AND uuid IN (SELECT value FROM json_each(?2))`;
+/**
+ * ?1 dpid, ?2 JSON array of UUIDs: the partner's first MAX_IDS_PER_LINE IDs (key order) paired with each
+ * of those visitors (outbound templates), never the rest: a visitor may hold any number of them.
+ */
+export const PARTNER_IDS_OF_USERS = `SELECT u.value AS uuid, ids.value AS dpuuid FROM json_each(?2) u,
+	json_each((SELECT json_group_array(dpuuid) FROM (SELECT dpuuid FROM id_pairs
+		WHERE uuid = u.value AND dpid = ?1 ORDER BY dpuuid LIMIT ${MAX_IDS_PER_LINE}))) ids`;
 /** ?1 JSON array of trait ids, ?2 JSON array of UUIDs: which of those traits the visitors hold, since when. */
 export const TRAITS_REALIZED_OF_USERS = `SELECT uuid, trait_id, realized_at FROM trait_memberships
 WHERE uuid IN (SELECT value FROM json_each(?2)) AND trait_id IN (SELECT value FROM json_each(?1))`;

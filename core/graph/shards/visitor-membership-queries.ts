@@ -1,3 +1,4 @@
+import { MAX_IDS_PER_LINE } from "../memberships/listing";
 import { REFRESH_AFTER_MS } from "../refresh";
 
 /**
@@ -115,9 +116,14 @@ export type ChangedPairRow = {
 	uuid: string;
 };
 
-/** ?1 dpid, ?2 JSON array of UUIDs: the partner's IDs paired with those visitors (outbound templates). */
-export const PARTNER_IDS_AMONG = `SELECT uuid, dpuuid FROM pairs
-WHERE dpid = ?1 AND uuid IN (SELECT value FROM json_each(?2))`;
+/**
+ * ?1 dpid, ?2 JSON array of UUIDs: the partner's first MAX_IDS_PER_LINE IDs (key order) paired with each
+ * of those visitors (outbound templates), read along the primary key: at most that many rows a visitor,
+ * however many IDs it holds.
+ */
+export const PARTNER_IDS_AMONG = `SELECT u.value AS uuid, ids.value AS dpuuid FROM json_each(?2) u,
+	json_each((SELECT json_group_array(dpuuid) FROM (SELECT dpuuid FROM pairs
+		WHERE uuid = u.value AND dpid = ?1 ORDER BY dpuuid LIMIT ${MAX_IDS_PER_LINE}))) ids`;
 /** ?1 JSON array of trait ids, ?2 JSON array of UUIDs: which of those traits the visitors hold, since when. */
 export const TRAITS_REALIZED_AMONG = `SELECT uuid, trait_id, realized_at FROM traits
 WHERE uuid IN (SELECT value FROM json_each(?2)) AND trait_id IN (SELECT value FROM json_each(?1))`;
