@@ -50,10 +50,18 @@ RETURNING ${COLUMNS}`;
  * new segment would otherwise never get the members it already had.
  */
 export const RESET_WATERMARK_IF_LISTING_CHANGES = `UPDATE destination_state SET sent_until = 0
-WHERE destination_id = ?1 AND NOT EXISTS (
-	SELECT 1 FROM destinations d WHERE d.id = ?1 AND d.dpid = ?2
-		AND NOT EXISTS (SELECT value FROM json_each(d.segments) EXCEPT SELECT value FROM json_each(?3))
-		AND NOT EXISTS (SELECT value FROM json_each(?3) EXCEPT SELECT value FROM json_each(d.segments)))`;
+WHERE destination_id = ?1 AND NOT ${listsStill("?1", "?2", "?3")}`;
+
+/**
+ * SQL: destination `id` still lists partner `dpid` in exactly the segments of the JSON array `segments`
+ * (as a set: order and repeats aside). Both the PUT's watermark reset and a run's watermark advance ask it,
+ * so they agree on what "the same listing" is.
+ */
+export function listsStill(id: string, dpid: string, segments: string): string {
+	return `EXISTS (SELECT 1 FROM destinations d WHERE d.id = ${id} AND d.dpid = ${dpid}
+		AND NOT EXISTS (SELECT value FROM json_each(d.segments) EXCEPT SELECT value FROM json_each(${segments}))
+		AND NOT EXISTS (SELECT value FROM json_each(${segments}) EXCEPT SELECT value FROM json_each(d.segments)))`;
+}
 
 /** ?1 id. */
 export const DELETE_DESTINATION = "DELETE FROM destinations WHERE id = ?1";

@@ -1,3 +1,4 @@
+import { listsStill } from "../destinations/queries";
 import type { Mode } from "../destinations/schema";
 import { type Run, RunSchema, type RunStatus, type Trigger } from "./schema";
 
@@ -54,9 +55,7 @@ export const RELEASE_RUN =
 export const ADVANCE_WATERMARK = `UPDATE destination_state SET sent_until = max(sent_until, ?2)
 WHERE destination_id = ?1
 	AND EXISTS (SELECT 1 FROM outbound_runs r WHERE r.id = ?3 AND (r.mode = 'full' OR r.since = destination_state.sent_until))
-	AND EXISTS (SELECT 1 FROM destinations d WHERE d.id = ?1 AND d.dpid = ?4
-		AND NOT EXISTS (SELECT value FROM json_each(d.segments) EXCEPT SELECT value FROM json_each(?5))
-		AND NOT EXISTS (SELECT value FROM json_each(?5) EXCEPT SELECT value FROM json_each(d.segments)))`;
+	AND ${listsStill("?1", "?4", "?5")}`;
 
 const RUN_COLUMNS = `id, destination_id, dpid, mode, trigger, timestamp, since, until, status, files, lines, bytes,
 	outcomes, error, started_at, finished_at`;
